@@ -1,0 +1,348 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+import { UnmatchedRequestError } from './script.js'
+import type { Fault, LoggedMessage, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
+import {
+  type Answer,
+  errorBody,
+  estimateUsage,
+  ollamaCompletion,
+  ollamaStreamLines,
+  openaiCompletion,
+  openaiStreamEvents,
+  splitPieces,
+} from './wire.js'
+
+export * from './types.js'
+export { script, always, jsonReply, UnmatchedRequestError, type ScriptRule, type Script, type Matcher, type ReplySpec } from './script.js'
+
+/**
+ * A model server on 127.0.0.1 that the real `openai` and `ollama` clients talk to in tests
+ * and benchmarks: OpenAI `POST /v1/chat/completions` (JSON and SSE), `GET /v1/models`;
+ * Ollama `POST /api/chat` (JSON and NDJSON), `GET /api/tags`, `GET /api/version`.
+ * Every chat request is logged; `respond` decides the answer or the fault.
+ *
+ * Nothing outlives `close()`: open sockets (hung requests included) are destroyed and
+ * pending latency timers are cancelled, so a test can never leak a listening server.
+ */
+
+const DEFAULT_MODELS = ['gpt-4o-mini', 'qwen2.5-coder:7b']
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024
+
+export async function startLoopbackServer(options: LoopbackOptions): Promise<LoopbackServer> {
+  let respond: Respond = options.respond
+  const globalLatency = Math.max(0, options.latencyMs ?? 0)
+  const models = options.models ?? DEFAULT_MODELS
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
+
+  const requests: LoopbackRequest[] = []
+  const unmatched: UnmatchedRecord[] = []
+  const errors: string[] = []
+  const hits: string[] = []
+  const sockets = new Set<Socket>()
+  // Aborted by close(): wakes every pending latency sleep so no timer outlives the server.
+  const closing = new AbortController()
+  let seq = 0
+  let closed: Promise<void> | undefined
+
+  const server = createServer((req, res) => {
+    res.on('error', () => {}) // the client may vanish mid-write (resets, aborts); that is the point of some tests
+    req.on('error', () => {})
+    handle(req, res).catch((err: unknown) => {
+      errors.push(`internal: ${String((err as Error)?.stack ?? err)}`)
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: 'loopback internal error' })
+      else res.destroy()
+    })
+  })
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  server.on('clientError', (_err, s) => s.destroy())
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]
+    const method = req.method ?? 'GET'
+    hits.push(`${method} ${path}`)
+
+    if (method === 'GET' && path === '/v1/models') {
+      return sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'loopback' })) })
+    }
+    if (method === 'GET' && path === '/api/tags') {
+      return sendJson(res, 200, {
+        models: models.map((name) => ({
+          name,
+          model: name,
+          modified_at: new Date(0).toISOString(),
+          size: 0,
+          digest: '0'.repeat(64),
+          details: { parent_model: '', format: 'gguf', family: 'loopback', families: ['loopback'], parameter_size: '0B', quantization_level: 'none' },
+        })),
+      })
+    }
+    if (method === 'GET' && path === '/api/version') return sendJson(res, 200, { version: '0.0.0-loopback' })
+    if ((method === 'GET' || method === 'HEAD') && path === '/') {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      return void res.end('Ollama is running')
+    }
+
+    const protocol: Protocol | undefined =
+      method === 'POST' && path === '/v1/chat/completions' ? 'openai' : method === 'POST' && path === '/api/chat' ? 'ollama' : undefined
+    if (!protocol) {
+      errors.push(`unknown endpoint ${method} ${path}`)
+      return sendJson(res, 404, { error: `loopback: no endpoint ${method} ${path}` })
+    }
+
+    const raw = await readBody(req, maxBody)
+    if (raw === undefined) {
+      errors.push(`${method} ${path}: body over ${maxBody} bytes`)
+      return sendJson(res, 413, errorBody(protocol, 413, `request body over ${maxBody} bytes`))
+    }
+    let body: Record<string, any>
+    try {
+      body = JSON.parse(raw)
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not a JSON object')
+    } catch (err) {
+      errors.push(`${method} ${path}: unparsable body: ${(err as Error).message}`)
+      return sendJson(res, 400, errorBody(protocol, 400, `request body is not a JSON object: ${(err as Error).message}`))
+    }
+
+    const messages = toMessages(body.messages)
+    const logged: LoopbackRequest = {
+      seq: ++seq,
+      protocol,
+      path,
+      model: typeof body.model === 'string' ? body.model : '',
+      messages,
+      lastUserMessage: [...messages].reverse().find((m) => m.role === 'user')?.content ?? '',
+      stream: protocol === 'openai' ? body.stream === true : body.stream !== false, // Ollama streams unless told not to
+      body,
+      headers: flatHeaders(req),
+      receivedAt: Date.now(),
+    }
+    requests.push(logged)
+
+    let reply: Reply
+    try {
+      reply = await respond(logged)
+    } catch (err) {
+      const message = (err as Error)?.message ?? String(err)
+      if (err instanceof UnmatchedRequestError) unmatched.push({ seq: logged.seq, reason: message, request: logged })
+      else errors.push(`respond() threw for request #${logged.seq}: ${message}`)
+      await sendJson(res, 500, errorBody(protocol, 500, `loopback: ${message}`))
+      logged.respondedAt = Date.now()
+      return
+    }
+
+    if ('fault' in reply && reply.fault === 'hang') return // close() destroys the socket
+    const delay = globalLatency + Math.max(0, reply.latencyMs ?? 0)
+    if (delay > 0 && !(await sleep(delay))) return
+    if (res.destroyed) return // the client gave up (timeout, abort) while we waited
+
+    if ('fault' in reply) await sendFault(res, logged, reply)
+    else await sendAnswer(res, logged, toAnswer(logged, reply))
+    logged.respondedAt = Date.now()
+  }
+
+  function toAnswer(req: LoopbackRequest, reply: { content: string; usage?: Answer['usage']; finishReason?: Answer['finishReason']; model?: string }): Answer {
+    return {
+      protocol: req.protocol,
+      model: reply.model ?? (req.model || 'loopback'),
+      content: reply.content,
+      finishReason: reply.finishReason ?? 'stop',
+      usage: reply.usage ?? estimateUsage(req.messages, reply.content),
+      id: `chatcmpl-loopback-${req.seq}`,
+      created: Math.floor(req.receivedAt / 1000),
+    }
+  }
+
+  async function sendAnswer(res: ServerResponse, req: LoopbackRequest, a: Answer): Promise<void> {
+    if (!req.stream) {
+      return sendJson(res, 200, a.protocol === 'openai' ? openaiCompletion(a) : ollamaCompletion(a))
+    }
+    const parts = streamParts(req, a, splitPieces(a.content), true)
+    startStream(res, req.protocol)
+    for (const p of parts) await write(res, p)
+    await endResponse(res)
+  }
+
+  async function sendFault(res: ServerResponse, req: LoopbackRequest, f: Exclude<Fault, { fault: 'hang' }>): Promise<void> {
+    if (f.fault === 'status') {
+      const headers: Record<string, string> = {}
+      if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter)
+      if (f.retryAfterMs !== undefined) headers['retry-after-ms'] = String(f.retryAfterMs)
+      if (typeof f.body === 'string') {
+        res.writeHead(f.status, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
+        return endResponse(res, f.body)
+      }
+      return sendJson(res, f.status, f.body ?? errorBody(req.protocol, f.status, `loopback injected HTTP ${f.status}`), headers)
+    }
+
+    if (f.fault === 'reset') {
+      if (req.stream) {
+        // "After headers": the client has a 200 and a first chunk, then the connection dies.
+        const a = toAnswer(req, { content: 'partial' })
+        startStream(res, req.protocol)
+        await write(res, streamParts(req, a, ['partial'], false)[0])
+        await sleep(15) // let the bytes leave before the RST, which would discard unsent data
+      }
+      res.socket?.resetAndDestroy()
+      return
+    }
+
+    // truncate
+    const a = toAnswer(req, { content: f.content })
+    if (!req.stream) {
+      const full = JSON.stringify(a.protocol === 'openai' ? openaiCompletion(a) : ollamaCompletion(a))
+      const bytes = Buffer.from(full)
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) })
+      await write(res, bytes.subarray(0, Math.floor(bytes.length / 2)))
+      await sleep(15)
+      res.socket?.destroy()
+      return
+    }
+    const pieces = splitPieces(f.content)
+    startStream(res, req.protocol)
+    for (const p of streamParts(req, a, pieces.slice(0, Math.ceil(pieces.length / 2)), false)) await write(res, p)
+    await endResponse(res)
+  }
+
+  function streamParts(req: LoopbackRequest, a: Answer, pieces: string[], complete: boolean): string[] {
+    return req.protocol === 'openai'
+      ? openaiStreamEvents(a, pieces, { includeUsage: req.body.stream_options?.include_usage === true, complete })
+      : ollamaStreamLines(a, pieces, { complete })
+  }
+
+  /** Resolves true after `ms`, or false at once if the server is closing. */
+  function sleep(ms: number): Promise<boolean> {
+    if (closing.signal.aborted) return Promise.resolve(false)
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        clearTimeout(timer)
+        resolve(false)
+      }
+      const timer = setTimeout(() => {
+        closing.signal.removeEventListener('abort', onAbort)
+        resolve(true)
+      }, ms)
+      closing.signal.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = `http://127.0.0.1:${port}`
+
+  return {
+    url,
+    openaiBaseURL: `${url}/v1`,
+    port,
+    requests,
+    unmatched,
+    errors,
+    hits,
+    reset(next?: Respond) {
+      requests.length = 0
+      unmatched.length = 0
+      errors.length = 0
+      hits.length = 0
+      seq = 0
+      if (next) respond = next
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort()
+        server.close(() => resolve())
+        for (const s of sockets) s.destroy()
+      })
+      return closed
+    },
+  }
+}
+
+function toMessages(raw: unknown): LoggedMessage[] {
+  if (!Array.isArray(raw)) return []
+  return raw.map((m) => {
+    const role = typeof m?.role === 'string' ? m.role : ''
+    const c = m?.content
+    const content =
+      typeof c === 'string'
+        ? c
+        : Array.isArray(c)
+          ? c.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('')
+          : ''
+    return { role, content }
+  })
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v
+  }
+  return out
+}
+
+/** The raw body, or undefined when it exceeds `limit` (the rest is drained, not buffered). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let over = false
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > limit) over = true
+      else chunks.push(c)
+    })
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+    req.on('close', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')))
+  })
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+  if (res.destroyed) return Promise.resolve()
+  const text = JSON.stringify(body)
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) })
+  return endResponse(res, text)
+}
+
+function startStream(res: ServerResponse, protocol: Protocol): void {
+  res.writeHead(200, {
+    'content-type': protocol === 'openai' ? 'text/event-stream; charset=utf-8' : 'application/x-ndjson',
+    'cache-control': 'no-cache',
+  })
+  res.flushHeaders()
+}
+
+function write(res: ServerResponse, chunk: string | Uint8Array): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve()
+  return new Promise((resolve) => {
+    // The callback may never run if the client resets the connection; 'close' covers that.
+    const done = () => {
+      res.off('close', done)
+      resolve()
+    }
+    res.once('close', done)
+    res.write(chunk, done)
+  })
+}
+
+function endResponse(res: ServerResponse, chunk?: string): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('close', done)
+      resolve()
+    }
+    res.once('close', done)
+    res.end(chunk, done)
+  })
+}

@@ -1,0 +1,68 @@
+import type { ChatMessage } from '../llm/types.js'
+import type { SpecSection } from '../spec/sections.js'
+import type { FileTracker, Task } from '../store/artifact-schemas.js'
+
+/** Bump when the wording below changes: cached plans made from older prompts stop matching. */
+export const PLAN_PROMPT_VERSION = 'plan-1'
+
+const RULES = `You plan a static website made of plain HTML, CSS and JavaScript files: no frameworks, no build step, no CDN or external scripts, fonts or images.
+Reply with one JSON object and nothing else: {"tasks":[{"id","action","path","instructions","dependsOn","sections"}]}.
+Rules:
+- One task per file. "action" is "create" for a new file. "path" is relative, posix, lower-case, e.g. "index.html", "about.html", "css/style.css", "js/main.js".
+- Put shared stylesheets and scripts in their own tasks and list them in "dependsOn" of every page that uses them: pages are written after them and are told the ids, classes, functions and CSS variables those files define.
+- "instructions" must be enough to write that one file alone: structure, the exact ids and classes other files rely on, the exact paths of pages it links to and of the stylesheets and scripts it loads, and its behaviour.
+- Scripts are classic scripts loaded with <script src="js/x.js" defer></script> and attach behaviour with addEventListener. A function called from an inline onclick must be a global function of a script the page loads.
+- "sections" lists the ids of the spec sections the file serves (ids are given in brackets below). "dependsOn" lists task ids.
+- Task ids are short kebab-case names, e.g. "style", "main-js", "home-page".`
+
+export function fullPlanMessages(sections: SpecSection[]): ChatMessage[] {
+  return [
+    { role: 'system', content: RULES },
+    { role: 'user', content: `Plan the site for this spec.\n\n${formatSections(sections)}` },
+  ]
+}
+
+export interface DeltaInput {
+  previous: Task[]
+  tracker: FileTracker
+  changed: SpecSection[]
+  added: SpecSection[]
+  removed: string[]
+}
+
+export function deltaPlanMessages(input: DeltaInput): ChatMessage[] {
+  const plan = input.previous
+    .map((t) => `- ${t.id}: ${t.action} ${t.path}${t.target ? ` (target ${t.target})` : ''}; sections [${t.sections.join(', ')}]; dependsOn [${t.dependsOn.join(', ')}]`)
+    .join('\n')
+  const files = Object.entries(input.tracker.files)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, f]) => `- ${path}: ${f.summary}`)
+    .join('\n')
+  const parts = [
+    `The spec changed. Return ONLY the tasks needed for the change: "create" for a new file (or to rewrite a file from scratch), "update" with a "target" chunk for a small change to an existing file (a target is "body", "head", a CSS-like selector such as "#nav" or "main > section.hero", a CSS selector or at-rule, or a JavaScript function name), "delete" for a file that is no longer wanted. Do not repeat tasks that need no change. Reuse existing task ids when a task replaces the task of the same file.`,
+    `Current tasks:\n${plan || '(none)'}`,
+    `Current files:\n${files || '(none)'}`,
+  ]
+  if (input.changed.length) parts.push(`Changed sections (new text):\n\n${formatSections(input.changed)}`)
+  if (input.added.length) parts.push(`New sections:\n\n${formatSections(input.added)}`)
+  if (input.removed.length) parts.push(`Removed sections: ${input.removed.join(', ')}`)
+  return [
+    { role: 'system', content: RULES },
+    { role: 'user', content: parts.join('\n\n') },
+  ]
+}
+
+export function repairPlanMessages(base: ChatMessage[], answer: unknown, problems: string): ChatMessage[] {
+  return [
+    ...base,
+    { role: 'assistant', content: JSON.stringify(answer) },
+    {
+      role: 'user',
+      content: `That plan was rejected before anything was written:\n${problems}\nReturn the corrected plan as one JSON object in the same form, complete (not only the fixed tasks).`,
+    },
+  ]
+}
+
+export function formatSections(sections: SpecSection[]): string {
+  return sections.map((s) => `[${s.id}]\n${s.text}`).join('\n\n')
+}

@@ -26,6 +26,10 @@ export interface ChatRequest<T> {
   label: string
   /** Cancels in-flight HTTP calls (Ctrl-C in dev/build). */
   signal?: AbortSignal
+  /** Budget/usage bucket (`plan`, `generate`, `review`, `fix`…). @default the label up to its first `:` */
+  stage?: string
+  /** Overrides the role's `maxOutputTokens` for this request. */
+  maxOutputTokens?: number
 }
 
 export interface ChatResult<T> {
@@ -66,3 +70,24 @@ export interface ModelOptions {
   /** Upper bound for the answer, in tokens. @default 4096 */
   maxOutputTokens?: number
 }
+
+/** What the model layer reports while it works (deps.onEvent of createChatClient); for the run log and progress. */
+export type ChatEvent =
+  | {
+      type: 'request'
+      label: string
+      stage: string
+      model: string
+      /** 0 for the first try of a turn, then 1, 2… for retries. */
+      attempt: number
+      /** 0 for the first question, then 1, 2… for repair turns. */
+      turn: number
+      maxOutputTokens: number
+      /** Ollama only: the context window requested. */
+      numCtx?: number
+    }
+  | { type: 'response'; label: string; stage: string; model: string; usage: Usage; finishReason: string | null; durationMs: number }
+  | { type: 'retry'; label: string; model: string; retry: number; delayMs: number; code: string; reason: string }
+  | { type: 'repair'; label: string; model: string; turn: number; problem: string }
+  | { type: 'truncated'; label: string; model: string; maxOutputTokens: number; nextMaxOutputTokens: number }
+  | { type: 'warning'; label: string; model: string; message: string }

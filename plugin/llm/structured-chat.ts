@@ -1,0 +1,58 @@
+import type { ZodType } from 'zod'
+
+import { ModelFormatError, TruncatedAnswerError, type ModelErrorContext } from './errors.js'
+import type { RawAnswer } from './provider.js'
+import { parseStructured, repairMessages } from './structured.js'
+import type { ChatMessage } from './types.js'
+
+/**
+ * The conversation around one structured request: ask; if the answer hit the output limit,
+ * ask once more with twice the budget (a cut-off answer is never used as content); if it is
+ * not valid JSON of the schema, append the bad answer and a message quoting the problem, up
+ * to `repairTurns` times. Transport retries happen inside `send`.
+ */
+
+export type Send = (messages: ChatMessage[], maxOutputTokens: number, turn: number) => Promise<RawAnswer>
+
+export interface StructuredOptions {
+  repairTurns: number
+  maxOutputTokens: number
+  ctx: ModelErrorContext
+  onRepair?: (turn: number, problem: string) => void
+  onTruncated?: (maxOutputTokens: number, next: number) => void
+}
+
+export async function chatStructured<T>(send: Send, messages: ChatMessage[], schema: ZodType<T>, opts: StructuredOptions): Promise<T> {
+  const conversation = [...messages]
+  let budget = opts.maxOutputTokens
+  let grown = false
+  for (let turn = 0; ; turn++) {
+    let answer = await send(conversation, budget, turn)
+    while (answer.finishReason === 'length') {
+      if (grown) throw new TruncatedAnswerError(budget, opts.ctx)
+      grown = true
+      const next = budget * 2
+      opts.onTruncated?.(budget, next)
+      budget = next
+      answer = await send(conversation, budget, turn)
+    }
+
+    const result =
+      answer.finishReason === 'content_filter'
+        ? { ok: false as const, problem: 'the answer was stopped by the content filter', frame: undefined }
+        : parseStructured(answer.content, schema)
+    if (result.ok) return result.value
+
+    if (turn >= opts.repairTurns) {
+      const tries = turn + 1
+      throw new ModelFormatError(
+        `no valid answer after ${tries} ${tries === 1 ? 'try' : 'tries'} (${opts.repairTurns} repair turn${opts.repairTurns === 1 ? '' : 's'}); last problem: ${result.problem}`,
+        result.problem,
+        opts.ctx,
+        result.frame,
+      )
+    }
+    opts.onRepair?.(turn + 1, result.problem)
+    conversation.push(...repairMessages(answer.content, result.problem))
+  }
+}

@@ -1,0 +1,173 @@
+import { codeFrameColumns } from '@babel/code-frame'
+import type { ZodType } from 'zod'
+
+import type { ChatMessage } from './types.js'
+
+/**
+ * Structured output from models that do not always follow the format (DESIGN.md, "Small/local
+ * models ignore the output format"): find the JSON object in whatever came back, validate it
+ * with zod, and describe what is wrong concisely enough to quote in a repair turn.
+ * Model output is untrusted data: it is only ever `JSON.parse`d, never evaluated.
+ */
+
+/** Candidate objects tried by the brace scan; bounds the work on long prose answers. */
+const MAX_SCAN_CANDIDATES = 24
+/** Schema issues quoted in a repair turn; more would bloat the prompt without helping. */
+const MAX_ISSUES = 6
+
+export type Extraction =
+  | { ok: true; value: unknown }
+  | {
+      ok: false
+      /** One line, e.g. `not valid JSON: Unterminated string at line 3 column 9`. */
+      problem: string
+      /** The text that failed to parse and the 1-based position in it, for a code frame. */
+      source?: string
+      line?: number
+      column?: number
+    }
+
+/**
+ * Removes one markdown fence wrapped around the whole text (```html … ```), as small models
+ * often do inside a `content` string. Text that is not entirely fenced is returned unchanged,
+ * so a file that merely contains a fence somewhere is never altered.
+ */
+export function stripFences(text: string): string {
+  const m = /^\s*(`{3,}|~{3,})[^\n`]*\n([\s\S]*?)\n?[ \t]*\1[ \t]*\s*$/.exec(text)
+  return m ? m[2] : text
+}
+
+/**
+ * Finds the JSON object in a model answer: the whole text, else a fenced ```json block, else
+ * the first balanced `{…}` embedded in prose. A JSON string that itself holds an object
+ * (double-encoded answers) is unwrapped once.
+ */
+export function extractJson(text: string): Extraction {
+  const trimmed = text.replace(/^\uFEFF/, '').trim()
+  if (trimmed === '') return { ok: false, problem: 'the answer was empty' }
+
+  const whole = tryParse(trimmed)
+  if (whole.ok) return whole
+
+  for (const block of fencedBlocks(trimmed)) {
+    const r = tryParse(block.trim())
+    if (r.ok) return r
+  }
+
+  let tried = 0
+  for (let start = trimmed.indexOf('{'); start >= 0 && tried < MAX_SCAN_CANDIDATES; start = trimmed.indexOf('{', start + 1)) {
+    const end = matchingBrace(trimmed, start)
+    if (end < 0) continue
+    tried++
+    const r = tryParse(trimmed.slice(start, end + 1))
+    if (r.ok) return r
+  }
+
+  // Nothing parsed. Report the error of the most plausible candidate: a fenced block if there
+  // is one, else everything from the first `{` (typically a truncated or slightly broken object).
+  const firstFence = fencedBlocks(trimmed).next()
+  const candidate = !firstFence.done ? firstFence.value.trim() : trimmed.indexOf('{') >= 0 ? trimmed.slice(trimmed.indexOf('{')) : trimmed
+  if (!candidate.startsWith('{') && !candidate.startsWith('[')) {
+    return { ok: false, problem: `no JSON object found; the answer starts with ${JSON.stringify(clip(candidate, 60))}` }
+  }
+  return syntaxProblem(candidate)
+}
+
+function tryParse(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    let value: unknown = JSON.parse(text)
+    if (typeof value === 'string' && /^\s*\{/.test(value)) {
+      try {
+        value = JSON.parse(value)
+      } catch {
+        return { ok: false }
+      }
+    }
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ok: true, value } : { ok: false }
+  } catch {
+    return { ok: false }
+  }
+}
+
+function* fencedBlocks(text: string): Generator<string> {
+  const re = /(`{3,}|~{3,})[ \t]*[\w+-]*[^\n]*\n([\s\S]*?)\1/g
+  for (let m = re.exec(text); m; m = re.exec(text)) yield m[2]
+}
+
+/** Index of the `}` closing the `{` at `start`, skipping braces inside strings; -1 if unbalanced. */
+function matchingBrace(text: string, start: number): number {
+  let depth = 0
+  let inString = false
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === '\\') i++
+      else if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else if (c === '{') depth++
+    else if (c === '}' && --depth === 0) return i
+  }
+  return -1
+}
+
+/** A concise JSON syntax problem with line/column, without V8's echo of the whole input. */
+function syntaxProblem(source: string): Extraction {
+  try {
+    const value: unknown = JSON.parse(source)
+    // It parsed, so it is valid JSON that is not an object (an array, a number, …).
+    return { ok: false, problem: `expected one JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` }
+  } catch (err) {
+    const raw = (err as Error).message
+    const reason = raw.replace(/,\s*".*"\s+is not valid JSON\s*$/s, '').replace(/\s+in JSON at position \d+.*$/s, '')
+    const pos = /at position (\d+)/.exec(raw)
+    const offset = pos ? Number(pos[1]) : /end of JSON input|Unterminated/i.test(raw) ? source.length : undefined
+    if (offset === undefined) return { ok: false, problem: `not valid JSON: ${reason}`, source }
+    const { line, column } = lineColumn(source, offset)
+    return { ok: false, problem: `not valid JSON: ${reason} at line ${line} column ${column}`, source, line, column }
+  }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  return { line, column: offset - before.lastIndexOf('\n') }
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; problem: string; frame?: string }
+
+/** Extraction then zod: either the typed value or one concise problem to quote back. */
+export function parseStructured<T>(text: string, schema: ZodType<T>): Validation<T> {
+  const ex = extractJson(text)
+  if (!ex.ok) {
+    const frame =
+      ex.source && ex.line ? codeFrameColumns(clip(ex.source, 20_000), { start: { line: ex.line, column: ex.column } }, { linesAbove: 2, linesBelow: 1 }) : undefined
+    return { ok: false, problem: ex.problem, frame }
+  }
+  const parsed = schema.safeParse(ex.value)
+  if (parsed.success) return { ok: true, value: parsed.data }
+  return { ok: false, problem: describeIssues(parsed.error.issues) }
+}
+
+/** `tasks.0.path: Invalid input: expected string, received undefined; …` */
+export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  const shown = issues.slice(0, MAX_ISSUES).map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${clip(i.message, 200)}`)
+  const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : ''
+  return `does not match the required shape: ${shown.join('; ')}${more}`
+}
+
+/**
+ * The two messages appended for a repair turn: the bad answer as the assistant said it (so
+ * the model sees what to fix) and a user message quoting the problem and restating that only
+ * a JSON object is wanted. An empty answer is not echoed back.
+ */
+export function repairMessages(badAnswer: string, problem: string): ChatMessage[] {
+  const ask: ChatMessage = {
+    role: 'user',
+    content: `Your previous answer could not be used: ${problem}.\nReply again with only one JSON object in the requested shape — no prose, no markdown fences, nothing before or after it.`,
+  }
+  return badAnswer.trim() === '' ? [ask] : [{ role: 'assistant', content: badAnswer }, ask]
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s
+}

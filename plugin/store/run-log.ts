@@ -28,7 +28,8 @@ export interface RunEvent {
   /** Site-relative path the event is about. */
   path?: string
   cache?: 'hit' | 'miss'
-  tokens?: { prompt: number; completion: number }
+  /** Tokens spent: split per direction for a model call, or a total (e.g. a run summary). */
+  tokens?: { prompt: number; completion: number } | number
   durationMs?: number
   /** Any thrown value; logged as `{ name, message, code? }`. */
   error?: unknown

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+import { SiteLockedError, acquireSiteLock, readSiteLockOwner, type ReleaseSiteLock } from '../../../plugin/store/site-lock.js'
+import { memoryLogger } from './fake-chat-client.js'
+
+let site: string
+const releases: ReleaseSiteLock[] = []
+beforeEach(async () => {
+  site = await mkdtemp(join(tmpdir(), 'sitesmith-lock-'))
+})
+afterEach(async () => {
+  for (const r of releases.splice(0)) await r().catch(() => {})
+  await rm(site, { recursive: true, force: true })
+})
+const hold = async (options = {}) => {
+  const r = await acquireSiteLock(site, { logger: memoryLogger(), ...options })
+  releases.push(r)
+  return r
+}
+const lockDir = () => join(site, '.sitesmith', 'lock')
+
+/** A lock directory as a run that is gone (or elsewhere) would have left it. */
+function fakeLock(owner: { pid: number; hostname: string }, ageMs = 0) {
+  mkdirSync(lockDir(), { recursive: true })
+  writeFileSync(join(lockDir(), 'owner.json'), JSON.stringify({ ...owner, startedAt: '2024-01-01T00:00:00.000Z', token: 'feedface' }))
+  const t = (Date.now() - ageMs) / 1000
+  utimesSync(lockDir(), t, t)
+}
+
+/** A pid that certainly does not exist any more: a child that has exited and been reaped. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' })
+  return Number(child.stdout.trim())
+}
+
+describe('acquireSiteLock', () => {
+  it('a second acquisition refuses with E_LOCKED naming the site and the holder pid; release frees it', async () => {
+    const release = await hold()
+    expect(readSiteLockOwner(site)).toMatchObject({ pid: process.pid, hostname: hostname() })
+    const error = await acquireSiteLock(site).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SiteLockedError)
+    expect((error as SiteLockedError).code).toBe('E_LOCKED')
+    expect((error as Error).message).toContain(`Site ${site} is locked`)
+    expect((error as Error).message).toContain(`pid ${process.pid} on ${hostname()}`)
+    await release()
+    await release() // idempotent
+    expect(existsSync(lockDir())).toBe(false)
+    expect(readSiteLockOwner(site)).toBeUndefined()
+    await hold()
+  })
+
+  it('wait: a waiting run gets the lock once the holder releases', async () => {
+    const release = await hold()
+    setTimeout(() => void release(), 300)
+    const second = await hold({ wait: 10_000, pollMs: 50 })
+    expect(typeof second).toBe('function')
+    expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
+  })
+
+  it('wait is bounded', async () => {
+    await hold()
+    const error = await acquireSiteLock(site, { wait: 300, pollMs: 50 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SiteLockedError)
+    expect((error as Error).message).toMatch(/waited \d+ s/)
+  })
+
+  it('waiting stops on abort', async () => {
+    await hold()
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new Error('Ctrl-C')), 100)
+    await expect(acquireSiteLock(site, { wait: 10_000, pollMs: 20, signal: controller.signal })).rejects.toThrow('Ctrl-C')
+  })
+
+  it('takes over at once a lock whose owner pid on this host no longer exists', async () => {
+    const pid = deadPid()
+    fakeLock({ pid, hostname: hostname() })
+    const logger = memoryLogger()
+    await hold({ logger })
+    expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
+    expect(logger.warnings[0]).toMatch(new RegExp(`took over the lock on .* from pid ${pid} .*no longer exists`))
+    expect((await readdir(join(site, '.sitesmith'))).sort()).toEqual(['lock'])
+  })
+
+  it('takes over a lock whose heartbeat stopped (holder on another host)', async () => {
+    fakeLock({ pid: 1, hostname: 'elsewhere' }, 60_000)
+    const logger = memoryLogger()
+    await hold({ logger, staleMs: 2_000 })
+    expect(logger.warnings[0]).toMatch(/from pid 1 on elsewhere \(no heartbeat/)
+  })
+
+  it('respects a fresh lock held on another host', async () => {
+    fakeLock({ pid: 1, hostname: 'elsewhere' })
+    await expect(acquireSiteLock(site)).rejects.toThrow(/pid 1 on elsewhere/)
+    expect(readSiteLockOwner(site)?.hostname).toBe('elsewhere')
+  })
+
+  it('reports an unknown holder when the owner file is missing', async () => {
+    mkdirSync(lockDir(), { recursive: true })
+    await expect(acquireSiteLock(site)).rejects.toThrow(/holder unknown/)
+  })
+})

@@ -1,0 +1,162 @@
+/**
+ * The small script the runtime check puts into every page before the page's own scripts
+ * run. It records which elements got event listeners (by wrapping
+ * `EventTarget.prototype.addEventListener`), lists the elements worth triggering and
+ * fires their events on request.
+ *
+ * It is kept as JavaScript source text on purpose: a TypeScript function handed to
+ * Playwright is serialised after the test/build transform, which may inject helpers
+ * (`__name`, …) that do not exist inside the page.
+ */
+
+/** Events the check fires. Load-type events (`load`, `error`, `scroll` …) already ran or need no trigger. */
+export const TRIGGER_EVENTS = Object.freeze([
+  'click',
+  'dblclick',
+  'mousedown',
+  'mouseup',
+  'contextmenu',
+  'submit',
+  'input',
+  'change',
+  'keydown',
+  'keyup',
+  'keypress',
+  'mouseover',
+  'mouseenter',
+  'mouseout',
+  'mouseleave',
+  'focus',
+  'blur',
+] as const)
+
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number]
+
+/** One thing to trigger, as the agent lists it (in document order). */
+export interface TriggerCandidate {
+  type: TriggerEvent
+  /** Short human description, e.g. `button#save`, `a "About us"`, `form.contact`. */
+  label: string
+  /** Rendered and not hidden right now (CSS `display`/`visibility`/`opacity`, `hidden`). */
+  visible: boolean
+}
+
+/** Window property (a registered symbol, invisible to page scripts that enumerate) holding the agent. */
+export const AGENT_SYMBOL = 'sitesmith.runtime-agent'
+
+/** Elements a listener on `window`/`document`/`body` probably delegates to, per event. */
+const DELEGATION_TARGETS: Readonly<Record<string, string>> = Object.freeze({
+  click:
+    'button, input[type=button], input[type=submit], input[type=reset], input[type=checkbox], input[type=radio], [role=button], a[href], summary',
+  submit: 'form',
+  input: 'input, select, textarea',
+  change: 'input, select, textarea',
+})
+
+/** Source of the init script (a self-contained expression). */
+export const PAGE_AGENT_SCRIPT = `(() => {
+  const KEY = Symbol.for(${JSON.stringify(AGENT_SYMBOL)})
+  if (window[KEY]) return
+  const TYPES = ${JSON.stringify(TRIGGER_EVENTS)}
+  const TYPE_SET = new Set(TYPES)
+  const DELEGATION = ${JSON.stringify(DELEGATION_TARGETS)}
+  const listened = new WeakMap()
+  const delegated = new Set()
+  let candidates = []
+
+  const original = EventTarget.prototype.addEventListener
+  EventTarget.prototype.addEventListener = function addEventListener(type, listener, options) {
+    // Recording must never break the page's own call.
+    try {
+      if (TYPE_SET.has(type)) {
+        if (this === window || this === document || this === document.body || this === document.documentElement) {
+          delegated.add(type)
+        } else if (this instanceof Element) {
+          let types = listened.get(this)
+          if (!types) listened.set(this, (types = new Set()))
+          types.add(type)
+        }
+      }
+    } catch {}
+    return original.call(this, type, listener, options)
+  }
+
+  function label(el) {
+    const tag = el.tagName.toLowerCase()
+    if (el.id) return tag + '#' + el.id
+    const name = el.getAttribute('name')
+    if (name) return tag + '[name="' + name + '"]'
+    const classes = Array.from(el.classList).slice(0, 2)
+    if (classes.length) return tag + '.' + classes.join('.')
+    let text = (el.textContent || el.getAttribute('value') || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ')
+    if (text.length > 30) text = text.slice(0, 29) + '…'
+    if (text) return tag + ' "' + text + '"'
+    const href = el.getAttribute('href')
+    if (href) return tag + '[href="' + href + '"]'
+    return tag
+  }
+
+  function visible(el) {
+    if (typeof el.checkVisibility === 'function') return el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
+    return el.getClientRects().length > 0
+  }
+
+  function list(max) {
+    candidates = []
+    const body = document.body
+    for (const el of document.querySelectorAll('*')) {
+      if (el === body || el === document.documentElement) continue
+      const types = new Set()
+      for (const attr of el.getAttributeNames()) {
+        if (attr.startsWith('on') && TYPE_SET.has(attr.slice(2))) types.add(attr.slice(2))
+      }
+      for (const type of TYPES) {
+        if (!types.has(type) && typeof el['on' + type] === 'function') types.add(type)
+      }
+      const own = listened.get(el)
+      if (own) for (const type of own) types.add(type)
+      for (const type of delegated) {
+        if (DELEGATION[type] && el.matches(DELEGATION[type])) types.add(type)
+      }
+      for (const type of TYPES) {
+        if (types.has(type)) candidates.push({ el, type })
+        if (candidates.length >= max) break
+      }
+      if (candidates.length >= max) break
+    }
+    return candidates.map((c) => ({ type: c.type, label: label(c.el), visible: visible(c.el) }))
+  }
+
+  function trigger(index) {
+    const c = candidates[index]
+    if (!c || !c.el.isConnected) return false
+    const el = c.el
+    const type = c.type
+    const bubbling = { bubbles: true, cancelable: true, composed: true, view: window }
+    if (type === 'click' && typeof el.click === 'function') el.click()
+    else if (type === 'submit') el.dispatchEvent(typeof SubmitEvent === 'function' ? new SubmitEvent('submit', { bubbles: true, cancelable: true }) : new Event('submit', { bubbles: true, cancelable: true }))
+    else if (type === 'input' || type === 'change') el.dispatchEvent(new Event(type, { bubbles: true }))
+    else if (type === 'keydown' || type === 'keyup' || type === 'keypress') el.dispatchEvent(new KeyboardEvent(type, { ...bubbling, key: 'Enter', code: 'Enter' }))
+    else if (type === 'focus' || type === 'blur') el.dispatchEvent(new FocusEvent(type, { view: window }))
+    else if (type === 'mouseenter' || type === 'mouseleave') el.dispatchEvent(new MouseEvent(type, { view: window }))
+    else el.dispatchEvent(new MouseEvent(type, bubbling))
+    return true
+  }
+
+  Object.defineProperty(window, KEY, { value: Object.freeze({ list, trigger }), enumerable: false })
+})()`
+
+/** Expression listing candidates (at most `max`); evaluates to `TriggerCandidate[]`, or null without the agent. */
+export function listCandidatesExpression(max: number): string {
+  return `window[Symbol.for(${JSON.stringify(AGENT_SYMBOL)})]?.list(${Math.max(0, Math.floor(max))}) ?? null`
+}
+
+/** Expression firing candidate `index`; evaluates to false when it is gone or the agent is missing. */
+export function triggerExpression(index: number): string {
+  return `window[Symbol.for(${JSON.stringify(AGENT_SYMBOL)})]?.trigger(${Math.floor(index)}) ?? false`
+}
+
+/** Expression resolving after `ms` of the page's own event loop (so late errors surface). */
+export function settleExpression(ms: number): string {
+  return `new Promise((resolve) => setTimeout(resolve, ${Math.max(0, Math.floor(ms))}))`
+}

@@ -1,0 +1,143 @@
+/**
+ * The runtime check: serve the site on 127.0.0.1, open every page in headless Chromium
+ * (one browser, a fresh context per page), and report what breaks — uncaught errors,
+ * console errors, missing local files, and errors raised by clicking what has a handler —
+ * as `runtime-error` / `failed-request` findings in the file that holds the defect.
+ */
+import { resolve } from 'node:path'
+
+import { compareFindings, type Finding } from '../../report/diagnostic.js'
+import { defaultChromiumPath, launchChromium } from './chromium.js'
+import { checkPage, type UncertainFinding } from './page-check.js'
+import { siteSources } from './site-sources.js'
+import { normalizePagePath } from './site-url.js'
+import { startStaticServer, type StaticServer } from './static-server.js'
+
+export interface RuntimeCheckOptions {
+  /** The site directory to serve (built `dist/` or the generated source). */
+  dir: string
+  /** Pages to open, as paths relative to `dir` (`index.html`, `blog/post.html`). */
+  pages: string[]
+  /** Chromium binary. @default process.env.SITESMITH_CHROMIUM ?? '/usr/bin/chromium' */
+  executablePath?: string
+  /** Write a full-page PNG of each page (as loaded, before any trigger) to `<screenshotsDir>/<page>.png`. @default undefined (no screenshots) */
+  screenshotsDir?: string
+  /** Budget per page for loading and triggering; a page over it is reported as stuck. @default 15000 */
+  timeoutMs?: number
+  /** Quiet time after `load` so timers and promise chains started by the page can fail. @default 100 */
+  idleMs?: number
+  /** Quiet time after each trigger for the errors it causes to surface. @default 25 */
+  triggerIdleMs?: number
+  /** Elements × events fired per page at most, in document order. @default 100 */
+  maxTriggersPerPage?: number
+  /** Stops the check: the browser and server are closed and the promise rejects with the reason. */
+  signal?: AbortSignal
+  /** Called after each page is checked, with its path (count calls for pages done of `pages.length`). */
+  onProgress?: (page: string) => void
+}
+
+export interface RuntimeCheckResult {
+  /** De-duplicated, sorted (`compareFindings`); rules `runtime-error` and `failed-request`. */
+  findings: Finding[]
+  /**
+   * Set when the check could not run (no Chromium: one line saying why and how to fix) or
+   * could not finish (the browser died): then `findings` holds only what was found before.
+   */
+  skipped?: string
+  pagesChecked: number
+  durationMs: number
+  /**
+   * Errors seen that may not be site defects, with the reason they were set aside (external
+   * code blocked offline, a hidden element, an error only after other clicks). Not findings;
+   * shown so that nothing the browser reported is dropped silently.
+   */
+  uncertain: UncertainFinding[]
+  /** Absolute paths of the screenshots written. */
+  screenshots: string[]
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000
+const LAUNCH_TIMEOUT_MS = 30_000
+
+/** Runs the runtime check. Never throws for a missing browser (see `skipped`); rejects on abort and on bad `dir`/`pages`. */
+export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<RuntimeCheckResult> {
+  const started = performance.now()
+  const { signal } = opts
+  signal?.throwIfAborted()
+  const pages = [...new Set(opts.pages.map(normalizePagePath))]
+  const result: RuntimeCheckResult = { findings: [], pagesChecked: 0, durationMs: 0, uncertain: [], screenshots: [] }
+  const finish = (): RuntimeCheckResult => {
+    result.findings = dedupe(result.findings).sort(compareFindings)
+    result.uncertain = dedupe(result.uncertain).sort(compareFindings)
+    result.durationMs = performance.now() - started
+    return result
+  }
+  if (pages.length === 0) return finish()
+
+  // The server first: a wrong directory is the caller's error and should say so even without Chromium.
+  const server: StaticServer = await startStaticServer(opts.dir)
+  let onAbort: (() => void) | undefined
+  try {
+    const launched = await launchChromium(opts.executablePath ?? defaultChromiumPath(), LAUNCH_TIMEOUT_MS)
+    if (launched.skipped !== undefined) {
+      result.skipped = launched.skipped
+      return finish()
+    }
+    const { browser } = launched
+    // Closing the browser interrupts whatever page operation is pending.
+    onAbort = () => void browser.close().catch(() => {})
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const settings = {
+        browser,
+        origin: server.origin,
+        urlOf: (path: string) => server.url(path),
+        sources: siteSources(server.root),
+        timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        idleMs: opts.idleMs ?? 100,
+        triggerIdleMs: opts.triggerIdleMs ?? 25,
+        maxTriggers: opts.maxTriggersPerPage ?? 100,
+        ...(opts.screenshotsDir ? { screenshotsDir: resolve(opts.screenshotsDir) } : {}),
+        ...(signal ? { signal } : {}),
+      }
+      for (const page of pages) {
+        signal?.throwIfAborted()
+        let checked
+        try {
+          checked = await checkPage(settings, page)
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason
+          result.skipped = `incomplete: ${firstLine(error)} while checking ${page}; ${result.pagesChecked} of ${pages.length} pages checked`
+          break
+        }
+        result.findings.push(...checked.findings)
+        result.uncertain.push(...checked.uncertain)
+        if (checked.screenshot) result.screenshots.push(checked.screenshot)
+        result.pagesChecked++
+        opts.onProgress?.(page)
+      }
+    } finally {
+      await browser.close().catch(() => {})
+    }
+    return finish()
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
+    await server.close()
+  }
+}
+
+/** Drops repeats: a shared script failing the same way on every page is one defect, reported for the first page. */
+function dedupe<T extends Finding>(findings: T[]): T[] {
+  const seen = new Set<string>()
+  return findings.filter((f) => {
+    const key = [f.rule, f.file, f.line, f.column, f.message, 'reason' in f ? f.reason : ''].join('\u0000')
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return (text.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim().slice(0, 200)
+}

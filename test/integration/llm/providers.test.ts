@@ -95,7 +95,7 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
 
   it('malformed JSON once → a repair turn that quotes the error → success; usage summed over both turns', async () => {
     const bad = { content: '{"content": "<h1>Home</h1>", "summary": "home",}', usage: { promptTokens: 50, completionTokens: 15 } }
-    const good = jsonReply(GOOD, { usage: { promptTokens: 90, completionTokens: 14 } })
+    const good = { content: JSON.stringify(GOOD), usage: { promptTokens: 90, completionTokens: 14 } }
     const { server, client, events } = await setup(provider, always([bad, good]))
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)

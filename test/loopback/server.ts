@@ -16,6 +16,7 @@ import {
 
 export * from './types.js'
 export { script, always, jsonReply, UnmatchedRequestError, type ScriptRule, type Script, type Matcher, type ReplySpec } from './script.js'
+export { loopbackModel, loopbackEnv, LOOPBACK_API_KEY } from './clients.js'
 
 /**
  * A model server on 127.0.0.1 that the real `openai` and `ollama` clients talk to in tests
@@ -25,6 +26,18 @@ export { script, always, jsonReply, UnmatchedRequestError, type ScriptRule, type
  *
  * Nothing outlives `close()`: open sockets (hung requests included) are destroyed and
  * pending latency timers are cancelled, so a test can never leak a listening server.
+ *
+ * ```ts
+ * const server = await startLoopbackServer({
+ *   respond: script([
+ *     { match: /plan/i, reply: jsonReply({ tasks: [] }) },
+ *     { match: 'index.html', reply: [{ content: 'not json' }, jsonReply({ content: '<h1>x</h1>', summary: 's' })] },
+ *   ]),
+ * })
+ * afterAll(() => server.close())
+ * // … run the pipeline with loopbackModel(server, 'openai') / loopbackModel(server, 'ollama') …
+ * expect(server.unmatched).toEqual([])
+ * ```
  */
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'qwen2.5-coder:7b']

@@ -388,3 +388,19 @@ async function waitFor(cond: () => boolean, limitMs = 2_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5))
   }
 }
+
+describe('loopback helpers for other suites', () => {
+  it('loopbackModel + loopbackEnv configure both roles against one server', async () => {
+    const { loopbackModel, loopbackEnv, LOOPBACK_API_KEY } = await import('../../loopback/server.js')
+    server = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
+    const meter = new UsageMeter()
+    const env = loopbackEnv(server)
+    const planner = createChatClient(loopbackModel(server, 'openai'), { env, meter, role: 'planner' })
+    const coder = createChatClient(loopbackModel(server, 'ollama'), { env, meter, role: 'coder' })
+    await planner.chat({ messages: ask(), schema: Envelope, label: 'plan' })
+    await coder.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
+    expect(server.requests.map((r) => r.protocol)).toEqual(['openai', 'ollama'])
+    expect(server.requests[0].headers.authorization).toBe(`Bearer ${LOOPBACK_API_KEY}`)
+    expect(meter.byStage).toMatchObject({ plan: { calls: 1 }, generate: { calls: 1 } })
+  })
+})

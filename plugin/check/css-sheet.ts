@@ -1,0 +1,148 @@
+import postcss from 'postcss'
+import type { AtRule, ChildNode, Container, Declaration, Root } from 'postcss'
+
+import { selectorNames } from './selectors.js'
+
+/**
+ * One stylesheet (a `.css` file, a `<style>` element or a `style=""` attribute) reduced to
+ * what the rules need. Offsets are relative to the parsed text; the site model adds the
+ * position of inline CSS in its page.
+ */
+export interface SheetFacts {
+  syntaxError?: { message: string; offset: number }
+  /** Declarations in style contexts (not `@font-face`-like descriptor blocks). */
+  properties: { prop: string; offset: number }[]
+  varDefs: Set<string>
+  /** `var(--x)` without a fallback (and not itself inside another var's fallback). */
+  varUses: { name: string; offset: number }[]
+  /** `url(...)` values and `@import` targets. */
+  urls: { url: string; offset: number; isImport: boolean }[]
+  /** Ids and classes the selectors style (the interface a stylesheet offers). */
+  ids: Set<string>
+  classes: Set<string>
+}
+
+/** At-rules whose blocks hold descriptors, not properties: `src`, `syntax`, `size`, … */
+const DESCRIPTOR_AT_RULES = new Set([
+  'font-face', 'property', 'page', 'counter-style', 'font-palette-values', 'font-feature-values',
+  'viewport', 'color-profile', 'view-transition', 'position-try',
+])
+
+export function analyzeCss(css: string, mode: 'sheet' | 'declarations'): SheetFacts {
+  const facts: SheetFacts = { properties: [], varDefs: new Set(), varUses: [], urls: [], ids: new Set(), classes: new Set() }
+  let root: Root
+  try {
+    root = postcss.parse(css)
+  } catch (e) {
+    const err = e as { reason?: string; message?: string; input?: { offset?: number }; line?: number; column?: number }
+    facts.syntaxError = { message: err.reason ?? String(err.message), offset: err.input?.offset ?? offsetOf(css, err.line ?? 1, err.column ?? 1) }
+    return facts
+  }
+  if (mode === 'declarations') {
+    const stray = root.nodes.find((n) => n.type !== 'decl' && n.type !== 'comment')
+    if (stray) {
+      facts.syntaxError = { message: `a style attribute holds declarations only, found a ${stray.type === 'rule' ? 'rule' : `@${(stray as AtRule).name}`}`, offset: stray.source?.start?.offset ?? 0 }
+      return facts
+    }
+  }
+  walk(root, facts, false)
+  return facts
+}
+
+function walk(container: Container, facts: SheetFacts, inDescriptors: boolean): void {
+  container.each((node: ChildNode) => {
+    switch (node.type) {
+      case 'decl':
+        declaration(node, facts, inDescriptors)
+        break
+      case 'rule': {
+        const parent = node.parent
+        const inKeyframes = parent?.type === 'atrule' && /keyframes$/i.test((parent as AtRule).name)
+        if (!inKeyframes) {
+          const names = selectorNames(node.selector, 'all')
+          for (const id of names.ids) facts.ids.add(id)
+          for (const c of names.classes) facts.classes.add(c)
+        }
+        walk(node, facts, inDescriptors)
+        break
+      }
+      case 'atrule': {
+        const name = node.name.toLowerCase()
+        const start = node.source?.start?.offset ?? 0
+        if (name === 'import') {
+          const url = importUrl(node.params)
+          if (url !== undefined) facts.urls.push({ url, offset: start + 1 + node.name.length + (node.raws.afterName?.length ?? 1), isImport: true })
+        } else if (name === 'property') {
+          const m = /^\s*(--[\w-]+)/.exec(node.params)
+          if (m) facts.varDefs.add(m[1])
+        }
+        if (node.nodes) walk(node, facts, inDescriptors || DESCRIPTOR_AT_RULES.has(name.replace(/^-\w+-/, '')))
+        break
+      }
+      default:
+        break
+    }
+  })
+}
+
+function declaration(d: Declaration, facts: SheetFacts, inDescriptors: boolean): void {
+  const start = d.source?.start?.offset ?? 0
+  const before = d.raws.before ?? ''
+  // IE hacks (`*zoom`, `_height`) put their marker in raws.before: intentional, not typos.
+  const hack = /[*_]$/.test(before)
+  const prop = d.prop
+  if (prop.startsWith('--')) facts.varDefs.add(prop)
+  else if (!hack && !inDescriptors) facts.properties.push({ prop, offset: start })
+  const valueOffset = start + (hack ? 1 : 0) + prop.length + (d.raws.between?.length ?? 1)
+  const value = d.value
+  if (!prop.startsWith('--')) {
+    for (const use of varUsesWithoutFallback(value)) facts.varUses.push({ name: use.name, offset: valueOffset + use.index })
+  }
+  if (/url\(/i.test(value)) {
+    for (const m of value.matchAll(/\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)/gi)) {
+      facts.urls.push({ url: m[1] ?? m[2] ?? m[3] ?? '', offset: valueOffset + (m.index ?? 0), isImport: false })
+    }
+  }
+}
+
+function importUrl(params: string): string | undefined {
+  const m = /^\s*(?:url\(\s*)?(?:"([^"]*)"|'([^']*)'|([^)'"\s;]+))/i.exec(params)
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined
+}
+
+/**
+ * `var(--x)` calls whose custom property has no fallback. Vars inside another var's
+ * fallback are skipped: they are only read when the outer one is missing.
+ */
+export function varUsesWithoutFallback(value: string): { name: string; index: number }[] {
+  const out: { name: string; index: number }[] = []
+  const re = /\bvar\(\s*(--[\w-]+)\s*([,)])?/gi
+  let from = 0
+  for (;;) {
+    re.lastIndex = from
+    const m = re.exec(value)
+    if (!m) break
+    if (m[2] === ')') out.push({ name: m[1], index: m.index })
+    if (m[2] === ',') {
+      // Skip the fallback: continue after the matching ")".
+      let depth = 1
+      let i = re.lastIndex
+      for (; i < value.length && depth > 0; i++) {
+        if (value[i] === '(') depth++
+        else if (value[i] === ')') depth--
+      }
+      from = i
+    } else from = re.lastIndex
+  }
+  return out
+}
+
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset)
+    if (nl < 0) break
+    offset = nl + 1
+  }
+  return offset + Math.max(0, column - 1)
+}

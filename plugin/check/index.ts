@@ -1,0 +1,70 @@
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+
+import { compareFindings } from '../report/diagnostic.js'
+import type { Finding } from '../report/diagnostic.js'
+import { RULES } from './rules/index.js'
+import { readSiteFiles } from './site-files.js'
+import { buildSiteModel } from './site-model.js'
+
+/**
+ * The static cross-file checker (shared/DESIGN.md, "Checkers"): parse every file of a site
+ * once into a site model, run every rule over it, return findings in a stable order.
+ */
+export { extractInterface } from './extract-interface.js'
+export { parseCheck } from './parse-check.js'
+export type { ParseCheckResult } from './parse-check.js'
+export { buildSiteModel } from './site-model.js'
+export type { SiteModel } from './site-model.js'
+export { RULES } from './rules/index.js'
+export { readSiteFiles } from './site-files.js'
+
+export interface CheckFilesOptions {
+  /** Paths of files that exist but are not in `files` (images, fonts…): links to them resolve. */
+  otherPaths?: Iterable<string>
+  /** Report only findings in these files (the whole site is still read for cross-file facts). */
+  only?: Iterable<string>
+}
+
+/**
+ * Check in-memory content: `files` maps site-relative posix paths to text. Pure — the
+ * pipeline calls it on generated content before anything is written.
+ */
+export function checkFiles(files: ReadonlyMap<string, string>, options: CheckFilesOptions = {}): Finding[] {
+  const normalized = new Map<string, string>()
+  for (const [path, text] of files) normalized.set(normalizePath(path), text)
+  const model = buildSiteModel(normalized, [...(options.otherPaths ?? [])].map(normalizePath))
+  const only = options.only ? new Set([...options.only].map(normalizePath)) : undefined
+  const seen = new Set<string>()
+  const out: Finding[] = []
+  for (const rule of Object.values(RULES)) {
+    for (const f of rule(model)) {
+      if (only && !only.has(f.file)) continue
+      // A script file run both as classic and as module is analysed twice; report once.
+      const key = `${f.rule}\0${f.file}\0${f.line}\0${f.column}\0${f.message}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push(f)
+    }
+  }
+  return out.sort(compareFindings)
+}
+
+export interface CheckSiteOptions {
+  /** Report only findings in these site-relative files; the whole site is still read. */
+  files?: string[]
+}
+
+/** Check a site directory on disk. Throws (naming the path) when `dir` is not a directory. */
+export async function checkSite(dir: string, options: CheckSiteOptions = {}): Promise<Finding[]> {
+  const root = resolve(dir)
+  const info = await stat(root).catch(() => undefined)
+  if (!info) throw new Error(`site directory not found: ${root}`)
+  if (!info.isDirectory()) throw new Error(`not a directory: ${root}`)
+  const { texts, otherPaths } = await readSiteFiles(root)
+  return checkFiles(texts, { otherPaths, only: options.files })
+}
+
+function normalizePath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '')
+}

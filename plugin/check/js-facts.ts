@@ -1,0 +1,403 @@
+import type { AnyNode, Expression, Program, SpreadElement, Node } from 'acorn'
+import { simple } from 'acorn-walk'
+
+import { selectorNames } from './selectors.js'
+import { DYNAMIC, addNames, cssVarDefsInString, htmlStringNames } from './html-strings.js'
+import type { CreatedNames } from './html-strings.js'
+
+/**
+ * What one script says about the rest of the site: the DOM it looks up, the ids, classes
+ * and CSS variables it creates, the globals it publishes on `window`, its imports and
+ * exports. Only literal strings count — a computed id is unknowable and never reported.
+ */
+export interface JsFacts {
+  idLookups: Lookup[]
+  classLookups: Lookup[]
+  /** Ids/classes JS gives elements (`el.id = 'x'`, `classList.add`, markup in strings). */
+  createdIds: Set<string>
+  createdClasses: Set<string>
+  /** Ids/classes built from literal text plus interpolation (`todo-${id}`), `\u0000` for the unknown part. */
+  idPatterns: Set<string>
+  classPatterns: Set<string>
+  /**
+   * Every identifier-like word in the script's strings except lookup arguments. A class
+   * kept in a constant (`const OPEN = 'is-open'`) may be added later; precision wins.
+   */
+  stringTokens: Set<string>
+  /** `--x` set via `style.setProperty('--x', …)` or written in a style string. */
+  cssVarDefs: Set<string>
+  /** Names published as globals: `window.x = …`, `Object.assign(window, { x })`. */
+  windowGlobals: Set<string>
+  /** The script may define globals we cannot see (`window[name] =`, `document.write`, `new Function`). */
+  opaque: boolean
+  /** Reads `location.hash` or listens for `hashchange`: fragments may be routes, not ids. */
+  readsHash: boolean
+  /** Parses or fetches other documents (`DOMParser`, `fetch`, iframes): lookups may target them. */
+  readsOtherDocuments: boolean
+  imports: ImportRef[]
+  /** Names this module exports (`default` included). */
+  exports: Set<string>
+  /** `export * from '…'` specifiers: their exports are ours too. */
+  exportAllFrom: { specifier: string; start: number }[]
+  /** Start offsets of identifiers that are the root of a call (`foo()`, `app.save()`). */
+  callRoots: Set<number>
+}
+
+export interface Lookup {
+  name: string
+  /** Offset of the string argument. */
+  start: number
+  method: string
+  /** `getElementById`/`querySelector` return one element (null if none, a likely crash). */
+  single: boolean
+}
+
+export interface ImportRef {
+  specifier: string
+  /** Offset of the specifier string. */
+  start: number
+  /** `static`/`dynamic`/`reexport` are module imports (resolved against the script's own URL). */
+  kind: 'static' | 'dynamic' | 'reexport' | 'worker' | 'worker-module-url'
+  /** Named imports (`default` for default imports); empty for side-effect and namespace imports. */
+  names: { name: string; start: number }[]
+}
+
+const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self'])
+
+export function collectFacts(program: Program): JsFacts {
+  const f: JsFacts = {
+    idLookups: [],
+    classLookups: [],
+    createdIds: new Set(),
+    createdClasses: new Set(),
+    idPatterns: new Set(),
+    classPatterns: new Set(),
+    stringTokens: new Set(),
+    cssVarDefs: new Set(),
+    windowGlobals: new Set(),
+    opaque: false,
+    readsHash: false,
+    readsOtherDocuments: false,
+    imports: [],
+    exports: new Set(),
+    exportAllFrom: [],
+    callRoots: new Set(),
+  }
+  const strings: { text: string; start: number }[] = []
+  const lookupArgs = new Set<number>()
+  const created: CreatedNames = { ids: f.createdIds, classes: f.createdClasses, idPatterns: f.idPatterns, classPatterns: f.classPatterns }
+
+  collectModuleSyntax(program, f)
+
+  simple(program, {
+    Literal(node) {
+      if (typeof node.value === 'string') strings.push({ text: node.value, start: node.start })
+    },
+    TemplateLiteral(node) {
+      strings.push({ text: node.quasis.map((q) => q.value.cooked ?? q.value.raw).join(DYNAMIC), start: node.start })
+    },
+    ImportExpression(node) {
+      const spec = staticString(node.source)
+      if (spec !== undefined) f.imports.push({ specifier: spec, start: node.source.start, kind: 'dynamic', names: [] })
+    },
+    MemberExpression(node) {
+      const prop = propertyName(node)
+      if (prop === 'hash' && isLocation(node.object)) f.readsHash = true
+      if (prop === 'contentDocument' || prop === 'contentWindow') f.readsOtherDocuments = true
+      if (prop === 'write' || prop === 'writeln') {
+        if (node.object.type === 'Identifier' && node.object.name === 'document') f.opaque = true
+      }
+    },
+    NewExpression(node) {
+      const callee = node.callee
+      if (callee.type !== 'Identifier') return
+      if (callee.name === 'Function') f.opaque = true
+      if (callee.name === 'DOMParser') f.readsOtherDocuments = true
+      if (callee.name === 'Worker' || callee.name === 'SharedWorker') {
+        const arg = node.arguments[0]
+        const spec = arg ? staticString(arg) : undefined
+        if (spec !== undefined && arg) f.imports.push({ specifier: spec, start: arg.start, kind: 'worker', names: [] })
+        else if (arg && arg.type === 'NewExpression') {
+          const moduleUrl = moduleRelativeUrl(arg)
+          if (moduleUrl) f.imports.push({ ...moduleUrl, kind: 'worker-module-url', names: [] })
+        }
+      }
+      recordCallRoot(callee, f)
+    },
+    AssignmentExpression(node) {
+      const left = node.left
+      if (left.type !== 'MemberExpression') return
+      const prop = propertyName(left)
+      if (isGlobalObject(left.object)) {
+        if (prop !== undefined) f.windowGlobals.add(prop)
+        else f.opaque = true
+      }
+      if (prop === 'id') for (const t of valueTemplates(node.right)) addNames(t, f.createdIds, f.idPatterns)
+      else if (prop === 'className') for (const t of valueTemplates(node.right)) addNames(t, f.createdClasses, f.classPatterns)
+    },
+    CallExpression(node) {
+      recordCallRoot(node.callee, f)
+      const callee = node.callee
+      if (callee.type === 'Identifier') {
+        if (callee.name === 'Function') f.opaque = true
+        if (callee.name === 'fetch') f.readsOtherDocuments = true
+        if (callee.name === 'importScripts') {
+          for (const a of node.arguments) {
+            const spec = staticString(a)
+            if (spec !== undefined) f.imports.push({ specifier: spec, start: a.start, kind: 'worker', names: [] })
+          }
+        }
+        return
+      }
+      if (callee.type !== 'MemberExpression') return
+      const method = propertyName(callee)
+      const args = node.arguments
+      const first = args[0] && args[0].type !== 'SpreadElement' ? args[0] : undefined
+      const firstString = first ? staticString(first) : undefined
+      switch (method) {
+        case 'getElementById':
+          if (firstString !== undefined && first) {
+            lookupArgs.add(first.start)
+            f.idLookups.push({ name: firstString.trim(), start: first.start, method, single: true })
+          }
+          break
+        case 'querySelector':
+        case 'querySelectorAll':
+          if (firstString !== undefined && first) {
+            lookupArgs.add(first.start)
+            const names = selectorNames(firstString, 'required')
+            const single = method === 'querySelector'
+            for (const id of names.ids) f.idLookups.push({ name: id, start: first.start, method, single })
+            for (const c of names.classes) f.classLookups.push({ name: c, start: first.start, method, single })
+          }
+          break
+        case 'getElementsByClassName':
+          if (firstString !== undefined && first) {
+            lookupArgs.add(first.start)
+            for (const c of firstString.split(/\s+/)) if (c) f.classLookups.push({ name: c, start: first.start, method, single: false })
+          }
+          break
+        case 'add':
+        case 'toggle':
+        case 'replace':
+          if (callee.object.type === 'MemberExpression' && propertyName(callee.object) === 'classList') {
+            for (const a of args) for (const t of valueTemplates(a)) addNames(t, f.createdClasses, f.classPatterns)
+          }
+          break
+        case 'setAttribute':
+          if (firstString === 'id' || firstString === 'class') {
+            const isId = firstString === 'id'
+            if (args[1]) for (const t of valueTemplates(args[1])) addNames(t, isId ? f.createdIds : f.createdClasses, isId ? f.idPatterns : f.classPatterns)
+          }
+          break
+        case 'setProperty':
+          if (firstString?.startsWith('--')) f.cssVarDefs.add(firstString)
+          break
+        case 'register':
+          if (callee.object.type === 'MemberExpression' && propertyName(callee.object) === 'serviceWorker' && firstString !== undefined && first) {
+            f.imports.push({ specifier: firstString, start: first.start, kind: 'worker', names: [] })
+          }
+          break
+        case 'addEventListener':
+          if (firstString === 'hashchange') f.readsHash = true
+          break
+        case 'assign':
+        case 'defineProperty':
+        case 'defineProperties':
+          if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && first && isGlobalObject(first)) {
+            const second = args[1]
+            if (method === 'defineProperty') {
+              const name = second ? staticString(second) : undefined
+              if (name !== undefined) f.windowGlobals.add(name)
+              else f.opaque = true
+            } else {
+              for (const src of args.slice(1)) {
+                if (src.type !== 'ObjectExpression') {
+                  f.opaque = true
+                  continue
+                }
+                for (const p of src.properties) {
+                  const name = p.type === 'Property' ? keyName(p.key, p.computed) : undefined
+                  if (name !== undefined) f.windowGlobals.add(name)
+                  else f.opaque = true
+                }
+              }
+            }
+          }
+          break
+        default:
+          break
+      }
+    },
+  })
+
+  for (const s of strings) {
+    htmlStringNames(s.text, created)
+    cssVarDefsInString(s.text, f.cssVarDefs)
+    if (s.text === 'hashchange') f.readsHash = true
+    if (lookupArgs.has(s.start)) continue
+    for (const token of s.text.split(/[^\w\-\u0000\u00a0-\uffff]+/)) {
+      if (token && !token.includes(DYNAMIC) && token.length <= 100) f.stringTokens.add(token)
+    }
+  }
+  return f
+}
+
+function collectModuleSyntax(program: Program, f: JsFacts): void {
+  for (const s of program.body) {
+    switch (s.type) {
+      case 'ImportDeclaration': {
+        const names: ImportRef['names'] = []
+        for (const sp of s.specifiers) {
+          if (sp.type === 'ImportDefaultSpecifier') names.push({ name: 'default', start: sp.start })
+          else if (sp.type === 'ImportSpecifier') names.push({ name: moduleName(sp.imported), start: sp.imported.start })
+        }
+        f.imports.push({ specifier: String(s.source.value), start: s.source.start, kind: 'static', names })
+        break
+      }
+      case 'ExportNamedDeclaration': {
+        const d = s.declaration
+        if (d?.type === 'VariableDeclaration') {
+          for (const decl of d.declarations) for (const n of bindingNames(decl.id)) f.exports.add(n)
+        } else if (d && d.id) f.exports.add(d.id.name)
+        for (const sp of s.specifiers) f.exports.add(moduleName(sp.exported))
+        if (s.source) {
+          f.imports.push({
+            specifier: String(s.source.value),
+            start: s.source.start,
+            kind: 'reexport',
+            names: s.specifiers.map((sp) => ({ name: moduleName(sp.local), start: sp.local.start })),
+          })
+        }
+        break
+      }
+      case 'ExportDefaultDeclaration':
+        f.exports.add('default')
+        break
+      case 'ExportAllDeclaration':
+        if (s.exported) f.exports.add(moduleName(s.exported))
+        else f.exportAllFrom.push({ specifier: String(s.source.value), start: s.source.start })
+        f.imports.push({ specifier: String(s.source.value), start: s.source.start, kind: 'reexport', names: [] })
+        break
+      default:
+        break
+    }
+  }
+}
+
+function bindingNames(p: AnyNode | null): string[] {
+  if (!p) return []
+  switch (p.type) {
+    case 'Identifier':
+      return [p.name]
+    case 'ObjectPattern':
+      return p.properties.flatMap((x) => bindingNames(x.type === 'RestElement' ? x.argument : x.value))
+    case 'ArrayPattern':
+      return p.elements.flatMap((x) => bindingNames(x))
+    case 'AssignmentPattern':
+      return bindingNames(p.left)
+    case 'RestElement':
+      return bindingNames(p.argument)
+    default:
+      return []
+  }
+}
+
+function moduleName(n: AnyNode): string {
+  return n.type === 'Identifier' ? n.name : n.type === 'Literal' ? String(n.value) : ''
+}
+
+/** Literal value of a string expression: `'x'`, `` `x` ``, `'a' + 'b'`. */
+export function staticString(n: AnyNode | Expression | SpreadElement): string | undefined {
+  if (n.type === 'Literal') return typeof n.value === 'string' ? n.value : undefined
+  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0]?.value.cooked ?? undefined
+  if (n.type === 'BinaryExpression' && n.operator === '+' && n.left.type !== 'PrivateIdentifier') {
+    const a = staticString(n.left)
+    const b = a === undefined ? undefined : staticString(n.right)
+    return a !== undefined && b !== undefined ? a + b : undefined
+  }
+  return undefined
+}
+
+/** More alternatives than this and an expression is treated as fully unknown. */
+const MAX_TEMPLATES = 32
+
+/**
+ * The strings an expression may evaluate to, with `\u0000` for parts we cannot know:
+ * `cond ? 'a' : 'b'` → [a, b]; `` `todo ${done ? 'done' : ''}` `` → [`todo done`, `todo `];
+ * `'item-' + id` → [`item-\u0000`]; `name` → [`\u0000`].
+ */
+export function valueTemplates(n: AnyNode | Expression | SpreadElement): string[] {
+  switch (n.type) {
+    case 'Literal':
+      return [typeof n.value === 'string' ? n.value : DYNAMIC]
+    case 'TemplateLiteral': {
+      let acc = [n.quasis[0]?.value.cooked ?? '']
+      n.expressions.forEach((e, i) => {
+        acc = combine(combine(acc, valueTemplates(e)), [n.quasis[i + 1]?.value.cooked ?? ''])
+      })
+      return acc
+    }
+    case 'ConditionalExpression':
+      return limit([...valueTemplates(n.consequent), ...valueTemplates(n.alternate)])
+    case 'LogicalExpression':
+      return limit([...valueTemplates(n.left), ...valueTemplates(n.right)])
+    case 'BinaryExpression':
+      if (n.operator !== '+' || n.left.type === 'PrivateIdentifier') return [DYNAMIC]
+      return combine(valueTemplates(n.left), valueTemplates(n.right))
+    case 'ArrayExpression':
+      return limit(n.elements.flatMap((e) => (e ? valueTemplates(e) : [])))
+    case 'SpreadElement':
+      return valueTemplates(n.argument)
+    default:
+      return [DYNAMIC]
+  }
+}
+
+function combine(a: string[], b: string[]): string[] {
+  if (a.length * b.length > MAX_TEMPLATES) return [DYNAMIC]
+  return a.flatMap((x) => b.map((y) => x + y))
+}
+
+function limit(list: string[]): string[] {
+  return list.length > MAX_TEMPLATES ? [DYNAMIC] : list
+}
+
+function propertyName(m: Extract<AnyNode, { type: 'MemberExpression' }>): string | undefined {
+  return keyName(m.property, m.computed)
+}
+
+function keyName(key: AnyNode, computed: boolean): string | undefined {
+  if (!computed && key.type === 'Identifier') return key.name
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
+  if (computed && key.type === 'TemplateLiteral' && key.expressions.length === 0) return key.quasis[0]?.value.cooked ?? undefined
+  return undefined
+}
+
+function isGlobalObject(n: AnyNode): boolean {
+  return n.type === 'Identifier' && GLOBAL_OBJECTS.has(n.name)
+}
+
+function isLocation(n: AnyNode): boolean {
+  if (n.type === 'Identifier') return n.name === 'location'
+  return n.type === 'MemberExpression' && propertyName(n) === 'location'
+}
+
+function recordCallRoot(callee: AnyNode, f: JsFacts): void {
+  let n: AnyNode = callee
+  for (;;) {
+    if (n.type === 'ChainExpression') n = n.expression
+    else if (n.type === 'MemberExpression') n = n.object
+    else break
+  }
+  if (n.type === 'Identifier') f.callRoots.add(n.start)
+}
+
+/** `new URL('./worker.js', import.meta.url)`: resolved against the module, not the page. */
+function moduleRelativeUrl(n: Extract<AnyNode, { type: 'NewExpression' }>): { specifier: string; start: number } | undefined {
+  if (n.callee.type !== 'Identifier' || n.callee.name !== 'URL') return undefined
+  const [a, b] = n.arguments
+  if (!a || !b || b.type !== 'MemberExpression' || b.object.type !== 'MetaProperty') return undefined
+  const spec = staticString(a)
+  return spec === undefined ? undefined : { specifier: spec, start: (a as Node).start }
+}

@@ -1,0 +1,451 @@
+import type { AnyNode, Node, Pattern, Program, Statement, ModuleDeclaration } from 'acorn'
+
+/**
+ * Lexical scope analysis of one parsed script: which names it declares at the top level
+ * (what a classic script adds to the page's global scope), and which identifiers it reads
+ * or writes without declaring them (what must come from the page, the browser, or is a
+ * defect). Hand-written rather than acorn-walk's generic visitors because the *role* of
+ * each identifier (binding, property key, label, reference) decides the answer, and
+ * acorn-walk folds declarations and assignment targets into the same callback.
+ */
+export interface ScopeResult {
+  /** Names declared in the program scope (var, function, let, const, class, imports). */
+  topLevel: Set<string>
+  /** Identifier reads not declared in any enclosing scope of the script. */
+  unresolvedReads: NameRef[]
+  /** Assignments to undeclared names; in sloppy classic scripts these create globals. */
+  unresolvedWrites: NameRef[]
+  /** Names used as `typeof x`: the code guards against them being undefined. */
+  typeofNames: Set<string>
+  /** `this` outside any function in a classic script is `window` (UMD wrappers pass it on). */
+  topLevelThis: boolean
+  /** Direct `eval(...)` or `with`: local scope can no longer be known. */
+  dynamicScope: boolean
+}
+
+export interface NameRef {
+  name: string
+  /** Offset in the parsed text. */
+  start: number
+}
+
+interface Scope {
+  names: Set<string>
+  parent: Scope | undefined
+  /** Nearest function (or program) scope: where `var` goes. */
+  fn: Scope
+  /** Inside a function (not an arrow): `this` is no longer the global object. */
+  inFunction: boolean
+  /** Inside `with (obj) { … }`: any bare name may be a property of obj. */
+  inWith: boolean
+}
+
+export interface AnalyzeOptions {
+  /** Extra names bound around the whole program (e.g. `event` for inline handlers). */
+  outer?: Iterable<string>
+  /** Treat the program as a function body (inline handlers: `this` is the element). */
+  asFunctionBody?: boolean
+}
+
+export function analyzeScopes(program: Program, options: AnalyzeOptions = {}): ScopeResult {
+  const result: ScopeResult = {
+    topLevel: new Set(),
+    unresolvedReads: [],
+    unresolvedWrites: [],
+    typeofNames: new Set(),
+    topLevelThis: false,
+    dynamicScope: false,
+  }
+  const outer: Scope | undefined = options.outer ? makeRoot(new Set(options.outer)) : undefined
+  const root: Scope = { names: result.topLevel, parent: outer, fn: undefined as unknown as Scope, inFunction: !!options.asFunctionBody, inWith: false }
+  root.fn = root
+  hoistVar(program.body, root)
+  declareLexical(program.body, root)
+  const walker = new Walker(result)
+  for (const s of program.body) walker.visit(s, root)
+  return result
+}
+
+function makeRoot(names: Set<string>): Scope {
+  const s: Scope = { names, parent: undefined, fn: undefined as unknown as Scope, inFunction: false, inWith: false }
+  s.fn = s
+  return s
+}
+
+function child(parent: Scope): Scope {
+  return { names: new Set(), parent, fn: parent.fn, inFunction: parent.inFunction, inWith: parent.inWith }
+}
+
+type Stmt = Statement | ModuleDeclaration
+
+/** Names bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
+export function patternNames(p: Pattern | null | undefined, out: string[] = []): string[] {
+  if (!p) return out
+  switch (p.type) {
+    case 'Identifier':
+      out.push(p.name)
+      break
+    case 'ObjectPattern':
+      for (const prop of p.properties) patternNames(prop.type === 'RestElement' ? prop.argument : prop.value, out)
+      break
+    case 'ArrayPattern':
+      for (const el of p.elements) patternNames(el, out)
+      break
+    case 'AssignmentPattern':
+      patternNames(p.left, out)
+      break
+    case 'RestElement':
+      patternNames(p.argument, out)
+      break
+    default:
+      break
+  }
+  return out
+}
+
+/**
+ * `var` declarations and (Annex B, sloppy mode) block-level function declarations belong
+ * to the enclosing function. Walk statements without entering nested functions.
+ */
+function hoistVar(body: readonly (Stmt | null | undefined)[], fn: Scope): void {
+  for (const s of body) if (s) hoistVarIn(s, fn, false)
+}
+
+function hoistVarIn(s: Stmt, fn: Scope, nested: boolean): void {
+  switch (s.type) {
+    case 'VariableDeclaration':
+      if (s.kind === 'var') for (const d of s.declarations) for (const n of patternNames(d.id)) fn.names.add(n)
+      break
+    case 'FunctionDeclaration':
+      if (nested && s.id) fn.names.add(s.id.name)
+      break
+    case 'ExportNamedDeclaration':
+      if (s.declaration) hoistVarIn(s.declaration, fn, nested)
+      break
+    case 'BlockStatement':
+      for (const x of s.body) hoistVarIn(x, fn, true)
+      break
+    case 'IfStatement':
+      hoistVarIn(s.consequent, fn, true)
+      if (s.alternate) hoistVarIn(s.alternate, fn, true)
+      break
+    case 'ForStatement':
+      if (s.init && s.init.type === 'VariableDeclaration') hoistVarIn(s.init, fn, true)
+      hoistVarIn(s.body, fn, true)
+      break
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      if (s.left.type === 'VariableDeclaration') hoistVarIn(s.left, fn, true)
+      hoistVarIn(s.body, fn, true)
+      break
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'LabeledStatement':
+    case 'WithStatement':
+      hoistVarIn(s.body, fn, true)
+      break
+    case 'TryStatement':
+      hoistVarIn(s.block, fn, true)
+      if (s.handler) hoistVarIn(s.handler.body, fn, true)
+      if (s.finalizer) hoistVarIn(s.finalizer, fn, true)
+      break
+    case 'SwitchStatement':
+      for (const c of s.cases) for (const x of c.consequent) hoistVarIn(x, fn, true)
+      break
+    default:
+      break
+  }
+}
+
+/** let/const/class/function (and `using`) declared directly in a block's statement list. */
+function declareLexical(body: readonly (Stmt | null | undefined)[], scope: Scope): void {
+  for (const s of body) {
+    if (!s) continue
+    const decl =
+      s.type === 'ExportNamedDeclaration' ? s.declaration : s.type === 'ExportDefaultDeclaration' ? s.declaration : s
+    if (!decl) continue
+    if (decl.type === 'VariableDeclaration' && decl.kind !== 'var') {
+      for (const d of decl.declarations) for (const n of patternNames(d.id)) scope.names.add(n)
+    } else if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) {
+      scope.names.add(decl.id.name)
+    } else if (s.type === 'ImportDeclaration') {
+      for (const sp of s.specifiers) scope.names.add(sp.local.name)
+    }
+  }
+}
+
+function isDeclared(name: string, scope: Scope | undefined): boolean {
+  for (let s = scope; s; s = s.parent) if (s.names.has(name)) return true
+  return false
+}
+
+class Walker {
+  constructor(private readonly r: ScopeResult) {}
+
+  read(name: string, start: number, scope: Scope): void {
+    if (scope.inWith || isDeclared(name, scope)) return
+    this.r.unresolvedReads.push({ name, start })
+  }
+
+  write(name: string, start: number, scope: Scope): void {
+    if (scope.inWith || isDeclared(name, scope)) return
+    this.r.unresolvedWrites.push({ name, start })
+  }
+
+  visit(node: AnyNode | null | undefined, scope: Scope): void {
+    if (!node) return
+    switch (node.type) {
+      case 'Identifier':
+        this.read(node.name, node.start, scope)
+        return
+      case 'ThisExpression':
+        if (!scope.inFunction) this.r.topLevelThis = true
+        return
+      case 'Literal':
+      case 'TemplateElement':
+      case 'Super':
+      case 'MetaProperty':
+      case 'PrivateIdentifier':
+      case 'EmptyStatement':
+      case 'DebuggerStatement':
+      case 'BreakStatement':
+      case 'ContinueStatement':
+      case 'ImportDeclaration':
+      case 'ExportAllDeclaration':
+        return
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        this.visitFunction(node, scope)
+        return
+      case 'ClassDeclaration':
+      case 'ClassExpression': {
+        let inner = scope
+        if (node.id) {
+          inner = child(scope)
+          inner.names.add(node.id.name)
+        }
+        this.visit(node.superClass, scope)
+        for (const el of node.body.body) {
+          if (el.type === 'StaticBlock') {
+            const s = child(inner)
+            s.fn = s
+            s.inFunction = true
+            hoistVar(el.body, s)
+            declareLexical(el.body, s)
+            for (const x of el.body) this.visit(x, s)
+            continue
+          }
+          if (el.computed) this.visit(el.key, inner)
+          if (el.value) {
+            if (el.type === 'PropertyDefinition') {
+              // Field initialisers run with `this` bound to the instance.
+              const s = child(inner)
+              s.inFunction = true
+              this.visit(el.value, s)
+            } else this.visit(el.value, inner)
+          }
+        }
+        return
+      }
+      case 'VariableDeclaration':
+        for (const d of node.declarations) {
+          this.visitPatternParts(d.id, scope)
+          this.visit(d.init, scope)
+        }
+        return
+      case 'BlockStatement': {
+        const s = child(scope)
+        declareLexical(node.body, s)
+        for (const x of node.body) this.visit(x, s)
+        return
+      }
+      case 'ForStatement': {
+        const s = child(scope)
+        if (node.init && node.init.type === 'VariableDeclaration') declareLexical([node.init], s)
+        this.visit(node.init, s)
+        this.visit(node.test, s)
+        this.visit(node.update, s)
+        this.visit(node.body, s)
+        return
+      }
+      case 'ForInStatement':
+      case 'ForOfStatement': {
+        const s = child(scope)
+        if (node.left.type === 'VariableDeclaration') {
+          declareLexical([node.left], s)
+          this.visit(node.left, s)
+        } else this.visitTarget(node.left, s)
+        this.visit(node.right, s)
+        this.visit(node.body, s)
+        return
+      }
+      case 'SwitchStatement': {
+        this.visit(node.discriminant, scope)
+        const s = child(scope)
+        for (const c of node.cases) declareLexical(c.consequent, s)
+        for (const c of node.cases) {
+          this.visit(c.test, s)
+          for (const x of c.consequent) this.visit(x, s)
+        }
+        return
+      }
+      case 'CatchClause': {
+        const s = child(scope)
+        for (const n of patternNames(node.param)) s.names.add(n)
+        if (node.param) this.visitPatternParts(node.param, s)
+        this.visit(node.body, s)
+        return
+      }
+      case 'WithStatement': {
+        this.r.dynamicScope = true
+        this.visit(node.object, scope)
+        const s = child(scope)
+        s.inWith = true
+        this.visit(node.body, s)
+        return
+      }
+      case 'LabeledStatement':
+        this.visit(node.body, scope)
+        return
+      case 'MemberExpression':
+        this.visit(node.object, scope)
+        if (node.computed) this.visit(node.property, scope)
+        return
+      case 'Property':
+        if (node.computed) this.visit(node.key, scope)
+        this.visit(node.value, scope)
+        return
+      case 'AssignmentExpression':
+        if (node.operator !== '=' && node.left.type === 'Identifier') this.read(node.left.name, node.left.start, scope)
+        this.visitTarget(node.left, scope)
+        this.visit(node.right, scope)
+        return
+      case 'UpdateExpression':
+        this.visit(node.argument, scope)
+        return
+      case 'UnaryExpression':
+        if (node.operator === 'typeof' && node.argument.type === 'Identifier') {
+          this.r.typeofNames.add(node.argument.name)
+          return
+        }
+        this.visit(node.argument, scope)
+        return
+      case 'CallExpression':
+        if (node.callee.type === 'Identifier' && node.callee.name === 'eval') this.r.dynamicScope = true
+        this.visit(node.callee, scope)
+        for (const a of node.arguments) this.visit(a, scope)
+        return
+      case 'ExportNamedDeclaration':
+        if (node.declaration) this.visit(node.declaration, scope)
+        else if (!node.source) {
+          for (const sp of node.specifiers) if (sp.local.type === 'Identifier') this.read(sp.local.name, sp.local.start, scope)
+        }
+        return
+      case 'ExportDefaultDeclaration':
+        this.visit(node.declaration as AnyNode, scope)
+        return
+      default:
+        this.visitChildren(node, scope)
+    }
+  }
+
+  private visitChildren(node: AnyNode, scope: Scope): void {
+    for (const key in node) {
+      if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue
+      const v = (node as unknown as Record<string, unknown>)[key]
+      if (Array.isArray(v)) {
+        for (const x of v) if (isNode(x)) this.visit(x, scope)
+      } else if (isNode(v)) this.visit(v, scope)
+    }
+  }
+
+  private visitFunction(
+    node: Extract<AnyNode, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }>,
+    scope: Scope,
+  ): void {
+    const s = child(scope)
+    s.fn = s
+    if (node.type !== 'ArrowFunctionExpression') {
+      s.inFunction = true
+      s.names.add('arguments')
+      if (node.type === 'FunctionExpression' && node.id) s.names.add(node.id.name)
+    }
+    for (const p of node.params) for (const n of patternNames(p)) s.names.add(n)
+    if (node.body.type === 'BlockStatement') {
+      hoistVar(node.body.body, s)
+      declareLexical(node.body.body, s)
+    }
+    for (const p of node.params) this.visitPatternParts(p, s)
+    if (node.body.type === 'BlockStatement') for (const x of node.body.body) this.visit(x, s)
+    else this.visit(node.body, s)
+  }
+
+  /** Default values and computed keys inside a binding pattern are ordinary expressions. */
+  private visitPatternParts(p: Pattern | null | undefined, scope: Scope): void {
+    if (!p) return
+    switch (p.type) {
+      case 'ObjectPattern':
+        for (const prop of p.properties) {
+          if (prop.type === 'RestElement') this.visitPatternParts(prop.argument, scope)
+          else {
+            if (prop.computed) this.visit(prop.key, scope)
+            this.visitPatternParts(prop.value, scope)
+          }
+        }
+        break
+      case 'ArrayPattern':
+        for (const el of p.elements) this.visitPatternParts(el, scope)
+        break
+      case 'AssignmentPattern':
+        this.visitPatternParts(p.left, scope)
+        this.visit(p.right, scope)
+        break
+      case 'RestElement':
+        this.visitPatternParts(p.argument, scope)
+        break
+      case 'MemberExpression':
+        this.visit(p, scope)
+        break
+      default:
+        break
+    }
+  }
+
+  /** Left side of an assignment or of `for (x in …)` without a declaration. */
+  private visitTarget(p: Pattern, scope: Scope): void {
+    switch (p.type) {
+      case 'Identifier':
+        this.write(p.name, p.start, scope)
+        break
+      case 'MemberExpression':
+        this.visit(p, scope)
+        break
+      case 'ObjectPattern':
+        for (const prop of p.properties) {
+          if (prop.type === 'RestElement') this.visitTarget(prop.argument, scope)
+          else {
+            if (prop.computed) this.visit(prop.key, scope)
+            this.visitTarget(prop.value, scope)
+          }
+        }
+        break
+      case 'ArrayPattern':
+        for (const el of p.elements) if (el) this.visitTarget(el, scope)
+        break
+      case 'AssignmentPattern':
+        this.visitTarget(p.left, scope)
+        this.visit(p.right, scope)
+        break
+      case 'RestElement':
+        this.visitTarget(p.argument, scope)
+        break
+      default:
+        break
+    }
+  }
+}
+
+function isNode(v: unknown): v is AnyNode {
+  return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string'
+}

@@ -1,0 +1,41 @@
+import globals from 'globals'
+import knownCssProperties from 'known-css-properties'
+
+/**
+ * Names the platform provides, from maintained lists (the `globals` package used by ESLint
+ * and `known-css-properties` used by stylelint) rather than hand-typed ones, so new browser
+ * APIs arrive with a dependency update. Built once at import; frozen, never mutated.
+ */
+
+/** ECMAScript built-ins plus everything a browser window offers. */
+export const BROWSER_GLOBALS: ReadonlySet<string> = new Set([...Object.keys(globals.builtin), ...Object.keys(globals.browser)])
+
+/**
+ * A script no page loads may run in a worker or service worker (`new Worker('x.js')`,
+ * `navigator.serviceWorker.register('sw.js')`), so its globals are the union of all three.
+ */
+export const ANY_SCRIPT_GLOBALS: ReadonlySet<string> = new Set([
+  ...BROWSER_GLOBALS,
+  ...Object.keys(globals.worker),
+  ...Object.keys(globals.serviceworker),
+  ...Object.keys(globals.sharedWorker),
+])
+
+export const CSS_PROPERTIES: ReadonlySet<string> = new Set(knownCssProperties.all)
+
+/**
+ * Inline handlers run inside `with (document) with (form) with (element)` scopes (HTML
+ * spec, "getting the current value of the event handler"), so a handler may call these
+ * bare. No maintained list of DOM members exists in our dependencies; this short list
+ * holds the methods a handler plausibly calls that are not also window globals.
+ */
+export const HANDLER_SCOPE_METHODS: ReadonlySet<string> = new Set([
+  'submit', 'reset', 'requestSubmit', 'click', 'select', 'remove', 'showModal', 'show',
+  'play', 'pause', 'load', 'scrollIntoView', 'reportValidity', 'checkValidity',
+  'setCustomValidity', 'toggleAttribute', 'setAttribute', 'getAttribute', 'removeAttribute',
+  'querySelector', 'querySelectorAll', 'getElementById', 'getElementsByClassName',
+  'getElementsByTagName', 'closest', 'matches', 'append', 'prepend', 'replaceWith',
+  'before', 'after', 'animate', 'stepUp', 'stepDown', 'setSelectionRange', 'showPicker',
+  'write', 'writeln', 'createElement', 'requestFullscreen', 'insertAdjacentHTML',
+  'showPopover', 'hidePopover', 'togglePopover',
+])

@@ -1,0 +1,48 @@
+import type { Finding } from '../../report/diagnostic.js'
+import { matchesPattern } from '../html-strings.js'
+import type { PageModel, SiteModel } from '../site-model.js'
+import { classifyUrl, isHtmlPath, resolveLocal } from '../urls.js'
+import { didYouMean, findingAt } from './shared.js'
+
+/**
+ * missing-anchor: `#x` or `page.html#x` where the target document has no element with id
+ * `x` (nor `<a name="x">`); SVG `<use href="#x">` needs an element id in its own page.
+ * Not reported: `#` and `#top` (the spec scrolls to the top), routes (`#/inbox`, `#!`),
+ * text fragments, pages whose scripts read `location.hash` (fragments are app state there)
+ * and ids that scripts may create.
+ */
+export function missingAnchor(model: SiteModel): Finding[] {
+  const out: Finding[] = []
+  for (const page of model.pages.values()) {
+    if (page.baseDir === undefined) continue
+    for (const link of page.facts.links) {
+      if (link.role === 'resource') continue
+      const ref = classifyUrl(link.url, page.file, page.baseDir)
+      if (ref.kind !== 'local' || ref.hash === undefined) continue
+      const hash = ref.hash
+      if (hash === '' || hash.toLowerCase() === 'top' || /^[!/:~]|\//.test(hash)) continue
+      const targetPath = ref.sameDocument ? page.file : resolveLocal(ref, model.paths)
+      if (targetPath === undefined || !isHtmlPath(targetPath)) continue
+      const target = model.pages.get(targetPath)
+      if (!target || hasAnchor(model, target, hash, link.role === 'fragment-only')) continue
+      const where = target === page ? 'this page' : target.file
+      const what = link.role === 'fragment-only' ? 'element id' : 'element with id (or <a name>)'
+      const hint = didYouMean(hash, [...target.facts.ids.keys(), ...target.facts.anchorNames])
+      out.push(findingAt(model, 'missing-anchor', 'warning', page.file, link.offset, `<${link.tag} ${link.attr}="${link.url}">: ${where} has no ${what} "${hash}"${hint}`))
+    }
+  }
+  return out
+}
+
+function hasAnchor(model: SiteModel, page: PageModel, hash: string, idOnly: boolean): boolean {
+  if (page.facts.ids.has(hash) || (!idOnly && page.facts.anchorNames.has(hash))) return true
+  if (page.readsHash) return true
+  if (model.index.createdIds.has(hash)) return true
+  for (const unit of page.units) {
+    if (!unit.analysis.ok) continue
+    const f = unit.analysis.facts
+    if (f.stringTokens.has(hash)) return true
+    for (const p of f.idPatterns) if (matchesPattern(hash, p)) return true
+  }
+  return false
+}

@@ -1,0 +1,73 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import pLimit from 'p-limit'
+
+import { isCheckedFile } from './site-model.js'
+
+/** Directories that are never part of the site: dependencies, build output, our own state. */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.sitesmith'])
+
+export interface ReadSiteOptions {
+  /**
+   * Files larger than this are listed (links to them resolve) but not parsed; a page that
+   * loads such a script is treated as having globals we cannot see.
+   * @default 2_000_000
+   */
+  maxFileBytes?: number
+  /**
+   * Files read at once.
+   * @default 32
+   */
+  concurrency?: number
+}
+
+export interface SiteFiles {
+  /** HTML, CSS and JS text by site-relative posix path. */
+  texts: Map<string, string>
+  /** Every other file (images, fonts, JSON, oversized scripts): they exist, links may point at them. */
+  otherPaths: string[]
+}
+
+/** Read a site directory: every HTML/CSS/JS file as text, every other file by path only. */
+export async function readSiteFiles(root: string, options: ReadSiteOptions = {}): Promise<SiteFiles> {
+  const maxBytes = options.maxFileBytes ?? 2_000_000
+  const limit = pLimit(options.concurrency ?? 32)
+  const found: { rel: string; abs: string; size: number }[] = []
+  const otherPaths: string[] = []
+
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true })
+    const subdirs: Promise<void>[] = []
+    for (const e of entries) {
+      const relPath = rel ? `${rel}/${e.name}` : e.name
+      const abs = join(dir, e.name)
+      if (e.isDirectory()) {
+        if (e.name.startsWith('.') || SKIPPED_DIRS.has(e.name)) continue
+        subdirs.push(walk(abs, relPath))
+      } else if (e.isFile() || e.isSymbolicLink()) {
+        if (!isCheckedFile(relPath)) {
+          otherPaths.push(relPath)
+          continue
+        }
+        found.push({ rel: relPath, abs, size: e.isFile() ? -1 : 0 })
+      }
+    }
+    await Promise.all(subdirs)
+  }
+  await walk(root, '')
+
+  const texts = new Map<string, string>()
+  await Promise.all(
+    found.map((f) =>
+      limit(async () => {
+        const info = await stat(f.abs).catch(() => undefined)
+        if (!info?.isFile()) return
+        if (info.size > maxBytes) otherPaths.push(f.rel)
+        else texts.set(f.rel, await readFile(f.abs, 'utf8'))
+      }),
+    ),
+  )
+  // Stable order regardless of how the reads interleaved.
+  return { texts: new Map([...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), otherPaths: otherPaths.sort() }
+}

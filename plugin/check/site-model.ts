@@ -1,0 +1,373 @@
+import { posix } from 'node:path'
+
+import { analyzeCss } from './css-sheet.js'
+import type { SheetFacts } from './css-sheet.js'
+import { analyzePage } from './html-page.js'
+import type { PageFacts } from './html-page.js'
+import { analyzeScript } from './js-script.js'
+import type { ScriptAnalysis, ScriptKind } from './js-script.js'
+import { LineIndex } from './line-index.js'
+import type { Position } from './line-index.js'
+import { classifyUrl, isHtmlPath, resolveLocal, sitePaths } from './urls.js'
+import type { SitePaths, UrlRef } from './urls.js'
+
+/**
+ * The whole site parsed once: every page, script (file, inline, handler) and stylesheet
+ * (file, `<style>`, `style=""`), plus which pages run which scripts. Rules are pure
+ * functions over this model, so each file is parsed exactly once however many rules ask.
+ */
+export interface SiteModel {
+  /** Text of every HTML, CSS and JS file, by site-relative posix path. */
+  texts: ReadonlyMap<string, string>
+  paths: SitePaths
+  pages: Map<string, PageModel>
+  /** Script files and inline `<script>`s (one unit per file and mode it runs in). */
+  units: ScriptUnit[]
+  /** Inline `on*` handlers and `javascript:` URLs. */
+  handlers: ScriptUnit[]
+  sheets: SheetModel[]
+  /** Site-wide unions the cross-file rules consult. */
+  index: SiteIndex
+  position(file: string, offset: number): Position
+}
+
+export interface PageModel {
+  file: string
+  facts: PageFacts
+  /** Directory relative URLs resolve against, or undefined when `<base>` points off-site. */
+  baseDir: string | undefined
+  /** Every script unit this page runs: its scripts, their imports, its handlers. */
+  units: ScriptUnit[]
+  /** Top-level names of the page's classic scripts plus their implicit globals. */
+  classicGlobals: Set<string>
+  /** Names any of the page's scripts publish on `window`. */
+  windowGlobals: Set<string>
+  /**
+   * Why the page may have globals the checker cannot see (an external script, a script
+   * that failed to parse or is missing, `document.write`…), or undefined when none.
+   */
+  openReason: string | undefined
+  /** A script reads `location.hash`: fragments may be client-side routes. */
+  readsHash: boolean
+}
+
+export interface ScriptUnit {
+  /** The file holding the code: the script file, or the page for inline code. */
+  file: string
+  /** Set for script files: the script's own path. */
+  src: string | undefined
+  kind: ScriptKind
+  /** Offset of the code in `file`. */
+  offset: number
+  analysis: ScriptAnalysis
+  /** Pages that run this code (directly or through imports); empty for workers and orphans. */
+  pages: Set<string>
+  /** For handlers: the attribute (`onclick`, `href`). */
+  attr?: string
+}
+
+export interface SheetModel {
+  file: string
+  offset: number
+  /** Directory `url()` resolves against. undefined: off-site `<base>`. */
+  baseDir: string | undefined
+  origin: 'file' | 'style' | 'style-attr'
+  facts: SheetFacts
+}
+
+export interface SiteIndex {
+  /** Ids in any page, templates included. */
+  pageIds: Set<string>
+  pageClasses: Set<string>
+  createdIds: Set<string>
+  createdClasses: Set<string>
+  /** Ids/classes JS builds from literal text plus interpolation (`todo-\u0000`). */
+  idPatterns: Set<string>
+  classPatterns: Set<string>
+  stringTokens: Set<string>
+  cssVarDefs: Set<string>
+  /** Classic top-level names and window globals of every script (for orphan scripts). */
+  anyScriptGlobals: Set<string>
+  /** Ids on pages and `name`s anywhere (named access on window). */
+  anyPageNames: Set<string>
+  /** Pages that may hold globals we cannot see exist (for orphan scripts). */
+  anyOpenPage: boolean
+}
+
+const JS_FILE = /\.(m?js|cjs)$/i
+const CSS_FILE = /\.css$/i
+
+/** True for the files the checker reads as text. */
+export function isCheckedFile(path: string): boolean {
+  return isHtmlPath(path) || JS_FILE.test(path) || CSS_FILE.test(path)
+}
+
+export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: Iterable<string> = []): SiteModel {
+  const paths = sitePaths([...texts.keys(), ...otherPaths])
+  const lineIndexes = new Map<string, LineIndex>()
+  const model: SiteModel = {
+    texts,
+    paths,
+    pages: new Map(),
+    units: [],
+    handlers: [],
+    sheets: [],
+    index: {
+      pageIds: new Set(),
+      pageClasses: new Set(),
+      createdIds: new Set(),
+      createdClasses: new Set(),
+      idPatterns: new Set(),
+      classPatterns: new Set(),
+      stringTokens: new Set(),
+      cssVarDefs: new Set(),
+      anyScriptGlobals: new Set(),
+      anyPageNames: new Set(),
+      anyOpenPage: false,
+    },
+    position(file, offset) {
+      let li = lineIndexes.get(file)
+      if (!li) {
+        li = new LineIndex(texts.get(file) ?? '')
+        lineIndexes.set(file, li)
+      }
+      return li.position(offset)
+    },
+  }
+  const builder = new ModelBuilder(model)
+  builder.build()
+  return model
+}
+
+class ModelBuilder {
+  private readonly fileUnits = new Map<string, ScriptUnit>()
+  private readonly queue: ScriptUnit[] = []
+  /** Pages whose globals are unknowable, with the reason. */
+  private readonly openPages = new Map<string, string>()
+
+  constructor(private readonly m: SiteModel) {}
+
+  build(): void {
+    const { texts } = this.m
+    const files = [...texts.keys()].sort()
+    for (const file of files) {
+      const text = texts.get(file) ?? ''
+      if (isHtmlPath(file)) this.page(file, text)
+      else if (CSS_FILE.test(file)) this.m.sheets.push({ file, offset: 0, baseDir: posix.dirname(file).replace(/^\.$/, ''), origin: 'file', facts: analyzeCss(text, 'sheet') })
+    }
+    this.drainImports()
+    // Scripts no page loads: workers, service workers, or files waiting to be linked.
+    for (const file of files) {
+      if (!JS_FILE.test(file) || this.fileUnits.has(`${file}\0classic`) || this.fileUnits.has(`${file}\0module`)) continue
+      this.orphanUnit(file, texts.get(file) ?? '')
+    }
+    this.drainImports()
+    this.m.units.push(...this.fileUnits.values())
+    this.finishPages()
+    this.buildIndex()
+  }
+
+  private page(file: string, text: string): void {
+    const facts = analyzePage(text)
+    let baseDir: string | undefined = posix.dirname(file).replace(/^\.$/, '')
+    if (facts.baseHref !== undefined) {
+      const base = classifyUrl(facts.baseHref, file)
+      baseDir = base.kind === 'local' ? (base.directory ? base.path : posix.dirname(base.path).replace(/^\.$/, '')) : undefined
+    }
+    const page: PageModel = {
+      file,
+      facts,
+      baseDir,
+      units: [],
+      classicGlobals: new Set(),
+      windowGlobals: new Set(),
+      openReason: undefined,
+      readsHash: false,
+    }
+    this.m.pages.set(file, page)
+    for (const s of facts.scripts) {
+      if ('inline' in s) {
+        const unit = this.unit(file, undefined, s.kind, s.inline.offset, s.inline.code)
+        unit.pages.add(file)
+        this.m.units.push(unit)
+        if (s.kind === 'module') this.queue.push(unit)
+        continue
+      }
+      const target = this.resolve(s.src, file, baseDir)
+      if (target.kind === 'local') {
+        const unit = this.fileUnit(target.path, s.kind)
+        if (!unit) this.open(file, `its script ${s.src} is not JavaScript the checker can read`)
+        else this.addPage(unit, file)
+      } else {
+        const why = { external: 'is on another origin', missing: 'is missing', unknown: 'cannot be resolved' }[target.kind]
+        this.open(file, `its script ${s.src} ${why}`)
+      }
+    }
+    for (const h of facts.handlers) this.m.handlers.push(this.handler(file, h.attr, h.offset, h.code))
+    for (const link of facts.links) {
+      const ref = classifyUrl(link.url, file, baseDir)
+      if (ref.kind === 'script') {
+        // `href="javascript:go()"`: the code starts after the scheme.
+        const at = link.url.toLowerCase().indexOf('javascript:') + 'javascript:'.length
+        this.m.handlers.push(this.handler(file, link.attr, link.offset + at, ref.code))
+      }
+    }
+    for (const s of facts.styles) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style', facts: analyzeCss(s.code, 'sheet') })
+    for (const s of facts.styleAttrs) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style-attr', facts: analyzeCss(s.code, 'declarations') })
+  }
+
+  private handler(file: string, attr: string, offset: number, code: string): ScriptUnit {
+    const unit = this.unit(file, undefined, 'handler', offset, code)
+    unit.attr = attr
+    unit.pages.add(file)
+    return unit
+  }
+
+  private unit(file: string, src: string | undefined, kind: ScriptKind, offset: number, code: string): ScriptUnit {
+    return { file, src, kind, offset, analysis: analyzeScript(code, kind), pages: new Set() }
+  }
+
+  /** The unit for a script file run as `kind`, parsed on first use. */
+  private fileUnit(path: string, kind: 'classic' | 'module'): ScriptUnit | undefined {
+    const key = `${path}\0${kind}`
+    const existing = this.fileUnits.get(key)
+    if (existing) return existing
+    const text = this.m.texts.get(path)
+    if (text === undefined || !JS_FILE.test(path)) return undefined
+    const unit = this.unit(path, path, kind, 0, text)
+    this.fileUnits.set(key, unit)
+    if (kind === 'module') this.queue.push(unit)
+    return unit
+  }
+
+  /**
+   * How an unlinked script runs is unknown: parse it the way its syntax suggests and fall
+   * back to the other mode, so only code that parses as neither is a syntax error.
+   */
+  private orphanUnit(path: string, text: string): void {
+    const first = guessKind(text)
+    const unit = this.fileUnit(path, first)
+    if (!unit || unit.analysis.ok) return
+    const other = this.unit(path, path, first === 'module' ? 'classic' : 'module', 0, text)
+    if (other.analysis.ok || (!other.analysis.ok && !unit.analysis.ok && other.analysis.error.offset > unit.analysis.error.offset)) {
+      this.fileUnits.delete(`${path}\0${first}`)
+      this.fileUnits.set(`${path}\0${other.kind}`, other)
+      if (other.kind === 'module') this.queue.push(other)
+    }
+  }
+
+  private addPage(unit: ScriptUnit, page: string): void {
+    if (unit.pages.has(page)) return
+    unit.pages.add(page)
+    if (unit.kind === 'module') this.queue.push(unit)
+  }
+
+  /** Follow module imports until every imported module knows every page that runs it. */
+  private drainImports(): void {
+    for (let unit = this.queue.shift(); unit; unit = this.queue.shift()) {
+      if (!unit.analysis.ok) continue
+      const fromDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : this.m.pages.get(unit.file)?.baseDir
+      for (const imp of unit.analysis.facts.imports) {
+        if (imp.kind === 'worker' || imp.kind === 'worker-module-url') {
+          // Workers run in their own global scope: parse them, but no page runs them.
+          const dir = imp.kind === 'worker-module-url' ? fromDir : undefined
+          const target = dir === undefined ? undefined : this.resolve(imp.specifier, unit.file, dir)
+          if (target?.kind === 'local') this.fileUnit(target.path, 'module')
+          continue
+        }
+        if (isBare(imp.specifier)) {
+          for (const p of unit.pages) this.open(p, `a module imports the bare specifier "${imp.specifier}"`)
+          continue
+        }
+        const target = fromDir === undefined ? ({ kind: 'unknown' } as const) : this.resolve(imp.specifier, unit.file, fromDir)
+        if (target.kind !== 'local') {
+          const why = target.kind === 'external' ? `a module imports ${imp.specifier}` : `a module's import ${imp.specifier} is missing`
+          for (const p of unit.pages) this.open(p, why)
+          continue
+        }
+        const dep = this.fileUnit(target.path, 'module')
+        if (!dep) continue
+        for (const p of unit.pages) this.addPage(dep, p)
+      }
+    }
+  }
+
+  private resolve(url: string, from: string, baseDir: string | undefined): { kind: 'local'; path: string } | { kind: 'external' | 'missing' | 'unknown' } {
+    if (baseDir === undefined) return { kind: 'unknown' }
+    const ref: UrlRef = classifyUrl(url, from, baseDir)
+    if (ref.kind === 'external') return { kind: 'external' }
+    if (ref.kind !== 'local' || ref.sameDocument) return { kind: 'unknown' }
+    const path = resolveLocal(ref, this.m.paths)
+    return path === undefined ? { kind: 'missing' } : { kind: 'local', path }
+  }
+
+  private open(page: string, reason: string): void {
+    if (!this.openPages.has(page)) this.openPages.set(page, reason)
+  }
+
+  private finishPages(): void {
+    const { pages } = this.m
+    for (const unit of [...this.m.units, ...this.m.handlers]) {
+      for (const p of unit.pages) pages.get(p)?.units.push(unit)
+    }
+    for (const page of pages.values()) {
+      for (const unit of page.units) {
+        const a = unit.analysis
+        if (!a.ok) {
+          if (unit.kind !== 'handler') this.open(page.file, `${unit.src ?? 'an inline script'} does not parse`)
+          continue
+        }
+        if (unit.kind === 'classic') {
+          for (const n of a.scope.topLevel) page.classicGlobals.add(n)
+          for (const w of a.scope.unresolvedWrites) page.classicGlobals.add(w.name)
+          if (a.scope.topLevelThis) this.open(page.file, `${unit.src ?? 'an inline script'} passes the global object around`)
+        }
+        if (unit.kind === 'handler') for (const w of a.scope.unresolvedWrites) page.classicGlobals.add(w.name)
+        for (const n of a.facts.windowGlobals) page.windowGlobals.add(n)
+        if (a.facts.opaque || a.scope.dynamicScope) this.open(page.file, `${unit.src ?? 'an inline script'} defines globals dynamically`)
+        if (a.facts.readsHash) page.readsHash = true
+      }
+      page.openReason = this.openPages.get(page.file)
+    }
+  }
+
+  private buildIndex(): void {
+    const ix = this.m.index
+    for (const page of this.m.pages.values()) {
+      for (const id of page.facts.ids.keys()) {
+        ix.pageIds.add(id)
+        ix.anyPageNames.add(id)
+      }
+      for (const id of page.facts.templateIds) ix.pageIds.add(id)
+      for (const n of page.facts.names) ix.anyPageNames.add(n)
+      for (const c of page.facts.classes) ix.pageClasses.add(c)
+      if (page.openReason) ix.anyOpenPage = true
+    }
+    for (const unit of [...this.m.units, ...this.m.handlers]) {
+      const a = unit.analysis
+      if (!a.ok) continue
+      for (const x of a.facts.createdIds) ix.createdIds.add(x)
+      for (const x of a.facts.createdClasses) ix.createdClasses.add(x)
+      for (const x of a.facts.idPatterns) ix.idPatterns.add(x)
+      for (const x of a.facts.classPatterns) ix.classPatterns.add(x)
+      for (const x of a.facts.stringTokens) ix.stringTokens.add(x)
+      for (const x of a.facts.cssVarDefs) ix.cssVarDefs.add(x)
+      for (const x of a.facts.windowGlobals) ix.anyScriptGlobals.add(x)
+      if (unit.kind === 'classic') {
+        for (const x of a.scope.topLevel) ix.anyScriptGlobals.add(x)
+        for (const w of a.scope.unresolvedWrites) ix.anyScriptGlobals.add(w.name)
+      }
+    }
+    for (const s of this.m.sheets) for (const v of s.facts.varDefs) ix.cssVarDefs.add(v)
+  }
+}
+
+/** A bare specifier (`lit`, `@scope/pkg`) needs an import map or a bundler to mean anything. */
+function isBare(spec: string): boolean {
+  return !/^(\.{0,2}\/|[a-z][a-z\d+.-]*:)/i.test(spec.trim())
+}
+
+/** A script file no page loads: module if it has module syntax, else classic. */
+function guessKind(text: string): 'classic' | 'module' {
+  return /(^|[\n;])\s*(import\s*[\w{*'"]|export\s)/.test(text) ? 'module' : 'classic'
+}

@@ -1,0 +1,77 @@
+import pc from 'picocolors'
+
+import { codeFrame, formatLocation } from './code-frame.js'
+import type { Finding } from './diagnostic.js'
+
+/**
+ * How findings are shown: readable text with a code frame per finding for people, and the
+ * JSON contract of `sitesmith check --format json` (shared/DESIGN.md) for machines.
+ */
+
+export interface FormatTextOptions {
+  /** ANSI colours. Decide with `shouldUseColor(stream)`. @default false */
+  color?: boolean
+  /** Source of a file for its code frames; undefined skips the frame. @default no frames */
+  source?: (file: string) => string | undefined
+  /** Code frames for at most this many findings; the rest are listed without. @default 50 */
+  maxFrames?: number
+}
+
+/** The `--format json` document: exactly `{"findings":[{rule,severity,file,line,column,message}]}`. */
+export function formatFindingsJson(findings: readonly Finding[]): string {
+  return JSON.stringify({
+    findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message })),
+  })
+}
+
+export function formatFindingsText(findings: readonly Finding[], options: FormatTextOptions = {}): string {
+  const c = pc.createColors(options.color ?? false)
+  const maxFrames = options.maxFrames ?? 50
+  const sources = new Map<string, string | undefined>()
+  const sourceOf = (file: string): string | undefined => {
+    if (!options.source) return undefined
+    if (!sources.has(file)) sources.set(file, options.source(file))
+    return sources.get(file)
+  }
+  const blocks: string[] = []
+  findings.forEach((f, i) => {
+    const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning')
+    const head = `${c.bold(formatLocation(f.file, f.line, f.column))}  ${sev}  ${f.message}  ${c.dim(f.rule)}`
+    const src = i < maxFrames ? sourceOf(f.file) : undefined
+    const frame = src === undefined ? '' : codeFrame(src, f.line, f.column, { color: options.color })
+    blocks.push(frame ? `${head}\n${indent(frame)}` : head)
+  })
+  blocks.push(summaryLine(findings, options.color ?? false))
+  return blocks.join('\n\n') + '\n'
+}
+
+/** `✖ 3 problems (2 errors, 1 warning) in 2 files` or `✔ no problems`. */
+export function summaryLine(findings: readonly Finding[], color = false): string {
+  const c = pc.createColors(color)
+  if (findings.length === 0) return c.green('✔ no problems')
+  const errors = findings.filter((f) => f.severity === 'error').length
+  const warnings = findings.length - errors
+  const files = new Set(findings.map((f) => f.file)).size
+  const text = `✖ ${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}) in ${plural(files, 'file')}`
+  return errors > 0 ? c.red(c.bold(text)) : c.yellow(c.bold(text))
+}
+
+/**
+ * Colour only for a terminal, and never when `NO_COLOR` is set to a non-empty value
+ * (https://no-color.org).
+ */
+export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
+  return stream.isTTY === true
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')
+}

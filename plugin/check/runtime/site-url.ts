@@ -17,7 +17,8 @@ export function siteFileForUrl(url: string, origin: string): string | undefined 
   } catch {
     return undefined
   }
-  if (parsed.origin !== new URL(origin).origin) return undefined
+  // blob: URLs report their creator's origin but name no file.
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== new URL(origin).origin) return undefined
   let path: string
   try {
     path = decodeURIComponent(parsed.pathname)

@@ -65,8 +65,9 @@ function childValueStart(text: string, start: number, segment: PropertyKey): num
       i = skipWs(text, keyEnd)
       i = skipWs(text, i + 1) // ':'
       if (key === String(segment)) return i
-      i = skipWs(text, skipValue(text, i))
-      if (text[i] === ',') i = skipWs(text, i + 1)
+      const end = skipWs(text, skipValue(text, i))
+      if (end <= i) return undefined // not JSON after all; never spin
+      i = text[end] === ',' ? skipWs(text, end + 1) : end
     }
     return undefined
   }
@@ -76,8 +77,9 @@ function childValueStart(text: string, start: number, segment: PropertyKey): num
     let index = 0
     while (i < text.length && text[i] !== ']') {
       if (index === segment) return i
-      i = skipWs(text, skipValue(text, i))
-      if (text[i] === ',') i = skipWs(text, i + 1)
+      const end = skipWs(text, skipValue(text, i))
+      if (end <= i) return undefined
+      i = text[end] === ',' ? skipWs(text, end + 1) : end
       index++
     }
     return undefined
@@ -104,8 +106,9 @@ function skipValue(text: string, i: number): number {
     const close = c === '{' ? '}' : ']'
     i = skipWs(text, i + 1)
     while (i < text.length && text[i] !== close) {
-      i = skipWs(text, skipValue(text, i))
-      if (text[i] === ':' || text[i] === ',') i = skipWs(text, i + 1)
+      const end = skipWs(text, skipValue(text, i))
+      if (end <= i) return text.length
+      i = text[end] === ':' || text[end] === ',' ? skipWs(text, end + 1) : end
     }
     return i + 1
   }

@@ -146,6 +146,9 @@ export interface ModelCacheOptions {
   logger?: Logger
 }
 
+/** Marks a keyv instance that already forwards its errors to a cache's logger. */
+const ERROR_SINK = Symbol.for('sitesmith.cache.errorSink')
+
 /** What a shared in-flight model call resolves to. */
 interface InFlight {
   value: unknown
@@ -163,10 +166,19 @@ export class ModelCache {
     if (!(CACHE_MODES as readonly string[]).includes(this.mode)) throw new Error(`ModelCache: mode ${JSON.stringify(this.mode)} is not one of ${CACHE_MODES.join(', ')}`)
     this.logger = options.logger ?? console
     this.keyv = typeof options.store === 'string' ? createFileKeyv(options.store, { logger: this.logger }) : options.store
-    // keyv reports store failures (Redis down, disk full) as events; without a listener they vanish.
-    this.keyv.on('error', (error: unknown) => {
-      this.logger.warn(`sitesmith cache: store error: ${error instanceof Error ? error.message : String(error)}`)
-    })
+    // keyv reports store failures (Redis down, disk full) as events; without a listener they
+    // vanish. One listener per keyv instance, pointing at the newest cache's logger: a
+    // user's keyv outlives many runs (dev server) and must not collect a listener per run.
+    const host = this.keyv as Keyv & { [ERROR_SINK]?: { logger: Logger } }
+    const sink = host[ERROR_SINK]
+    if (sink) sink.logger = this.logger
+    else {
+      const fresh = { logger: this.logger }
+      host[ERROR_SINK] = fresh
+      this.keyv.on('error', (error: unknown) => {
+        fresh.logger.warn(`sitesmith cache: store error: ${error instanceof Error ? error.message : String(error)}`)
+      })
+    }
   }
 
   /** The entry for `key`, or undefined on a miss. `refresh` mode always misses. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 import { isNotFound, writeFileAtomic } from './atomic-write.js'
 import { SITESMITH_DIR } from './artifacts.js'
@@ -92,7 +92,14 @@ export class RunLog implements RunLogSink {
     const line: RunLogLine = { t: new Date().toISOString(), run: this.run, ...event, error: undefined }
     if (event.error !== undefined) line.error = describeError(event.error)
     const text = `${this.needsNewline ? '\n' : ''}${JSON.stringify(scrubDeep(line, this.scrub))}\n`
-    appendFileSync(this.file, text)
+    try {
+      appendFileSync(this.file, text)
+    } catch (error) {
+      // Someone removed .sitesmith/ mid-run (a clean script): recreate it rather than fail the run.
+      if (!isNotFound(error)) throw error
+      mkdirSync(dirname(this.file), { recursive: true })
+      appendFileSync(this.file, text)
+    }
     this.needsNewline = false
   }
 }

@@ -139,7 +139,12 @@ function holdLock(site: string, lockDir: string, release: () => Promise<void>): 
   const me: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') }
   // Written in place, not via temp + rename: a temp file left by a kill would keep the
   // directory non-empty. A torn owner file reads as "unknown", and the heartbeat decides.
-  writeFileSync(join(lockDir, OWNER_FILE), `${JSON.stringify(me, null, 2)}\n`)
+  try {
+    writeFileSync(join(lockDir, OWNER_FILE), `${JSON.stringify(me, null, 2)}\n`)
+  } catch (error) {
+    void release().catch(() => {})
+    throw error
+  }
   let released = false
   return async () => {
     if (released) return

@@ -140,3 +140,16 @@ describe('cachedChat run log', () => {
     expect(logger.warnings[0]).toMatch(/answer for l is not cacheable/)
   })
 })
+
+describe('ModelCache and a long-lived keyv', () => {
+  it('adds one error listener per keyv, however many caches wrap it, and warns through the newest logger', () => {
+    const keyv = new Keyv()
+    const before = keyv.listeners('error').length
+    const loggers = Array.from({ length: 150 }, () => memoryLogger())
+    for (const logger of loggers) new ModelCache({ store: keyv, logger })
+    expect(keyv.listeners('error').length).toBe(before + 1)
+    keyv.emit('error', new Error('ECONNREFUSED 127.0.0.1:6379'))
+    expect(loggers.at(-1)!.warnings).toEqual(['sitesmith cache: store error: ECONNREFUSED 127.0.0.1:6379'])
+    expect(loggers[0].warnings).toEqual([])
+  })
+})

@@ -63,6 +63,15 @@ describe('RunLog', () => {
   })
 })
 
+describe('RunLog resilience', () => {
+  it('recreates .sitesmith/ when it was removed mid-run', async () => {
+    const log = await RunLog.open(site, { run: 'r', env: {} })
+    await rm(join(site, '.sitesmith'), { recursive: true })
+    log.write({ stage: 'run', event: 'end' })
+    expect(readRunLog(logFile()).map((l) => l.event)).toEqual(['end'])
+  })
+})
+
 describe('trimRunLog', () => {
   const fill = (runs: number, linesPerRun: number) => {
     mkdirSync(join(site, '.sitesmith'), { recursive: true })

@@ -104,7 +104,17 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
     return provider
   }
 
-  async function attemptOnce(p: Provider, messages: ChatMessage[], maxOutputTokens: number, label: string, schema: z.ZodType<unknown>, signal: AbortSignal | undefined, ctx: ModelErrorContext): Promise<RawAnswer> {
+  /**
+   * One HTTP request under its own deadline. The deadline covers headers AND body (the
+   * clients' own timeouts stop at the headers), and the outcome is named here because only
+   * this function knows which signal fired: the caller's (E_ABORTED) or the deadline (E_MODEL_TIMEOUT).
+   */
+  async function attemptOnce(
+    p: Provider,
+    call: { messages: ChatMessage[]; maxOutputTokens: number; label: string; schema: z.ZodType<unknown> },
+    signal: AbortSignal | undefined,
+    ctx: ModelErrorContext,
+  ): Promise<RawAnswer> {
     const controller = new AbortController()
     let timedOut = false
     const timer = setTimeout(() => {
@@ -115,7 +125,13 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       if (signal?.aborted) throw new ModelAbortedError(ctx, signal.reason)
-      return await p.send({ messages, schema, maxOutputTokens, temperature: o.temperature ?? MODEL_DEFAULTS.temperature, label, signal: controller.signal, timeoutMs: timeoutMs + 1000, emit })
+      return await p.send({
+        ...call,
+        temperature: o.temperature ?? MODEL_DEFAULTS.temperature,
+        signal: controller.signal,
+        timeoutMs: timeoutMs + 1000,
+        emit,
+      })
     } catch (err) {
       if (signal?.aborted) throw err instanceof ModelAbortedError ? err : new ModelAbortedError(ctx, err)
       if (timedOut || (err as Error)?.name === 'APIConnectionTimeoutError') throw new ModelTimeoutError(timeoutMs, ctx, err)
@@ -134,6 +150,9 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
       let ctx: ModelErrorContext = { label, model: id }
       const tally = { calls: 0, promptTokens: 0, completionTokens: 0 }
       let answeredBy = o.model
+      if (req.maxOutputTokens !== undefined && !(Number.isInteger(req.maxOutputTokens) && req.maxOutputTokens > 0)) {
+        throw new ModelOptionsError(`${label}: maxOutputTokens must be a positive integer (got ${req.maxOutputTokens})`)
+      }
       try {
         if (signal?.aborted) throw new ModelAbortedError(ctx, signal.reason)
         const p = getProvider(label)
@@ -145,7 +164,7 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               tally.calls++
               emit({ type: 'request', label, stage, model: id, attempt, turn, maxOutputTokens })
               const started = performance.now()
-              const answer = await attemptOnce(p, messages, maxOutputTokens, label, req.schema as z.ZodType<unknown>, signal, ctx)
+              const answer = await attemptOnce(p, { messages, maxOutputTokens, label, schema: req.schema as z.ZodType<unknown> }, signal, ctx)
               tally.promptTokens += answer.usage.promptTokens
               tally.completionTokens += answer.usage.completionTokens
               deps.meter?.addUsage(stage, answer.usage)

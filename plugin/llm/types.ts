@@ -83,8 +83,6 @@ export type ChatEvent =
       /** 0 for the first question, then 1, 2… for repair turns. */
       turn: number
       maxOutputTokens: number
-      /** Ollama only: the context window requested. */
-      numCtx?: number
     }
   | { type: 'response'; label: string; stage: string; model: string; usage: Usage; finishReason: string | null; durationMs: number }
   | { type: 'retry'; label: string; model: string; retry: number; delayMs: number; code: string; reason: string }

@@ -148,7 +148,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       return
     }
 
-    if ('fault' in reply && reply.fault === 'hang') return // close() destroys the socket
+    if ('fault' in reply && reply.fault === 'hang') {
+      if (reply.afterHeaders) await startStall(res, logged, toAnswer(logged, { content: reply.content ?? '{"content":"partial"}' }))
+      return // close() destroys the socket
+    }
     const delay = globalLatency + Math.max(0, reply.latencyMs ?? 0)
     if (delay > 0 && !(await sleep(delay))) return
     if (res.destroyed) return // the client gave up (timeout, abort) while we waited
@@ -219,6 +222,18 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     startStream(res, req.protocol)
     for (const p of streamParts(req, a, pieces.slice(0, Math.ceil(pieces.length / 2)), false)) await write(res, p)
     await endResponse(res)
+  }
+
+  /** Headers and part of the body, then nothing: the response never completes. */
+  async function startStall(res: ServerResponse, req: LoopbackRequest, a: Answer): Promise<void> {
+    if (!req.stream) {
+      const bytes = Buffer.from(JSON.stringify(a.protocol === 'openai' ? openaiCompletion(a) : ollamaCompletion(a)))
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) })
+      await write(res, bytes.subarray(0, Math.floor(bytes.length / 2)))
+      return
+    }
+    startStream(res, req.protocol)
+    await write(res, streamParts(req, a, splitPieces(a.content).slice(0, 1), false)[0] ?? '')
   }
 
   function streamParts(req: LoopbackRequest, a: Answer, pieces: string[], complete: boolean): string[] {

@@ -86,9 +86,17 @@ export interface TruncateFault extends Delay {
   content: string
 }
 
-/** Never answers. `server.close()` still ends the connection. */
+/**
+ * Never finishes. By default nothing at all is sent; with `afterHeaders`, the status line,
+ * headers and the first half of the body (or the first stream chunk) are sent and then the
+ * connection stalls — the case a headers-only client timeout misses. `server.close()` still
+ * ends the connection.
+ */
 export interface HangFault {
   fault: 'hang'
+  afterHeaders?: boolean
+  /** What the partial body is made of. @default '{"content":"partial"}' */
+  content?: string
 }
 
 export type Fault = StatusFault | ResetFault | TruncateFault | HangFault

@@ -148,6 +148,15 @@ describe('loopback server with the real openai client', () => {
     expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError)
   })
 
+  it('hang afterHeaders sends a 200 and half a body, then stalls until close()', async () => {
+    server = await startLoopbackServer({ respond: always({ fault: 'hang', afterHeaders: true }) })
+    const res = await fetch(`${server.openaiBaseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: ask('x') }) })
+    expect(res.status).toBe(200)
+    const body = res.text().catch((e: unknown) => e)
+    await server.close()
+    expect(await body).toBeInstanceOf(Error)
+  })
+
   it('applies global plus per-reply latency before answering', async () => {
     server = await startLoopbackServer({ respond: always({ content: 'x', latencyMs: 40 }), latencyMs: 60 })
     await openai(server).chat.completions.create({ model: 'm', messages: ask('x') })

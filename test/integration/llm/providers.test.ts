@@ -195,9 +195,14 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     expect(server.requests).toHaveLength(2)
   })
 
-  it('a body that stalls after the headers also times out', async () => {
-    // Latency is applied before the first byte; a stall mid-body is what `truncate` without close
-    // would be, so emulate it with a reply slower than the timeout.
+  it('a body that stalls after the headers also times out (the deadline covers the body)', async () => {
+    const { server, client } = await setup(provider, always([{ fault: 'hang', afterHeaders: true }, jsonReply(GOOD)]), { timeoutMs: 150 })
+    const r = await client.chat({ messages: ask(), schema: Envelope, label: 'review' })
+    expect(r.value).toEqual(GOOD)
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it('a reply slower than the timeout → E_MODEL_TIMEOUT', async () => {
     const { client } = await setup(provider, always({ content: JSON.stringify(GOOD), latencyMs: 400 }), { timeoutMs: 100, maxRetries: 0 })
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'review' }))
     expect(err.code).toBe('E_MODEL_TIMEOUT')

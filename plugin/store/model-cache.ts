@@ -243,12 +243,14 @@ export class CacheMissError extends Error {
     readonly label: string,
     readonly taskId?: string,
     readonly path?: string,
+    /** Why an existing entry did not count, if one exists. */
+    readonly reason?: string,
   ) {
     const what = [`stage "${stage}"`, taskId ? `task "${taskId}"` : undefined, path ? `file "${path}"` : undefined, `request "${label}"`]
       .filter(Boolean)
       .join(', ')
     super(
-      `No cached model answer for ${what} (cache key ${key}), and the cache is frozen (the default when CI is set), so no model is called. ` +
+      `No cached model answer for ${what} (cache key ${key}${reason ? `; ${reason}` : ''}), and the cache is frozen (the default when CI is set), so no model is called. ` +
         `To fix: run once locally with SITESMITH_CACHE_MODE=auto and model credentials (OPENAI_API_KEY for OpenAI-compatible servers, ` +
         `OLLAMA_HOST for Ollama) so the answer is cached, then commit the cache; or restore the cache directory (e.g. \`git checkout -- cache/\`).`,
     )
@@ -286,7 +288,8 @@ export interface CachedChatResult<T> {
   key: string
 }
 
-const NO_USAGE: Usage = Object.freeze({ promptTokens: 0, completionTokens: 0 })
+/** A fresh object each time: callers may add to the usage they get back. */
+const noUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0 })
 
 /**
  * Answer a model request from the cache, or ask the model and cache the answer.
@@ -309,7 +312,7 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
     const parsed = request.schema.safeParse(entry.value)
     if (parsed.success) {
       logEvent({ cache: 'hit' })
-      return { value: parsed.data, hit: true, usage: NO_USAGE, calls: 0, key }
+      return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key }
     }
     cache.logger.warn(
       `sitesmith cache: cached answer for ${request.label} (${key}) no longer matches its schema (${formatIssues(parsed.error.issues, 2).replaceAll('\n', '; ')}); treating it as a miss`,
@@ -317,12 +320,12 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
   }
 
   if (cache.mode === 'frozen') {
-    const error = new CacheMissError(stage, key, request.label, taskId, path)
+    const error = new CacheMissError(stage, key, request.label, taskId, path, entry ? 'the cached answer no longer matches its schema' : undefined)
     logEvent({ cache: 'miss', event: 'error', error })
     throw error
   }
 
-  let usage: Usage = NO_USAGE
+  let usage: Usage = noUsage()
   let calls = 0
   let shared: { value: unknown; joined: boolean }
   try {
@@ -343,7 +346,7 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
     const parsed = request.schema.safeParse(shared.value)
     if (!parsed.success) throw new Error(`${request.label}: shared answer does not match this request's schema: ${formatIssues(parsed.error.issues, 2)}`)
     logEvent({ cache: 'hit', detail: { label: request.label, key, shared: true } })
-    return { value: parsed.data, hit: true, usage: NO_USAGE, calls: 0, key }
+    return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key }
   }
   logEvent({ cache: 'miss', tokens: { prompt: usage.promptTokens, completion: usage.completionTokens } })
   return { value: shared.value as T, hit: false, usage, calls, key }

@@ -28,6 +28,8 @@ const OWNER_FILE = 'owner.json'
 const TAKEOVER_DIR = 'lock.takeover'
 /** A take-over lock older than this belongs to a process that died mid-take-over. */
 const TAKEOVER_STALE_MS = 5_000
+/** A holder whose pid is alive on this host is taken over only after this many stale periods. */
+const LIVE_HOLDER_PATIENCE = 6
 /** What `wait: true` means. */
 export const DEFAULT_WAIT_MS = 120_000
 
@@ -213,7 +215,10 @@ async function takeOver(
     } else {
       const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => undefined)
       if (age === undefined) return true // already gone
-      if (age < staleMs) return false // refreshed meanwhile: a live holder
+      // A holder we can see alive on this host only missed heartbeats (a long synchronous
+      // step, a suspended laptop): give it far more time before assuming its pid was reused.
+      const alive = current !== undefined && current.hostname === hostname() && !ownerIsDead(current)
+      if (age < (alive ? staleMs * LIVE_HOLDER_PATIENCE : staleMs)) return false
     }
     // Rename first: atomic, so nobody ever sees a half-deleted lock directory.
     const tomb = join(metaDir, `${LOCK_DIR}.stale-${randomBytes(4).toString('hex')}`)

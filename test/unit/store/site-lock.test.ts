@@ -93,6 +93,16 @@ describe('acquireSiteLock', () => {
     expect(logger.warnings[0]).toMatch(/from pid 1 on elsewhere \(no heartbeat/)
   })
 
+  it('gives a live holder on this host more time than a silent one elsewhere', async () => {
+    // The parent of this test process is alive; its heartbeat looks 5 s old, over the 2 s stale limit.
+    fakeLock({ pid: process.ppid, hostname: hostname() }, 5_000)
+    await expect(acquireSiteLock(site, { staleMs: 2_000 })).rejects.toThrow(SiteLockedError)
+    // 13 s (more than 6 stale periods) without a heartbeat: taken over.
+    fakeLock({ pid: process.ppid, hostname: hostname() }, 13_000)
+    await hold({ staleMs: 2_000 })
+    expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
+  })
+
   it('respects a fresh lock held on another host', async () => {
     fakeLock({ pid: 1, hostname: 'elsewhere' })
     await expect(acquireSiteLock(site)).rejects.toThrow(/pid 1 on elsewhere/)

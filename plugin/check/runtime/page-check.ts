@@ -174,6 +174,15 @@ class PageRun {
     const { context, settings } = this
     await context.addInitScript({ content: PAGE_AGENT_SCRIPT })
     await context.route('**/*', (route, request) => this.route(route, request))
+    // WebSockets bypass request routing. A static site has no socket server, so every
+    // socket gets a mock that closes at once; an external one also counts as blocked code.
+    await context.routeWebSocket(
+      () => true,
+      (socket) => {
+        if (siteFileForUrl(socket.url().replace(/^ws/, 'http'), settings.origin) === undefined) this.markCodeBlocked()
+        void socket.close().catch(() => {})
+      },
+    )
     const tab = await context.newPage()
     this.tab = tab
     this.listen(tab)
@@ -237,9 +246,6 @@ class PageRun {
     })
     // alert/confirm/prompt would block the page until answered; accepting runs the most code.
     tab.on('dialog', (dialog) => void dialog.accept().catch(() => {}))
-    tab.on('websocket', (socket) => {
-      if (siteFileForUrl(socket.url(), this.settings.origin) === undefined) this.markCodeBlocked()
-    })
     tab.on('response', (response) => {
       const request = response.request()
       if (response.status() >= 400) this.recordFailure(request, `${response.status()} ${response.statusText()}`.trim())

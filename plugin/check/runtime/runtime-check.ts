@@ -84,8 +84,12 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
       return finish()
     }
     const { browser } = launched
+    // One close for both paths, so the finally below waits for the browser process to be
+    // gone even when an abort already started closing it.
+    let closing: Promise<void> | undefined
+    const closeBrowser = () => (closing ??= browser.close().catch(() => {}))
     // Closing the browser interrupts whatever page operation is pending.
-    onAbort = () => void browser.close().catch(() => {})
+    onAbort = () => void closeBrowser()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       const settings = {
@@ -117,7 +121,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         opts.onProgress?.(page)
       }
     } finally {
-      await browser.close().catch(() => {})
+      await closeBrowser()
     }
     return finish()
   } finally {

@@ -191,11 +191,40 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
         if (!(err instanceof ModelError)) throw err // a bug, not a model failure: keep its stack intact
         err.usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens }
         err.calls = tally.calls
-        err.message = redact(err.message)
-        if (err.stack) err.stack = redact(err.stack)
+        scrubSecrets(err, redact)
         throw err
       }
     },
+  }
+}
+
+/**
+ * Removes secrets from an error and its `cause` chain (messages, stacks and the parsed error
+ * bodies the openai client attaches), so a logger that prints causes cannot leak a key a
+ * server echoed back.
+ */
+function scrubSecrets(err: Error, redact: (text: string) => string): void {
+  const seen = new Set<unknown>()
+  for (let cur: any = err; cur && typeof cur === 'object' && !seen.has(cur) && seen.size < 8; cur = cur.cause) {
+    seen.add(cur)
+    rewrite(cur, 'message', (v) => (typeof v === 'string' ? redact(v) : v))
+    rewrite(cur, 'stack', (v) => (typeof v === 'string' ? redact(v) : v))
+    rewrite(cur, 'error', (v) => {
+      const text = v === undefined ? undefined : JSON.stringify(v)
+      return text !== undefined && redact(text) !== text ? JSON.parse(redact(text)) : v
+    })
+  }
+}
+
+/** Sets `obj[key]` only when the value changes, tolerating read-only properties (DOMException). */
+function rewrite(obj: Record<string, unknown>, key: string, f: (v: unknown) => unknown): void {
+  const before = obj[key]
+  const after = f(before)
+  if (after === before) return
+  try {
+    obj[key] = after
+  } catch {
+    // A read-only property cannot hold a secret we put there; the server text lives elsewhere.
   }
 }
 

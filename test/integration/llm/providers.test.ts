@@ -1,3 +1,5 @@
+import { inspect } from 'node:util'
+
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
@@ -327,6 +329,7 @@ describe('openai provider specifics', () => {
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'plan' }))
     expect(err.message).not.toContain(KEY)
     expect(err.stack).not.toContain(KEY)
+    expect(inspect(err, { depth: 10 })).not.toContain(KEY) // nor in the client's error kept as `cause`
     expect(err.message).toContain('[redacted]')
     expect(err.message).toContain('check OPENAI_API_KEY')
   })

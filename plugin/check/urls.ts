@@ -47,7 +47,7 @@ export function classifyUrl(raw: string, fromFile: string, baseDir = posix.dirna
   if (pathPart === '') return { kind: 'local', path: fromFile, hash, sameDocument: true, directory: false }
   const decoded = safeDecode(pathPart)
   const joined = decoded.startsWith('/') ? decoded.slice(1) : posix.join(baseDir, decoded)
-  const normal = posix.normalize(joined === '' ? '.' : joined)
+  const normal = posix.normalize(joined === '' ? '.' : joined).replace(/(.)\/+$/, '$1')
   // A path that climbs above the site root is served from somewhere we cannot see.
   if (normal === '..' || normal.startsWith('../')) return { kind: 'unknown' }
   const directory = decoded.endsWith('/') || normal === '.'

@@ -63,7 +63,7 @@ export function brokenLink(model: SiteModel): Finding[] {
       const viaBundler = ['.js', '.mjs', '/index.js'].map((ext) => target + ext).find((p) => model.paths.files.has(p))
       if (viaBundler) {
         out.push(findingAt(model, 'broken-link', 'warning', unit.file, offset, `import "${imp.specifier}" has no file extension: browsers need "${imp.specifier}${viaBundler.slice(target.length)}" (only a bundler resolves it)`))
-      } else report(unit.file, offset, 'import', imp.specifier, target)
+      } else report(unit.file, offset, imp.kind === 'worker-module-url' ? 'worker script' : 'import', imp.specifier, target)
     }
   }
   return out

@@ -63,6 +63,49 @@ export const PAGE_AGENT_SCRIPT = `(() => {
   const listened = new WeakMap()
   const delegated = new Set()
   let candidates = []
+  // fetch/XHR calls in flight, per settle period: settling waits for the requests started
+  // since the previous settle (a trigger's own), not for a long poll opened at load.
+  let epoch = 0
+  const inFlight = new Map()
+  function begin() {
+    const started = epoch
+    inFlight.set(started, (inFlight.get(started) || 0) + 1)
+    let ended = false
+    // The extra task lets the page's own .then() handlers run before the count drops.
+    return () => {
+      if (ended) return
+      ended = true
+      setTimeout(() => {
+        if (inFlight.has(started)) inFlight.set(started, inFlight.get(started) - 1)
+      }, 0)
+    }
+  }
+
+  const originalFetch = window.fetch
+  if (typeof originalFetch === 'function') {
+    window.fetch = function fetch(...args) {
+      const end = begin()
+      try {
+        const result = originalFetch.apply(this, args)
+        Promise.resolve(result).then(end, end)
+        return result
+      } catch (error) {
+        end()
+        throw error
+      }
+    }
+  }
+  const originalSend = XMLHttpRequest.prototype.send
+  XMLHttpRequest.prototype.send = function send(...args) {
+    const end = begin()
+    this.addEventListener('loadend', end, { once: true })
+    try {
+      return originalSend.apply(this, args)
+    } catch (error) {
+      end()
+      throw error
+    }
+  }
 
   const original = EventTarget.prototype.addEventListener
   EventTarget.prototype.addEventListener = function addEventListener(type, listener, options) {
@@ -143,7 +186,24 @@ export const PAGE_AGENT_SCRIPT = `(() => {
     return true
   }
 
-  Object.defineProperty(window, KEY, { value: Object.freeze({ list, trigger }), enumerable: false })
+  // Resolves once this period's requests are done (waiting at most maxMs), then ms more of quiet.
+  function settle(ms, maxMs) {
+    const period = epoch
+    const started = Date.now()
+    return new Promise((resolve) => {
+      const poll = () => {
+        if ((inFlight.get(period) || 0) > 0 && Date.now() - started < maxMs) return setTimeout(poll, 5)
+        setTimeout(() => {
+          inFlight.delete(period)
+          epoch = period + 1
+          resolve()
+        }, ms)
+      }
+      setTimeout(poll, 0)
+    })
+  }
+
+  Object.defineProperty(window, KEY, { value: Object.freeze({ list, trigger, settle }), enumerable: false })
 })()`
 
 /** Expression listing candidates (at most `max`); evaluates to `TriggerCandidate[]`, or null without the agent. */
@@ -156,7 +216,13 @@ export function triggerExpression(index: number): string {
   return `window[Symbol.for(${JSON.stringify(AGENT_SYMBOL)})]?.trigger(${Math.floor(index)}) ?? false`
 }
 
-/** Expression resolving after `ms` of the page's own event loop (so late errors surface). */
-export function settleExpression(ms: number): string {
-  return `new Promise((resolve) => setTimeout(resolve, ${Math.max(0, Math.floor(ms))}))`
+/**
+ * Expression resolving once the page's fetch/XHR calls have finished (waiting at most
+ * `maxWaitMs`) and `ms` more have passed on the page's own event loop, so errors in
+ * promise chains and short timers surface before the next step.
+ */
+export function settleExpression(ms: number, maxWaitMs = 2000): string {
+  const quiet = Math.max(0, Math.floor(ms))
+  const max = Math.max(0, Math.floor(maxWaitMs))
+  return `(window[Symbol.for(${JSON.stringify(AGENT_SYMBOL)})]?.settle(${quiet}, ${max}) ?? new Promise((resolve) => setTimeout(resolve, ${quiet})))`
 }

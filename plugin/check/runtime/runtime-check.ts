@@ -24,9 +24,9 @@ export interface RuntimeCheckOptions {
   screenshotsDir?: string
   /** Budget per page for loading and triggering; a page over it is reported as stuck. @default 15000 */
   timeoutMs?: number
-  /** Quiet time after `load` so timers and promise chains started by the page can fail. @default 100 */
+  /** Quiet time after `load` (and after the page's fetch/XHR calls finished) so timers and promise chains can fail. @default 100 */
   idleMs?: number
-  /** Quiet time after each trigger for the errors it causes to surface. @default 25 */
+  /** Quiet time after each trigger (after its fetch/XHR calls finished) for the errors it causes to surface. @default 10 */
   triggerIdleMs?: number
   /** Elements × events fired per page at most, in document order. @default 100 */
   maxTriggersPerPage?: number
@@ -99,7 +99,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         sources: siteSources(server.root),
         timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         idleMs: opts.idleMs ?? 100,
-        triggerIdleMs: opts.triggerIdleMs ?? 25,
+        triggerIdleMs: opts.triggerIdleMs ?? 10,
         maxTriggers: opts.maxTriggersPerPage ?? 100,
         ...(opts.screenshotsDir ? { screenshotsDir: resolve(opts.screenshotsDir) } : {}),
         ...(signal ? { signal } : {}),

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path'
 import type { Keyv } from 'keyv'
 import type { ModelOptions } from './llm/types.js'
 
@@ -93,4 +94,72 @@ export interface ResolvedOptions {
   failOn: FailOn
   budget: { maxCalls: number; maxTokens: number }
   overwriteHandEdits: boolean
+}
+
+export class OptionsError extends Error {
+  readonly code = 'E_OPTIONS'
+  constructor(field: string, message: string) {
+    super(`sitesmith option "${field}": ${message}`)
+    this.name = 'OptionsError'
+  }
+}
+
+const CACHE_MODES: readonly CacheMode[] = ['auto', 'frozen', 'refresh']
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never']
+
+/**
+ * Resolve user options once, against the Vite root (or CLI cwd) and the environment.
+ * Environment overrides win over options so CI can steer a build without editing config.
+ */
+export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string; env?: NodeJS.ProcessEnv }): ResolvedOptions {
+  const env = ctx.env ?? process.env
+  const root = resolvePath(ctx.root)
+  const siteDir = resolvePath(root, user.siteDir ?? DEFAULTS.siteDir)
+
+  const envMode = env.SITESMITH_CACHE_MODE?.trim()
+  if (envMode && !CACHE_MODES.includes(envMode as CacheMode)) {
+    throw new OptionsError('SITESMITH_CACHE_MODE', `"${envMode}" is not one of ${CACHE_MODES.join(', ')}`)
+  }
+  const cacheMode = (envMode as CacheMode | undefined) ?? user.cacheMode ?? (isCI(env) ? 'frozen' : 'auto')
+  if (!CACHE_MODES.includes(cacheMode)) throw new OptionsError('cacheMode', `"${cacheMode}" is not one of ${CACHE_MODES.join(', ')}`)
+
+  const failOn = user.failOn ?? DEFAULTS.failOn
+  if (!FAIL_ON.includes(failOn)) throw new OptionsError('failOn', `"${failOn}" is not one of ${FAIL_ON.join(', ')}`)
+  const concurrency = user.concurrency ?? DEFAULTS.concurrency
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new OptionsError('concurrency', `must be an integer from 1 to 64, got ${concurrency}`)
+  const maxRounds = user.review?.maxRounds ?? DEFAULTS.review.maxRounds
+  if (!Number.isInteger(maxRounds) || maxRounds < 0 || maxRounds > 10) throw new OptionsError('review.maxRounds', `must be an integer from 0 to 10, got ${maxRounds}`)
+
+  const planner = { ...DEFAULTS.planner, ...user.planner }
+  const coder = { ...DEFAULTS.coder, ...user.coder }
+  for (const [field, m] of [['planner', planner], ['coder', coder]] as const) {
+    if (m.provider !== 'openai' && m.provider !== 'ollama') throw new OptionsError(`${field}.provider`, `"${m.provider}" is not "openai" or "ollama" (any OpenAI-compatible server works with provider "openai" and a baseURL)`)
+    if (!m.model) throw new OptionsError(`${field}.model`, 'is empty')
+  }
+
+  const cache = user.cache ?? DEFAULTS.cache
+  const overwriteEnv = env.SITESMITH_OVERWRITE_EDITS
+  return {
+    root,
+    specPath: resolvePath(root, user.spec ?? DEFAULTS.spec),
+    siteDir,
+    planner,
+    coder,
+    cache: typeof cache === 'string' ? resolvePath(root, cache) : cache,
+    cacheMode,
+    concurrency,
+    review: { enabled: user.review?.enabled ?? DEFAULTS.review.enabled, maxRounds },
+    runtimeCheck: {
+      enabled: user.runtimeCheck?.enabled ?? DEFAULTS.runtimeCheck.enabled,
+      executablePath: env.SITESMITH_CHROMIUM || user.runtimeCheck?.executablePath || DEFAULTS.runtimeCheck.executablePath,
+      screenshots: user.runtimeCheck?.screenshots ?? DEFAULTS.runtimeCheck.screenshots,
+    },
+    failOn,
+    budget: { maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls, maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens },
+    overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),
+  }
+}
+
+function isCI(env: NodeJS.ProcessEnv): boolean {
+  return !!env.CI && env.CI !== '0' && env.CI !== 'false'
 }

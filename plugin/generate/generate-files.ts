@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto'
+import type { Ask } from '../pipeline/ask.js'
+import type { SpecSection } from '../spec/sections.js'
+import type { FileInterface, Task } from '../store/artifact-schemas.js'
+import { stableStringify } from '../store/model-cache.js'
+import { extractInterface } from '../check/index.js'
+import { applyChunkEdit, locateChunk } from '../edit/index.js'
+import { checkFile } from './integrity.js'
+import { runDag } from './scheduler.js'
+import { handEditMessage, WriteRefusedError, type SiteWriter } from './site-writer.js'
+import {
+  ChunkReplacementSchema,
+  GENERATE_PROMPT_VERSION,
+  GeneratedFileSchema,
+  UPDATE_PROMPT_VERSION,
+  generateMessages,
+  updateMessages,
+  type TaskContext,
+} from './generate-prompt.js'
+import type { ChatMessage } from '../llm/types.js'
+
+/**
+ * The generate stage (small model): one call per task that needs one, dependencies first,
+ * independent tasks concurrently. A task needs a call only when its inputs — instructions,
+ * spec sections and the *interfaces* of the files it depends on — differ from those that
+ * produced the file on disk, so a cosmetic change to a stylesheet does not regenerate the
+ * pages that use it (issue 4).
+ */
+export type TaskStatus = 'written' | 'unchanged' | 'kept' | 'failed' | 'blocked' | 'deleted'
+
+export interface TaskReport {
+  taskId: string
+  path: string
+  status: TaskStatus
+  cache?: 'hit' | 'miss'
+  message?: string
+}
+
+export interface GenerateInput {
+  tasks: Task[]
+  deletes: Task[]
+  sections: ReadonlyMap<string, SpecSection>
+  writer: SiteWriter
+  ask: Ask
+  /** `provider:model` of the coder, part of every task key. */
+  coderId: string
+  concurrency: number
+  overwriteHandEdits: boolean
+  signal?: AbortSignal
+  onTask?: (report: TaskReport) => void
+  onStart?: (task: Task) => void
+}
+
+export class TaskFailedError extends Error {
+  readonly code = 'E_TASK'
+  constructor(
+    readonly taskId: string,
+    readonly path: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`task "${taskId}" (${path}): ${reason}`, options)
+    this.name = 'TaskFailedError'
+  }
+}
+
+/** How many times a whole-file answer that fails the integrity gate is sent back. */
+const GATE_REPAIRS = 1
+
+export async function generateFiles(input: GenerateInput): Promise<TaskReport[]> {
+  const byId = new Map(input.tasks.map((t) => [t.id, t]))
+  const reports: TaskReport[] = []
+  const report = (r: TaskReport) => {
+    reports.push(r)
+    input.onTask?.(r)
+  }
+
+  const outcomes = await runDag(input.tasks, input.concurrency, (task) => runTask(task, byId, input), input.signal)
+  for (const task of input.tasks) {
+    const o = outcomes.get(task.id)!
+    if (o.status === 'done') report(o.result)
+    else if (o.status === 'failed') report({ taskId: task.id, path: task.path, status: 'failed', message: describe(o.error, task) })
+    else report({ taskId: task.id, path: task.path, status: 'blocked', message: `task "${task.id}" (${task.path}): not run: it depends on "${o.blockedBy}", which did not complete` })
+  }
+
+  for (const task of input.deletes) {
+    const r = input.writer.delete(task.path)
+    report({ taskId: task.id, path: task.path, status: r.deleted ? 'deleted' : 'kept', message: r.reason })
+  }
+  return reports
+}
+
+async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput): Promise<TaskReport> {
+  const { writer } = input
+  const ctx = taskContext(task, byId, input)
+  const taskKey = computeTaskKey(ctx, input.coderId)
+  const tracked = writer.tracker.files[task.path]
+  const state = writer.state(task.path)
+
+  if (tracked?.generatedBy.taskKey === taskKey && state !== 'missing') {
+    return { taskId: task.id, path: task.path, status: 'unchanged' }
+  }
+  if (state === 'hand-edited' && !input.overwriteHandEdits) {
+    return { taskId: task.id, path: task.path, status: 'kept', message: handEditMessage(task.path) }
+  }
+  if (state === 'user-file') {
+    throw new TaskFailedError(task.id, task.path, `${task.path} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`)
+  }
+  input.onStart?.(task)
+
+  const produced = task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
+  const written = await writer.write(task.path, produced.content, {
+    summary: produced.summary || tracked?.summary || task.instructions.split('\n')[0].slice(0, 160),
+    interface: extractInterface(task.path, produced.content),
+    generatedBy: { taskId: task.id, taskKey, stage: task.action === 'update' ? 'update' : 'generate', model: input.coderId },
+  })
+  return { taskId: task.id, path: task.path, status: written.changed ? 'written' : 'unchanged', cache: produced.hit ? 'hit' : 'miss' }
+}
+
+async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
+  let messages: ChatMessage[] = generateMessages(ctx)
+  let hit = true
+  for (let attempt = 0; ; attempt++) {
+    const answer = await input.ask({
+      stage: 'generate',
+      role: 'coder',
+      promptVersion: GENERATE_PROMPT_VERSION,
+      messages,
+      schema: GeneratedFileSchema,
+      label: `generate:${task.id}`,
+      taskId: task.id,
+      path: task.path,
+    })
+    hit &&= answer.hit
+    const gate = checkFile(task.path, answer.value.content)
+    if (gate.ok) return { content: gate.content, summary: answer.value.summary.trim(), hit }
+    if (attempt >= GATE_REPAIRS) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${gate.reason}`)
+    messages = [
+      ...messages,
+      { role: 'assistant', content: JSON.stringify(answer.value) },
+      { role: 'user', content: `That file was rejected and not written: ${gate.reason}\nSend the complete file again in the same JSON form.` },
+    ]
+  }
+}
+
+async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
+  const current = input.writer.read(task.path)
+  if (current === null) throw new TaskFailedError(task.id, task.path, `cannot update ${task.path}: the file does not exist`)
+  const target = task.target ?? 'body'
+  const chunk = locateChunk(task.path, current, target)
+  if (!chunk.ok) throw new TaskFailedError(task.id, task.path, `cannot update target "${target}": ${chunk.reason}`)
+  let messages: ChatMessage[] = updateMessages(ctx, chunk.text)
+  let hit = true
+  for (let attempt = 0; ; attempt++) {
+    const answer = await input.ask({
+      stage: 'update',
+      role: 'coder',
+      promptVersion: UPDATE_PROMPT_VERSION,
+      messages,
+      schema: ChunkReplacementSchema,
+      label: `update:${task.id}`,
+      taskId: task.id,
+      path: task.path,
+    })
+    hit &&= answer.hit
+    const edited = applyChunkEdit(task.path, current, target, answer.value.replacement)
+    const gate = edited.ok ? checkFile(task.path, edited.content) : { ok: false as const, reason: edited.reason }
+    if (gate.ok) return { content: gate.content, summary: answer.value.summary.trim(), hit }
+    if (attempt >= GATE_REPAIRS) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${gate.reason}`)
+    messages = [
+      ...messages,
+      { role: 'assistant', content: JSON.stringify(answer.value) },
+      { role: 'user', content: `That replacement was rejected and not applied: ${gate.reason}\nSend the replacement for "${target}" again in the same JSON form.` },
+    ]
+  }
+}
+
+function taskContext(task: Task, byId: Map<string, Task>, input: GenerateInput): TaskContext {
+  const dependencies: TaskContext['dependencies'] = []
+  for (const id of task.dependsOn) {
+    const dep = byId.get(id)
+    if (!dep) continue
+    const content = input.writer.read(dep.path)
+    if (content === null) continue
+    const iface: FileInterface = extractInterface(dep.path, content)
+    dependencies.push({ path: dep.path, summary: input.writer.tracker.files[dep.path]?.summary ?? '', interface: iface })
+  }
+  const sections = task.sections.map((id) => input.sections.get(id)).filter((s): s is SpecSection => s !== undefined)
+  return { task, sections, dependencies }
+}
+
+/**
+ * Identity of a task's inputs. Unlike the cache key (which hashes the exact messages,
+ * including the current chunk of an `update`), this excludes the file's own bytes, so
+ * after an update is applied the task does not look stale on the next run.
+ */
+export function computeTaskKey(ctx: TaskContext, coderId: string): string {
+  const t = ctx.task
+  return createHash('sha256')
+    .update(
+      stableStringify({
+        v: t.action === 'update' ? UPDATE_PROMPT_VERSION : GENERATE_PROMPT_VERSION,
+        model: coderId,
+        task: { action: t.action, path: t.path, target: t.target ?? null, instructions: t.instructions },
+        sections: ctx.sections.map((s) => s.text),
+        // Summaries are prose and may vary; interfaces are what the file may rely on.
+        deps: ctx.dependencies.map((d) => ({ path: d.path, interface: d.interface })),
+      }),
+    )
+    .digest('hex')
+}
+
+function describe(error: unknown, task: Task): string {
+  if (error instanceof TaskFailedError) return error.message
+  if (error instanceof WriteRefusedError) return `task "${task.id}" (${task.path}): ${error.message}`
+  const message = error instanceof Error ? error.message : String(error)
+  return `task "${task.id}" (${task.path}): ${message}`
+}

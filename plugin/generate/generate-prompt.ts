@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import type { ChatMessage } from '../llm/types.js'
+import type { FileInterface, Task } from '../store/artifact-schemas.js'
+import type { SpecSection } from '../spec/sections.js'
+import { formatSections } from '../plan/plan-prompt.js'
+
+/** Bump when the wording below changes: cached files made from older prompts stop matching. */
+export const GENERATE_PROMPT_VERSION = 'generate-1'
+export const UPDATE_PROMPT_VERSION = 'update-1'
+
+/**
+ * One JSON envelope with the whole file in one `content` string (shared/DESIGN.md: code in
+ * JSON scores a little lower than plain code, so the prompt stays short and the checkers
+ * and review catch the rest).
+ */
+export const GeneratedFileSchema = z.object({
+  content: z.string(),
+  summary: z.string().default(''),
+})
+export type GeneratedFile = z.infer<typeof GeneratedFileSchema>
+
+export const ChunkReplacementSchema = z.object({
+  replacement: z.string(),
+  summary: z.string().default(''),
+})
+
+const SYSTEM = `You write one file of a static website in plain HTML, CSS or JavaScript (no frameworks, no external scripts, fonts or images).
+Reply with one JSON object and nothing else: {"content": "<the complete file>", "summary": "<one sentence: what the file is and what it offers other files>"}.
+The content is the entire file, complete and working. Never leave parts out ("...", "rest of the code", "same as before").
+Use exactly the paths, ids, classes, functions and CSS variables listed for the files this one depends on; write links relative to this file.`
+
+const UPDATE_SYSTEM = `You change one part (a chunk) of an existing file of a static website in plain HTML, CSS or JavaScript.
+Reply with one JSON object and nothing else: {"replacement": "<the new chunk>", "summary": "<one sentence: what the whole file is and offers after the change>"}.
+The replacement replaces exactly the chunk shown, whole and complete: the same kind of element, rule or function. Do not include anything outside it. Never leave parts out ("...", "rest of the code").`
+
+export interface TaskContext {
+  task: Task
+  sections: SpecSection[]
+  /** Interfaces of the files this task depends on, by path. */
+  dependencies: { path: string; summary: string; interface: FileInterface }[]
+}
+
+export function generateMessages(c: TaskContext): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: [header(c), ...context(c)].join('\n\n') },
+  ]
+}
+
+export function updateMessages(c: TaskContext, chunk: string): ChatMessage[] {
+  return [
+    { role: 'system', content: UPDATE_SYSTEM },
+    {
+      role: 'user',
+      content: [header(c), ...context(c), `Current chunk "${c.task.target}" (replace exactly this):\n${chunk}`].join('\n\n'),
+    },
+  ]
+}
+
+function header(c: TaskContext): string {
+  const t = c.task
+  return `Task: ${t.id}\nFile: ${t.path}${t.target ? `\nTarget: ${t.target}` : ''}\nInstructions:\n${t.instructions}`
+}
+
+function context(c: TaskContext): string[] {
+  const out: string[] = []
+  if (c.sections.length) out.push(`Spec:\n${formatSections(c.sections)}`)
+  if (c.dependencies.length) {
+    out.push(
+      'Files this one depends on:\n' +
+        c.dependencies.map((d) => `- ${d.path}: ${d.summary}\n  ${JSON.stringify(compact(d.interface))}`).join('\n'),
+    )
+  }
+  return out
+}
+
+/** Only the non-empty parts of an interface: shorter prompts, same information. */
+export function compact(i: FileInterface): Partial<FileInterface> {
+  return Object.fromEntries(Object.entries(i).filter(([, v]) => Array.isArray(v) && v.length > 0)) as Partial<FileInterface>
+}

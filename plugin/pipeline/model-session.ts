@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ResolvedOptions } from '../options.js'
+import type { Progress } from '../report/progress.js'
+import { createChatClient } from '../llm/create-client.js'
+import { UsageMeter, formatUsage } from '../llm/budget.js'
+import type { ChatClient, ModelOptions } from '../llm/types.js'
+import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.js'
+import { RunLog, secretsFromDotEnv, type RunEvent } from '../store/run-log.js'
+import type { Ask } from './ask.js'
+
+/**
+ * Everything a run needs to talk to models: the two clients (created lazily, so a run
+ * answered entirely from the cache never needs credentials), the cache, the shared budget,
+ * and the run log. `ask` is what stages call.
+ */
+export interface ModelSession {
+  ask: Ask
+  coderId: string
+  plannerId: string
+  log(event: Omit<RunEvent, 'stage' | 'event'> & { stage: string; event: string; [k: string]: unknown }): void
+  usage(): { calls: number; hits: number; tokens: number; summary: string }
+  close(): Promise<void>
+}
+
+export async function createModelSession(input: {
+  options: ResolvedOptions
+  env: NodeJS.ProcessEnv
+  runId: string
+  progress: Progress
+  signal?: AbortSignal
+}): Promise<ModelSession> {
+  const { options, env, progress } = input
+  // Values from a project .env are read only to keep them out of the log; they are never sent anywhere.
+  const dotEnv = join(options.root, '.env')
+  const secrets = existsSync(dotEnv) ? secretsFromDotEnv(readFileSync(dotEnv, 'utf8')) : []
+  const runLog = await RunLog.open(options.siteDir, { run: input.runId, env, secrets })
+  const meter = new UsageMeter(options.budget)
+  const cacheLogger = { warn: (m: string) => progress.line(m, 'warn') }
+  const cache = new ModelCache({ store: options.cache, mode: options.cacheMode, logger: { ...console, ...cacheLogger } })
+  const source = recordSource(env)
+  const clients = new Map<'planner' | 'coder', ChatClient>()
+  const client = (role: 'planner' | 'coder'): ChatClient => {
+    let c = clients.get(role)
+    if (!c) {
+      c = createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter })
+      clients.set(role, c)
+    }
+    return c
+  }
+  let hits = 0
+
+  const ask: Ask = async (call) => {
+    const c = client(call.role)
+    const result = await cachedChat(
+      { cache, client: c, log: runLog },
+      {
+        stage: call.stage,
+        promptVersion: call.promptVersion,
+        inputs: { messages: call.messages },
+        request: { messages: call.messages, schema: call.schema, label: call.label, signal: input.signal },
+        taskId: call.taskId,
+        path: call.path,
+        source,
+      },
+    )
+    if (result.hit) hits++
+    progress.call(result.hit, result.usage.promptTokens + result.usage.completionTokens)
+    return { value: result.value, hit: result.hit }
+  }
+
+  return {
+    ask,
+    coderId: modelId(options.coder),
+    plannerId: modelId(options.planner),
+    log: (event) => {
+      const { stage, event: name, taskId, path, cache: hit, durationMs, error, ...detail } = event
+      runLog.write({ stage, event: name, taskId, path, cache: hit, durationMs, error, detail: Object.keys(detail).length ? detail : undefined })
+    },
+    usage: () => {
+      const s = meter.snapshot()
+      return { calls: s.calls, hits, tokens: s.promptTokens + s.completionTokens, summary: `${formatUsage(s)} · ${hits} cache hit${hits === 1 ? '' : 's'}` }
+    },
+    close: async () => {
+      // A file-backed cache holds nothing open; a keyv store passed by the user is theirs to close.
+      if (typeof options.cache === 'string') await cache.disconnect().catch(() => {})
+    },
+  }
+}
+
+/** `provider:model`, the form used in cache keys and the tracker. */
+export function modelId(m: ModelOptions): string {
+  return `${m.provider}:${m.model}`
+}
+
+/**
+ * Cache entries record where they came from. `SITESMITH_CACHE_SOURCE=hand-written` (with an
+ * optional `SITESMITH_CACHE_NOTE`) is how the example site's hand-written answers are
+ * labelled when they are recorded through the loopback server (see README).
+ */
+function recordSource(env: NodeJS.ProcessEnv): CacheSource | undefined {
+  const kind = env.SITESMITH_CACHE_SOURCE
+  if (kind !== 'hand-written' && kind !== 'model') return undefined
+  return env.SITESMITH_CACHE_NOTE ? { kind, note: env.SITESMITH_CACHE_NOTE } : { kind }
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import type { ResolvedOptions } from '../options.js'
+import type { Finding } from '../report/diagnostic.js'
+import type { Logger } from '../report/logger.js'
+import { Progress } from '../report/progress.js'
+import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
+import { readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
+import type { CodeReview, Task } from '../store/artifact-schemas.js'
+import { plan, type PlanOutcome } from '../plan/planner.js'
+import { generateFiles, type TaskReport } from '../generate/generate-files.js'
+import { SiteWriter } from '../generate/site-writer.js'
+import { reviewLoop } from '../review/review-loop.js'
+import { createModelSession, type ModelSession } from './model-session.js'
+import { checkSiteNow, type SiteChecker } from './site-checks.js'
+
+/**
+ * One run of the whole pipeline (shared/DESIGN.md, "Data flow"):
+ * spec → plan → generate → check → review → fix → report. Every stage is a function of its
+ * inputs; only the site writer touches the user's files; every model call goes through the
+ * cache. The Vite plugin and the CLI both call this.
+ */
+export interface RunInput {
+  options: ResolvedOptions
+  logger: Logger
+  /** Where the live progress line is drawn (a TTY), if anywhere. */
+  stream?: NodeJS.WriteStream
+  env?: NodeJS.ProcessEnv
+  signal?: AbortSignal
+  /** `plan` stops after planning (nothing generated, nothing written but nothing else either). */
+  until?: 'plan' | 'generate' | 'review'
+}
+
+export interface RunResult {
+  runId: string
+  plan: PlanOutcome
+  tasks: TaskReport[]
+  /** Files written or deleted by generation and fixes in this run (site-relative). */
+  changed: string[]
+  /** Unresolved findings after the run (static + runtime). */
+  findings: Finding[]
+  review?: CodeReview
+  /** Task failures and refusals: each names the task and the path. */
+  errors: string[]
+  /** Hand-edited files kept as they are. */
+  kept: string[]
+  usage: { calls: number; hits: number; tokens: number; summary: string }
+  runtimeSkipped?: string
+  durationMs: number
+}
+
+export class SpecNotFoundError extends Error {
+  readonly code = 'E_SPEC'
+  constructor(readonly path: string) {
+    super(`spec not found: ${path}\nWrite the site you want in plain language there (markdown headings split it into sections), or set the "spec" option.`)
+    this.name = 'SpecNotFoundError'
+  }
+}
+
+export async function runPipeline(input: RunInput): Promise<RunResult> {
+  const { options, logger } = input
+  const env = input.env ?? process.env
+  const started = Date.now()
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`
+  const progress = new Progress({ logger, stream: input.stream, env })
+  const stateDir = sitesmithDir(options.siteDir)
+  mkdirSync(stateDir, { recursive: true })
+
+  if (!existsSync(options.specPath)) throw new SpecNotFoundError(relative(options.root, options.specPath) || options.specPath)
+  const spec = parseSpec(readFileSync(options.specPath, 'utf8'))
+  const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
+
+  const session: ModelSession = await createModelSession({ options, env, runId, progress, signal: input.signal })
+  try {
+    const previous = await readTasks(options.siteDir)
+    const tracker = await readTracker(options.siteDir)
+    const writer = new SiteWriter({
+      siteDir: options.siteDir,
+      protectedPaths: protectedPaths(options),
+      tracker,
+      overwriteHandEdits: options.overwriteHandEdits,
+      stateDir,
+    })
+    const recovered = writer.recover()
+    if (recovered.length) progress.line(`recovered ${recovered.length} file(s) written by an interrupted run: ${recovered.join(', ')}`, 'warn')
+
+    progress.setStage('plan')
+    const planned = await plan({
+      spec,
+      previous: previous.tasks.length ? previous : null,
+      tracker: writer.tracker,
+      ctx: { siteDir: options.siteDir, protectedPaths: protectedPaths(options), generatedPaths: new Set(Object.keys(writer.tracker.files)), existingPaths: existingPaths(options.siteDir, writer) },
+      ask: session.ask,
+    })
+    session.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
+    if (planned.kind !== 'unchanged') {
+      progress.line(planSummary(planned))
+    }
+    if (input.until === 'plan') {
+      return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], kept: [] })
+    }
+
+    progress.setStage('generate', planned.tasks.length + planned.deletes.length)
+    const reports = await generateFiles({
+      tasks: planned.tasks,
+      deletes: planned.deletes,
+      sections,
+      writer,
+      ask: session.ask,
+      coderId: session.coderId,
+      concurrency: options.concurrency,
+      overwriteHandEdits: options.overwriteHandEdits,
+      signal: input.signal,
+      onTask: (r) => {
+        session.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
+        if (r.status === 'written') progress.step(`${r.cache === 'hit' ? 'replayed' : 'wrote'} ${r.path}`)
+        else if (r.status === 'deleted') progress.step(`deleted ${r.path}`)
+        else if (r.status === 'failed' || r.status === 'blocked') progress.step(`${r.status}: ${r.message}`)
+        else if (r.status === 'kept') progress.step(`kept ${r.path}: ${r.message}`)
+        else progress.step()
+      },
+    })
+
+    await writeTasks(options.siteDir, { version: 1, specHash: spec.hash, sectionHashes: sectionHashes(spec.sections), tasks: planned.tasks })
+    await writeTracker(options.siteDir, writer.tracker)
+    writer.clearJournal()
+
+    const changed = new Set(reports.filter((r) => r.status === 'written' || r.status === 'deleted').map((r) => r.path))
+    const errors = reports.filter((r) => r.status === 'failed' || r.status === 'blocked').map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
+    const kept = reports.filter((r) => r.status === 'kept').map((r) => r.path)
+    const tasksByPath = new Map<string, Task>(planned.tasks.map((t) => [t.path, t]))
+
+    const checker: SiteChecker = checkSiteNow({ options, progress, signal: input.signal })
+    let findings: Finding[]
+    let review: CodeReview | undefined
+    if (changed.size === 0) {
+      // Nothing changed: the cheap static check only, plus the runtime findings the last
+      // run left unresolved (a browser pass is only worth it when files changed).
+      findings = await checker.staticOnly()
+      const last = await readCodeReview(options.siteDir).catch(() => null)
+      findings.push(...(last?.unresolved ?? []).filter((f) => f.rule === 'runtime-error' || f.rule === 'failed-request'))
+    } else {
+      progress.setStage('check')
+      findings = await checker.full()
+      if (options.review.enabled && options.review.maxRounds > 0 && input.until !== 'generate') {
+        const loop = await reviewLoop({
+          runId,
+          changed: [...changed].filter((p) => existsSync(join(options.siteDir, p))),
+          writer,
+          ask: session.ask,
+          coderId: session.coderId,
+          maxRounds: options.review.maxRounds,
+          tasksByPath,
+          sections,
+          check: () => checker.full(),
+          initialFindings: findings,
+          onRound: (round, stage) => progress.setStage(`${stage} (round ${round})`),
+        })
+        findings = loop.findings
+        review = loop.review
+        for (const f of loop.fixed) changed.add(f)
+        await writeTracker(options.siteDir, writer.tracker)
+        writer.clearJournal()
+        await writeCodeReview(options.siteDir, review)
+        session.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
+      }
+    }
+
+    return finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, runtimeSkipped: checker.runtimeSkipped() })
+  } finally {
+    await session.close()
+    progress.finish()
+  }
+
+  function finish(partial: Omit<RunResult, 'usage' | 'durationMs'>): RunResult {
+    const usage = session.usage()
+    const result: RunResult = { ...partial, usage, durationMs: Date.now() - started }
+    session.log({ stage: 'run', event: 'end', changed: result.changed.length, errors: result.errors.length, calls: usage.calls, hits: usage.hits, tokens: usage.tokens, durationMs: result.durationMs })
+    return result
+  }
+}
+
+function protectedPaths(options: ResolvedOptions): string[] {
+  const paths = [options.specPath, sitesmithDir(options.siteDir)]
+  if (typeof options.cache === 'string') paths.push(options.cache)
+  return paths
+}
+
+function existingPaths(siteDir: string, writer: SiteWriter): Set<string> {
+  const out = new Set<string>()
+  for (const p of Object.keys(writer.tracker.files)) if (existsSync(join(siteDir, p))) out.add(p)
+  return out
+}
+
+function planSummary(p: PlanOutcome): string {
+  const what = p.kind === 'full' ? 'planned' : p.kind === 'delta' ? 're-planned' : 'sections removed;'
+  const s = p.sections
+  const changes = [s.added.length && `${s.added.length} new`, s.changed.length && `${s.changed.length} changed`, s.removed.length && `${s.removed.length} removed`].filter(Boolean).join(', ')
+  return `${what} ${p.tasks.length} task(s)${p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
+}

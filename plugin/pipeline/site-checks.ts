@@ -1,0 +1,50 @@
+import { join } from 'node:path'
+import type { ResolvedOptions } from '../options.js'
+import { compareFindings, type Finding } from '../report/diagnostic.js'
+import type { Progress } from '../report/progress.js'
+import { checkSite } from '../check/index.js'
+import { runRuntimeCheck } from '../check/runtime/runtime-check.js'
+import { sitesmithDir } from '../store/artifacts.js'
+import { listHtmlPages } from '../vite/html-pages.js'
+
+/**
+ * The check stage as the pipeline uses it: the deterministic cross-file checker over the
+ * whole site, plus (when enabled) the headless-browser pass over every page. A missing
+ * Chromium is reported once, in one line, and the static findings still count.
+ */
+export interface SiteChecker {
+  staticOnly(): Promise<Finding[]>
+  full(): Promise<Finding[]>
+  /** Why the browser pass was skipped, if it was. */
+  runtimeSkipped(): string | undefined
+}
+
+export function checkSiteNow(input: { options: ResolvedOptions; progress: Progress; signal?: AbortSignal; dir?: string }): SiteChecker {
+  const { options, progress } = input
+  const dir = input.dir ?? options.siteDir
+  let skipped: string | undefined
+  let warned = false
+
+  const staticOnly = async () => (await checkSite(dir)).sort(compareFindings)
+  return {
+    staticOnly,
+    async full() {
+      const findings = await staticOnly()
+      if (!options.runtimeCheck.enabled) return findings
+      const runtime = await runRuntimeCheck({
+        dir,
+        pages: listHtmlPages(dir, ['public']),
+        executablePath: options.runtimeCheck.executablePath,
+        screenshotsDir: options.runtimeCheck.screenshots ? join(sitesmithDir(options.siteDir), 'screenshots') : undefined,
+        signal: input.signal,
+      })
+      if (runtime.skipped) {
+        skipped = runtime.skipped
+        if (!warned) progress.line(`runtime check skipped: ${runtime.skipped}`, 'warn')
+        warned = true
+      }
+      return [...findings, ...runtime.findings].sort(compareFindings)
+    },
+    runtimeSkipped: () => skipped,
+  }
+}

@@ -1,0 +1,35 @@
+import pc from 'picocolors'
+import type { FailOn, ResolvedOptions } from '../options.js'
+import type { Finding } from './diagnostic.js'
+import type { RunResult } from '../pipeline/run-pipeline.js'
+
+/**
+ * The lines a person reads after a run: what changed, what failed, what is left, and the
+ * model usage (shared/DESIGN.md: "a usage line after every run"). A run that changed
+ * nothing prints one quiet line.
+ */
+export function formatRunSummary(r: RunResult, options: Pick<ResolvedOptions, 'cacheMode'>): string {
+  const errors = r.findings.filter((f) => f.severity === 'error')
+  const warnings = r.findings.length - errors.length
+  const lines: string[] = []
+  if (r.changed.length === 0 && r.errors.length === 0 && errors.length === 0 && r.kept.length === 0) {
+    return `${pc.dim('[sitesmith]')} up to date (${r.tasks.length} files, ${r.usage.calls} model calls${warnings ? `, ${warnings} warning(s)` : ''})`
+  }
+  lines.push(`${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`)
+  for (const e of r.errors) lines.push(`  ${pc.red('✗')} ${e}`)
+  for (const k of r.kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
+  for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)
+  lines.push(`  ${pc.dim(`${r.usage.summary} · cache ${options.cacheMode} · ${(r.durationMs / 1000).toFixed(1)}s`)}`)
+  return lines.join('\n')
+}
+
+/** A thrown error as a person should read it: message (with its own frame, if any), no stack noise. */
+export function formatRunFailure(error: unknown): string {
+  if (error instanceof Error) return `sitesmith: ${error.message}`
+  return `sitesmith: ${String(error)}`
+}
+
+export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] {
+  if (failOn === 'never') return []
+  return findings.filter((f) => f.severity === 'error' || failOn === 'warning')
+}

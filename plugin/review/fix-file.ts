@@ -1,0 +1,108 @@
+import type { Ask } from '../pipeline/ask.js'
+import type { ChatMessage } from '../llm/types.js'
+import type { ReviewIssue } from '../store/artifact-schemas.js'
+import { applyChunkEdits, locateChunk } from '../edit/index.js'
+import { extractInterface } from '../check/index.js'
+import { checkFile } from '../generate/integrity.js'
+import type { SiteWriter } from '../generate/site-writer.js'
+import { FIX_PROMPT_VERSION, FixAnswerSchema, fixMessages } from './review-prompt.js'
+
+/**
+ * The fix stage for one file (small model): every issue's target chunk is located, chunks
+ * nested in another requested chunk are folded into the outer one, the model returns only
+ * replacement chunks, and the edits apply all together or not at all. A rejected answer
+ * gets one repair turn quoting why; then the issues are recorded as rejected, never
+ * half-applied (shared/DESIGN.md, "Edits silently dropped or half-applied").
+ */
+export interface FixOutcome {
+  changed: boolean
+  /** Outcome per issue, same order as the input. */
+  outcomes: NonNullable<ReviewIssue['outcome']>[]
+}
+
+const REPAIRS = 1
+
+export async function fixFile(input: {
+  path: string
+  issues: ReviewIssue[]
+  round: number
+  writer: SiteWriter
+  ask: Ask
+  coderId: string
+  /** Extra context for the fixer: interfaces of the files this one uses. */
+  context: string
+}): Promise<FixOutcome> {
+  const { path, issues, round, writer } = input
+  const outcome = (status: 'fixed' | 'rejected' | 'unresolved' | 'skipped', reason?: string) => ({ status, round, ...(reason ? { reason } : {}) })
+  const state = writer.state(path)
+  if (state === 'hand-edited' || state === 'user-file' || state === 'missing') {
+    const why = state === 'missing' ? `${path} does not exist` : `${path} was ${state === 'hand-edited' ? 'edited by hand' : 'not written by sitesmith'}; sitesmith does not change it`
+    return { changed: false, outcomes: issues.map(() => outcome('skipped', why)) }
+  }
+  const source = writer.read(path)!
+
+  // Locate each target once; fold nested chunks into the outermost requested chunk.
+  const located = new Map<string, { start: number; end: number; text: string } | { error: string }>()
+  for (const issue of issues) {
+    if (located.has(issue.fix.target)) continue
+    const c = locateChunk(path, source, issue.fix.target)
+    located.set(issue.fix.target, c.ok ? { start: c.start, end: c.end, text: c.text } : { error: c.reason })
+  }
+  const spans = [...located.entries()].filter((e): e is [string, { start: number; end: number; text: string }] => !('error' in e[1]))
+  const outerOf = new Map<string, string>()
+  for (const [target, span] of spans) {
+    const outer = spans
+      .filter(([t, s]) => t !== target && s.start <= span.start && s.end >= span.end && (s.end - s.start > span.end - span.start || t < target))
+      .sort((a, b) => b[1].end - b[1].start - (a[1].end - a[1].start))[0]
+    outerOf.set(target, outer ? outer[0] : target)
+  }
+  // Partially overlapping chunks cannot be edited together; keep the first, skip the rest.
+  const chosen: [string, { start: number; end: number; text: string }][] = []
+  for (const [target, span] of spans.filter(([t]) => outerOf.get(t) === t).sort((a, b) => a[1].start - b[1].start)) {
+    if (chosen.some(([, s]) => span.start < s.end && s.start < span.end)) outerOf.set(target, '')
+    else chosen.push([target, span])
+  }
+  const results = issues.map((issue) => {
+    const l = located.get(issue.fix.target)!
+    if ('error' in l) return outcome('rejected', `target "${issue.fix.target}": ${l.error}`)
+    if (!outerOf.get(issue.fix.target)) return outcome('skipped', `target "${issue.fix.target}" overlaps another chunk fixed in the same round`)
+    return null
+  })
+  const live = issues.map((issue, i) => ({ issue, i })).filter(({ i }) => results[i] === null)
+  if (live.length === 0) return { changed: false, outcomes: results.map((r) => r!) }
+
+  const chunkTargets = new Set(chosen.map(([t]) => t))
+  let messages: ChatMessage[] = fixMessages({
+    path,
+    issues: live.map(({ issue }) => ({ message: issue.message, target: outerOf.get(issue.fix.target)!, instructions: issue.fix.instructions })),
+    chunks: chosen.map(([target, s]) => ({ target, text: s.text })),
+    context: input.context,
+  })
+  for (let attempt = 0; ; attempt++) {
+    const answer = await input.ask({ stage: 'fix', role: 'coder', promptVersion: FIX_PROMPT_VERSION, messages, schema: FixAnswerSchema, label: `fix:${path}`, path })
+    const stray = answer.value.edits.filter((e) => !chunkTargets.has(e.target))
+    const applied = stray.length
+      ? { ok: false as const, reason: `edits may only target ${[...chunkTargets].map((t) => `"${t}"`).join(', ')}; got ${stray.map((e) => `"${e.target}"`).join(', ')}` }
+      : applyChunkEdits(path, source, answer.value.edits)
+    const gate = applied.ok ? checkFile(path, applied.content) : { ok: false as const, reason: applied.reason }
+    if (gate.ok) {
+      const tracked = writer.tracker.files[path]!
+      const written = await writer.write(path, gate.content, {
+        summary: tracked.summary,
+        interface: extractInterface(path, gate.content),
+        generatedBy: { ...tracked.generatedBy, stage: 'fix', model: input.coderId },
+      })
+      for (const { i } of live) results[i] = outcome(written.changed ? 'fixed' : 'unresolved', written.changed ? undefined : 'the edit left the file unchanged')
+      return { changed: written.changed, outcomes: results.map((r) => r!) }
+    }
+    if (attempt >= REPAIRS) {
+      for (const { i } of live) results[i] = outcome('rejected', gate.reason)
+      return { changed: false, outcomes: results.map((r) => r!) }
+    }
+    messages = [
+      ...messages,
+      { role: 'assistant', content: JSON.stringify(answer.value) },
+      { role: 'user', content: `Those edits were rejected and not applied: ${gate.reason}\nSend the edits again in the same JSON form.` },
+    ]
+  }
+}

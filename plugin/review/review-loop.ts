@@ -1,0 +1,150 @@
+import type { Ask } from '../pipeline/ask.js'
+import { findingKey, type Finding } from '../report/diagnostic.js'
+import type { SpecSection } from '../spec/sections.js'
+import type { CodeReview, ReviewIssue, Task } from '../store/artifact-schemas.js'
+import { listTargets } from '../edit/index.js'
+import { compact } from '../generate/generate-prompt.js'
+import type { SiteWriter } from '../generate/site-writer.js'
+import { fixFile } from './fix-file.js'
+import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, reviewMessages } from './review-prompt.js'
+
+/**
+ * check → review (large model) → fix (small model) → check …, at most `maxRounds` rounds,
+ * stopping as soon as no error finding is left or a round makes no progress (shared/
+ * DESIGN.md, "Fix loops that burn tokens"). The review sees only the files changed in this
+ * run plus files that hold error findings, with the findings handed over as facts.
+ */
+export interface ReviewLoopInput {
+  runId: string
+  /** Files written by the generate stage in this run. */
+  changed: string[]
+  writer: SiteWriter
+  ask: Ask
+  coderId: string
+  maxRounds: number
+  tasksByPath: ReadonlyMap<string, Task>
+  sections: ReadonlyMap<string, SpecSection>
+  /** Static + runtime findings over the whole site, as it is on disk now. */
+  check: () => Promise<Finding[]>
+  /** Findings already computed for the current disk state (saves one check). */
+  initialFindings?: Finding[]
+  onRound?: (round: number, stage: 'review' | 'fix' | 'check') => void
+}
+
+export interface ReviewLoopResult {
+  review: CodeReview
+  findings: Finding[]
+  /** Files the fix stage changed. */
+  fixed: string[]
+}
+
+export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResult> {
+  const { writer } = input
+  let findings = input.initialFindings ?? (await input.check())
+  const initial = findings
+  const reviews: CodeReview['reviews'] = []
+  const resolved = new Map<string, Finding>()
+  const fixedFiles = new Set<string>()
+  const reviewed = new Set<string>()
+  let toReview = new Set([...input.changed, ...errorFiles(findings)])
+  let rounds = 0
+
+  while (rounds < input.maxRounds && toReview.size > 0) {
+    rounds++
+    input.onRound?.(rounds, 'review')
+    const files = [...toReview].sort().flatMap((path) => {
+      const content = writer.read(path)
+      return content === null ? [] : [{ path, content, targets: safeTargets(path, content) }]
+    })
+    if (files.length === 0) break
+    files.forEach((f) => reviewed.add(f.path))
+    const paths = new Set(files.map((f) => f.path))
+    const sectionIds = [...new Set(files.flatMap((f) => input.tasksByPath.get(f.path)?.sections ?? []))].sort()
+    const answer = await input.ask({
+      stage: 'review',
+      role: 'planner',
+      promptVersion: REVIEW_PROMPT_VERSION,
+      messages: reviewMessages({
+        files,
+        findings: findings.filter((f) => paths.has(f.file)),
+        sections: sectionIds.map((id) => input.sections.get(id)).filter((s): s is SpecSection => !!s),
+        summaries: Object.entries(writer.tracker.files)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([path, f]) => ({ path, summary: f.summary })),
+      }),
+      schema: ReviewAnswerSchema,
+      label: `review:round-${rounds}`,
+    })
+
+    // The reviewer is untrusted too: issues for files it was not shown are not applied.
+    const byFile = new Map<string, ReviewIssue[]>()
+    for (const r of answer.value.reviews) {
+      const file = r.file.replace(/^\.\//, '')
+      const issues: ReviewIssue[] = r.issues.map((i) => ({ ...i }))
+      if (!paths.has(file)) {
+        if (issues.length) reviews.push({ file, round: rounds, issues: issues.map((i) => ({ ...i, outcome: { status: 'skipped', round: rounds, reason: `${file} was not part of this review` } })) })
+        continue
+      }
+      byFile.set(file, [...(byFile.get(file) ?? []), ...issues])
+    }
+    if ([...byFile.values()].every((l) => l.length === 0)) break
+
+    input.onRound?.(rounds, 'fix')
+    const changedThisRound: string[] = []
+    for (const [file, issues] of [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      if (issues.length === 0) continue
+      const result = await fixFile({ path: file, issues, round: rounds, writer, ask: input.ask, coderId: input.coderId, context: dependencyContext(file, input) })
+      issues.forEach((issue, i) => (issue.outcome = result.outcomes[i]))
+      reviews.push({ file, round: rounds, issues })
+      if (result.changed) {
+        changedThisRound.push(file)
+        fixedFiles.add(file)
+      }
+    }
+    if (changedThisRound.length === 0) break // no progress: do not spend another round
+
+    input.onRound?.(rounds, 'check')
+    const before = findings
+    findings = await input.check()
+    const now = new Set(findings.map(findingKey))
+    const resolvedNow = before.filter((f) => !now.has(findingKey(f)))
+    for (const f of resolvedNow) resolved.set(findingKey(f), f)
+    if (!findings.some((f) => f.severity === 'error')) break
+    if (resolvedNow.length === 0) break // nothing got better: do not spend another round
+    toReview = new Set([...changedThisRound, ...errorFiles(findings)])
+  }
+
+  const review: CodeReview = {
+    run: input.runId,
+    files: [...reviewed].sort(),
+    findings: initial,
+    reviews,
+    rounds,
+    resolved: [...resolved.values()],
+    unresolved: findings,
+  }
+  return { review, findings, fixed: [...fixedFiles].sort() }
+}
+
+function errorFiles(findings: Finding[]): string[] {
+  return [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.file))]
+}
+
+function safeTargets(path: string, content: string): string[] {
+  try {
+    return listTargets(path, content)
+  } catch {
+    return []
+  }
+}
+
+function dependencyContext(file: string, input: ReviewLoopInput): string {
+  const task = input.tasksByPath.get(file)
+  if (!task) return ''
+  const deps = [...input.tasksByPath.values()].filter((t) => task.dependsOn.includes(t.id))
+  const lines = deps.flatMap((d) => {
+    const tracked = input.writer.tracker.files[d.path]
+    return tracked ? [`- ${d.path}: ${JSON.stringify(compact(tracked.interface))}`] : []
+  })
+  return lines.length ? `Files this one uses:\n${lines.join('\n')}` : ''
+}

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, posix, relative } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
 import type { Finding } from '../report/diagnostic.js'
 import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
-import { readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
+import { SITESMITH_DIR, readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
+import { removeAtomicTempFiles } from '../store/atomic-write.js'
+import { acquireSiteLock, readSiteLockOwner } from '../store/site-lock.js'
 import type { CodeReview, Task } from '../store/artifact-schemas.js'
 import { plan, type PlanOutcome } from '../plan/planner.js'
 import { generateFiles, type TaskReport } from '../generate/generate-files.js'
@@ -30,6 +32,11 @@ export interface RunInput {
   signal?: AbortSignal
   /** `plan` stops after planning (nothing generated, nothing written but nothing else either). */
   until?: 'plan' | 'generate' | 'review'
+  /**
+   * Another run on the same site (another terminal, a CI job): wait for it (true, up to two
+   * minutes, or ms) or fail at once with a message naming its pid. @default true
+   */
+  waitForLock?: boolean | number
 }
 
 export interface RunResult {
@@ -71,8 +78,13 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const spec = parseSpec(readFileSync(options.specPath, 'utf8'))
   const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
 
-  const session: ModelSession = await createModelSession({ options, env, runId, progress, signal: input.signal })
+  // One run per site at a time (issue 7): a second process waits for, or is refused by, the lock.
+  const holder = readSiteLockOwner(options.siteDir)
+  if (holder && holder.pid !== process.pid && input.waitForLock !== false) progress.line(`waiting for the run of pid ${holder.pid} on this site to finish…`)
+  const release = await acquireSiteLock(options.siteDir, { wait: input.waitForLock ?? true, signal: input.signal, logger: { warn: (m: string) => progress.line(m, 'warn') } })
+  let session: ModelSession | undefined
   try {
+    session = await createModelSession({ options, env, runId, progress, signal: input.signal })
     const previous = await readTasks(options.siteDir)
     const tracker = await readTracker(options.siteDir)
     const writer = new SiteWriter({
@@ -82,6 +94,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       overwriteHandEdits: options.overwriteHandEdits,
       stateDir,
     })
+    // Temp files a killed run left behind are not the site's; they are removed, never served.
+    const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])
+    for (const d of dirs) await removeAtomicTempFiles(join(options.siteDir, d))
     const recovered = writer.recover()
     if (recovered.length) progress.line(`recovered ${recovered.length} file(s) written by an interrupted run: ${recovered.join(', ')}`, 'warn')
 
@@ -91,9 +106,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       previous: previous.tasks.length ? previous : null,
       tracker: writer.tracker,
       ctx: { siteDir: options.siteDir, protectedPaths: protectedPaths(options), generatedPaths: new Set(Object.keys(writer.tracker.files)), existingPaths: existingPaths(options.siteDir, writer) },
-      ask: session.ask,
+      ask: session!.ask,
     })
-    session.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
+    session!.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
     if (planned.kind !== 'unchanged') {
       progress.line(planSummary(planned))
     }
@@ -107,13 +122,13 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       deletes: planned.deletes,
       sections,
       writer,
-      ask: session.ask,
-      coderId: session.coderId,
+      ask: session!.ask,
+      coderId: session!.coderId,
       concurrency: options.concurrency,
       overwriteHandEdits: options.overwriteHandEdits,
       signal: input.signal,
       onTask: (r) => {
-        session.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
+        session!.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
         if (r.status === 'written') progress.step(`${r.cache === 'hit' ? 'replayed' : 'wrote'} ${r.path}`)
         else if (r.status === 'deleted') progress.step(`deleted ${r.path}`)
         else if (r.status === 'failed' || r.status === 'blocked') progress.step(`${r.status}: ${r.message}`)
@@ -148,8 +163,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           runId,
           changed: [...changed].filter((p) => existsSync(join(options.siteDir, p))),
           writer,
-          ask: session.ask,
-          coderId: session.coderId,
+          ask: session!.ask,
+          coderId: session!.coderId,
           maxRounds: options.review.maxRounds,
           tasksByPath,
           sections,
@@ -163,20 +178,21 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
         await writeTracker(options.siteDir, writer.tracker)
         writer.clearJournal()
         await writeCodeReview(options.siteDir, review)
-        session.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
+        session!.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
       }
     }
 
     return finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, runtimeSkipped: checker.runtimeSkipped() })
   } finally {
-    await session.close()
+    await session?.close()
+    await release()
     progress.finish()
   }
 
   function finish(partial: Omit<RunResult, 'usage' | 'durationMs'>): RunResult {
-    const usage = session.usage()
+    const usage = session!.usage()
     const result: RunResult = { ...partial, usage, durationMs: Date.now() - started }
-    session.log({ stage: 'run', event: 'end', changed: result.changed.length, errors: result.errors.length, calls: usage.calls, hits: usage.hits, tokens: usage.tokens, durationMs: result.durationMs })
+    session!.log({ stage: 'run', event: 'end', changed: result.changed.length, errors: result.errors.length, calls: usage.calls, hits: usage.hits, tokens: usage.tokens, durationMs: result.durationMs })
     return result
   }
 }

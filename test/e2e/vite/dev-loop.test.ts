@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createServer, type ViteDevServer } from 'vite'
+import sitesmith from '../../../plugin/index.js'
+import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
+import { scriptedSite, stageOf } from '../../helpers/scripted-site.js'
+
+const SPEC = `# Tide Tables
+
+## Look and feel
+Sea blue #1f5f8b.
+
+## Behaviour
+Menu toggle on phones.
+
+## Home page
+Tide times for the bay.
+
+## About page
+Run by volunteers.
+`
+
+let site: TempSite | undefined
+let server: ViteDevServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await site?.dispose()
+  site = undefined
+})
+
+/** Poll until `check` holds (bounded: fails the test instead of hanging). */
+async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function startDev(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}) {
+  const plugin = sitesmith({
+    planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: s.server.openaiBaseURL, timeoutMs: 10_000 },
+    coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: s.server.url, timeoutMs: 10_000 },
+    cache: s.cacheDir,
+    cacheMode: 'auto',
+    runtimeCheck: { enabled: false },
+    ...extra,
+  })
+  const dev = await createServer({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [plugin], server: { port: 0, host: '127.0.0.1' } })
+  const sent: { type: string; err?: { message: string; loc?: unknown; frame?: string } }[] = []
+  const send = dev.ws.send.bind(dev.ws) as (p: unknown) => void
+  dev.ws.send = ((payload: { type: string }) => {
+    sent.push(payload)
+    send(payload)
+  }) as typeof dev.ws.send
+  await dev.listen()
+  const port = (dev.httpServer!.address() as { port: number }).port
+  return { dev, plugin, sent, url: `http://127.0.0.1:${port}` }
+}
+
+describe('vite dev: editing the spec', () => {
+  it('saves during a run are coalesced into one follow-up run, never overlapping, and the browser is told to reload', async () => {
+    site = await createTempSite({ spec: SPEC, respond: scriptedSite(), latencyMs: 150 })
+    const { dev, sent, url } = await startDev(site)
+    server = dev
+    expect(await (await fetch(`${url}/index.html`)).text()).toContain('Tide times for the bay.')
+
+    site.server.reset()
+    const spec = site.read('spec.md')
+    site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. First edit.'))
+    // Wait until that save's run is under way, then save twice more while it runs.
+    await until(() => site!.server.requests.length > 0, 'the first re-plan')
+    site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. Second edit.'))
+    await new Promise((r) => setTimeout(r, 60))
+    site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. Third edit.'))
+    await until(() => site!.exists('index.html') && site!.read('index.html').includes('Third edit.'), 'the last edit to reach index.html')
+    await new Promise((r) => setTimeout(r, 500)) // nothing else may start after the last run
+
+    const deltas = site.server.requests.filter((r) => stageOf(r) === 'plan-delta')
+    expect(deltas).toHaveLength(2)
+    // The follow-up run started only after every request of the first had been answered.
+    const firstRun = site.server.requests.filter((r) => r.seq < deltas[1].seq)
+    expect(Math.max(...firstRun.map((r) => r.respondedAt!))).toBeLessThanOrEqual(deltas[1].receivedAt)
+    expect(sent.filter((p) => p.type === 'full-reload').length).toBeGreaterThanOrEqual(2)
+    expect(sent.filter((p) => p.type === 'error')).toEqual([])
+  })
+
+  it('an unresolved error goes to the overlay with file, line and frame, and is cleared once fixed', async () => {
+    let broken = true
+    site = await createTempSite({
+      spec: SPEC,
+      respond: scriptedSite({ mutate: (path, c) => (broken && path === 'about.html' ? c.replace('</main>', '  <a href="volunteer.html">Volunteer</a>\n  </main>') : c) }),
+    })
+    const { dev, sent, url } = await startDev(site)
+    server = dev
+    await fetch(`${url}/about.html`)
+    await until(() => sent.some((p) => p.type === 'error'), 'the overlay error')
+    const err = sent.find((p) => p.type === 'error')!.err!
+    expect(err.message).toMatch(/about\.html:\d+:\d+ \[broken-link\]/)
+    expect(err.loc).toMatchObject({ line: expect.any(Number) })
+    expect(err.frame).toContain('volunteer.html')
+
+    // The spec changes, the page is regenerated without the bad link: the overlay gives way to a reload.
+    broken = false
+    sent.length = 0
+    site.write('spec.md', site.read('spec.md').replace('Run by volunteers.', 'Run by volunteers since 1998.'))
+    await until(() => sent.some((p) => p.type === 'full-reload'), 'the reload after the fix')
+    expect(sent.filter((p) => p.type === 'error')).toEqual([])
+  })
+})

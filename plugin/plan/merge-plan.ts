@@ -3,8 +3,9 @@ import type { Task } from '../store/artifact-schemas.js'
 /**
  * Apply a delta plan to the previous plan. The stored plan keeps one task per file: a
  * delta task for a path replaces the previous task of that path; `delete` removes it.
- * Tasks whose spec sections have all been removed are deleted too, so deleting a section
- * deletes the files that served only it (issue 4) — with or without a planner call.
+ * A task whose own spec sections (those no other task serves) have all been removed is
+ * deleted too, so deleting a page's section deletes that page even though the page also
+ * served shared sections like the navigation (issue 4) — with or without a planner call.
  */
 export interface MergedPlan {
   /** The plan to store in tasks.json: create/update tasks, one per path. */
@@ -26,10 +27,16 @@ export function mergePlan(previous: Task[], delta: Task[], removedSections: Read
       deletes.delete(t.path)
     }
   }
+  // A section served by several tasks (navigation, footer) does not keep a file alive; the
+  // sections only one task serves are what the file is *for*.
+  const servedBy = new Map<string, number>()
+  for (const t of byPath.values()) for (const s of new Set(t.sections)) servedBy.set(s, (servedBy.get(s) ?? 0) + 1)
   const tasks: Task[] = []
   for (const t of byPath.values()) {
     const sections = t.sections.filter((s) => !removedSections.has(s))
-    if (t.sections.length > 0 && sections.length === 0) {
+    const own = t.sections.filter((s) => servedBy.get(s) === 1)
+    const ownGone = own.length > 0 && own.every((s) => removedSections.has(s))
+    if ((t.sections.length > 0 && sections.length === 0) || ownGone) {
       deletes.set(t.path, { ...t, action: 'delete', instructions: `its spec sections were removed (${t.sections.join(', ')})`, sections: [], dependsOn: [] })
       continue
     }

@@ -193,7 +193,8 @@ function esc(s: string): string {
 export function fileFor(path: string, prompt: string): string {
   const body = specBody(prompt)
   if (path.endsWith('.css')) {
-    const colour = /#[0-9a-f]{6}\b/i.exec(body)?.[0] ?? '#2f6f4e'
+    // The last colour the section names wins, so an edit like "use #b5532a instead" shows.
+    const colour = [...body.matchAll(/#[0-9a-f]{6}\b/gi)].pop()?.[0] ?? '#2f6f4e'
     return `/* ${esc(body.split('\n')[0] ?? '')} */
 :root {
   --brand: ${colour};

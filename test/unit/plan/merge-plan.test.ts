@@ -19,6 +19,17 @@ describe('mergePlan', () => {
     expect(m.tasks.find((x) => x.id === 'shared')?.sections).toEqual(['about'])
   })
 
+  it('deletes a page whose own section is gone even though it also served shared ones', () => {
+    const prev = [t('home', 'index.html', ['home', 'nav', 'footer']), t('faq', 'faq.html', ['faq', 'nav', 'footer'])]
+    const m = mergePlan(prev, [], new Set(['faq']))
+    expect(m.deletes.map((x) => x.path)).toEqual(['faq.html'])
+    expect(m.tasks.map((x) => x.path)).toEqual(['index.html'])
+    // Removing a shared section only strips it.
+    const n = mergePlan(prev, [], new Set(['footer']))
+    expect(n.deletes).toEqual([])
+    expect(n.tasks.map((x) => x.sections)).toEqual([['home', 'nav'], ['faq', 'nav']])
+  })
+
   it('drops dependencies on deleted tasks', () => {
     const m = mergePlan([t('a', 'a.html', ['x']), t('b', 'b.html', ['y'], { dependsOn: ['a'] })], [], new Set(['x']))
     expect(m.tasks).toEqual([t('b', 'b.html', ['y'])])

@@ -428,7 +428,8 @@ class PageRun {
       let position: { line: number; column: number } | undefined
       for (const candidate of [referrer, ...this.scriptsLoaded]) {
         const text = await sources(candidate)
-        position = text === undefined ? undefined : locateReference(text, candidate, target)
+        // A script's fetch('x') resolves against the page; import.meta.url-style against the script.
+        position = text === undefined ? undefined : (locateReference(text, referrer, target) ?? locateReference(text, candidate, target))
         if (position) {
           file = candidate
           break

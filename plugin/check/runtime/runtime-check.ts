@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 
 import { compareFindings, type Finding } from '../../report/diagnostic.js'
 import { defaultChromiumPath, launchChromium } from './chromium.js'
-import { checkPage, type UncertainFinding } from './page-check.js'
+import { checkPage, type PageCheckResult, type UncertainFinding } from './page-check.js'
 import { siteSources } from './site-sources.js'
 import { normalizePagePath } from './site-url.js'
 import { startStaticServer, type StaticServer } from './static-server.js'
@@ -30,9 +30,11 @@ export interface RuntimeCheckOptions {
   triggerIdleMs?: number
   /** Elements × events fired per page at most, in document order. @default 100 */
   maxTriggersPerPage?: number
+  /** Pages checked at once (each in its own context of the one browser). @default 2 */
+  concurrency?: number
   /** Stops the check: the browser and server are closed and the promise rejects with the reason. */
   signal?: AbortSignal
-  /** Called after each page is checked, with its path (count calls for pages done of `pages.length`). */
+  /** Called after each page is checked, with its path (count calls for pages done of `pages.length`; with `concurrency` > 1 pages finish in any order). */
   onProgress?: (page: string) => void
 }
 
@@ -104,22 +106,39 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         ...(opts.screenshotsDir ? { screenshotsDir: resolve(opts.screenshotsDir) } : {}),
         ...(signal ? { signal } : {}),
       }
-      for (const page of pages) {
-        signal?.throwIfAborted()
-        let checked
-        try {
-          checked = await checkPage(settings, page)
-        } catch (error) {
-          if (signal?.aborted) throw signal.reason
-          result.skipped = `incomplete: ${firstLine(error)} while checking ${page}; ${result.pagesChecked} of ${pages.length} pages checked`
-          break
+      // Results are kept in page order whatever order pages finish in, so de-duplication
+      // (first page wins) and the screenshot list do not depend on timing.
+      const checked: Array<PageCheckResult | undefined> = new Array(pages.length)
+      let next = 0
+      let failure: string | undefined
+      const worker = async (): Promise<void> => {
+        while (next < pages.length && failure === undefined) {
+          signal?.throwIfAborted()
+          const index = next++
+          try {
+            checked[index] = await checkPage(settings, pages[index])
+          } catch (error) {
+            if (signal?.aborted) throw signal.reason
+            failure ??= `${firstLine(error)} while checking ${pages[index]}`
+            return
+          }
+          opts.onProgress?.(pages[index])
         }
-        result.findings.push(...checked.findings)
-        result.uncertain.push(...checked.uncertain)
-        if (checked.screenshot) result.screenshots.push(checked.screenshot)
-        result.pagesChecked++
-        opts.onProgress?.(page)
       }
+      const workers = Math.max(1, Math.min(opts.concurrency ?? 2, pages.length))
+      // allSettled: every worker has stopped touching the browser before it is closed.
+      const settled = await Promise.allSettled(Array.from({ length: workers }, worker))
+      signal?.throwIfAborted()
+      const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+      if (rejected) throw rejected.reason
+      for (const page of checked) {
+        if (!page) continue
+        result.findings.push(...page.findings)
+        result.uncertain.push(...page.uncertain)
+        if (page.screenshot) result.screenshots.push(page.screenshot)
+        result.pagesChecked++
+      }
+      if (failure !== undefined) result.skipped = `incomplete: ${failure}; ${result.pagesChecked} of ${pages.length} pages checked`
     } finally {
       await closeBrowser()
     }

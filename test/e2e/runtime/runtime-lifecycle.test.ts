@@ -167,6 +167,25 @@ describe('runtime check on a page that hangs', () => {
   })
 })
 
+describe('runtime check when the browser dies', () => {
+  it('returns what it found so far and says, in one line, that the check is incomplete', async () => {
+    const result = await runRuntimeCheck({
+      dir: join(FIXTURES, 'broken'),
+      pages: ['about.html', 'index.html', 'menu.html'],
+      concurrency: 1,
+      onProgress: () => {
+        // Kill the browser after the first page, as an OOM killer would.
+        for (const line of liveChromiumChildren()) process.kill(Number(line.split(/\s+/)[0]), 'SIGKILL')
+      },
+    })
+    expect(result.skipped).toMatch(/^incomplete: .+ while checking index\.html; 1 of 3 pages checked$/)
+    expect(result.pagesChecked).toBe(1)
+    expect(new Set(result.findings.map((f) => f.page))).toEqual(new Set(['about.html']))
+    expect(result.findings.length).toBeGreaterThan(0)
+    expect(liveChromiumChildren()).toEqual([])
+  })
+})
+
 describe('runtime check aborted', () => {
   const controllers: AbortController[] = []
   afterEach(() => {
@@ -188,7 +207,8 @@ describe('runtime check aborted', () => {
       },
     })
     await expect(run).rejects.toBe(reason)
-    expect(done).toEqual(['index.html'])
+    // The page checked alongside the first one is interrupted; no page is started after the abort.
+    expect(done).toHaveLength(1)
     expect(liveChromiumChildren()).toEqual([])
   })
 

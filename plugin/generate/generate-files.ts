@@ -7,6 +7,7 @@ import { extractInterface } from '../check/index.js'
 import { applyChunkEdit, locateChunk } from '../edit/index.js'
 import { checkFile } from './integrity.js'
 import { runDag } from './scheduler.js'
+import type { FileBlobs } from '../store/file-blobs.js'
 import { handEditMessage, WriteRefusedError, type SiteWriter } from './site-writer.js'
 import {
   ChunkReplacementSchema,
@@ -26,7 +27,7 @@ import type { ChatMessage } from '../llm/types.js'
  * produced the file on disk, so a cosmetic change to a stylesheet does not regenerate the
  * pages that use it (issue 4).
  */
-export type TaskStatus = 'written' | 'unchanged' | 'kept' | 'failed' | 'blocked' | 'deleted'
+export type TaskStatus = 'written' | 'restored' | 'unchanged' | 'kept' | 'failed' | 'blocked' | 'deleted'
 
 export interface TaskReport {
   taskId: string
@@ -42,6 +43,8 @@ export interface GenerateInput {
   sections: ReadonlyMap<string, SpecSection>
   writer: SiteWriter
   ask: Ask
+  /** Restores up-to-date files missing from disk without a model call. */
+  blobs?: FileBlobs
   /** `provider:model` of the coder, part of every task key. */
   coderId: string
   concurrency: number
@@ -97,8 +100,14 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
   const tracked = writer.tracker.files[task.path]
   const state = writer.state(task.path)
 
-  if (tracked?.generatedBy.taskKey === taskKey && state !== 'missing') {
-    return { taskId: task.id, path: task.path, status: 'unchanged' }
+  if (tracked?.generatedBy.taskKey === taskKey) {
+    if (state !== 'missing') return { taskId: task.id, path: task.path, status: 'unchanged' }
+    // Up to date but not on disk (a fresh checkout): the exact bytes, if the store has them.
+    const content = await input.blobs?.get(tracked.hash)
+    if (content !== undefined) {
+      await writer.write(task.path, content, { summary: tracked.summary, interface: tracked.interface, generatedBy: tracked.generatedBy })
+      return { taskId: task.id, path: task.path, status: 'restored', cache: 'hit' }
+    }
   }
   if (state === 'hand-edited' && !input.overwriteHandEdits) {
     return { taskId: task.id, path: task.path, status: 'kept', message: handEditMessage(task.path) }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import type { FileTracker, TrackedFile } from '../store/artifact-schemas.js'
 import { TrackedFileSchema } from '../store/artifact-schemas.js'
 import { sha256, writeFileAtomic } from '../store/atomic-write.js'
+import type { FileBlobs } from '../store/file-blobs.js'
 import { checkRealLocation, checkSitePath, type PathRules } from '../safety/paths.js'
 
 /**
@@ -27,6 +28,8 @@ export class WriteRefusedError extends Error {
 
 export interface SiteWriterOptions extends PathRules {
   tracker: FileTracker
+  /** Where written bytes are kept by hash, so a checkout without them can restore them. */
+  blobs?: FileBlobs
   overwriteHandEdits: boolean
   /** `.sitesmith` directory for the journal. */
   stateDir: string
@@ -114,6 +117,7 @@ export class SiteWriter {
     if (!unchangedBytes) {
       appendFileSync(this.journal, JSON.stringify({ path: rel, hash, meta }) + '\n')
       await writeFileAtomic(abs, content)
+      await this.opts.blobs?.put(hash, content)
     }
     this.tracker.files[rel] = TrackedFileSchema.parse({ ...meta, hash, updatedAt: unchangedBytes && previous ? previous.updatedAt : new Date().toISOString() })
     return { changed: !unchangedBytes }

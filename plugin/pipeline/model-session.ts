@@ -7,6 +7,7 @@ import { UsageMeter, formatUsage } from '../llm/budget.js'
 import type { ChatClient, ModelOptions } from '../llm/types.js'
 import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.js'
 import { RunLog, secretsFromDotEnv, type RunEvent } from '../store/run-log.js'
+import { keyvBlobs, type FileBlobs } from '../store/file-blobs.js'
 import type { Ask } from './ask.js'
 
 /**
@@ -16,6 +17,8 @@ import type { Ask } from './ask.js'
  */
 export interface ModelSession {
   ask: Ask
+  /** Bytes of written files by hash, in the cache's store (see file-blobs.ts). */
+  blobs: FileBlobs
   coderId: string
   plannerId: string
   log(event: Omit<RunEvent, 'stage' | 'event'> & { stage: string; event: string; [k: string]: unknown }): void
@@ -71,6 +74,7 @@ export async function createModelSession(input: {
 
   return {
     ask,
+    blobs: keyvBlobs(cache.keyv, (m) => progress.line(m, 'warn')),
     coderId: modelId(options.coder),
     plannerId: modelId(options.planner),
     log: (event) => {

@@ -93,6 +93,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       tracker,
       overwriteHandEdits: options.overwriteHandEdits,
       stateDir,
+      blobs: session.blobs,
     })
     // Temp files a killed run left behind are not the site's; they are removed, never served.
     const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])
@@ -123,6 +124,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       sections,
       writer,
       ask: session!.ask,
+      blobs: session!.blobs,
       coderId: session!.coderId,
       concurrency: options.concurrency,
       overwriteHandEdits: options.overwriteHandEdits,
@@ -131,6 +133,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
         session!.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
         if (r.status === 'written') progress.step(`${r.cache === 'hit' ? 'replayed' : 'wrote'} ${r.path}`)
         else if (r.status === 'deleted') progress.step(`deleted ${r.path}`)
+        else if (r.status === 'restored') progress.step(`restored ${r.path}`)
         else if (r.status === 'failed' || r.status === 'blocked') progress.step(`${r.status}: ${r.message}`)
         else if (r.status === 'kept') progress.step(`kept ${r.path}: ${r.message}`)
         else progress.step()

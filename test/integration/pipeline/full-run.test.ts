@@ -90,6 +90,22 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
   })
 })
 
+describe('files missing from disk', () => {
+  it('an up-to-date file that was deleted is restored byte for byte from the store, with no model call and no review', async () => {
+    site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
+    await site.run()
+    const before = site.read('projects.html')
+    const { rmSync } = await import('node:fs')
+    rmSync(join(site.dir, 'projects.html'))
+    site.server.reset()
+    const again = await site.run()
+    expect(site.server.requests).toEqual([])
+    expect(site.read('projects.html')).toBe(before)
+    expect(again.tasks.find((t) => t.path === 'projects.html')?.status).toBe('restored')
+    expect(again.changed).toEqual([])
+  })
+})
+
 describe('the small model answers badly', () => {
   it('malformed JSON once: a repair turn quoting the error, then success', async () => {
     let bad = 0

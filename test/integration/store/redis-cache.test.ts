@@ -1,10 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import KeyvRedis, { Keyv } from '@keyv/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -12,54 +5,19 @@ import { z } from 'zod'
 import { ModelCache, cachedChat } from '../../../plugin/store/model-cache.js'
 import { FakeChatClient, memoryLogger } from '../../unit/store/fake-chat-client.js'
 import { modelCacheContract } from '../../unit/store/model-cache-contract.js'
+import { hasRedis, startRedis, type RedisServer } from '../../helpers/redis-server.js'
 
-const REDIS = '/usr/bin/redis-server'
-const hasRedis = existsSync(REDIS)
-
-let server: ChildProcess | undefined
-let dataDir: string | undefined
+let redis: RedisServer | undefined
 let url = ''
-
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const s = createServer()
-  s.listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const { port } = s.address() as { port: number }
-  s.close()
-  await once(s, 'close')
-  return port
-}
 
 beforeAll(async () => {
   if (!hasRedis) return
-  dataDir = await mkdtemp(join(tmpdir(), 'sitesmith-redis-'))
-  const port = await freePort()
-  server = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s: ${out}`)), 10_000)
-    server!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    server!.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`redis-server exited (${code}): ${out}`))
-    })
-  })
-  url = `redis://127.0.0.1:${port}`
+  redis = await startRedis()
+  url = redis.url
 })
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM')
-    await once(server, 'exit')
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  await redis?.stop()
 })
 
 const connect = () => new Keyv({ store: new KeyvRedis(url), namespace: 'sitesmith-test' })

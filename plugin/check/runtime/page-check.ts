@@ -1,8 +1,10 @@
 /**
  * Checks one page in its own browser context: loads it, collects what goes wrong while it
- * loads, then fires every element that has a handler and keeps the ReferenceErrors and
- * TypeErrors that follow. Precision comes first (a site that works in a browser must come
- * out clean), so an error is only reported when the site itself is to blame:
+ * loads (uncaught errors, `console.error` calls, failed local requests), then fires every
+ * element that has a handler and keeps the ReferenceErrors and TypeErrors that follow
+ * (console output during triggers is not collected: handlers fed empty synthetic input may
+ * log on purpose). Precision comes first (a site that works in a browser must come out
+ * clean), so an error is only reported when the site itself is to blame:
  *  - external requests are blocked (the check is offline); errors after an external script
  *    or request was blocked may be that code missing, so they are set aside as uncertain;
  *  - an error seen after earlier triggers is re-tried from a freshly loaded page and only
@@ -29,8 +31,16 @@ import { siteFileForUrl } from './site-url.js'
 import type { SiteSources } from './site-sources.js'
 import { locateInSite } from './stack-frames.js'
 
-/** Why an error was set aside instead of reported. */
-export type UncertainReason = 'external-code-blocked' | 'hidden-element' | 'order-dependent'
+/**
+ * Why an error was set aside instead of reported:
+ * - `external-code-blocked`: it came after an external script/request was blocked (offline);
+ * - `hidden-element`: a TypeError from an element hidden when it was fired;
+ * - `order-dependent`: it did not happen again when the element was fired on a fresh page,
+ *   or surfaced between triggers where no element can be blamed;
+ * - `not-a-code-error`: a trigger led to an `Error`/`SyntaxError`/… that a site may throw on
+ *   purpose for the empty input a synthetic event carries (a validation `throw`, `JSON.parse('')`).
+ */
+export type UncertainReason = 'external-code-blocked' | 'hidden-element' | 'order-dependent' | 'not-a-code-error'
 
 /** An error seen in the browser that may not be a site defect; kept so nothing is dropped silently. */
 export interface UncertainFinding extends Finding {
@@ -163,6 +173,7 @@ class PageRun {
   private readonly uncertain: UncertainFinding[] = []
   private screenshot?: string
   private tab?: Page
+  private loadErrorsCollected = false
 
   constructor(
     private readonly settings: PageCheckSettings,
@@ -227,6 +238,8 @@ class PageRun {
   }
 
   async result(): Promise<PageCheckResult> {
+    // A page that got stuck while loading may still have thrown first: report that too.
+    if (!this.loadErrorsCollected) await this.collectLoadErrors()
     await this.collectFailedRequests()
     return { findings: this.findings, uncertain: this.uncertain, ...(this.screenshot ? { screenshot: this.screenshot } : {}) }
   }
@@ -299,6 +312,7 @@ class PageRun {
   }
 
   private async collectLoadErrors(): Promise<void> {
+    this.loadErrorsCollected = true
     for (const record of this.errors.filter((e) => e.phase.kind === 'load')) {
       const finding = await this.errorFinding(record.error, 'uncaught ')
       if (this.afterBlockedCode(record.seq) && isCodeError(record.error)) this.setAside(finding, 'external-code-blocked')
@@ -323,7 +337,7 @@ class PageRun {
 
   /** Uncaught errors between triggers cannot be tied to an element: kept, but as uncertain. */
   private async collectStrayErrors(): Promise<void> {
-    for (const record of this.errors.filter((e) => e.phase.kind === 'between' && isCodeError(e.error))) {
+    for (const record of this.errors.filter((e) => e.phase.kind === 'between')) {
       this.setAside(await this.errorFinding(record.error, 'uncaught after triggering elements: '), 'order-dependent')
     }
   }
@@ -384,7 +398,11 @@ class PageRun {
       this.phase = { kind: 'between' }
     }
     // Errors recorded in this phase arrived before the evaluate answer (one ordered channel).
-    return this.errors.filter((e) => e.phase === phase && isCodeError(e.error))
+    const caused = this.errors.filter((e) => e.phase === phase)
+    for (const record of caused.filter((e) => !isCodeError(e.error))) {
+      this.setAside(await this.errorFinding(record.error, `${TRIGGER_VERB[candidate.type]} ${candidate.label}: `), 'not-a-code-error')
+    }
+    return caused.filter((e) => isCodeError(e.error))
   }
 
   private async listCandidates(tab: Page): Promise<TriggerCandidate[]> {

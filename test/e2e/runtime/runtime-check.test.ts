@@ -140,13 +140,13 @@ describe('runtime check: what looks broken offline but is not the site', () => {
   beforeAll(async () => {
     result = await runRuntimeCheck({
       dir: join(FIXTURES, 'precision'),
-      pages: ['cdn.html', 'quote.html', 'dialog.html', 'order.html', 'subscribe.html'],
+      pages: ['cdn.html', 'quote.html', 'dialog.html', 'order.html', 'subscribe.html', 'validate.html'],
     })
   })
 
   it('reports no findings', () => {
     expect(result.findings).toEqual([])
-    expect(result.pagesChecked).toBe(5)
+    expect(result.pagesChecked).toBe(6)
   })
 
   it('sets aside, with the reason, errors it cannot blame on the site', () => {
@@ -182,6 +182,14 @@ describe('runtime check: what looks broken offline but is not the site', () => {
         message: 'clicking button#refresh: TypeError: Failed to fetch',
         file: 'quote.html',
         line: lineOf('precision', 'quote.html', "fetch('https://api.quotable.io/random')"),
+      },
+      {
+        // A deliberate throw for the empty input a synthetic click comes with.
+        page: 'validate.html',
+        reason: 'not-a-code-error',
+        message: 'clicking button#check: Error: Please enter an order number',
+        file: 'validate.html',
+        line: lineOf('precision', 'validate.html', "throw new Error("),
       },
     ])
   })

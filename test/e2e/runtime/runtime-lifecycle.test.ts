@@ -139,10 +139,11 @@ describe('runtime check offline, with screenshots', () => {
 })
 
 describe('runtime check on a page that hangs', () => {
-  it('reports the element that never returned and goes on with the next page in the same browser', async () => {
-    const result = await runRuntimeCheck({ dir: join(FIXTURES, 'hang'), pages: ['index.html', 'next.html'], timeoutMs: 1500 })
+  it('reports where each page got stuck, what it threw before, and goes on with the next page in the same browser', async () => {
+    const result = await runRuntimeCheck({ dir: join(FIXTURES, 'hang'), pages: ['index.html', 'stuck.html', 'next.html'], timeoutMs: 1500 })
     expect(result.skipped).toBeUndefined()
-    expect(result.pagesChecked).toBe(2)
+    expect(result.pagesChecked).toBe(3)
+    const lineOf = (file: string, needle: string) => readFileSync(join(FIXTURES, 'hang', file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1
     expect(result.findings).toEqual([
       {
         rule: 'runtime-error',
@@ -157,10 +158,28 @@ describe('runtime check on a page that hangs', () => {
         rule: 'runtime-error',
         severity: 'error',
         file: 'next.html',
-        line: readFileSync(join(FIXTURES, 'hang', 'next.html'), 'utf8').split('\n').findIndex((l) => l.includes('renderNext()')) + 1,
+        line: lineOf('next.html', 'renderNext()'),
         column: 5,
         message: 'uncaught ReferenceError: renderNext is not defined',
         page: 'next.html',
+      },
+      {
+        rule: 'runtime-error',
+        severity: 'error',
+        file: 'stuck.html',
+        line: 0,
+        column: 0,
+        message: 'the page did not finish loading within 1500 ms (a script may be stuck in an endless loop)',
+        page: 'stuck.html',
+      },
+      {
+        rule: 'runtime-error',
+        severity: 'error',
+        file: 'stuck.html',
+        line: lineOf('stuck.html', 'pageTitle'),
+        column: expect.any(Number),
+        message: 'uncaught ReferenceError: pageTitle is not defined',
+        page: 'stuck.html',
       },
     ])
     expect(liveChromiumChildren()).toEqual([])

@@ -176,7 +176,21 @@ export const PAGE_AGENT_SCRIPT = `(() => {
     const el = c.el
     const type = c.type
     const bubbling = { bubbles: true, cancelable: true, composed: true, view: window }
-    if (type === 'click' && typeof el.click === 'function') el.click()
+    if (type === 'click' && typeof el.click === 'function') {
+      // mailto:/tel:/… links would make Chromium hand off to the system's default apps.
+      // A capturing listener on window runs before the page's and only cancels that hand-off.
+      const keepHome = (event) => {
+        const link = event.target instanceof Element ? event.target.closest('a[href], area[href]') : null
+        if (link && !/^(https?|javascript):$/i.test(link.protocol)) event.preventDefault()
+      }
+      // Registered through the original method so the agent's own listener is not recorded.
+      original.call(window, 'click', keepHome, true)
+      try {
+        el.click()
+      } finally {
+        window.removeEventListener('click', keepHome, true)
+      }
+    }
     else if (type === 'submit') el.dispatchEvent(typeof SubmitEvent === 'function' ? new SubmitEvent('submit', { bubbles: true, cancelable: true }) : new Event('submit', { bubbles: true, cancelable: true }))
     else if (type === 'input' || type === 'change') el.dispatchEvent(new Event(type, { bubbles: true }))
     else if (type === 'keydown' || type === 'keyup' || type === 'keypress') el.dispatchEvent(new KeyboardEvent(type, { ...bubbling, key: 'Enter', code: 'Enter' }))

@@ -33,7 +33,7 @@ export interface SiteFiles {
 export async function readSiteFiles(root: string, options: ReadSiteOptions = {}): Promise<SiteFiles> {
   const maxBytes = options.maxFileBytes ?? 2_000_000
   const limit = pLimit(options.concurrency ?? 32)
-  const found: { rel: string; abs: string; size: number }[] = []
+  const found: { rel: string; abs: string; symlink: boolean }[] = []
   const otherPaths: string[] = []
 
   const walk = async (dir: string, rel: string): Promise<void> => {
@@ -46,11 +46,8 @@ export async function readSiteFiles(root: string, options: ReadSiteOptions = {})
         if (e.name.startsWith('.') || SKIPPED_DIRS.has(e.name)) continue
         subdirs.push(walk(abs, relPath))
       } else if (e.isFile() || e.isSymbolicLink()) {
-        if (!isCheckedFile(relPath)) {
-          otherPaths.push(relPath)
-          continue
-        }
-        found.push({ rel: relPath, abs, size: e.isFile() ? -1 : 0 })
+        if (!isCheckedFile(relPath)) otherPaths.push(relPath)
+        else found.push({ rel: relPath, abs, symlink: e.isSymbolicLink() })
       }
     }
     await Promise.all(subdirs)
@@ -61,10 +58,12 @@ export async function readSiteFiles(root: string, options: ReadSiteOptions = {})
   await Promise.all(
     found.map((f) =>
       limit(async () => {
-        const info = await stat(f.abs).catch(() => undefined)
-        if (!info?.isFile()) return
-        if (info.size > maxBytes) otherPaths.push(f.rel)
-        else texts.set(f.rel, await readFile(f.abs, 'utf8'))
+        // Only symlinks need a stat (to skip links to directories); plain files are read directly.
+        if (f.symlink && !(await stat(f.abs).catch(() => undefined))?.isFile()) return
+        const text = await readFile(f.abs, 'utf8').catch(() => undefined)
+        if (text === undefined) return
+        if (text.length > maxBytes) otherPaths.push(f.rel)
+        else texts.set(f.rel, text)
       }),
     ),
   )

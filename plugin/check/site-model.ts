@@ -29,6 +29,10 @@ export interface SiteModel {
   /** Site-wide unions the cross-file rules consult. */
   index: SiteIndex
   position(file: string, offset: number): Position
+  /** `classifyUrl`, memoised: pages in one directory share most of their links. */
+  classify(url: string, from: string, baseDir: string): UrlRef
+  /** `resolveLocal` against this site, memoised. */
+  resolve(ref: { path: string; directory: boolean }): string | undefined
 }
 
 export interface PageModel {
@@ -94,6 +98,11 @@ export interface SiteIndex {
   anyOpenPage: boolean
 }
 
+/** Where one import of a module leads. */
+interface ResolvedImport {
+  target: { kind: 'local'; unit: ScriptUnit } | { kind: 'opaque'; why: string } | { kind: 'worker' }
+}
+
 const JS_FILE = /\.(m?js|cjs)$/i
 const CSS_FILE = /\.css$/i
 
@@ -105,6 +114,8 @@ export function isCheckedFile(path: string): boolean {
 export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: Iterable<string> = []): SiteModel {
   const paths = sitePaths([...texts.keys(), ...otherPaths])
   const lineIndexes = new Map<string, LineIndex>()
+  const urlMemo = new Map<string, UrlRef>()
+  const resolveMemo = new Map<string, string | undefined>()
   const model: SiteModel = {
     texts,
     paths,
@@ -133,6 +144,23 @@ export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: I
       }
       return li.position(offset)
     },
+    classify(url, from, baseDir) {
+      const key = `${baseDir}\0${url}`
+      let ref = urlMemo.get(key)
+      if (!ref) {
+        ref = classifyUrl(url, from, baseDir)
+        urlMemo.set(key, ref)
+      }
+      // Only same-document references depend on the referring file itself.
+      return ref.kind === 'local' && ref.sameDocument ? { ...ref, path: from } : ref
+    },
+    resolve(ref) {
+      const key = `${ref.directory ? 'd' : 'f'}\0${ref.path}`
+      if (resolveMemo.has(key)) return resolveMemo.get(key)
+      const target = resolveLocal(ref, paths)
+      resolveMemo.set(key, target)
+      return target
+    },
   }
   const builder = new ModelBuilder(model)
   builder.build()
@@ -141,7 +169,17 @@ export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: I
 
 class ModelBuilder {
   private readonly fileUnits = new Map<string, ScriptUnit>()
+  /** Module units whose imports still have to learn about some pages. */
   private readonly queue: ScriptUnit[] = []
+  private readonly pendingPages = new Map<ScriptUnit, Set<string>>()
+  /** Import targets per module unit, resolved once. */
+  private readonly resolvedImports = new Map<ScriptUnit, ResolvedImport[]>()
+  /**
+   * Inline code repeats across pages (`onclick="toggleMenu(this)"`, `style="margin: 0"`);
+   * analyses are immutable and offsets are relative, so identical code is analysed once.
+   */
+  private readonly scriptMemo = new Map<string, ScriptAnalysis>()
+  private readonly cssMemo = new Map<string, SheetFacts>()
   /** Pages whose globals are unknowable, with the reason. */
   private readonly openPages = new Map<string, string>()
 
@@ -153,7 +191,7 @@ class ModelBuilder {
     for (const file of files) {
       const text = texts.get(file) ?? ''
       if (isHtmlPath(file)) this.page(file, text)
-      else if (CSS_FILE.test(file)) this.m.sheets.push({ file, offset: 0, baseDir: posix.dirname(file).replace(/^\.$/, ''), origin: 'file', facts: analyzeCss(text, 'sheet') })
+      else if (CSS_FILE.test(file)) this.m.sheets.push({ file, offset: 0, baseDir: posix.dirname(file).replace(/^\.$/, ''), origin: 'file', facts: this.css(text, 'sheet') })
     }
     this.drainImports()
     // Scripts no page loads: workers, service workers, or files waiting to be linked.
@@ -188,9 +226,8 @@ class ModelBuilder {
     for (const s of facts.scripts) {
       if ('inline' in s) {
         const unit = this.unit(file, undefined, s.kind, s.inline.offset, s.inline.code)
-        unit.pages.add(file)
         this.m.units.push(unit)
-        if (s.kind === 'module') this.queue.push(unit)
+        this.addPage(unit, file)
         continue
       }
       const target = this.resolve(s.src, file, baseDir)
@@ -212,8 +249,8 @@ class ModelBuilder {
         this.m.handlers.push(this.handler(file, link.attr, link.offset + at, ref.code))
       }
     }
-    for (const s of facts.styles) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style', facts: analyzeCss(s.code, 'sheet') })
-    for (const s of facts.styleAttrs) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style-attr', facts: analyzeCss(s.code, 'declarations') })
+    for (const s of facts.styles) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style', facts: this.css(s.code, 'sheet') })
+    for (const s of facts.styleAttrs) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style-attr', facts: this.css(s.code, 'declarations') })
   }
 
   private handler(file: string, attr: string, offset: number, code: string): ScriptUnit {
@@ -224,7 +261,26 @@ class ModelBuilder {
   }
 
   private unit(file: string, src: string | undefined, kind: ScriptKind, offset: number, code: string): ScriptUnit {
-    return { file, src, kind, offset, analysis: analyzeScript(code, kind), pages: new Set() }
+    let analysis: ScriptAnalysis | undefined
+    if (src === undefined) {
+      const key = `${kind}\0${code}`
+      analysis = this.scriptMemo.get(key)
+      if (!analysis) {
+        analysis = analyzeScript(code, kind)
+        this.scriptMemo.set(key, analysis)
+      }
+    } else analysis = analyzeScript(code, kind)
+    return { file, src, kind, offset, analysis, pages: new Set() }
+  }
+
+  private css(code: string, mode: 'sheet' | 'declarations'): SheetFacts {
+    const key = `${mode}\0${code}`
+    let facts = this.cssMemo.get(key)
+    if (!facts) {
+      facts = analyzeCss(code, mode)
+      this.cssMemo.set(key, facts)
+    }
+    return facts
   }
 
   /** The unit for a script file run as `kind`, parsed on first use. */
@@ -236,7 +292,8 @@ class ModelBuilder {
     if (text === undefined || !JS_FILE.test(path)) return undefined
     const unit = this.unit(path, path, kind, 0, text)
     this.fileUnits.set(key, unit)
-    if (kind === 'module') this.queue.push(unit)
+    // Visit its imports once even if no page runs it (workers, orphans): their targets are parsed as modules.
+    if (kind === 'module') this.schedule(unit)
     return unit
   }
 
@@ -252,52 +309,86 @@ class ModelBuilder {
     if (other.analysis.ok || (!other.analysis.ok && !unit.analysis.ok && other.analysis.error.offset > unit.analysis.error.offset)) {
       this.fileUnits.delete(`${path}\0${first}`)
       this.fileUnits.set(`${path}\0${other.kind}`, other)
-      if (other.kind === 'module') this.queue.push(other)
+      if (other.kind === 'module') this.schedule(other)
     }
   }
 
   private addPage(unit: ScriptUnit, page: string): void {
     if (unit.pages.has(page)) return
     unit.pages.add(page)
-    if (unit.kind === 'module') this.queue.push(unit)
+    if (unit.kind === 'module') this.schedule(unit).add(page)
   }
 
-  /** Follow module imports until every imported module knows every page that runs it. */
+  /** Queue a module so its imports learn about the pages added since its last visit. */
+  private schedule(unit: ScriptUnit): Set<string> {
+    let pending = this.pendingPages.get(unit)
+    if (!pending) {
+      pending = new Set()
+      this.pendingPages.set(unit, pending)
+      this.queue.push(unit)
+    }
+    return pending
+  }
+
+  /**
+   * Follow module imports until every imported module knows every page that runs it.
+   * Each module's imports are resolved once; afterwards only newly added pages travel
+   * down the graph, so shared modules deep in a chain cost O(pages), not O(pages²).
+   */
   private drainImports(): void {
-    for (let unit = this.queue.shift(); unit; unit = this.queue.shift()) {
-      if (!unit.analysis.ok) continue
-      const fromDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : this.m.pages.get(unit.file)?.baseDir
-      for (const imp of unit.analysis.facts.imports) {
-        if (imp.kind === 'worker' || imp.kind === 'worker-module-url') {
-          // Workers run in their own global scope: parse them, but no page runs them.
-          const dir = imp.kind === 'worker-module-url' ? fromDir : undefined
-          const target = dir === undefined ? undefined : this.resolve(imp.specifier, unit.file, dir)
-          if (target?.kind === 'local') this.fileUnit(target.path, 'module')
+    for (let head = 0; head < this.queue.length; head++) {
+      const unit = this.queue[head]
+      const pages = this.pendingPages.get(unit) ?? new Set<string>()
+      this.pendingPages.delete(unit)
+      for (const imp of this.importsOf(unit)) {
+        if (imp.target.kind === 'worker') continue
+        if (imp.target.kind !== 'local') {
+          for (const p of pages) this.open(p, imp.target.why)
           continue
         }
-        if (isBare(imp.specifier)) {
-          for (const p of unit.pages) this.open(p, `a module imports the bare specifier "${imp.specifier}"`)
-          continue
-        }
-        const target = fromDir === undefined ? ({ kind: 'unknown' } as const) : this.resolve(imp.specifier, unit.file, fromDir)
-        if (target.kind !== 'local') {
-          const why = target.kind === 'external' ? `a module imports ${imp.specifier}` : `a module's import ${imp.specifier} is missing`
-          for (const p of unit.pages) this.open(p, why)
-          continue
-        }
-        const dep = this.fileUnit(target.path, 'module')
-        if (!dep) continue
-        for (const p of unit.pages) this.addPage(dep, p)
+        for (const p of pages) this.addPage(imp.target.unit, p)
       }
     }
+    this.queue.length = 0
+  }
+
+  private importsOf(unit: ScriptUnit): ResolvedImport[] {
+    const cached = this.resolvedImports.get(unit)
+    if (cached) return cached
+    const out: ResolvedImport[] = []
+    this.resolvedImports.set(unit, out)
+    if (!unit.analysis.ok) return out
+    const fromDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : this.m.pages.get(unit.file)?.baseDir
+    for (const imp of unit.analysis.facts.imports) {
+      if (imp.kind === 'worker' || imp.kind === 'worker-module-url') {
+        // Workers run in their own global scope: parse them, but no page runs them.
+        const target = imp.kind === 'worker-module-url' ? this.resolve(imp.specifier, unit.file, fromDir) : undefined
+        if (target?.kind === 'local') this.fileUnit(target.path, 'module')
+        out.push({ target: { kind: 'worker' } })
+        continue
+      }
+      if (isBare(imp.specifier)) {
+        out.push({ target: { kind: 'opaque', why: `a module imports the bare specifier "${imp.specifier}"` } })
+        continue
+      }
+      const target = this.resolve(imp.specifier, unit.file, fromDir)
+      if (target.kind !== 'local') {
+        const why = target.kind === 'external' ? `a module imports ${imp.specifier}` : `a module's import ${imp.specifier} is missing`
+        out.push({ target: { kind: 'opaque', why } })
+        continue
+      }
+      const dep = this.fileUnit(target.path, 'module')
+      if (dep) out.push({ target: { kind: 'local', unit: dep } })
+    }
+    return out
   }
 
   private resolve(url: string, from: string, baseDir: string | undefined): { kind: 'local'; path: string } | { kind: 'external' | 'missing' | 'unknown' } {
     if (baseDir === undefined) return { kind: 'unknown' }
-    const ref: UrlRef = classifyUrl(url, from, baseDir)
+    const ref: UrlRef = this.m.classify(url, from, baseDir)
     if (ref.kind === 'external') return { kind: 'external' }
     if (ref.kind !== 'local' || ref.sameDocument) return { kind: 'unknown' }
-    const path = resolveLocal(ref, this.m.paths)
+    const path = this.m.resolve(ref)
     return path === undefined ? { kind: 'missing' } : { kind: 'local', path }
   }
 

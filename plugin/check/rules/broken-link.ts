@@ -2,7 +2,6 @@ import { posix } from 'node:path'
 
 import type { Finding } from '../../report/diagnostic.js'
 import type { SiteModel } from '../site-model.js'
-import { classifyUrl, resolveLocal } from '../urls.js'
 import { findingAt, pagesOf } from './shared.js'
 
 /**
@@ -14,9 +13,9 @@ export function brokenLink(model: SiteModel): Finding[] {
   const out: Finding[] = []
   const missing = (url: string, from: string, baseDir: string | undefined): string | undefined => {
     if (baseDir === undefined) return undefined
-    const ref = classifyUrl(url, from, baseDir)
+    const ref = model.classify(url, from, baseDir)
     if (ref.kind !== 'local' || ref.sameDocument) return undefined
-    return resolveLocal(ref, model.paths) === undefined ? ref.path + (ref.directory ? '/' : '') : undefined
+    return model.resolve(ref) === undefined ? ref.path + (ref.directory ? '/' : '') : undefined
   }
   const report = (file: string, offset: number, what: string, url: string, target: string): void => {
     out.push(findingAt(model, 'broken-link', 'error', file, offset, `${what} "${url}" points to ${target || '/'}, which does not exist`))

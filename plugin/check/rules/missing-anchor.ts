@@ -1,7 +1,7 @@
 import type { Finding } from '../../report/diagnostic.js'
 import { matchesPattern } from '../html-strings.js'
 import type { PageModel, SiteModel } from '../site-model.js'
-import { classifyUrl, isHtmlPath, resolveLocal } from '../urls.js'
+import { isHtmlPath } from '../urls.js'
 import { didYouMean, findingAt } from './shared.js'
 
 /**
@@ -17,11 +17,11 @@ export function missingAnchor(model: SiteModel): Finding[] {
     if (page.baseDir === undefined) continue
     for (const link of page.facts.links) {
       if (link.role === 'resource') continue
-      const ref = classifyUrl(link.url, page.file, page.baseDir)
+      const ref = model.classify(link.url, page.file, page.baseDir)
       if (ref.kind !== 'local' || ref.hash === undefined) continue
       const hash = ref.hash
       if (hash === '' || hash.toLowerCase() === 'top' || /^[!/:~]|\//.test(hash)) continue
-      const targetPath = ref.sameDocument ? page.file : resolveLocal(ref, model.paths)
+      const targetPath = ref.sameDocument ? page.file : model.resolve(ref)
       if (targetPath === undefined || !isHtmlPath(targetPath)) continue
       const target = model.pages.get(targetPath)
       if (!target || hasAnchor(model, target, hash, link.role === 'fragment-only')) continue

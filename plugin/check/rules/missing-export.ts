@@ -2,7 +2,6 @@ import { posix } from 'node:path'
 
 import type { Finding } from '../../report/diagnostic.js'
 import type { ScriptUnit, SiteModel } from '../site-model.js'
-import { classifyUrl, resolveLocal } from '../urls.js'
 import { didYouMean, findingAt, listNames } from './shared.js'
 
 /**
@@ -20,8 +19,8 @@ export function missingExport(model: SiteModel): Finding[] {
     if (!/^(\.{0,2}\/)/.test(spec)) return undefined
     const dir = from.src ? posix.dirname(from.src).replace(/^\.$/, '') : model.pages.get(from.file)?.baseDir
     if (dir === undefined) return undefined
-    const ref = classifyUrl(spec, from.file, dir)
-    return ref.kind === 'local' && !ref.sameDocument ? resolveLocal(ref, model.paths) : undefined
+    const ref = model.classify(spec, from.file, dir)
+    return ref.kind === 'local' && !ref.sameDocument ? model.resolve(ref) : undefined
   }
 
   /** All names a module exports, or undefined when that cannot be known. */

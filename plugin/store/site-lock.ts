@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -142,7 +142,12 @@ function holdLock(site: string, lockDir: string, release: () => Promise<void>): 
   // Written in place, not via temp + rename: a temp file left by a kill would keep the
   // directory non-empty. A torn owner file reads as "unknown", and the heartbeat decides.
   try {
+    // proper-lockfile's heartbeat checks that the lock directory's mtime is the one it set;
+    // adding a file to the directory changes it, and the lock would be reported
+    // compromised after the first heartbeat (5 s). Put the mtime back.
+    const { atime, mtime } = statSync(lockDir)
     writeFileSync(join(lockDir, OWNER_FILE), `${JSON.stringify(me, null, 2)}\n`)
+    utimesSync(lockDir, atime, mtime)
   } catch (error) {
     void release().catch(() => {})
     throw error

@@ -54,6 +54,16 @@ describe('acquireSiteLock', () => {
     await hold()
   })
 
+  it('a lock held past several heartbeats stays ours (the owner file must not look like a foreign update)', async () => {
+    const logger = memoryLogger()
+    // staleMs 2000 → proper-lockfile refreshes every second; hold for three of them.
+    const release = await hold({ staleMs: 2_000, logger })
+    await new Promise((r) => setTimeout(r, 3_200))
+    expect(logger.warnings).toEqual([])
+    expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
+    await release()
+  })
+
   it('wait: a waiting run gets the lock once the holder releases', async () => {
     const release = await hold()
     setTimeout(() => void release(), 300)

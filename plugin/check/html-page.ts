@@ -51,6 +51,8 @@ export interface PageLink {
   attr: string
   /** `fragment-only`: SVG `<use href="#x">` (must be an element id in this page). */
   role: 'navigate' | 'resource' | 'fragment-only'
+  /** `rel` of a `<link>` (lowercased), e.g. `stylesheet`. */
+  rel?: string
 }
 
 export type PageScript =
@@ -170,8 +172,9 @@ class PageWalker {
     const kind = type === 'module' ? 'module' : JS_TYPES.has(type) ? 'classic' : undefined
     const text = textChild(el)
     if (!kind) {
-      // Client-side templates (`text/template`, `text/x-handlebars`…) hold markup JS clones in.
-      if (text && /html|template|x-/.test(type)) htmlStringNames(text.code, { ids: this.facts.templateIds, classes: this.facts.classes })
+      // Client-side templates (`text/template`, `text/x-handlebars`, JSX in `text/babel`…)
+      // hold markup that scripts render; JSON blocks (ld+json, importmap) do not.
+      if (text && !/json|importmap|speculationrules/.test(type)) htmlStringNames(text.code, { ids: this.facts.templateIds, classes: this.facts.classes })
       return
     }
     if (inTemplate) return
@@ -192,7 +195,8 @@ class PageWalker {
       if (value === undefined || value.trim() === '') continue
       if (tag === 'link' && HINT_RELS.test(attr(el, 'rel') ?? '')) continue
       if (tag === 'script') continue // scripts are recorded (and link-checked) as scripts
-      f.links.push({ url: value, offset: this.valueOffset(el, attrName), tag, attr: attrName, role })
+      const rel = tag === 'link' ? (attr(el, 'rel') ?? '').toLowerCase() : undefined
+      f.links.push({ url: value, offset: this.valueOffset(el, attrName), tag, attr: attrName, role, ...(rel === undefined ? {} : { rel }) })
     }
     if (tag === 'use') {
       const name = attr(el, 'href') !== undefined ? 'href' : 'xlink:href'

@@ -14,7 +14,8 @@ export interface CreatedNames {
   classPatterns?: Set<string>
 }
 
-const ATTR = /(?:^|[\s"'<\u0000])(id|class)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi
+/** `id=`, `class=` and JSX's `className=`, quoted or not. */
+const ATTR = /(?:^|[\s"'<\u0000])(id|class|className)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`{]+))/gi
 
 export function htmlStringNames(text: string, out: CreatedNames): void {
   if (!text.includes('=')) return

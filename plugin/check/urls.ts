@@ -22,8 +22,11 @@ export type UrlRef =
     }
 
 const SCHEME = /^[a-z][a-z\d+.-]*:/i
-/** Server-side or client-side templating left in a URL: its value is decided elsewhere. */
-const TEMPLATED = /\{\{|\{%|\$\{|<%|\[\[/
+/**
+ * Server-side or client-side templating left in a URL (`{{ url }}`, `<%= x %>`, Vite's
+ * `%BASE_URL%`): its value is decided elsewhere.
+ */
+const TEMPLATED = /\{\{|\{%|\$\{|<%|\[\[|%[A-Z][A-Z_]{2,}%/
 
 /**
  * Classify `raw` as written in `fromFile` (site-relative posix). `baseDir` is the directory

@@ -35,7 +35,7 @@ export function missingAnchor(model: SiteModel): Finding[] {
 }
 
 function hasAnchor(model: SiteModel, page: PageModel, hash: string, idOnly: boolean): boolean {
-  if (page.facts.ids.has(hash) || (!idOnly && page.facts.anchorNames.has(hash))) return true
+  if (page.facts.ids.has(hash) || page.facts.templateIds.has(hash) || (!idOnly && page.facts.anchorNames.has(hash))) return true
   if (page.readsHash) return true
   if (model.index.createdIds.has(hash)) return true
   for (const unit of page.units) {

@@ -425,6 +425,39 @@ describe('undefined-css-variable', () => {
   })
 })
 
+describe('stylesheets from other origins', () => {
+  const files: Record<string, string> = {
+    'index.html': page('<p class="text-muted" style="color: var(--bs-secondary)">x</p>', '<link rel="stylesheet" href="https://cdn.example.com/bootstrap.min.css">\n<link rel="stylesheet" href="css/site.css">'),
+    'css/site.css': '@import "parts.css";\n.lead { color: var(--bs-primary) }\n',
+    'css/parts.css': '.card { border-color: var(--bs-border-color) }\n',
+    'other.html': page('<p>x</p>', '<link rel="stylesheet" href="css/own.css">'),
+    'css/own.css': '.own { color: var(--own-undefined) }\n',
+  }
+
+  it('do not judge var() in sheets applied to a page that loads one; others still are', () => {
+    expect(only(check(files), 'undefined-css-variable')).toEqual(['css/own.css:1:15'])
+  })
+
+  it('an @import from another origin counts too', () => {
+    const f = check({ ...files, 'css/own.css': '@import url("https://fonts.example.com/vars.css");\n.own { color: var(--from-cdn) }\n' })
+    expect(only(f, 'undefined-css-variable')).toEqual([])
+  })
+})
+
+describe('markup outside HTML elements', () => {
+  it('reads ids and classes from JSX blocks and client templates; skips Vite %ENV% URLs', () => {
+    const files: Record<string, string> = {
+      'index.html': page(
+        '<div id="root"></div>\n<script type="text/babel">\nfunction App() { return <main id="app-main" className="shell wide">hi</main> }\n</script>\n<a href="#app-main">skip</a>\n<link rel="icon" href="%BASE_URL%favicon.svg">',
+        '<script src="app.js" defer></script>',
+      ),
+      'app.js': "document.getElementById('app-main'); document.querySelector('.shell.wide')\n",
+    }
+    expect(check(files)).toEqual([])
+    expectControl(files, 'app.js', "document.querySelector('.narrow')", 'missing-class')
+  })
+})
+
 describe('unknown-css-property', () => {
   it('reports typos with a suggestion', () => {
     const f = check({ 'a.css': '.a {\n  colr: red;\n  backgrond-color: blue;\n}\n' })

@@ -76,7 +76,8 @@ function displayOf(node: postcss.Rule | postcss.AtRule): string {
 }
 
 function parseTarget(target: string): Segment[] | string {
-  const t = target.trim().replace(/^css:\s*/i, '').replace(/[\s}]+$/, '')
+  // Trailing braces are forgiven: `.card {` and `.card { color }` both name their chunk.
+  const t = target.trim().replace(/^css:\s*/i, '').replace(/[\s{}]+$/, '')
   const parts: string[] = []
   let depth = 0
   let quote = ''
@@ -215,7 +216,7 @@ function locate(doc: CssDoc, ctx: EditContext): Chunk<CssData> | EditRejection {
     doc.root.walk((n) => {
       if (n.type === 'rule' && n.selectors.length > 1 && n.selectors.some((s) => normSelector(s) === normSelector(last))) inList.push(squash(n.selector))
     })
-    if (inList.length > 0) hints.push(`${q(last)} only appears inside the selector list ${listSome(inList, 2)}; target that whole rule.`)
+    if (inList.length > 0) hints.push(`${q(last)} only appears inside the selector list ${listSome([...new Set(inList)], 2)}; target that whole rule.`)
     const near = nearMisses(ctx.target.trim(), available.map((a) => a.target))
     if (near.length > 0) hints.push(`Did you mean ${listSome(near, 3)}?`)
     const hint = hints.length > 0 ? ` ${hints.join(' ')}` : ''
@@ -245,6 +246,19 @@ function innerText(source: string, chunk: Chunk<CssData>, replacement: string): 
   const indent = lead.includes('\n') ? lead.slice(lead.lastIndexOf('\n') + 1) : null
   const body = lead === '' && trail === '' ? ` ${fitIndentation(replacement, null)} ` : lead + fitIndentation(replacement, indent) + trail
   return source.slice(chunk.start, open) + body + source.slice(close, chunk.end)
+}
+
+const KEYFRAME_SELECTOR = /^(?:from|to|\d+(?:\.\d+)?%)$/i
+
+/**
+ * Whether nodes are what goes inside an at-rule named `name`, so a content-only answer can
+ * be wrapped in the original prelude: rules for grouping rules (`@media`), keyframe steps
+ * for `@keyframes`, declarations for descriptor blocks (`@font-face`, `@page`).
+ */
+function isBlockContent(name: string, nodes: Node[]): boolean {
+  if (GROUPING_AT_RULES.has(name)) return nodes.every((n) => n.type === 'rule' || n.type === 'atrule')
+  if (name.endsWith('keyframes')) return nodes.every((n) => n.type === 'rule' && n.selectors.every((s) => KEYFRAME_SELECTOR.test(s.trim())))
+  return nodes.every((n) => n.type === 'decl')
 }
 
 function selectorItems(rule: postcss.Rule): string[] {
@@ -292,9 +306,7 @@ function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: Edi
   } else {
     const name = node.name.toLowerCase()
     const same = nodes.filter((n): n is postcss.AtRule => n.type === 'atrule' && n.name.toLowerCase() === name)
-    if (node.nodes !== undefined && same.length === 0 && nodes.every((n) => n.type === 'rule' || n.type === 'atrule')) {
-      return { ok: true, text: innerText(source, chunk, replacement) }
-    }
+    if (node.nodes !== undefined && same.length === 0 && isBlockContent(name, nodes)) return { ok: true, text: innerText(source, chunk, replacement) }
     if (same.length === 0) return reject('wrong-kind', `${ctx.path}: ${label} must be an @${node.name} rule (or, for a block, just its content)`)
     if (nodes.length > 1 && !same.some((n) => normParams(n.params) === normParams(node.params))) {
       return reject('wrong-kind', `${ctx.path}: ${label} has ${nodes.length} chunks but none is ${q(displayOf(node))}; keep the target itself (extra chunks may follow it)`)

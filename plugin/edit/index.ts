@@ -238,7 +238,7 @@ export function deleteChunk(path: string, source: string, target: string): EditR
   let { start, end } = chunk
   const text = p.body
   if (p.engine.commaSeparated?.(chunk)) {
-    const after = /^\s*,/.exec(text.slice(end))
+    const after = /^\s*,[ \t]*/.exec(text.slice(end))
     if (after) end += after[0].length
     else {
       const before = /,\s*$/.exec(text.slice(0, start))

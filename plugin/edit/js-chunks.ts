@@ -50,6 +50,10 @@ export interface JsChunk {
   declarator: boolean
   /** For members: the class or object they belong to, and the node holding their siblings. */
   owner?: { name: string; type: 'class' | 'object'; members: AnyNode[] }
+  /** For declarations inside functions: the statements of the block that declares them. */
+  scope?: AnyNode[]
+  /** Exported by an `export { name }` / `export { name as alias }` elsewhere in the module. */
+  exportedVia?: boolean
   node: AnyNode
 }
 
@@ -167,11 +171,27 @@ function collect(program: acorn.Program): JsChunk[] {
       out.push(...declarationChunks(stmt, stmt, false, 'top'))
     }
   }
+  // `export { a as b }`: `a`'s declaration is also the module's export `b`.
+  for (const stmt of program.body) {
+    if (stmt.type !== 'ExportNamedDeclaration' || stmt.declaration || stmt.source) continue
+    for (const spec of stmt.specifiers) {
+      if (spec.local.type !== 'Identifier') continue
+      const local = spec.local.name
+      const exported = spec.exported.type === 'Identifier' ? spec.exported.name : String(spec.exported.value)
+      for (const c of out) {
+        if (c.level !== 'top' || !c.names.includes(local)) continue
+        c.exportedVia = true
+        if (!c.keys.includes(exported)) c.keys.push(exported)
+      }
+    }
+  }
   // Declarations inside functions: reachable by name when no top-level one has it.
-  walk.full(program, (node) => {
+  walk.fullAncestor(program, (node, _state, ancestors) => {
     if (topNodes.has(node)) return
     if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration' || node.type === 'VariableDeclaration') {
-      out.push(...declarationChunks(node, node, false, 'nested'))
+      const parent = ancestors[ancestors.length - 2] as AnyNode | undefined
+      const scope = parent && (parent.type === 'BlockStatement' || parent.type === 'StaticBlock') ? (parent.body as AnyNode[]) : undefined
+      for (const c of declarationChunks(node, node, false, 'nested')) out.push({ ...c, scope })
     }
   })
   return out
@@ -179,9 +199,14 @@ function collect(program: acorn.Program): JsChunk[] {
 
 /** Names every top-level statement declares (imports included), with where. */
 function topLevelNames(program: acorn.Program): Array<{ name: string; start: number; end: number }> {
+  return declaredNames(program.body)
+}
+
+/** Names a list of statements declares at its own level (imports included), with where. */
+function declaredNames(statements: readonly AnyNode[]): Array<{ name: string; start: number; end: number }> {
   const out: Array<{ name: string; start: number; end: number }> = []
-  for (const stmt of program.body) {
-    const decl = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt
+  for (const stmt of statements) {
+    const decl: AnyNode | null | undefined = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt
     if (!decl) continue
     if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) out.push({ name: decl.id.name, start: stmt.start, end: stmt.end })
     else if (decl.type === 'VariableDeclaration') for (const d of decl.declarations) for (const n of patternNames(d.id)) out.push({ name: n, start: d.start, end: d.end })
@@ -206,7 +231,7 @@ function readTarget(target: string): Query | string {
     return { text: t, match: (c: JsChunk) => c.keys.includes(kw[3]) && c.level !== 'member' && c.kind !== 'call' && c.kind !== 'assignment' && (c.declKind === want || (c.kind === 'export-default' && (want === 'function' || want === 'class'))) && (!kw[1] || c.exported), nestedFallback: !kw[1] }
   }
   const exp = /^export ([\w$]+)$/.exec(t)
-  if (exp) return { text: t, match: (c: JsChunk) => c.exported && c.keys.includes(exp[1]), nestedFallback: false }
+  if (exp) return { text: t, match: (c: JsChunk) => (c.exported || !!c.exportedVia) && c.keys.includes(exp[1]), nestedFallback: false }
   if (/^[\w$]+$/.test(t)) return { text: t, match: (c: JsChunk) => c.level !== 'member' && c.kind !== 'call' && c.kind !== 'assignment' && c.keys.includes(t), nestedFallback: true }
   if (/^[\w$]+(?:\.#?[\w$]+)+$/.test(t)) return { text: t, match: (c: JsChunk) => (c.level === 'member' || c.kind === 'assignment') && c.keys.includes(t), nestedFallback: false }
   if (t.includes('(')) {
@@ -255,17 +280,21 @@ function locate(doc: JsDoc, ctx: EditContext): Chunk<JsData> | EditRejection {
   if (found.length === 1) return { start: found[0].start, end: found[0].end, kind: found[0].kind, data: found[0] }
   const available = list(doc).map((c) => c.target)
   if (found.length === 0) {
-    const bare = query.text.replace(/\(\)$/, '')
-    const alt = bare !== query.text && available.includes(bare) ? ` ${q(bare)} is a declaration; to edit it, target ${q(bare)}.` : ''
+    // `init()` for the function `init`, `let THEME_KEY` for a const: point at the name that exists.
+    const bare = query.text.replace(/\(\)$/, '').replace(/^(?:export )?(?:default )?(?:async )?(?:function\*?|class|const|let|var|export) /, '')
+    const alt = bare !== query.text && available.includes(bare) ? ` ${q(bare)} exists but is not ${q(query.text)}; target ${q(bare)}.` : ''
     const near = nearMisses(query.text, available)
     const hint = near.length > 0 ? ` Did you mean ${listSome(near, 3)}?` : ''
     return reject('target-missing', `${ctx.path}: nothing named ${q(ctx.target.trim())} is declared here.${alt}${hint} Available targets: ${listSome(available, 12)}`)
   }
   const lines = found.slice(0, 6).map((c) => lineColumn(doc.source, c.start).line)
-  return reject(
-    'target-ambiguous',
-    `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} declarations (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); narrow it with a keyword (${q('function ' + query.text)}, ${q('const ' + query.text)}), ${q('Class.method')} or ${q('export ' + query.text)}, or rename one of them`,
-  )
+  const owner = found.find((c) => c.owner)?.owner
+  const hint = owner
+    ? `a getter and setter (or two members) share that name; edit the whole ${owner.type} ${q(owner.name)} instead`
+    : found.some((c) => c.kind === 'call')
+      ? 'the same call appears more than once; edit the declaration it calls, or the function around the calls'
+      : `narrow it with a keyword (${q('function ' + query.text)}, ${q('const ' + query.text)}) or ${q('export ' + query.text)}, or rename one of them`
+  return reject('target-ambiguous', `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} chunks (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); ${hint}`)
 }
 
 /** Names a standalone program declares at its top level, and whether each is exported there. */
@@ -347,8 +376,9 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
       return reject('wrong-kind', `${ctx.path}: ${label} drops ${q('export')} from ${q(name)}; importers of this module rely on it — keep ${q('export')}`)
     }
   }
-  if (c.level === 'top') {
-    const outside = topLevelNames(doc.program).filter((n) => n.end <= chunk.start || n.start >= chunk.end)
+  const scope = c.level === 'top' ? doc.program.body : c.scope
+  if (scope) {
+    const outside = declaredNames(scope).filter((n) => n.end <= chunk.start || n.start >= chunk.end)
     const repeated = [...declared.keys()].filter((n) => !c.names.includes(n)).map((n) => outside.find((o) => o.name === n)).filter((o): o is { name: string; start: number; end: number } => !!o)
     if (repeated.length > 0) {
       const shown = repeated.map((r) => `${q(r.name)} (line ${lineColumn(doc.source, r.start).line})`)

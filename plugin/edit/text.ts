@@ -64,21 +64,22 @@ export function listSome(items: readonly string[], max = 8, quote = true): strin
   return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ')
 }
 
-/** Levenshtein distance, capped: only used to suggest near-miss targets. */
+/** Edit distance with adjacent transpositions ("crad" → "card" is 1), capped: only used to suggest near misses. */
 export function editDistance(a: string, b: string, cap = 3): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
+  for (let j = 0; j <= b.length; j++) d[0][j] = j
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    let rowMin = i
+    let rowMin = Infinity
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-      rowMin = Math.min(rowMin, cur[j])
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+      rowMin = Math.min(rowMin, d[i][j])
     }
     if (rowMin > cap) return cap + 1
-    prev = cur
   }
-  return prev[b.length]
+  return d[a.length][b.length]
 }
 
 /** Targets close to a missing one (typo, case), best first. */

@@ -28,6 +28,12 @@ export interface JsFacts {
   cssVarDefs: Set<string>
   /** Names published as globals: `window.x = …`, `Object.assign(window, { x })`. */
   windowGlobals: Set<string>
+  /**
+   * Names read as properties of the global object (`globalThis.Buffer ? Buffer.from(…)`,
+   * `'x' in window`): the author treats them as optional globals, so a bare read of them
+   * is not reported.
+   */
+  probedGlobals: Set<string>
   /** The script may define globals we cannot see (`window[name] =`, `document.write`, `new Function`). */
   opaque: boolean
   /** Reads `location.hash` or listens for `hashchange`: fragments may be routes, not ids. */
@@ -48,7 +54,12 @@ export interface Lookup {
   /** Offset of the string argument. */
   start: number
   method: string
-  /** `getElementById`/`querySelector` return one element (null if none, a likely crash). */
+  /** Offset of the lookup call itself. */
+  callStart: number
+  /**
+   * `getElementById`/`querySelector` return one element: null when missing, a likely
+   * crash — unless the result is used with `?.`, which says the author expects absence.
+   */
   single: boolean
 }
 
@@ -75,6 +86,7 @@ export function collectFacts(program: Program): JsFacts {
     stringTokens: new Set(),
     cssVarDefs: new Set(),
     windowGlobals: new Set(),
+    probedGlobals: new Set(),
     opaque: false,
     readsHash: false,
     readsOtherDocuments: false,
@@ -84,6 +96,8 @@ export function collectFacts(program: Program): JsFacts {
     callRoots: new Set(),
   }
   const strings: { text: string; start: number }[] = []
+  /** Calls whose result is only used through `?.` (start offsets of the call). */
+  const optionalCalls = new Set<number>()
   const lookupArgs = new Set<number>()
   const created: CreatedNames = { ids: f.createdIds, classes: f.createdClasses, idPatterns: f.idPatterns, classPatterns: f.classPatterns }
 
@@ -100,8 +114,16 @@ export function collectFacts(program: Program): JsFacts {
       const spec = staticString(node.source)
       if (spec !== undefined) f.imports.push({ specifier: spec, start: node.source.start, kind: 'dynamic', names: [] })
     },
+    BinaryExpression(node) {
+      if (node.operator === 'in' && isGlobalObject(node.right) && node.left.type !== 'PrivateIdentifier') {
+        const name = staticString(node.left)
+        if (name !== undefined) f.probedGlobals.add(name)
+      }
+    },
     MemberExpression(node) {
       const prop = propertyName(node)
+      if (prop !== undefined && isGlobalObject(node.object)) f.probedGlobals.add(prop)
+      if (node.optional && node.object.type === 'CallExpression') optionalCalls.add(node.object.start)
       if (prop === 'hash' && isLocation(node.object)) f.readsHash = true
       if (prop === 'contentDocument' || prop === 'contentWindow') f.readsOtherDocuments = true
       if (prop === 'write' || prop === 'writeln') {
@@ -158,7 +180,7 @@ export function collectFacts(program: Program): JsFacts {
         case 'getElementById':
           if (firstString !== undefined && first) {
             lookupArgs.add(first.start)
-            f.idLookups.push({ name: firstString.trim(), start: first.start, method, single: true })
+            f.idLookups.push({ name: firstString.trim(), start: first.start, callStart: node.start, method, single: true })
           }
           break
         case 'querySelector':
@@ -167,14 +189,14 @@ export function collectFacts(program: Program): JsFacts {
             lookupArgs.add(first.start)
             const names = selectorNames(firstString, 'required')
             const single = method === 'querySelector'
-            for (const id of names.ids) f.idLookups.push({ name: id, start: first.start, method, single })
-            for (const c of names.classes) f.classLookups.push({ name: c, start: first.start, method, single })
+            for (const id of names.ids) f.idLookups.push({ name: id, start: first.start, callStart: node.start, method, single })
+            for (const c of names.classes) f.classLookups.push({ name: c, start: first.start, callStart: node.start, method, single })
           }
           break
         case 'getElementsByClassName':
           if (firstString !== undefined && first) {
             lookupArgs.add(first.start)
-            for (const c of firstString.split(/\s+/)) if (c) f.classLookups.push({ name: c, start: first.start, method, single: false })
+            for (const c of firstString.split(/\s+/)) if (c) f.classLookups.push({ name: c, start: first.start, callStart: node.start, method, single: false })
           }
           break
         case 'add':
@@ -231,6 +253,7 @@ export function collectFacts(program: Program): JsFacts {
     },
   })
 
+  for (const l of [...f.idLookups, ...f.classLookups]) if (l.single && optionalCalls.has(l.callStart)) l.single = false
   for (const s of strings) {
     htmlStringNames(s.text, created)
     cssVarDefsInString(s.text, f.cssVarDefs)

@@ -45,6 +45,12 @@ export interface AnalyzeOptions {
   outer?: Iterable<string>
   /** Treat the program as a function body (inline handlers: `this` is the element). */
   asFunctionBody?: boolean
+  /**
+   * Globals the platform certainly has. A branch guarded by `typeof x` for any *other*
+   * name (`typeof exports`, `typeof define`) probes the environment — UMD wrappers,
+   * isomorphic code — and its free reads are not recorded: they run only where they exist.
+   */
+  knownGlobals?: ReadonlySet<string>
 }
 
 export function analyzeScopes(program: Program, options: AnalyzeOptions = {}): ScopeResult {
@@ -61,7 +67,7 @@ export function analyzeScopes(program: Program, options: AnalyzeOptions = {}): S
   root.fn = root
   hoistVar(program.body, root)
   declareLexical(program.body, root)
-  const walker = new Walker(result)
+  const walker = new Walker(result, options.knownGlobals ?? new Set())
   for (const s of program.body) walker.visit(s, root)
   return result
 }
@@ -180,10 +186,16 @@ function isDeclared(name: string, scope: Scope | undefined): boolean {
 }
 
 class Walker {
-  constructor(private readonly r: ScopeResult) {}
+  /** > 0 while inside a branch that only runs where an environment probe succeeded. */
+  private guarded = 0
+
+  constructor(
+    private readonly r: ScopeResult,
+    private readonly knownGlobals: ReadonlySet<string>,
+  ) {}
 
   read(name: string, start: number, scope: Scope): void {
-    if (scope.inWith || isDeclared(name, scope)) return
+    if (scope.inWith || this.guarded > 0 || isDeclared(name, scope)) return
     this.r.unresolvedReads.push({ name, start })
   }
 
@@ -308,6 +320,24 @@ class Walker {
       case 'LabeledStatement':
         this.visit(node.body, scope)
         return
+      case 'IfStatement':
+      case 'ConditionalExpression': {
+        this.visit(node.test, scope)
+        const probe = this.probesEnvironment(node.test, scope)
+        if (probe) this.guarded++
+        this.visit(node.consequent, scope)
+        this.visit(node.alternate, scope)
+        if (probe) this.guarded--
+        return
+      }
+      case 'LogicalExpression': {
+        this.visit(node.left, scope)
+        const probe = this.probesEnvironment(node.left, scope)
+        if (probe) this.guarded++
+        this.visit(node.right, scope)
+        if (probe) this.guarded--
+        return
+      }
       case 'MemberExpression':
         this.visit(node.object, scope)
         if (node.computed) this.visit(node.property, scope)
@@ -347,6 +377,28 @@ class Walker {
         return
       default:
         this.visitChildren(node, scope)
+    }
+  }
+
+  /** Does this test contain `typeof x` for an undeclared name that is not a platform global? */
+  private probesEnvironment(test: AnyNode, scope: Scope): boolean {
+    switch (test.type) {
+      case 'UnaryExpression':
+        if (test.operator === 'typeof' && test.argument.type === 'Identifier') {
+          const name = test.argument.name
+          return !this.knownGlobals.has(name) && !isDeclared(name, scope)
+        }
+        return this.probesEnvironment(test.argument, scope)
+      case 'BinaryExpression':
+        return (test.left.type !== 'PrivateIdentifier' && this.probesEnvironment(test.left, scope)) || this.probesEnvironment(test.right, scope)
+      case 'LogicalExpression':
+        return this.probesEnvironment(test.left, scope) || this.probesEnvironment(test.right, scope)
+      case 'ConditionalExpression':
+        return this.probesEnvironment(test.test, scope)
+      case 'SequenceExpression':
+        return test.expressions.some((e) => this.probesEnvironment(e, scope))
+      default:
+        return false
     }
   }
 

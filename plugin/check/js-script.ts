@@ -4,6 +4,7 @@ import type { Program } from 'acorn'
 import { analyzeScopes } from './js-scope.js'
 import type { ScopeResult } from './js-scope.js'
 import { collectFacts } from './js-facts.js'
+import { ANY_SCRIPT_GLOBALS } from './known-names.js'
 import type { JsFacts } from './js-facts.js'
 
 /**
@@ -43,7 +44,7 @@ export function analyzeScript(code: string, kind: ScriptKind): ScriptAnalysis {
   if (!('type' in program)) return { ok: false, kind, error: program }
   const scope = analyzeScopes(
     program,
-    kind === 'handler' ? { outer: HANDLER_PARAMS, asFunctionBody: true } : {},
+    kind === 'handler' ? { outer: HANDLER_PARAMS, asFunctionBody: true, knownGlobals: ANY_SCRIPT_GLOBALS } : { knownGlobals: ANY_SCRIPT_GLOBALS },
   )
   return { ok: true, kind, program, scope, facts: collectFacts(program) }
 }

@@ -33,7 +33,7 @@ export function undefinedReference(model: SiteModel): Finding[] {
       else byName.set(ref.name, [ref])
     }
     for (const [name, refs] of byName) {
-      if (scope.typeofNames.has(name) || isGlobal(name)) continue
+      if (scope.typeofNames.has(name) || facts.probedGlobals.has(name) || isGlobal(name)) continue
       const more = refs.length > 1 ? ` (used ${refs.length} times)` : ''
       const local = [...scope.topLevel, ...pages.flatMap((p) => [...p.classicGlobals, ...p.windowGlobals])]
       // Own names first; a platform global only when it is one typo away (`documnet`).

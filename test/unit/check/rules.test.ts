@@ -200,6 +200,16 @@ describe('missing-element', () => {
   })
 })
 
+describe('missing-element severity', () => {
+  it('is a warning when the result is only used through ?.', () => {
+    const f = check({
+      'index.html': page('', '<script src="app.js"></script>'),
+      'app.js': "document.getElementById('gone')?.remove()\ndocument.getElementById('crash').remove()\n",
+    })
+    expect(f.map((x) => `${x.rule} ${x.severity} ${x.line}`)).toEqual(['missing-element warning 1', 'missing-element error 2'])
+  })
+})
+
 describe('missing-class', () => {
   it('reports classes in no page and added by no script', () => {
     const f = check({
@@ -386,6 +396,29 @@ describe('undefined-reference', () => {
     expect(check(files)).toEqual([])
     expect(only(check({ ...files, 'defs.js': 'function renamed() {}\n' }), 'undefined-reference')).toEqual(['shared.js:1:1'])
     expect(check({ ...files, 'b.html': page('', '<script src="https://cdn.example.com/x.js"></script><script src="shared.js"></script>'), 'defs.js': '' })).toEqual([])
+  })
+
+  it('does not report reads that only run where an environment probe succeeds (UMD, optional globals)', () => {
+    const files: Record<string, string> = {
+      // Separate pages: a UMD wrapper passes `this` around, which (rightly) makes its page's globals unknowable.
+      'umd.html': page('', '<script src="umd.js"></script>'),
+      'index.html': page('', '<script type="module" src="iso.js"></script>'),
+      'umd.js': [
+        '(function (root, factory) {',
+        "  typeof exports === 'object' && typeof module !== 'undefined' ? module.exports = factory(require('dep'))",
+        "  : typeof define === 'function' && define.amd ? define(['dep'], factory)",
+        '  : (root = root || self, root.Widget = factory(root.Dep));',
+        '})(this, function (Dep) { return { Dep } });',
+        "if (typeof process !== 'undefined') { process.on('exit', () => {}) }",
+      ].join('\n'),
+      'iso.js': [
+        "export const decode = (s) => (globalThis.Buffer ? Buffer.from(s, 'base64') : atob(s))",
+        "export const hasX = 'XR' in window && XR",
+        "const mod = {}; (function (factory) { typeof define === 'function' && define.amd ? define(['dep'], factory) : factory(mod, GlobalDep) })(function (m, dep) { m.dep = dep })",
+      ].join('\n'),
+    }
+    expect(check(files)).toEqual([])
+    expectControl(files, 'iso.js', '\nconsole.log(Bufer)', 'undefined-reference')
   })
 
   it('gives worker scripts their own globals', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { createLogger, type Logger as ViteLogger, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from './options.js'
@@ -89,7 +89,14 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       },
     },
 
-    generateBundle() {
+    generateBundle(_options, bundle) {
+      // Data files sitesmith generated (menu.json, an SVG a script loads…) are fetched at
+      // runtime, so Vite never sees them; they go to dist/ at the same path.
+      for (const path of Object.keys(lastRun?.tracker.files ?? {})) {
+        if (!/\.(json|svg|txt|xml|webmanifest)$/.test(path) || bundle[path] || classicScripts.has(path)) continue
+        const abs = join(resolved.siteDir, path)
+        if (existsSync(abs)) this.emitFile({ type: 'asset', fileName: path, source: readFileSync(abs) })
+      }
       for (const [fileName, abs] of classicScripts) {
         try {
           this.emitFile({ type: 'asset', fileName, source: readFileSync(abs) })

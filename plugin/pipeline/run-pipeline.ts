@@ -9,7 +9,7 @@ import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
 import { SITESMITH_DIR, readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
 import { removeAtomicTempFiles } from '../store/atomic-write.js'
 import { acquireSiteLock, readSiteLockOwner } from '../store/site-lock.js'
-import type { CodeReview, Task } from '../store/artifact-schemas.js'
+import type { CodeReview, FileTracker, Task } from '../store/artifact-schemas.js'
 import { plan, type PlanOutcome } from '../plan/planner.js'
 import { generateFiles, type TaskReport } from '../generate/generate-files.js'
 import { SiteWriter } from '../generate/site-writer.js'
@@ -52,6 +52,8 @@ export interface RunResult {
   errors: string[]
   /** Hand-edited files kept as they are. */
   kept: string[]
+  /** The file tracker after the run (what sitesmith generated, by path). */
+  tracker: FileTracker
   usage: { calls: number; hits: number; tokens: number; summary: string }
   runtimeSkipped?: string
   durationMs: number
@@ -114,7 +116,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       progress.line(planSummary(planned))
     }
     if (input.until === 'plan') {
-      return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], kept: [] })
+      return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], kept: [], tracker: writer.tracker })
     }
 
     progress.setStage('generate', planned.tasks.length + planned.deletes.length)
@@ -185,7 +187,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       }
     }
 
-    return finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, runtimeSkipped: checker.runtimeSkipped() })
+    return finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })
   } finally {
     await session?.close()
     await release()

@@ -192,6 +192,7 @@ function esc(s: string): string {
 
 export function fileFor(path: string, prompt: string): string {
   const body = specBody(prompt)
+  if (path.endsWith('.json')) return `${JSON.stringify({ today: '8:00–17:00', note: body.split('\n')[0] ?? '' }, null, 2)}\n`
   if (path.endsWith('.css')) {
     // The last colour the section names wins, so an edit like "use #b5532a instead" shows.
     const colour = [...body.matchAll(/#[0-9a-f]{6}\b/gi)].pop()?.[0] ?? '#2f6f4e'
@@ -222,10 +223,13 @@ function toggleNav() {
   if (nav) nav.classList.toggle('open')
 }
 
-document.addEventListener('DOMContentLoaded', () => {
-  const year = document.getElementById('year')
-  if (year) year.textContent = String(new Date().getFullYear())
-})
+function setYear() {
+  const year = String(new Date().getFullYear())
+  const el = document.getElementById('year')
+  if (el) el.textContent = year
+}
+
+document.addEventListener('DOMContentLoaded', setYear)
 `
   }
   const title = /Page "([^"]+)"/.exec(prompt)?.[1] ?? path

@@ -1,0 +1,177 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { build } from 'vite'
+import sitesmith from '../../../plugin/index.js'
+import { locateChunk } from '../../../plugin/edit/index.js'
+import { checkSite } from '../../../plugin/check/index.js'
+import { runRuntimeCheck } from '../../../plugin/check/runtime/index.js'
+import { CodeReviewSchema } from '../../../plugin/store/artifact-schemas.js'
+import type { LoopbackRequest } from '../../loopback/server.js'
+import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
+import { fileFor, scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
+
+/**
+ * Issue 6: a generation seeded with defects of five rule kinds — an onclick calling an
+ * undefined function, a misspelt getElementById id, a missing stylesheet link, an undefined
+ * CSS variable and a ReferenceError only a browser sees — is repaired by the review–fix loop
+ * through the real clients, and the run's artifacts say what happened.
+ */
+const SPEC = `# Lantern Books
+
+## Look and feel
+Ink blue #22335c on cream.
+
+## Behaviour
+A menu button for phones, and the footer year.
+
+## Home page
+Second-hand books, bought and sold.
+
+## About page
+Two friends and ten thousand books.
+`
+
+/** (file, what a small model got wrong, what it should have written). */
+const DEFECTS: { path: string; find: string; replace: string }[] = [
+  { path: 'index.html', find: 'onclick="toggleNav()"', replace: 'onclick="openMenu()"' },
+  { path: 'js/main.js', find: "getElementById('site-nav')", replace: "getElementById('site-nva')" },
+  { path: 'about.html', find: 'href="css/style.css"', replace: 'href="css/styles.css"' },
+  { path: 'css/style.css', find: 'background: var(--brand); }', replace: 'background: var(--brand-colour); }' },
+  {
+    path: 'js/main.js',
+    find: "  const year = String(new Date().getFullYear())\n  const el = document.getElementById('year')\n  if (el) el.textContent = year\n",
+    replace: "  const el = document.getElementById('year')\n  if (el) el.textContent = year\n  const year = String(new Date().getFullYear())\n",
+  },
+]
+
+/** Where a reviewer would point the fix for a finding, by rule and file. */
+const TARGETS: Record<string, string> = {
+  'unknown-handler index.html': 'header',
+  'runtime-error index.html': 'header',
+  'missing-element js/main.js': 'toggleNav',
+  'broken-link about.html': 'head',
+  'failed-request about.html': 'head',
+  'undefined-css-variable css/style.css': '.site-header',
+  'runtime-error js/main.js': 'setYear',
+}
+
+function mutate(path: string, content: string): string {
+  for (const d of DEFECTS.filter((x) => x.path === path)) {
+    expect(content, `seed ${path}`).toContain(d.find)
+    content = content.replace(d.find, d.replace)
+  }
+  return content
+}
+
+/** A reviewer that turns each finding in the prompt into an issue with a target and steps. */
+function reviewer(req: LoopbackRequest) {
+  const findings = [...req.lastUserMessage.matchAll(/^- ([^:\s]+):\d+:\d+ \[([\w-]+)\] (?:error|warning): (.+)$/gm)]
+  const byFile = new Map<string, { rule: string; severity: 'error'; message: string; fix: { target: string; instructions: string } }[]>()
+  for (const [, file, rule, message] of findings) {
+    const target = TARGETS[`${rule} ${file}`]
+    if (!target) continue
+    const issues = byFile.get(file) ?? []
+    if (!issues.some((i) => i.fix.target === target && i.rule === rule)) issues.push({ rule, severity: 'error', message, fix: { target, instructions: `1. Fix: ${message}\n2. Change nothing else.` } })
+    byFile.set(file, issues)
+  }
+  return { reviews: [...byFile].map(([file, issues]) => ({ file, issues })) }
+}
+
+/** A fixer that answers each chunk with the chunk of the file as it should have been. */
+function fixer(generatePrompts: Map<string, string>, broken = new Set<string>()) {
+  return (req: LoopbackRequest) => {
+    const prompt = req.messages.find((m) => m.role === 'user')!.content
+    const path = /^File: (.+)$/m.exec(prompt)![1]
+    const clean = fileFor(path, generatePrompts.get(path)!)
+    const edits = [...prompt.matchAll(/^Chunk "(.+)":$/gm)].map((m) => {
+      const chunk = locateChunk(path, clean, m[1])
+      if (!chunk.ok) throw new Error(chunk.reason)
+      // A fixer that "fixes" this file by sending back the broken chunk unchanged.
+      const current = broken.has(path) ? locateChunk(path, mutate(path, clean), m[1]) : chunk
+      return { target: m[1], replacement: current.ok ? current.text : chunk.text }
+    })
+    return { edits }
+  }
+}
+
+let site: TempSite | undefined
+afterEach(async () => {
+  await site?.dispose()
+  site = undefined
+})
+
+function seededSite(broken = new Set<string>()) {
+  const prompts = new Map<string, string>()
+  const respond = scriptedSite({ mutate, review: reviewer, fix: fixer(prompts, broken) })
+  return {
+    prompts,
+    respond: (req: LoopbackRequest) => {
+      if (stageOf(req) === 'generate') prompts.set(taskOf(req).path, req.messages.find((m) => m.role === 'user')!.content)
+      return respond(req)
+    },
+  }
+}
+
+describe('review–fix loop with a real browser', () => {
+  it('repairs five kinds of seeded defects within two rounds and records each issue and its fix', async () => {
+    const seeded = seededSite()
+    site = await createTempSite({ spec: SPEC, respond: seeded.respond })
+    const result = await site.run({ runtimeCheck: { enabled: true } })
+
+    expect(result.runtimeSkipped, 'Chromium is required (.ci/run installs it)').toBeUndefined()
+    expect(site.server.unmatched).toEqual([])
+    const review = CodeReviewSchema.parse(JSON.parse(site.read('.sitesmith/code_review.json')))
+    const initial = new Set(review.findings.map((f) => `${f.rule} ${f.file}`))
+    for (const kind of ['unknown-handler index.html', 'missing-element js/main.js', 'broken-link about.html', 'undefined-css-variable css/style.css', 'runtime-error js/main.js']) {
+      expect(initial, kind).toContain(kind)
+    }
+    // The TDZ ReferenceError is invisible to the static checker: only the browser saw it.
+    expect(review.findings.some((f) => f.rule === 'runtime-error' && f.file === 'js/main.js' && /before initialization/.test(f.message))).toBe(true)
+    expect(review.rounds).toBeLessThanOrEqual(2)
+    expect(review.unresolved).toEqual([])
+    expect(result.findings).toEqual([])
+    const issues = review.reviews.flatMap((r) => r.issues.map((i) => ({ file: r.file, target: i.fix.target, status: i.outcome?.status })))
+    for (const t of ['header', 'toggleNav', 'head', '.site-header', 'setYear']) expect(issues.some((i) => i.target === t && i.status === 'fixed'), t).toBe(true)
+
+    // The repaired site is clean for the checker and for a browser, from scratch.
+    expect((await checkSite(site.dir)).filter((f) => f.severity === 'error')).toEqual([])
+    const runtime = await runRuntimeCheck({ dir: site.dir, pages: ['index.html', 'about.html'] })
+    expect(runtime.findings).toEqual([])
+    // Fixes were chunk edits: everything the defects did not touch is byte-identical to a clean generation.
+    for (const path of ['index.html', 'about.html', 'css/style.css', 'js/main.js']) expect(site.read(path), path).toBe(fileFor(path, seeded.prompts.get(path)!))
+  })
+
+  it('the review is sent only the files changed in the run', async () => {
+    const seeded = seededSite()
+    site = await createTempSite({ spec: SPEC, respond: seeded.respond })
+    await site.run({ runtimeCheck: { enabled: true } })
+    site.write('spec.md', site.read('spec.md').replace('Two friends and ten thousand books.', 'Two friends, ten thousand books and a cat.'))
+    site.server.reset()
+    await site.run({ runtimeCheck: { enabled: true } })
+    const reviews = site.server.requests.filter((r) => stageOf(r) === 'review')
+    expect(reviews).toHaveLength(1)
+    const shown = [...reviews[0].lastUserMessage.matchAll(/^File (\S+) \(targets/gm)].map((m) => m[1])
+    expect(shown).toEqual(['about.html'])
+  })
+
+  it('a defect the small model fails to fix fails vite build, naming it', async () => {
+    const seeded = seededSite(new Set(['about.html']))
+    site = await createTempSite({ spec: SPEC, respond: seeded.respond })
+    const plugin = sitesmith({
+      planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL, timeoutMs: 10_000 },
+      coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: site.server.url, timeoutMs: 10_000 },
+      cache: site.cacheDir,
+      cacheMode: 'auto',
+    })
+    const error = await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin], build: { outDir: join(site.dir, 'dist') } }).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(error?.message).toMatch(/unresolved finding/)
+    expect(error?.message).toMatch(/about\.html:\d+:\d+ error \[broken-link\] .*css\/styles\.css/)
+    const review = CodeReviewSchema.parse(JSON.parse(site.read('.sitesmith/code_review.json')))
+    expect([...new Set(review.unresolved.map((f) => `${f.rule} ${f.file}`))].sort()).toEqual(['broken-link about.html', 'failed-request about.html'])
+    // Everything else was fixed.
+    expect(new Set(review.resolved.map((f) => f.rule))).toEqual(new Set(['unknown-handler', 'runtime-error', 'missing-element', 'undefined-css-variable']))
+  })
+})

@@ -20,9 +20,16 @@ export { RULES } from './rules/index.js'
 export { readSiteFiles } from './site-files.js'
 
 export interface CheckFilesOptions {
-  /** Paths of files that exist but are not in `files` (images, fonts…): links to them resolve. */
+  /**
+   * Paths of files that exist but are not in `files` (images, fonts…): links to them
+   * resolve. Without them every link to an image is a broken link.
+   * @default []
+   */
   otherPaths?: Iterable<string>
-  /** Report only findings in these files (the whole site is still read for cross-file facts). */
+  /**
+   * Report only findings in these files (the whole site is still read for cross-file facts).
+   * @default every file
+   */
   only?: Iterable<string>
 }
 
@@ -51,7 +58,10 @@ export function checkFiles(files: ReadonlyMap<string, string>, options: CheckFil
 }
 
 export interface CheckSiteOptions {
-  /** Report only findings in these site-relative files; the whole site is still read. */
+  /**
+   * Report only findings in these site-relative files; the whole site is still read.
+   * @default every file
+   */
   files?: string[]
 }
 

@@ -242,12 +242,12 @@ class ModelBuilder {
     }
     for (const h of facts.handlers) this.m.handlers.push(this.handler(file, h.attr, h.offset, h.code))
     for (const link of facts.links) {
-      const ref = classifyUrl(link.url, file, baseDir)
-      if (ref.kind === 'script') {
-        // `href="javascript:go()"`: the code starts after the scheme.
-        const at = link.url.toLowerCase().indexOf('javascript:') + 'javascript:'.length
-        this.m.handlers.push(this.handler(file, link.attr, link.offset + at, ref.code))
-      }
+      if (!/^\s*javascript:/i.test(link.url)) continue
+      const ref = classifyUrl(link.url, file)
+      if (ref.kind !== 'script') continue
+      // `href="javascript:go()"`: the code starts after the scheme.
+      const at = link.url.toLowerCase().indexOf('javascript:') + 'javascript:'.length
+      this.m.handlers.push(this.handler(file, link.attr, link.offset + at, ref.code))
     }
     for (const s of facts.styles) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style', facts: this.css(s.code, 'sheet') })
     for (const s of facts.styleAttrs) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style-attr', facts: this.css(s.code, 'declarations') })

@@ -12,6 +12,8 @@ export interface CreatedNames {
   /** Templates with `\u0000` for the unknown parts, e.g. `todo-\u0000`. */
   idPatterns?: Set<string>
   classPatterns?: Set<string>
+  /** Set when some id is entirely computed (`el.id = slugify(text)`). */
+  dynamicIds?: { value: boolean }
 }
 
 /** `id=`, `class=` and JSX's `className=`, quoted or not. */
@@ -22,6 +24,7 @@ export function htmlStringNames(text: string, out: CreatedNames): void {
   for (const m of text.matchAll(ATTR)) {
     const value = m[2] ?? m[3] ?? m[4] ?? ''
     const isId = m[1].toLowerCase() === 'id'
+    if (isId && value.trim() === DYNAMIC && out.dynamicIds) out.dynamicIds.value = true
     addNames(value, isId ? out.ids : out.classes, isId ? out.idPatterns : out.classPatterns)
   }
 }

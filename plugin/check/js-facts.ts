@@ -19,6 +19,8 @@ export interface JsFacts {
   /** Ids/classes built from literal text plus interpolation (`todo-${id}`), `\u0000` for the unknown part. */
   idPatterns: Set<string>
   classPatterns: Set<string>
+  /** Some element gets an entirely computed id (`heading.id = slugify(text)`): any id may exist. */
+  dynamicIds: boolean
   /**
    * Every identifier-like word in the script's strings except lookup arguments. A class
    * kept in a constant (`const OPEN = 'is-open'`) may be added later; precision wins.
@@ -83,6 +85,7 @@ export function collectFacts(program: Program): JsFacts {
     createdClasses: new Set(),
     idPatterns: new Set(),
     classPatterns: new Set(),
+    dynamicIds: false,
     stringTokens: new Set(),
     cssVarDefs: new Set(),
     windowGlobals: new Set(),
@@ -99,7 +102,14 @@ export function collectFacts(program: Program): JsFacts {
   /** Calls whose result is only used through `?.` (start offsets of the call). */
   const optionalCalls = new Set<number>()
   const lookupArgs = new Set<number>()
-  const created: CreatedNames = { ids: f.createdIds, classes: f.createdClasses, idPatterns: f.idPatterns, classPatterns: f.classPatterns }
+  const dynamicIds = { value: false }
+  const created: CreatedNames = { ids: f.createdIds, classes: f.createdClasses, idPatterns: f.idPatterns, classPatterns: f.classPatterns, dynamicIds }
+  const addIds = (expr: Parameters<typeof valueTemplates>[0]) => {
+    for (const t of valueTemplates(expr)) {
+      if (t.trim() === DYNAMIC) dynamicIds.value = true
+      addNames(t, f.createdIds, f.idPatterns)
+    }
+  }
 
   collectModuleSyntax(program, f)
 
@@ -154,7 +164,7 @@ export function collectFacts(program: Program): JsFacts {
         if (prop !== undefined) f.windowGlobals.add(prop)
         else f.opaque = true
       }
-      if (prop === 'id') for (const t of valueTemplates(node.right)) addNames(t, f.createdIds, f.idPatterns)
+      if (prop === 'id') addIds(node.right)
       else if (prop === 'className') for (const t of valueTemplates(node.right)) addNames(t, f.createdClasses, f.classPatterns)
     },
     CallExpression(node) {
@@ -208,8 +218,8 @@ export function collectFacts(program: Program): JsFacts {
           break
         case 'setAttribute':
           if (firstString === 'id' || firstString === 'class') {
-            const isId = firstString === 'id'
-            if (args[1]) for (const t of valueTemplates(args[1])) addNames(t, isId ? f.createdIds : f.createdClasses, isId ? f.idPatterns : f.classPatterns)
+            if (args[1] && firstString === 'id') addIds(args[1])
+            else if (args[1]) for (const t of valueTemplates(args[1])) addNames(t, f.createdClasses, f.classPatterns)
           }
           break
         case 'setProperty':
@@ -263,6 +273,7 @@ export function collectFacts(program: Program): JsFacts {
       if (token && !token.includes(DYNAMIC) && token.length <= 100) f.stringTokens.add(token)
     }
   }
+  f.dynamicIds = dynamicIds.value
   return f
 }
 

@@ -7,9 +7,9 @@ import { didYouMean, findingAt } from './shared.js'
 /**
  * missing-anchor: `#x` or `page.html#x` where the target document has no element with id
  * `x` (nor `<a name="x">`); SVG `<use href="#x">` needs an element id in its own page.
- * Not reported: `#` and `#top` (the spec scrolls to the top), routes (`#/inbox`, `#!`),
- * text fragments, pages whose scripts read `location.hash` (fragments are app state there)
- * and ids that scripts may create.
+ * Not reported: `#`, `#0` and `#top` (placeholders; the spec scrolls to the top), routes
+ * (`#/inbox`, `#!`), text fragments, pages whose scripts read `location.hash` (fragments
+ * are app state there) or compute ids (`heading.id = slugify(…)`), and ids scripts create.
  */
 export function missingAnchor(model: SiteModel): Finding[] {
   const out: Finding[] = []
@@ -20,7 +20,8 @@ export function missingAnchor(model: SiteModel): Finding[] {
       const ref = model.classify(link.url, page.file, page.baseDir)
       if (ref.kind !== 'local' || ref.hash === undefined) continue
       const hash = ref.hash
-      if (hash === '' || hash.toLowerCase() === 'top' || /^[!/:~]|\//.test(hash)) continue
+      // `#0` is the conventional "no target" placeholder (like `#`), not a reference.
+      if (hash === '' || hash === '0' || hash.toLowerCase() === 'top' || /^[!/:~]|\//.test(hash)) continue
       const targetPath = ref.sameDocument ? page.file : model.resolve(ref)
       if (targetPath === undefined || !isHtmlPath(targetPath)) continue
       const target = model.pages.get(targetPath)
@@ -41,7 +42,7 @@ function hasAnchor(model: SiteModel, page: PageModel, hash: string, idOnly: bool
   for (const unit of page.units) {
     if (!unit.analysis.ok) continue
     const f = unit.analysis.facts
-    if (f.stringTokens.has(hash)) return true
+    if (f.dynamicIds || f.stringTokens.has(hash)) return true
     for (const p of f.idPatterns) if (matchesPattern(hash, p)) return true
   }
   return false

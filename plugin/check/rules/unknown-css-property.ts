@@ -11,9 +11,11 @@ import { didYouMean, findingAt } from './shared.js'
 export function unknownCssProperty(model: SiteModel): Finding[] {
   const out: Finding[] = []
   for (const sheet of model.sheets) {
+    // CSS Modules (`x.module.css`, bundled by Vite) add `composes`.
+    const cssModule = /\.module\.css$/i.test(sheet.file)
     for (const { prop, offset } of sheet.facts.properties) {
       const name = prop.toLowerCase()
-      if (name.startsWith('-') || CSS_PROPERTIES.has(name)) continue
+      if (name.startsWith('-') || CSS_PROPERTIES.has(name) || (cssModule && name === 'composes')) continue
       out.push(findingAt(model, 'unknown-css-property', 'warning', sheet.file, sheet.offset + offset, `"${prop}" is not a CSS property${didYouMean(name, CSS_PROPERTIES)}`))
     }
   }

@@ -105,13 +105,17 @@ describe('missing-anchor', () => {
           '<a href="#caf%C3%A9">café</a> <h2 id="café">Café</h2>',
           '<a href="#toast">toast</a>',
           '<svg><use href="#icon"></use></svg><svg><symbol id="icon"></symbol></svg>',
-          '<a href="app.html#settings">settings</a>',
+          '<a href="app.html#settings">settings</a> <a href="#0">placeholder</a>',
+          '<a href="docs.html#getting-started">docs</a>',
         ].join('\n'),
         '<script src="toast.js"></script>',
       ),
       'toast.js': "const t = document.createElement('div')\nt.id = 'toast'\ndocument.body.append(t)\n",
       'app.html': page('<main id="view"></main>', '<script src="router.js"></script>'),
       'router.js': "addEventListener('hashchange', () => { document.getElementById('view').dataset.route = location.hash })\n",
+      // Heading ids computed at runtime: any fragment may exist on docs.html.
+      'docs.html': page('<h2>Getting started</h2>', '<script src="toc.js" defer></script>'),
+      'toc.js': "for (const h of document.querySelectorAll('h2')) h.id = h.textContent.toLowerCase().replaceAll(' ', '-')\n",
     }
     const f = check(files)
     expect(f).toEqual([])
@@ -506,6 +510,7 @@ describe('unknown-css-property', () => {
         '@page { size: A4; margin: 1cm; }',
         '@counter-style thumbs { system: cyclic; symbols: "👍"; suffix: " "; }',
       ].join('\n'),
+      'button.module.css': '.primary { composes: base from "./base.module.css"; color: red }\n',
       'x.woff2': '',
     }
     const f = check(files)

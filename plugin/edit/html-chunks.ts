@@ -184,7 +184,8 @@ function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: E
   if (!full) {
     if (!landmark) {
       const start = replacement.slice(0, 40).replace(/\s+/g, ' ')
-      return reject('wrong-kind', `${ctx.path}: the replacement for ${q(ctx.target)} must be the whole <${tag}> element, from <${tag} …> to </${tag}>; it starts with ${q(start)}`)
+      const comment = replacement.startsWith('<!--') ? ' (a comment outside the element stays where it is; do not send one)' : ''
+      return reject('wrong-kind', `${ctx.path}: the replacement for ${q(ctx.target)} must be the whole <${tag}> element, from <${tag} …> to </${tag}>; it starts with ${q(start)}${comment}`)
     }
     // Content-only answer for head/body: keep the original tags and the whitespace around the content.
     const startTagEnd = loc.startTag!.endOffset

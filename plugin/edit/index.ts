@@ -1,5 +1,6 @@
 import MagicString from 'magic-string'
 
+import { dropRepeatedLeadingComment, looksDoubleEscaped, unquoteTarget } from './clean.js'
 import { cssEngine } from './css-chunks.js'
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
 import { fenceLine, stripFences } from './fences.js'
@@ -71,7 +72,7 @@ function prepare(path: string, source: string): Prepared | EditRejection {
 export function locateChunk(path: string, source: string, target: string): LocateResult {
   const p = prepare(path, source)
   if (!('engine' in p)) return p
-  const chunk = p.engine.locate(p.doc, { path, target, source: p.body })
+  const chunk = p.engine.locate(p.doc, { path, target: unquoteTarget(target), source: p.body })
   if (!('start' in chunk)) return chunk
   return { ok: true, start: chunk.start + p.bom, end: chunk.end + p.bom, text: p.body.slice(chunk.start, chunk.end), kind: chunk.kind }
 }
@@ -118,17 +119,22 @@ function withEditPrefix(r: EditRejection, ordinal: number, total: number, target
 
 /** Clean one replacement and turn it into the exact text to splice, or say why not. */
 function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total: number, listed: () => ListedChunk[]): Planned | EditRejection {
-  const ctx: EditContext = { path, target: edit.target, source: p.body }
-  const fail = (r: EditRejection): EditRejection => withEditPrefix(r, ordinal, total, edit.target)
-  if (typeof edit.target !== 'string' || edit.target.trim() === '') return fail(reject('invalid-target', `${path}: the edit has no target; name the chunk to replace`))
+  const target = typeof edit.target === 'string' ? unquoteTarget(edit.target) : ''
+  const ctx: EditContext = { path, target, source: p.body }
+  const fail = (r: EditRejection): EditRejection => withEditPrefix(r, ordinal, total, target)
+  if (target === '') return fail(reject('invalid-target', `${path}: the edit has no target; name the chunk to replace`))
   const chunk = p.engine.locate(p.doc, ctx)
   if (!('start' in chunk)) return fail(chunk)
-  const label = `the replacement for ${q(edit.target.trim())}`
+  const label = `the replacement for ${q(target)}`
   const original = p.body.slice(chunk.start, chunk.end)
 
-  const clean = trimReplacement(stripFences(typeof edit.replacement === 'string' ? edit.replacement : ''))
+  const raw = stripFences(typeof edit.replacement === 'string' ? edit.replacement : '')
+  const clean = trimReplacement(dropRepeatedLeadingComment(raw, p.body, chunk.start))
+  if (looksDoubleEscaped(clean, original)) {
+    return fail(reject('wrong-kind', `${path}: ${label} is one line full of literal "\\n" sequences, as if escaped twice; send the chunk with real line breaks`))
+  }
   if (clean.trim() === '') {
-    return fail(reject('empty-replacement', `${path}: ${label} is empty; send the complete new ${q(edit.target.trim())} chunk (to remove a chunk, the caller uses deleteChunk)`))
+    return fail(reject('empty-replacement', `${path}: ${label} is empty; send the complete new ${q(target)} chunk (to remove a chunk, the caller uses deleteChunk)`))
   }
   const fence = fenceLine(clean)
   if (fence > 0) return fail(reject('markdown-fence', `${path}: ${label} contains a markdown fence (line ${fence} of the replacement); send only the code`))
@@ -139,17 +145,17 @@ function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total
 
   const whole = repeatsRestOfFile(clean, toLf(p.body), chunk)
   if (whole) {
-    return fail(reject('overreach', `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: it rewrites more than ${q(edit.target.trim())}. Send only that chunk`))
+    return fail(reject('overreach', `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: it rewrites more than ${q(target)}. Send only that chunk`))
   }
   const copies = copiedChunks(clean, p.body, chunk, listed())
   if (copies.length > 0) {
     const where = copies.map((c) => `${q(c.target)} (line ${lineColumn(p.body, c.start).line})`)
-    return fail(reject('overreach', `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(edit.target.trim())} chunk`))
+    return fail(reject('overreach', `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(target)} chunk`))
   }
 
   const shaped = p.engine.shape(p.doc, chunk, clean, ctx)
   if (!shaped.ok) return fail(shaped)
-  return { ordinal, target: edit.target.trim(), chunk, text: toEol(toLf(shaped.text), p.eol) }
+  return { ordinal, target, chunk, text: toEol(toLf(shaped.text), p.eol) }
 }
 
 /**
@@ -229,7 +235,7 @@ function verify(p: Prepared, path: string, result: string, landed: Landed[], tot
 export function deleteChunk(path: string, source: string, target: string): EditResult {
   const p = prepare(path, source)
   if (!('engine' in p)) return p
-  const ctx: EditContext = { path, target, source: p.body }
+  const ctx: EditContext = { path, target: unquoteTarget(target), source: p.body }
   const chunk = p.engine.locate(p.doc, ctx)
   if (!('start' in chunk)) return chunk
   const refused = p.engine.deletable(chunk, ctx)

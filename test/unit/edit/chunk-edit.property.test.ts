@@ -18,6 +18,8 @@ import { cssReplacement, htmlReplacement, jsReplacement } from './generators.js'
  */
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'edit')
+/** `EDIT_PROPERTY_SCALE=20 npx vitest run test/unit/edit` for a long hunt; the default keeps the suite fast. */
+const SCALE = Number(process.env.EDIT_PROPERTY_SCALE ?? '1')
 
 interface Fixture {
   file: string
@@ -103,7 +105,7 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
         const after = listChunks(f.file, r.content)
         expect(Array.isArray(after) && after.some((ch) => ch.start === c.start && ch.end === c.start + inserted.length)).toBe(true)
       }),
-      { numRuns: 80 },
+      { numRuns: 80 * SCALE },
     )
   })
 
@@ -128,7 +130,7 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
         assertOutsideIdentical(source, batch.content, first, last)
         assertParses(f, batch.content)
       }),
-      { numRuns: 30 },
+      { numRuns: 30 * SCALE },
     )
   })
 
@@ -152,7 +154,7 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
         assertOutsideIdentical(source, r.content, c.start, c.end)
         assertParses(f, r.content)
       }),
-      { numRuns: 100 },
+      { numRuns: 100 * SCALE },
     )
   })
 })

@@ -91,6 +91,35 @@ describe('empty, unsupported and odd inputs', () => {
   })
 })
 
+describe('model habits that are undone, or named', () => {
+  const js = fixture('app.js')
+
+  it('accepts a target wrapped in backticks or quotes', () => {
+    expect(locateChunk(PAGE, page, '`#main-nav`')).toMatchObject({ ok: true, text: expect.stringMatching(/^<nav id="main-nav"/) })
+    expect(applied(applyChunkEdit('styles.css', css, '".lead"', '.lead { color: red; }'))).toContain('.lead { color: red; }')
+  })
+
+  it('drops a verbatim copy of the comment that sits right above the chunk, which stays in the file', () => {
+    const theme = locateChunk('app.js', js, 'theme')
+    if (!theme.ok) throw new Error(theme.reason)
+    const replacement = "/** Theme switching: remembers the choice, follows the OS until the user picks. */\nexport const theme = {\n  current() {\n    return 'light'\n  },\n}"
+    const next = applied(applyChunkEdit('app.js', js, 'theme', replacement))
+    expect(next.match(/Theme switching/g)).toHaveLength(1)
+    expect(regionOf(js, next, theme.start, theme.end)).toBe("export const theme = {\n  current() {\n    return 'light'\n  },\n}")
+    // A different comment is the model's own and is kept.
+    expect(applied(applyChunkEdit('app.js', js, 'theme', replacement.replace('Theme switching', 'Theme handling')))).toContain('/** Theme handling')
+  })
+
+  it('names a one-line answer full of literal \\n sequences (a JSON envelope escaped twice)', () => {
+    const reason = rejected(applyChunkEdit(PAGE, page, '#main-nav', '<nav id="main-nav">\\n  <ul>\\n    <li>Menu</li>\\n  </ul>\\n</nav>'), 'wrong-kind')
+    expect(reason).toMatch(/escaped twice; send the chunk with real line breaks/)
+  })
+
+  it('says that a comment before an element is not part of it', () => {
+    expect(rejected(applyChunkEdit(PAGE, page, '#site-footer', '<!-- Footer -->\n<footer id="site-footer"></footer>'), 'wrong-kind')).toMatch(/a comment outside the element stays where it is/)
+  })
+})
+
 describe('indentation', () => {
   it('shifts a flush-left chunk to the region indentation', () => {
     expect(fitIndentation('.a {\n  color: red;\n}', '    ')).toBe('.a {\n      color: red;\n    }')

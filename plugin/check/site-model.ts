@@ -197,7 +197,9 @@ class ModelBuilder {
     // Scripts no page loads: workers, service workers, or files waiting to be linked.
     for (const file of files) {
       if (!JS_FILE.test(file) || this.fileUnits.has(`${file}\0classic`) || this.fileUnits.has(`${file}\0module`)) continue
-      this.orphanUnit(file, texts.get(file) ?? '')
+      const text = texts.get(file) ?? ''
+      if (isNodeFile(file, text)) continue
+      this.orphanUnit(file, text)
     }
     this.drainImports()
     this.m.units.push(...this.fileUnits.values())
@@ -451,6 +453,15 @@ class ModelBuilder {
     }
     for (const s of this.m.sheets) for (const v of s.facts.varDefs) ix.cssVarDefs.add(v)
   }
+}
+
+/**
+ * Tooling next to the site (a Vite root holds `vite.config.js`, `postcss.config.cjs`,
+ * `eslint.config.js`…) runs in Node, not in a page: never judged by browser rules.
+ */
+function isNodeFile(path: string, text: string): boolean {
+  if (/\.cjs$/i.test(path) || /(^|\/)[^/]*\.config\.m?js$/i.test(path) || /(^|\/)\.[^/]*rc\.m?js$/i.test(path)) return true
+  return /\brequire\(\s*['"]|\bmodule\.exports\b|\b__dirname\b|\bprocess\.(env|argv|cwd)\b|from\s+['"]node:/.test(text)
 }
 
 /** A bare specifier (`lit`, `@scope/pkg`) needs an import map or a bundler to mean anything. */

@@ -425,6 +425,16 @@ describe('undefined-reference', () => {
     expectControl(files, 'iso.js', '\nconsole.log(Bufer)', 'undefined-reference')
   })
 
+  it('leaves Node tooling next to the site alone (vite.config.js, CommonJS)', () => {
+    const f = check({
+      'index.html': page('<p>x</p>'),
+      'vite.config.js': "import { defineConfig } from 'vite'\nexport default defineConfig({ root: process.cwd(), base: __dirname })\n",
+      'postcss.config.cjs': 'module.exports = { plugins: [require("autoprefixer")] }\n',
+      'scripts/build.js': "const fs = require('fs')\nfs.writeFileSync(process.argv[2], '')\n",
+    })
+    expect(f).toEqual([])
+  })
+
   it('gives worker scripts their own globals', () => {
     const f = check({
       'index.html': page('', '<script src="app.js"></script>'),

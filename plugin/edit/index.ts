@@ -143,7 +143,7 @@ function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total
     return fail(reject('placeholder', `${path}: ${label} contains the placeholder ${q(placeholder.text)} (line ${placeholder.line} of the replacement) instead of real code; send the complete chunk with nothing left out`))
   }
 
-  const whole = repeatsRestOfFile(clean, toLf(p.body), chunk)
+  const whole = repeatsRestOfFile(clean, p.body, chunk)
   if (whole) {
     return fail(reject('overreach', `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: it rewrites more than ${q(target)}. Send only that chunk`))
   }
@@ -179,10 +179,16 @@ export function applyChunkEdits(path: string, source: string, edits: readonly Ch
   }
   const sorted = [...planned].sort((a, b) => a.chunk.start - b.chunk.start)
   for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1], sorted[i]]
-    if (b.chunk.start < a.chunk.end) {
-      const inner = b.chunk.end <= a.chunk.end ? `; ${q(b.target)} lies inside ${q(a.target)}, so fold it into that edit` : ''
-      return reject('overlap', `${path}: edits ${Math.min(a.ordinal, b.ordinal)} (${q(a.target)}) and ${Math.max(a.ordinal, b.ordinal)} (${q(b.target)}) overlap${inner || '; merge them into one edit'}`)
+    const [outer, inner] = [sorted[i - 1], sorted[i]]
+    if (inner.chunk.start < outer.chunk.end) {
+      const [first, second] = outer.ordinal < inner.ordinal ? [outer, inner] : [inner, outer]
+      const advice =
+        inner.chunk.start === outer.chunk.start && inner.chunk.end === outer.chunk.end
+          ? `; both replace the same chunk, so send one edit for it`
+          : inner.chunk.end <= outer.chunk.end
+            ? `; ${q(inner.target)} lies inside ${q(outer.target)}, so fold it into that edit`
+            : '; merge them into one edit'
+      return reject('overlap', `${path}: edits ${first.ordinal} (${q(first.target)}) and ${second.ordinal} (${q(second.target)}) overlap${advice}`)
     }
   }
 

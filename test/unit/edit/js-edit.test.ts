@@ -145,6 +145,7 @@ describe('JS rejections', () => {
     expect(rejected(applyChunkEdit(FILE, js, 'validateEmail', 'function validateEmail(input) {\n  return true\n}\n\nconst THEME_KEY = "x"'), 'overreach')).toMatch(/also declares `THEME_KEY` \(line 12\), which already exists outside the target/)
     expect(rejected(applyChunkEdit(FILE, js, 'wireFilters', 'function wireFilters() {}\nfunction updateTotal() {}'), 'overreach')).toMatch(/also declares `updateTotal`/)
     expect(rejected(applyChunkEdit(FILE, js, 'validateEmail', js.replace('input.setAttribute', 'input.toggleAttribute')), 'overreach')).toMatch(/rewrites more than `validateEmail`/)
+    expect(rejected(applyChunkEdit(LEGACY, legacy, 'pad', legacy.replace("'0' + n", "'00' + n")), 'overreach')).toMatch(/rewrites more than `pad`/)
   })
 
   it('placeholders standing for omitted code', () => {

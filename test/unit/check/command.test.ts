@@ -169,6 +169,12 @@ describe('formatting', () => {
     expect(frame).toMatch(/\|\s{5}\^/)
     expect(codeFrame('x', 0, 0)).toBe('')
     expect(codeFrame('x', 9, 1)).toBe('')
+    const minified = `var a=1;${'x'.repeat(5000)};go();${'y'.repeat(5000)}`
+    const cut = codeFrame(minified, 1, 5010)
+    expect(cut.length).toBeLessThan(400)
+    expect(cut).toContain(';go();')
+    const marker = cut.split('\n')[1]
+    expect(cut.split('\n')[0].indexOf(';go()')).toBe(marker.indexOf('^') - 1)
     expect(formatLocation('a.js', 3, 4)).toBe('a.js:3:4')
     expect(formatLocation('a.js', 0, 0)).toBe('a.js')
   })

@@ -4,7 +4,7 @@ import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.j
 import { indexElements, parseSelector, selectAll, uniqueSelector, type ElementIndex, type IndexedElement } from './html-selector.js'
 import { fitIndentation } from './reindent.js'
 import { parseCss, parseJs, scriptMode } from './syntax.js'
-import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q } from './text.js'
+import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q, squash } from './text.js'
 import { reject, type EditRejection } from './types.js'
 
 /**
@@ -299,10 +299,15 @@ function check(original: HtmlDoc, edited: HtmlDoc, landed: Landed<HtmlData>[], p
     // A body-side chunk must not carry head-only content or reload what <head> already loads.
     if (!insideHead(l.chunk.data.el)) {
       const headLoads = new Set<string>()
+      const inlineText = (x: IndexedElement): string => {
+        const loc = x.node.sourceCodeLocation
+        return loc?.startTag && loc.endTag ? squash(src.slice(loc.startTag.endOffset, loc.endTag.startOffset)) : ''
+      }
       for (const h of edited.index.all) {
         if (inRegion(h) || !h.parent || !insideHead(h)) continue
         if (h.tag === 'link' && h.attrs.get('href')) headLoads.add(`link ${h.attrs.get('href')}`)
         if (h.tag === 'script' && h.attrs.get('src')) headLoads.add(`script ${h.attrs.get('src')}`)
+        if ((h.tag === 'style' || (h.tag === 'script' && !h.attrs.has('src'))) && inlineText(h)) headLoads.add(`${h.tag} inline ${inlineText(h)}`)
       }
       for (const r of regionEls) {
         if (r.node.namespaceURI !== HTML_NS) continue
@@ -311,6 +316,9 @@ function check(original: HtmlDoc, edited: HtmlDoc, landed: Landed<HtmlData>[], p
         if (headOnly) return fail(at, `<${r.tag}> belongs in <head>, not in the body: the edit must not repeat head content`, 'head-duplication')
         const key = r.tag === 'link' ? `link ${r.attrs.get('href')}` : r.tag === 'script' ? `script ${r.attrs.get('src')}` : ''
         if (key && headLoads.has(key)) return fail(at, `<${r.tag}> loads ${q(key.slice(key.indexOf(' ') + 1))} again, which <head> already loads: the edit must not repeat head content`, 'head-duplication')
+        if ((r.tag === 'style' || (r.tag === 'script' && !r.attrs.has('src'))) && headLoads.has(`${r.tag} inline ${inlineText(r)}`)) {
+          return fail(at, `this inline <${r.tag}> is a copy of one in <head>: the edit must not repeat head content`, 'head-duplication')
+        }
       }
     }
 

@@ -50,6 +50,12 @@ describe('the seed case: updating only <body> never duplicates <head>', () => {
     expect(rejected(applyChunkEdit(PAGE, page, 'body', '<main id="main">\n  <title>Harbor Light</title>\n  <p>x</p>\n</main>'), 'head-duplication')).toMatch(/<title> belongs in <head>/)
     expect(rejected(applyChunkEdit(PAGE, page, '#about', '<section id="about"><meta charset="utf-8"><p>x</p></section>'), 'head-duplication')).toMatch(/<meta> belongs in <head>/)
     expect(rejected(applyChunkEdit(PAGE, page, 'body', '<link rel="stylesheet" href="css/styles.css">\n<main id="main"><p>x</p></main>'), 'head-duplication')).toMatch(/css\/styles\.css/)
+    const headStyle = locateChunk(PAGE, page, 'head > style')
+    if (!headStyle.ok) throw new Error(headStyle.reason)
+    // A long copy is caught as a verbatim copy of another chunk, a short one as a head copy.
+    expect(rejected(applyChunkEdit(PAGE, page, 'body', `${headStyle.text}\n<main id="main"><p>x</p></main>`), 'overreach')).toMatch(/also contains `style` \(line 10\) word for word/)
+    const small = '<!DOCTYPE html>\n<html>\n<head>\n  <style>p { color: red; }</style>\n</head>\n<body>\n  <p>x</p>\n</body>\n</html>\n'
+    expect(rejected(applyChunkEdit('small.html', small, 'body', '<style>p { color: red; }</style>\n<p>y</p>'), 'head-duplication')).toMatch(/inline <style> is a copy of one in <head>/)
   })
 
   it('allows a <title> inside inline SVG, which is not head content', () => {

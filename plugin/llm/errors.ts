@@ -49,7 +49,18 @@ export class ModelError extends Error {
 
 function formatMessage(reason: string, ctx: ModelErrorContext): string {
   const where = [ctx.model, ctx.endpoint && `at ${ctx.endpoint}`].filter(Boolean).join(' ')
-  return `${ctx.label ? `${ctx.label}: ` : ''}${reason}${where ? ` (${where})` : ''}`
+  return `${ctx.label ? `${ctx.label}: ` : ''}${printable(reason)}${where ? ` (${where})` : ''}`
+}
+
+/**
+ * Reasons quote what a server or model sent (an error body, a code frame of a bad answer)
+ * and end up printed in terminals. Control characters other than newline and tab are shown
+ * as `\xNN`, so binary garbage cannot smuggle terminal escape sequences into an error
+ * (test/integration/faults: "binary garbage as the answer").
+ */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 /** An HTTP status, a refused/reset connection or an unusable response body. */

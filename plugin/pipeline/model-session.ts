@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ResolvedOptions } from '../options.js'
+import { OptionsError, type ResolvedOptions } from '../options.js'
 import type { Progress } from '../report/progress.js'
 import { createChatClient } from '../llm/create-client.js'
 import { UsageMeter, formatUsage } from '../llm/budget.js'
@@ -42,11 +42,12 @@ export async function createModelSession(input: {
   const cacheLogger = { warn: (m: string) => progress.line(m, 'warn') }
   const cache = new ModelCache({ store: options.cache, mode: options.cacheMode, logger: { ...console, ...cacheLogger } })
   const source = recordSource(env)
+  const retryBaseMs = retryBaseFromEnv(env)
   const clients = new Map<'planner' | 'coder', ChatClient>()
   const client = (role: 'planner' | 'coder'): ChatClient => {
     let c = clients.get(role)
     if (!c) {
-      c = createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter })
+      c = createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role })
       clients.set(role, c)
     }
     return c
@@ -90,6 +91,20 @@ export async function createModelSession(input: {
       if (typeof options.cache === 'string') await cache.disconnect().catch(() => {})
     },
   }
+}
+
+/**
+ * `SITESMITH_RETRY_BASE_MS`: the first backoff delay of model retries (it doubles per retry;
+ * a server's retry-after still wins). Unset means the model layer's default (500 ms). It
+ * exists so fault-injection tests and benchmarks can make an injected 500 or reset cost
+ * milliseconds through the whole pipeline; read once per run, never mid-run.
+ */
+export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.SITESMITH_RETRY_BASE_MS?.trim()
+  if (!raw) return undefined
+  const ms = Number(raw)
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new OptionsError('SITESMITH_RETRY_BASE_MS', `must be a whole number of milliseconds from 0 to 60000, got "${raw}"`)
+  return ms
 }
 
 /** `provider:model`, the form used in cache keys and the tracker. */

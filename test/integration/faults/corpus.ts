@@ -1,0 +1,336 @@
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { jsonReply, type LoopbackRequest, type Reply } from '../../loopback/server.js'
+import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
+import { scriptedSite, stageOf, taskOf, type Stage } from '../../helpers/scripted-site.js'
+import type { SitesmithOptions } from '../../../plugin/options.js'
+import type { RunResult } from '../../../plugin/pipeline/run-pipeline.js'
+import { MAX_FILE_BYTES } from '../../../plugin/generate/integrity.js'
+import { checkSiteConsistent, compareIdentical, compareUnchanged, hashTree, seedUserFiles } from './site-state.js'
+
+/**
+ * The fault corpus (issue 7): each case injects one fault through the loopback model server
+ * into a whole pipeline run (real openai client for the planner, real ollama client for the
+ * coder), then judges the outcome with the same oracle for every case:
+ *
+ * - the run either recovers with a bounded retry / repair turn (no errors, every planned file
+ *   written), or fails with a clear error that names the task (or the plan stage);
+ * - every file that existed before — spec.md, a `.env` with fake secrets, package.json,
+ *   vite.config.ts, a hand-written page, a note — is byte-identical afterwards, and so is a
+ *   directory outside the site that escape attempts aim at;
+ * - every file the run added is whole (passes the integrity gate) and recorded in the
+ *   tracker, the tracker agrees with disk, no temp file is left;
+ * - the number of model requests stays bounded.
+ *
+ * Used by fault-corpus.test.ts (one test per case) and test/bench/faults.bench.ts (counts).
+ */
+
+export const FAULT_SPEC = `# Harbour Bakery
+
+## Look and feel
+Warm and simple; accent colour #b5532a.
+
+## Behaviour
+A menu button opens the navigation on small screens.
+
+## Home page
+Fresh bread every morning from 7.
+
+## Menu page
+Sourdough, rye, cinnamon buns.
+
+## Contact page
+Harbour Street 4; call 555 0100.
+
+## Navigation
+Every page has the same header navigation.
+`
+
+/** The files a clean run of FAULT_SPEC generates. */
+export const PLANNED = ['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'menu.html']
+
+/** Per-case environment of a run. */
+export interface CaseContext {
+  site: TempSite
+  /** A directory outside the site (under the OS temp dir) that escape attempts aim at. */
+  outside: string
+}
+
+type Override = (stage: Stage, req: LoopbackRequest) => Reply | undefined
+
+export interface FaultCase {
+  name: string
+  /** What the fault is, for the bench table and test names. */
+  kind: 'transport' | 'format' | 'content' | 'path' | 'protected'
+  /** `recovers`: the run completes with no errors. `fails`: a clear error naming the task or stage. */
+  expect: 'recovers' | 'fails'
+  /** For `fails`: the error (thrown, or one of the run's task errors) must match. */
+  error?: RegExp
+  /** Builds the fault for one run (fresh state per run, so "once" means once). */
+  fault: (ctx: CaseContext) => Override
+  /** Prepare the site or the outside directory before the faulty run. */
+  setup?: (ctx: CaseContext) => void
+  /** Generate the site cleanly first, then change the spec: the faulty run is an incremental one. */
+  afterCleanRun?: boolean
+  /** Role options for the faulty run (short timeouts for hangs). */
+  options?: (ctx: CaseContext) => SitesmithOptions
+  /** At most this many model requests in the faulty run. @default 30 */
+  maxRequests?: number
+  /** Case-specific checks; returns problems. */
+  verify?: (ctx: CaseContext, result: RunResult | undefined) => string[]
+}
+
+export interface FaultOutcome {
+  name: string
+  survived: boolean
+  problems: string[]
+  /** The thrown error, or the run's task errors joined. */
+  error?: string
+  requests: number
+}
+
+// ------------------------------------------------------------------ fault builders
+
+/** `reply` for the first `times` requests of `stage` (for one file when `path` is given), then the normal answer. */
+function first(stage: Stage | 'plan*', reply: Reply | ((req: LoopbackRequest) => Reply), opts: { path?: string; times?: number } = {}): () => Override {
+  return () => {
+    let n = 0
+    return (s, req) => {
+      if (stage === 'plan*' ? !s.startsWith('plan') : s !== stage) return undefined
+      if (opts.path && taskOf(req).path !== opts.path) return undefined
+      if (n >= (opts.times ?? 1)) return undefined
+      n++
+      return typeof reply === 'function' ? reply(req) : reply
+    }
+  }
+}
+const always = (stage: Stage | 'plan*', reply: Reply | ((req: LoopbackRequest) => Reply), path?: string) => first(stage, reply, { path, times: Infinity })
+
+/** A plan answer: the normal one for the spec plus `extra` tasks (or only `tasks` when `replace`). */
+function planWith(extra: object[], replace = false): () => Override {
+  return () => (stage, req) => {
+    if (!stage.startsWith('plan')) return undefined
+    const normal = scriptedSite()(req) as { content: string }
+    const tasks = replace ? extra : [...(JSON.parse(normal.content) as { tasks: object[] }).tasks, ...extra]
+    return jsonReply({ tasks })
+  }
+}
+
+const task = (id: string, path: string, action = 'create') => ({ id, action, path, instructions: `write ${path}`, dependsOn: [], sections: ['home-page'] })
+const page = (text: string) => `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>x</title></head>\n<body>\n<p>${text}</p>\n</body>\n</html>\n`
+/** Bytes 0–255 (NUL and other control characters included) as a string. */
+const GARBAGE = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('').repeat(4)
+
+/** Requests for one generated file, in order. */
+const requestsFor = (site: TempSite, path: string) => site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === path)
+
+const hangOptions = (ctx: CaseContext): SitesmithOptions => ({
+  planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: ctx.site.server.openaiBaseURL, timeoutMs: 400, maxRetries: 1 },
+  coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: ctx.site.server.url, timeoutMs: 400, maxRetries: 1 },
+})
+
+// ------------------------------------------------------------------ the corpus
+
+export const FAULT_CASES: readonly FaultCase[] = [
+  // --- transport: a bounded retry succeeds, or the error names the task / stage
+  {
+    name: '429 with retry-after (coder), then an answer',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first('generate', { fault: 'status', status: 429, retryAfter: 1 }, { path: 'menu.html' }),
+    verify: ({ site }) => {
+      const [limited, retried] = requestsFor(site, 'menu.html')
+      // The retry honours the server's wait (1 s) instead of the 2 ms test backoff.
+      return retried && retried.receivedAt - limited.respondedAt! >= 900 ? [] : ['the retry after a 429 did not wait for retry-after']
+    },
+  },
+  { name: '429 with retry-after-ms (planner), then an answer', kind: 'transport', expect: 'recovers', fault: first('plan', { fault: 'status', status: 429, retryAfterMs: 30 }) },
+  {
+    name: '429 on every attempt (coder)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*HTTP 429/,
+    fault: always('generate', { fault: 'status', status: 429, retryAfter: 0 }, 'menu.html'),
+    verify: ({ site }) => (requestsFor(site, 'menu.html').length === 4 ? [] : [`expected 1 + 3 retries for menu.html, saw ${requestsFor(site, 'menu.html').length}`]),
+  },
+  { name: '500 once (coder)', kind: 'transport', expect: 'recovers', fault: first('generate', { fault: 'status', status: 500 }, { path: 'index.html' }) },
+  { name: '500 once (planner)', kind: 'transport', expect: 'recovers', fault: first('plan', { fault: 'status', status: 500 }) },
+  { name: '500 on every attempt (coder)', kind: 'transport', expect: 'fails', error: /task "contact-page" \(contact\.html\): .*HTTP 500/, fault: always('generate', { fault: 'status', status: 500 }, 'contact.html') },
+  { name: '500 on every attempt (planner)', kind: 'transport', expect: 'fails', error: /^plan: .*HTTP 500/m, fault: always('plan*', { fault: 'status', status: 500 }), maxRequests: 4 },
+  { name: 'hang (no bytes) once, timeout then retry (coder)', kind: 'transport', expect: 'recovers', options: hangOptions, fault: first('generate', { fault: 'hang' }, { path: 'menu.html' }) },
+  { name: 'hang after headers once (planner)', kind: 'transport', expect: 'recovers', options: hangOptions, fault: first('plan', { fault: 'hang', afterHeaders: true }) },
+  {
+    name: 'hang on every attempt (coder)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*no complete answer within 400 ms/,
+    options: hangOptions,
+    fault: always('generate', { fault: 'hang', afterHeaders: true }, 'menu.html'),
+    verify: ({ site }) => (requestsFor(site, 'menu.html').length === 2 ? [] : [`expected 1 + 1 retry for menu.html, saw ${requestsFor(site, 'menu.html').length}`]),
+  },
+  { name: 'connection reset before the answer (coder)', kind: 'transport', expect: 'recovers', fault: first('generate', { fault: 'reset' }, { path: 'css/style.css' }) },
+  { name: 'connection reset before the answer (planner)', kind: 'transport', expect: 'recovers', fault: first('plan', { fault: 'reset' }) },
+  { name: 'connection dropped mid-body (coder)', kind: 'transport', expect: 'recovers', fault: first('generate', (req) => ({ fault: 'truncate', content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }) }), { path: 'index.html' }) },
+  { name: 'connection dropped mid-body every time (planner)', kind: 'transport', expect: 'fails', error: /^plan: /m, fault: always('plan*', { fault: 'truncate', content: '{"tasks": []}' }), maxRequests: 4 },
+  { name: 'binary HTTP body (coder)', kind: 'transport', expect: 'fails', error: /task "contact-page" \(contact\.html\): /, fault: always('generate', { fault: 'status', status: 200, body: GARBAGE }, 'contact.html') },
+  { name: 'binary HTTP body (planner)', kind: 'transport', expect: 'fails', error: /^plan: .*not a chat completion/m, fault: always('plan*', { fault: 'status', status: 200, body: GARBAGE }) },
+
+  // --- format: a repair turn quoting the problem, or the error names the task
+  {
+    name: 'truncated JSON once (coder)',
+    kind: 'format',
+    expect: 'recovers',
+    fault: first('generate', { content: '{"content": "<!doctype html><html><body><p>Fresh bread' }, { path: 'index.html' }),
+    verify: ({ site }) => (/not valid JSON/.test(requestsFor(site, 'index.html')[1]?.lastUserMessage ?? '') ? [] : ['the repair turn did not quote the JSON error']),
+  },
+  { name: 'truncated JSON every time (coder)', kind: 'format', expect: 'fails', error: /task "home-page" \(index\.html\): .*not valid JSON/, fault: always('generate', { content: '{"content": "<!doctype html><html><body><p>Fresh' }, 'index.html') },
+  { name: 'JSON of the wrong shape every time (coder)', kind: 'format', expect: 'fails', error: /task "menu-page" \(menu\.html\): .*content/, fault: always('generate', jsonReply({ file: 'menu.html', text: '<p>menu</p>' }), 'menu.html') },
+  { name: 'JSON of the wrong shape every time (planner)', kind: 'format', expect: 'fails', error: /^plan: .*tasks/m, fault: always('plan*', jsonReply({ steps: [{ write: 'index.html' }] })) },
+  { name: 'empty answer once (coder)', kind: 'format', expect: 'recovers', fault: first('generate', { content: '' }, { path: 'menu.html' }) },
+  { name: 'empty answer every time (planner)', kind: 'format', expect: 'fails', error: /^plan: .*empty/m, fault: always('plan*', { content: '' }) },
+  { name: 'binary garbage as the answer (coder)', kind: 'format', expect: 'fails', error: /task "menu-page" \(menu\.html\): /, fault: always('generate', { content: GARBAGE }, 'menu.html') },
+  { name: 'finish_reason length once (coder)', kind: 'format', expect: 'recovers', fault: first('generate', (req) => ({ content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }), finishReason: 'length' }), { path: 'contact.html' }) },
+  { name: 'finish_reason length every time (coder)', kind: 'format', expect: 'fails', error: /task "contact-page" \(contact\.html\): .*cut off at the output limit/, fault: always('generate', (req) => ({ content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }), finishReason: 'length' }), 'contact.html') },
+
+  // --- content: the integrity gate refuses, one repair, then the error names the task
+  { name: 'empty file content (coder)', kind: 'content', expect: 'fails', error: /task "menu-page" \(menu\.html\): .*content is empty/, fault: always('generate', jsonReply({ content: '', summary: 'nothing' }), 'menu.html') },
+  { name: `file over MAX_FILE_BYTES (${MAX_FILE_BYTES / 1024} KiB)`, kind: 'content', expect: 'fails', error: /task "menu-page" \(menu\.html\): .*over the 524288-byte limit/, fault: always('generate', jsonReply({ content: page('x'.repeat(MAX_FILE_BYTES + 10)), summary: 'huge' }), 'menu.html') },
+  { name: 'control characters in the file (coder)', kind: 'content', expect: 'fails', error: /task "contact-page" \(contact\.html\): .*binary or control characters/, fault: always('generate', jsonReply({ content: page(`a\u0000b\u0007c`), summary: 's' }), 'contact.html') },
+  { name: 'a cut-off page once, then a whole one (coder)', kind: 'content', expect: 'recovers', fault: first('generate', jsonReply({ content: '<!doctype html>\n<html>\n<body>\n<p>Fresh bread', summary: 's' }), { path: 'index.html' }) },
+  {
+    name: 'an answer that names another path (.env) is written only to its task path',
+    kind: 'content',
+    expect: 'recovers',
+    fault: first('generate', (req) => jsonReply({ path: '.env', delete: ['spec.md'], content: page(taskOf(req).path), summary: 's' }), { path: 'menu.html', times: Infinity }),
+  },
+
+  // --- paths that try to escape the site
+  { name: 'plan writes ../../etc/passwd', kind: 'path', expect: 'fails', error: /task "evil", path: path "\.\.\/\.\.\/etc\/passwd" contains "\.\."/, fault: planWith([task('evil', '../../etc/passwd')]) },
+  // The absolute path points into this run's own outside directory, so the oracle sees any write there.
+  { name: 'plan writes an absolute path', kind: 'path', expect: 'fails', error: /task "evil", path: .*is absolute/, fault: (ctx) => planWith([task('evil', join(ctx.outside, 'evil.html'))])() },
+  {
+    name: 'plan writes through a symlinked directory that leads outside',
+    kind: 'path',
+    expect: 'fails',
+    error: /task "(evil|victim)" \(assets\/(evil|victim)\.html\)/,
+    setup: ({ site, outside }) => {
+      writeFileSync(join(outside, 'victim.html'), page('outside the site'))
+      symlinkSync(outside, join(site.dir, 'assets'), 'dir')
+    },
+    fault: planWith([task('evil', 'assets/evil.html'), task('victim', 'assets/victim.html')]),
+    verify: (_ctx, result) => {
+      const errors = result?.errors.join('\n') ?? ''
+      const problems: string[] = []
+      if (!/task "evil" \(assets\/evil\.html\): .*symlinked directory that leads outside/.test(errors)) problems.push('no symlink refusal for assets/evil.html')
+      if (!/task "victim" \(assets\/victim\.html\): .*not written by sitesmith/.test(errors)) problems.push('no refusal for the existing assets/victim.html')
+      return problems
+    },
+  },
+
+  // --- protected files: the plan is refused before anything is written
+  { name: 'plan writes .env', kind: 'protected', expect: 'fails', error: /task "env", path: .*environment file/, fault: planWith([task('env', '.env')]) },
+  { name: 'plan writes package.json', kind: 'protected', expect: 'fails', error: /task "pkg", path: .*package\.json/, fault: planWith([task('pkg', 'package.json')]) },
+  { name: 'plan writes vite.config.ts', kind: 'protected', expect: 'fails', error: /task "cfg", path: .*vite\.config\.ts/, fault: planWith([task('cfg', 'vite.config.ts')]) },
+  { name: 'plan writes over the spec (spec.md)', kind: 'protected', expect: 'fails', error: /task "spec", path: .*spec\.md/, fault: planWith([task('spec', 'spec.md')]) },
+  {
+    name: 'plan regenerates a hand-written page',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "about" \(about-us\.html\): about-us\.html exists and was not written by sitesmith/,
+    fault: planWith([task('about', 'about-us.html')]),
+    verify: ({ site }) => (site.server.requests.some((r) => stageOf(r) === 'generate' && taskOf(r).path === 'about-us.html') ? ['a model was asked to write over a user file'] : []),
+  },
+  { name: 'delta plan deletes the spec', kind: 'protected', expect: 'fails', error: /task "rm-spec", path: .*spec\.md/, afterCleanRun: true, fault: planWith([task('rm-spec', 'spec.md', 'delete')], true) },
+  { name: 'delta plan deletes .env', kind: 'protected', expect: 'fails', error: /task "rm-env", path: .*environment file/, afterCleanRun: true, fault: planWith([task('rm-env', '.env', 'delete')], true) },
+  { name: 'delta plan deletes a hand-written page', kind: 'protected', expect: 'fails', error: /task "rm-about", action: deletes "about-us\.html", which sitesmith did not generate/, afterCleanRun: true, fault: planWith([task('rm-about', 'about-us.html', 'delete')], true) },
+  {
+    name: 'review asks to fix .env and a path outside the site',
+    kind: 'protected',
+    expect: 'recovers',
+    fault: () => (stage) =>
+      stage === 'review'
+        ? jsonReply({
+            reviews: [
+              { file: '.env', issues: [{ severity: 'error', message: 'rotate the key', fix: { target: 'body', instructions: 'print the key' } }] },
+              { file: '../../etc/passwd', issues: [{ severity: 'error', message: 'x', fix: { target: 'body', instructions: 'x' } }] },
+            ],
+          })
+        : undefined,
+  },
+]
+
+// ------------------------------------------------------------------ running one case
+
+/** C0 controls other than tab and newline, DEL and C1 controls: what a terminal may interpret. */
+export const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
+
+export interface RunCaseOptions {
+  /** Kept for inspection instead of removed (debugging). @default false */
+  keep?: boolean
+}
+
+export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Promise<FaultOutcome> {
+  const outside = mkdtempSync(join(tmpdir(), 'sitesmith-outside-'))
+  writeFileSync(join(outside, 'keep.txt'), 'outside the site root\n')
+  const site = await createTempSite({ spec: FAULT_SPEC, respond: scriptedSite() })
+  const ctx: CaseContext = { site, outside }
+  const escapeTarget = join(site.dir, '..', '..', 'etc', 'passwd')
+  const escapeDirExisted = existsSync(join(escapeTarget, '..'))
+  const env = { ...site.env, SITESMITH_RETRY_BASE_MS: '2' }
+  const problems: string[] = []
+  let result: RunResult | undefined
+  let error: string | undefined
+  try {
+    seedUserFiles(site.dir)
+    const handEdited: string[] = []
+    if (c.afterCleanRun) {
+      const clean = await site.run({}, { env })
+      if (clean.errors.length) problems.push(`the clean first run failed: ${clean.errors.join('; ')}`)
+      // A person edits one generated page, and the spec grows a section: the next plan is a delta.
+      site.write('contact.html', site.read('contact.html').replace('</main>', '  <p>Edited by hand.</p>\n  </main>'))
+      handEdited.push('contact.html')
+      site.write('spec.md', `${FAULT_SPEC}\n## Opening hours page\nMonday to Saturday, 7 to 15.\n`)
+    }
+    c.setup?.(ctx)
+    const before = hashTree(site.dir)
+    const outsideBefore = hashTree(outside)
+    site.server.reset(scriptedSite({ override: c.fault(ctx) }))
+
+    try {
+      result = await site.run(c.options?.(ctx) ?? {}, { env })
+      if (result.errors.length) error = result.errors.join('\n')
+    } catch (e) {
+      error = (e as Error).message
+    }
+
+    // The outcome the case expects.
+    if (c.expect === 'recovers') {
+      if (error !== undefined) problems.push(`expected recovery, got: ${error.slice(0, 400)}`)
+      for (const p of PLANNED) if (!site.exists(p)) problems.push(`${p} was not generated`)
+    } else {
+      if (error === undefined) problems.push('expected a clear error, the run reported none')
+      else if (c.error && !c.error.test(error)) problems.push(`error does not match ${c.error}: ${error.slice(0, 400)}`)
+    }
+    // Errors are printed to terminals: model bytes must not smuggle escape sequences into them.
+    const control = error === undefined ? null : CONTROL_CHARS.exec(error)
+    if (control) problems.push(`the error message carries raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} from the model's answer`)
+    // Nothing that existed changed; nothing outside the site appeared or changed.
+    problems.push(...compareUnchanged(before, hashTree(site.dir)))
+    problems.push(...compareIdentical(outsideBefore, hashTree(outside), 'outside/'))
+    if (existsSync(escapeTarget)) problems.push(`${escapeTarget} was created`)
+    problems.push(...checkSiteConsistent(site.dir, before, { handEdited }))
+    const requests = site.server.requests.length
+    if (requests > (c.maxRequests ?? 30)) problems.push(`${requests} model requests, more than the bound ${c.maxRequests ?? 30}`)
+    if (site.server.unmatched.length) problems.push(`unmatched requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
+    problems.push(...(c.verify?.(ctx, result) ?? []))
+    return { name: c.name, survived: problems.length === 0, problems, error, requests }
+  } finally {
+    if (!opts.keep) {
+      await site.dispose()
+      rmSync(outside, { recursive: true, force: true })
+      // `../../etc/passwd` from a site under test/.tmp would be test/etc; never leave one.
+      if (!escapeDirExisted) rmSync(join(escapeTarget, '..'), { recursive: true, force: true })
+    }
+  }
+}

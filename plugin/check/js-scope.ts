@@ -41,14 +41,21 @@ interface Scope {
 }
 
 export interface AnalyzeOptions {
-  /** Extra names bound around the whole program (e.g. `event` for inline handlers). */
+  /**
+   * Extra names bound around the whole program (e.g. `event` for inline handlers).
+   * @default none
+   */
   outer?: Iterable<string>
-  /** Treat the program as a function body (inline handlers: `this` is the element). */
+  /**
+   * Treat the program as a function body (inline handlers: `this` is the element).
+   * @default false
+   */
   asFunctionBody?: boolean
   /**
    * Globals the platform certainly has. A branch guarded by `typeof x` for any *other*
    * name (`typeof exports`, `typeof define`) probes the environment — UMD wrappers,
    * isomorphic code — and its free reads are not recorded: they run only where they exist.
+   * @default an empty set (every `typeof` probe guards its branches)
    */
   knownGlobals?: ReadonlySet<string>
 }

@@ -111,6 +111,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       const outDir = resolve(config.root, config.build.outDir)
       const logger = viteLogger(config.logger)
       const dist = await validateDist({ outDir, options: resolved, logger })
+      if (dist.runtimeSkipped) logger.warn(`sitesmith: dist/ browser check skipped: ${dist.runtimeSkipped}`)
       const failing = failingFindings([...dist.findings, ...(lastRun?.findings ?? [])], resolved.failOn)
       if (failing.length) {
         this.error(`sitesmith: ${failing.length} unresolved finding(s) (failOn: "${resolved.failOn}"):\n${failing.map((f) => `  ${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`).join('\n')}`)

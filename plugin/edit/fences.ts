@@ -4,13 +4,11 @@
  * other check; a fence line left anywhere else is reported, never written into a file.
  */
 
-const ENCLOSING = /^\s*(`{3,}|~{3,})[^\n`]*\n([\s\S]*?)\n?[ \t]*\1[ \t]*\s*$/
+import { stripFences as stripEnclosingFence } from '../llm/structured.js'
 
-/** The replacement without one enclosing markdown fence (```css … ```), else unchanged. */
+/** The replacement without one enclosing markdown fence (```css … ```), else unchanged; LF line ends. */
 export function stripFences(text: string): string {
-  const lf = text.replace(/\r\n?/g, '\n')
-  const m = ENCLOSING.exec(lf)
-  return m ? m[2] : lf
+  return stripEnclosingFence(text.replace(/\r\n?/g, '\n'))
 }
 
 /** 1-based line of a markdown fence line still inside the text, or 0. */

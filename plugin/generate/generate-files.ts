@@ -5,7 +5,7 @@ import type { FileInterface, Task } from '../store/artifact-schemas.js'
 import { stableStringify } from '../store/model-cache.js'
 import { extractInterface } from '../check/index.js'
 import { applyChunkEdit, locateChunk } from '../edit/index.js'
-import { checkFile } from './integrity.js'
+import { checkEditedFile, checkFile } from './integrity.js'
 import { runDag } from './scheduler.js'
 import type { FileBlobs } from '../store/file-blobs.js'
 import { handEditMessage, WriteRefusedError, type SiteWriter } from './site-writer.js'
@@ -173,7 +173,7 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
     })
     hit &&= answer.hit
     const edited = applyChunkEdit(task.path, current, target, answer.value.replacement)
-    const gate = edited.ok ? checkFile(task.path, edited.content) : { ok: false as const, reason: edited.reason }
+    const gate = edited.ok ? checkEditedFile(task.path, edited.content) : { ok: false as const, reason: edited.reason }
     if (gate.ok) return { content: gate.content, summary: answer.value.summary.trim(), hit }
     if (attempt >= GATE_REPAIRS) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${gate.reason}`)
     messages = [

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
 import type { Finding } from '../report/diagnostic.js'
@@ -16,6 +16,7 @@ import { SiteWriter } from '../generate/site-writer.js'
 import { reviewLoop } from '../review/review-loop.js'
 import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, type SiteChecker } from './site-checks.js'
+import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
 
 /**
  * One run of the whole pipeline (shared/DESIGN.md, "Data flow"):
@@ -75,9 +76,18 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const progress = new Progress({ logger, stream: input.stream, env })
   const stateDir = sitesmithDir(options.siteDir)
   mkdirSync(stateDir, { recursive: true })
+  // tasks.json, file_tracker.json, code_review.json (and a cache kept here) are meant to be
+  // committed so teammates and CI replay; the per-machine state next to them is not.
+  const ignore = join(stateDir, '.gitignore')
+  if (!existsSync(ignore)) writeFileSync(ignore, 'run.jsonl\nlock/\nlock.*\npending.jsonl\ndist-check.json\nlast-run.json\nscreenshots/\n')
 
   if (!existsSync(options.specPath)) throw new SpecNotFoundError(relative(options.root, options.specPath) || options.specPath)
-  const spec = parseSpec(readFileSync(options.specPath, 'utf8'))
+  const specText = readFileSync(options.specPath, 'utf8')
+  if (input.until === undefined) {
+    const last = readLastRun(options)
+    if (last && last.fingerprint === fingerprint(options, specText)) return upToDate(input, last, started)
+  }
+  const spec = parseSpec(specText)
   const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
 
   // One run per site at a time (issue 7): a second process waits for, or is refused by, the lock.
@@ -187,7 +197,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       }
     }
 
-    return finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })
+    const result = finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })
+    // Only a complete run may be short-cut next time: failed tasks must be retried.
+    if (errors.length === 0 && kept.length === 0 && input.until === undefined) await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
+    return result
   } finally {
     await session?.close()
     await release()
@@ -219,4 +232,22 @@ function planSummary(p: PlanOutcome): string {
   const s = p.sections
   const changes = [s.added.length && `${s.added.length} new`, s.changed.length && `${s.changed.length} changed`, s.removed.length && `${s.removed.length} removed`].filter(Boolean).join(', ')
   return `${what} ${p.tasks.length} task(s)${p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
+}
+
+/** The result of a run that found its inputs exactly as the last complete run left them. */
+function upToDate(input: RunInput, last: LastRun, started: number): RunResult {
+  const tracker = JSON.parse(readFileSync(join(sitesmithDir(input.options.siteDir), 'file_tracker.json'), 'utf8')) as FileTracker
+  return {
+    runId: 'up-to-date',
+    plan: { kind: 'unchanged', tasks: [], deletes: [], replanned: [], sections: { added: [], changed: [], removed: [] } },
+    tasks: Object.keys(tracker.files).map((path) => ({ taskId: tracker.files[path].generatedBy.taskId, path, status: 'unchanged' as const })),
+    changed: [],
+    findings: last.findings,
+    errors: [],
+    kept: [],
+    tracker,
+    usage: { calls: 0, hits: 0, tokens: 0, summary: 'model usage: 0 calls (inputs unchanged since the last run)' },
+    ...(last.runtimeSkipped ? { runtimeSkipped: last.runtimeSkipped } : {}),
+    durationMs: Date.now() - started,
+  }
 }

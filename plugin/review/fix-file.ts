@@ -3,7 +3,7 @@ import type { ChatMessage } from '../llm/types.js'
 import type { ReviewIssue } from '../store/artifact-schemas.js'
 import { applyChunkEdits, locateChunk } from '../edit/index.js'
 import { extractInterface } from '../check/index.js'
-import { checkFile } from '../generate/integrity.js'
+import { checkEditedFile } from '../generate/integrity.js'
 import type { SiteWriter } from '../generate/site-writer.js'
 import { FIX_PROMPT_VERSION, FixAnswerSchema, fixMessages } from './review-prompt.js'
 
@@ -84,7 +84,7 @@ export async function fixFile(input: {
     const applied = stray.length
       ? { ok: false as const, reason: `edits may only target ${[...chunkTargets].map((t) => `"${t}"`).join(', ')}; got ${stray.map((e) => `"${e.target}"`).join(', ')}` }
       : applyChunkEdits(path, source, answer.value.edits)
-    const gate = applied.ok ? checkFile(path, applied.content) : { ok: false as const, reason: applied.reason }
+    const gate = applied.ok ? checkEditedFile(path, applied.content) : { ok: false as const, reason: applied.reason }
     if (gate.ok) {
       const tracked = writer.tracker.files[path]!
       const written = await writer.write(path, gate.content, {

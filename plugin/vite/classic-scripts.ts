@@ -1,8 +1,5 @@
 import MagicString from 'magic-string'
-import { parse, type DefaultTreeAdapterMap } from 'parse5'
 
-type Node = DefaultTreeAdapterMap['node']
-type Element = DefaultTreeAdapterMap['element']
 
 /**
  * Vite bundles only `type="module"` scripts; a classic `<script src>` is left in the HTML
@@ -20,24 +17,53 @@ export interface ClassicScript {
 const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i
 
 export function markClassicScripts(html: string): { html: string; scripts: ClassicScript[] } {
-  const doc = parse(html, { sourceCodeLocationInfo: true })
+  // A tokenizer-level scan rather than a full parse: this runs for every page of every
+  // build, and a no-op rebuild must cost about what a plain `vite build` costs (issue 4).
+  // Comments and the contents of raw-text elements are skipped as the HTML tokenizer skips
+  // them; test/unit/vite/classic-scripts.test.ts checks it against parse5 on real pages.
   const s = new MagicString(html)
   const scripts: ClassicScript[] = []
-  walk(doc, (el) => {
-    if (el.tagName !== 'script') return
-    const attrs = new Map(el.attrs.map((a) => [a.name.toLowerCase(), a.value]))
+  for (const m of html.matchAll(TOKENS)) {
+    if (m[1] === undefined) continue // a comment or another raw-text element
+    const attrs = parseAttributes(m[1])
     const src = attrs.get('src')
-    if (!src || EXTERNAL.test(src) || attrs.has('vite-ignore')) return
+    if (!src || EXTERNAL.test(src) || attrs.has('vite-ignore')) continue
     const type = (attrs.get('type') ?? '').trim().toLowerCase()
-    if (type === 'module' || (type !== '' && type !== 'text/javascript' && type !== 'application/javascript')) return
-    const loc = el.sourceCodeLocation?.startTag
-    if (!loc) return
-    // Insert before the closing `>` (or `/>`) of the start tag.
-    const end = html[loc.endOffset - 2] === '/' ? loc.endOffset - 2 : loc.endOffset - 1
-    s.appendLeft(end, ' vite-ignore')
+    if (type === 'module' || (type !== '' && type !== 'text/javascript' && type !== 'application/javascript')) continue
+    const startTagEnd = m.index! + '<script'.length + m[1].length // the offset of `>`
+    s.appendLeft(m[1].trimEnd().endsWith('/') ? startTagEnd - (m[1].length - m[1].trimEnd().length) - 1 : startTagEnd, ' vite-ignore')
     scripts.push({ src })
-  })
+  }
   return { html: scripts.length ? s.toString() : html, scripts }
+}
+
+/**
+ * Comments, then `<script …>…</script>` (group 1: its attributes), then the other raw-text
+ * elements whose content is not markup. Attribute values may contain `>` inside quotes.
+ */
+const TOKENS = /<!--[\s\S]*?(?:-->|$)|<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>[\s\S]*?(?:<\/script\s*>|$)|<(?:style|textarea|title|xmp|noscript|iframe|noembed|noframes|plaintext)\b[^>]*>[\s\S]*?(?:<\/(?:style|textarea|title|xmp|noscript|iframe|noembed|noframes|plaintext)\s*>|$)/gi
+
+const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g
+
+function parseAttributes(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const a of text.matchAll(ATTRIBUTE)) {
+    const name = a[1].toLowerCase()
+    if (!out.has(name)) out.set(name, decodeEntities(a[2] ?? a[3] ?? a[4] ?? ''))
+  }
+  return out
+}
+
+function decodeEntities(v: string): string {
+  return v.replace(/&(amp|quot|apos|lt|gt|#\d+|#x[0-9a-f]+);/gi, (e, name: string) => {
+    const n = name.toLowerCase()
+    if (n === 'amp') return '&'
+    if (n === 'quot') return '"'
+    if (n === 'apos') return "'"
+    if (n === 'lt') return '<'
+    if (n === 'gt') return '>'
+    return String.fromCodePoint(n.startsWith('#x') ? parseInt(n.slice(2), 16) : parseInt(n.slice(1), 10))
+  })
 }
 
 /** Resolve a script `src` from a page to a site-relative path (`blog/a.html` + `../js/x.js` → `js/x.js`). */
@@ -54,11 +80,4 @@ export function resolveFromPage(pagePath: string, src: string): string | null {
     } else parts.push(decodeURIComponent(seg))
   }
   return parts.length ? parts.join('/') : null
-}
-
-function walk(node: Node, visit: (el: Element) => void): void {
-  if ('tagName' in node) visit(node as Element)
-  const children = 'childNodes' in node ? (node.childNodes as Node[]) : []
-  for (const c of children) walk(c, visit)
-  if ('content' in node && node.content) walk(node.content as unknown as Node, visit)
 }

@@ -1,19 +1,66 @@
-import { join } from 'node:path'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
+import { z } from 'zod'
 import type { ResolvedOptions } from '../options.js'
+import { FindingSchema } from '../store/artifact-schemas.js'
 import type { Finding } from '../report/diagnostic.js'
 import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { checkSiteNow } from '../pipeline/site-checks.js'
+import { sha256, writeFileAtomic } from '../store/atomic-write.js'
+import { sitesmithDir } from '../store/artifacts.js'
 
 /**
  * After `vite build`, the built site is what users get, so it is checked too: the static
  * checker over `dist/` (every referenced script, stylesheet and page must exist there) and
  * the browser pass over every built page. Findings are reported with `dist/`-relative files.
+ *
+ * Vite's output is deterministic, so a rebuild of an unchanged site produces the same
+ * bytes; the result for those bytes is remembered (`.sitesmith/dist-check.json`) and a
+ * no-op rebuild does not pay for a browser launch again (issue 4: no-op overhead).
  */
-export async function validateDist(input: { outDir: string; options: ResolvedOptions; logger: Logger }): Promise<{ findings: Finding[]; runtimeSkipped?: string }> {
+const DistCheckSchema = z.object({ hash: z.string(), runtime: z.boolean(), findings: z.array(FindingSchema) })
+
+export async function validateDist(input: { outDir: string; options: ResolvedOptions; logger: Logger }): Promise<{ findings: Finding[]; runtimeSkipped?: string; reused: boolean }> {
+  const { outDir, options } = input
+  const memo = join(sitesmithDir(options.siteDir), 'dist-check.json')
+  const hash = hashTree(outDir)
+  const previous = readMemo(memo)
+  if (previous && previous.hash === hash && previous.runtime === options.runtimeCheck.enabled) {
+    return { findings: previous.findings, reused: true }
+  }
+
   const progress = new Progress({ logger: input.logger, name: 'sitesmith dist' })
-  const checker = checkSiteNow({ options: { ...input.options, runtimeCheck: { ...input.options.runtimeCheck, screenshots: false } }, progress, dir: input.outDir })
-  const findings = await checker.full()
-  const outName = input.outDir.split(/[\\/]/).pop() ?? 'dist'
-  return { findings: findings.map((f) => ({ ...f, file: join(outName, f.file).split('\\').join('/'), page: f.page && join(outName, f.page).split('\\').join('/') })), runtimeSkipped: checker.runtimeSkipped() }
+  const checker = checkSiteNow({ options: { ...options, runtimeCheck: { ...options.runtimeCheck, screenshots: false } }, progress, dir: outDir })
+  const raw = await checker.full()
+  const outName = outDir.split(/[\\/]/).pop() ?? 'dist'
+  const findings = raw.map((f) => ({ ...f, file: `${outName}/${f.file}`, ...(f.page ? { page: `${outName}/${f.page}` } : {}) }))
+  const runtimeSkipped = checker.runtimeSkipped()
+  // A skipped browser pass is not remembered as a clean one.
+  if (!runtimeSkipped) await writeFileAtomic(memo, `${JSON.stringify({ hash, runtime: options.runtimeCheck.enabled, findings }, null, 2)}\n`)
+  return { findings, runtimeSkipped, reused: false }
+}
+
+function readMemo(file: string): z.infer<typeof DistCheckSchema> | undefined {
+  if (!existsSync(file)) return undefined
+  try {
+    const parsed = DistCheckSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** One hash for every file under `dir`: paths and bytes. */
+function hashTree(dir: string): string {
+  const parts: string[] = []
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name)
+      if (statSync(p).isDirectory()) walk(p)
+      else parts.push(`${relative(dir, p).split(sep).join('/')}\0${sha256(readFileSync(p))}`)
+    }
+  }
+  walk(dir)
+  return sha256(parts.join('\n'))
 }

@@ -154,6 +154,6 @@ describe('the small model answers badly', () => {
     expect(site.exists('css/style.css')).toBe(true)
     const mainCalls = site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === 'js/main.js')
     expect(mainCalls).toHaveLength(2)
-    expect(mainCalls[1].lastUserMessage).toContain('comment standing for omitted code')
+    expect(mainCalls[1].lastUserMessage).toContain('placeholder for omitted code')
   })
 })

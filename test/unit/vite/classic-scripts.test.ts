@@ -1,0 +1,80 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse, type DefaultTreeAdapterMap } from 'parse5'
+import { describe, expect, it } from 'vitest'
+import { markClassicScripts, resolveFromPage } from '../../../plugin/vite/classic-scripts.js'
+import { REPO } from '../../helpers/temp-site.js'
+
+type Node = DefaultTreeAdapterMap['node']
+type Element = DefaultTreeAdapterMap['element']
+
+/** What a full HTML parse says: the `src` of every classic, local, not-ignored script. */
+function classicByParse5(html: string): string[] {
+  const out: string[] = []
+  const walk = (n: Node) => {
+    if ('tagName' in n && n.tagName === 'script') {
+      const a = new Map((n as Element).attrs.map((x) => [x.name, x.value]))
+      const type = (a.get('type') ?? '').trim().toLowerCase()
+      const src = a.get('src')
+      if (src && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) && !a.has('vite-ignore') && (type === '' || type === 'text/javascript' || type === 'application/javascript')) out.push(src)
+    }
+    for (const c of ('childNodes' in n ? (n.childNodes as Node[]) : [])) walk(c)
+    if ('content' in n && n.content) walk(n.content as unknown as Node)
+  }
+  walk(parse(html))
+  return out
+}
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    return statSync(p).isDirectory() ? htmlFiles(p) : name.endsWith('.html') ? [p] : []
+  })
+}
+
+const pages = [...htmlFiles(join(REPO, 'test', 'fixtures')), ...htmlFiles(join(REPO, 'scripts', 'example-answers', 'files'))]
+
+describe('markClassicScripts', () => {
+  it(`agrees with parse5 on every fixture page (${pages.length} pages)`, () => {
+    expect(pages.length).toBeGreaterThan(30)
+    for (const p of pages) {
+      const html = readFileSync(p, 'utf8')
+      const { html: out, scripts } = markClassicScripts(html)
+      expect(scripts.map((s) => s.src), p).toEqual(classicByParse5(html))
+      // After marking, parse5 sees every one of them as ignored, and only ` vite-ignore` was added.
+      expect(classicByParse5(out), p).toEqual([])
+      expect(out.replaceAll(' vite-ignore', ''), p).toBe(html)
+    }
+  })
+
+  it('handles the awkward cases the same way a browser does', () => {
+    const html = [
+      '<!-- <script src="commented.js"></script> -->',
+      '<script src="a.js" defer></script>',
+      '<script type="module" src="m.js"></script>',
+      '<script src="https://cdn.example/x.js"></script>',
+      `<script>document.write('<script src="written.js"><\\/script>')</script>`,
+      '<script data-x="a>b" src="b.js"></script>',
+      '<script src=c.js async/>',
+      '<textarea><script src="text.js"></script></textarea>',
+      '<script type="text/template"><script src="tpl.js"></script></script>',
+      '<SCRIPT SRC="d.js"></SCRIPT>',
+    ].join('\n')
+    const { html: out, scripts } = markClassicScripts(html)
+    expect(scripts.map((s) => s.src)).toEqual(classicByParse5(html))
+    expect(scripts.map((s) => s.src)).toEqual(['a.js', 'b.js', 'c.js', 'd.js'])
+    expect(out).toContain('<script src=c.js async vite-ignore/>')
+  })
+})
+
+describe('resolveFromPage', () => {
+  it.each([
+    ['index.html', 'js/app.js', 'js/app.js'],
+    ['blog/post.html', '../js/app.js', 'js/app.js'],
+    ['blog/post.html', '/js/app.js', 'js/app.js'],
+    ['blog/post.html', 'local.js?v=2#x', 'blog/local.js'],
+    ['index.html', '../outside.js', null],
+  ])('%s + %s → %s', (page, src, expected) => {
+    expect(resolveFromPage(page, src)).toBe(expected)
+  })
+})

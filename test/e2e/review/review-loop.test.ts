@@ -2,13 +2,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { build } from 'vite'
 import sitesmith from '../../../plugin/index.js'
-import { locateChunk } from '../../../plugin/edit/index.js'
 import { checkSite } from '../../../plugin/check/index.js'
 import { runRuntimeCheck } from '../../../plugin/check/runtime/index.js'
 import { CodeReviewSchema } from '../../../plugin/store/artifact-schemas.js'
-import type { LoopbackRequest } from '../../loopback/server.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
-import { fileFor, scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
+import { fileFor, stageOf } from '../../helpers/scripted-site.js'
+import { seededSite } from '../../helpers/seeded-defects.js'
 
 /**
  * Issue 6: a generation seeded with defects of five rule kinds — an onclick calling an
@@ -31,90 +30,17 @@ Second-hand books, bought and sold.
 Two friends and ten thousand books.
 `
 
-/** (file, what a small model got wrong, what it should have written). */
-const DEFECTS: { path: string; find: string; replace: string }[] = [
-  { path: 'index.html', find: 'onclick="toggleNav()"', replace: 'onclick="openMenu()"' },
-  { path: 'js/main.js', find: "getElementById('site-nav')", replace: "getElementById('site-nva')" },
-  { path: 'about.html', find: 'href="css/style.css"', replace: 'href="css/styles.css"' },
-  { path: 'css/style.css', find: 'background: var(--brand); }', replace: 'background: var(--brand-colour); }' },
-  {
-    path: 'js/main.js',
-    find: "  const year = String(new Date().getFullYear())\n  const el = document.getElementById('year')\n  if (el) el.textContent = year\n",
-    replace: "  const el = document.getElementById('year')\n  if (el) el.textContent = year\n  const year = String(new Date().getFullYear())\n",
-  },
-]
-
-/** Where a reviewer would point the fix for a finding, by rule and file. */
-const TARGETS: Record<string, string> = {
-  'unknown-handler index.html': 'header',
-  'runtime-error index.html': 'header',
-  'missing-element js/main.js': 'toggleNav',
-  'broken-link about.html': 'head',
-  'failed-request about.html': 'head',
-  'undefined-css-variable css/style.css': '.site-header',
-  'runtime-error js/main.js': 'setYear',
-}
-
-function mutate(path: string, content: string): string {
-  for (const d of DEFECTS.filter((x) => x.path === path)) {
-    expect(content, `seed ${path}`).toContain(d.find)
-    content = content.replace(d.find, d.replace)
-  }
-  return content
-}
-
-/** A reviewer that turns each finding in the prompt into an issue with a target and steps. */
-function reviewer(req: LoopbackRequest) {
-  const findings = [...req.lastUserMessage.matchAll(/^- ([^:\s]+):\d+:\d+ \[([\w-]+)\] (?:error|warning): (.+)$/gm)]
-  const byFile = new Map<string, { rule: string; severity: 'error'; message: string; fix: { target: string; instructions: string } }[]>()
-  for (const [, file, rule, message] of findings) {
-    const target = TARGETS[`${rule} ${file}`]
-    if (!target) continue
-    const issues = byFile.get(file) ?? []
-    if (!issues.some((i) => i.fix.target === target && i.rule === rule)) issues.push({ rule, severity: 'error', message, fix: { target, instructions: `1. Fix: ${message}\n2. Change nothing else.` } })
-    byFile.set(file, issues)
-  }
-  return { reviews: [...byFile].map(([file, issues]) => ({ file, issues })) }
-}
-
-/** A fixer that answers each chunk with the chunk of the file as it should have been. */
-function fixer(generatePrompts: Map<string, string>, broken = new Set<string>()) {
-  return (req: LoopbackRequest) => {
-    const prompt = req.messages.find((m) => m.role === 'user')!.content
-    const path = /^File: (.+)$/m.exec(prompt)![1]
-    const clean = fileFor(path, generatePrompts.get(path)!)
-    const edits = [...prompt.matchAll(/^Chunk "(.+)":$/gm)].map((m) => {
-      const chunk = locateChunk(path, clean, m[1])
-      if (!chunk.ok) throw new Error(chunk.reason)
-      // A fixer that "fixes" this file by sending back the broken chunk unchanged.
-      const current = broken.has(path) ? locateChunk(path, mutate(path, clean), m[1]) : chunk
-      return { target: m[1], replacement: current.ok ? current.text : chunk.text }
-    })
-    return { edits }
-  }
-}
-
 let site: TempSite | undefined
 afterEach(async () => {
   await site?.dispose()
   site = undefined
 })
 
-function seededSite(broken = new Set<string>()) {
-  const prompts = new Map<string, string>()
-  const respond = scriptedSite({ mutate, review: reviewer, fix: fixer(prompts, broken) })
-  return {
-    prompts,
-    respond: (req: LoopbackRequest) => {
-      if (stageOf(req) === 'generate') prompts.set(taskOf(req).path, req.messages.find((m) => m.role === 'user')!.content)
-      return respond(req)
-    },
-  }
-}
+const seed = (broken?: Set<string>) => seededSite({ secondPage: 'about.html', broken })
 
 describe('review–fix loop with a real browser', () => {
   it('repairs five kinds of seeded defects within two rounds and records each issue and its fix', async () => {
-    const seeded = seededSite()
+    const seeded = seed()
     site = await createTempSite({ spec: SPEC, respond: seeded.respond })
     const result = await site.run({ runtimeCheck: { enabled: true } })
 
@@ -142,7 +68,7 @@ describe('review–fix loop with a real browser', () => {
   })
 
   it('the review is sent only the files changed in the run', async () => {
-    const seeded = seededSite()
+    const seeded = seed()
     site = await createTempSite({ spec: SPEC, respond: seeded.respond })
     await site.run({ runtimeCheck: { enabled: true } })
     site.write('spec.md', site.read('spec.md').replace('Two friends and ten thousand books.', 'Two friends, ten thousand books and a cat.'))
@@ -155,7 +81,7 @@ describe('review–fix loop with a real browser', () => {
   })
 
   it('a defect the small model fails to fix fails vite build, naming it', async () => {
-    const seeded = seededSite(new Set(['about.html']))
+    const seeded = seed(new Set(['about.html']))
     site = await createTempSite({ spec: SPEC, respond: seeded.respond })
     const plugin = sitesmith({
       planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL, timeoutMs: 10_000 },

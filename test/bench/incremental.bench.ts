@@ -52,13 +52,7 @@ async function noopBuild(): Promise<BenchResult> {
   const site = await createTempSite({ spec: 'specs/large.md', respond: scriptedSite() })
   const plainDir = mkdtempSync(join(REPO, 'test', '.tmp', 'plain-'))
   try {
-    const plugin = () =>
-      sitesmith({
-        planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL },
-        coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: site.server.url },
-        cache: site.cacheDir,
-        cacheMode: 'auto',
-      })
+    const plugin = () => sitesmith(site.pluginOptions({ runtimeCheck: { enabled: true } }))
     const withSitesmith = () => build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin()], build: { outDir: join(site.dir, 'dist'), emptyOutDir: true } })
     await withSitesmith() // generates, reviews, validates dist/ once: the warm state
     // The plain build gets the very same files (generated pages and all), and the same inputs.

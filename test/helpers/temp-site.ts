@@ -18,6 +18,8 @@ export interface TempSite {
   server: LoopbackServer
   /** Test-only environment: a fake key the loopback server accepts; never a real one. */
   env: NodeJS.ProcessEnv
+  /** Plugin options pointing both roles at the loopback server, with a private cache (no browser check unless asked). */
+  pluginOptions(extra?: SitesmithOptions): SitesmithOptions
   options(extra?: SitesmithOptions): ResolvedOptions
   run(extra?: SitesmithOptions, more?: { logger?: Logger; env?: NodeJS.ProcessEnv; until?: 'plan' | 'generate' | 'review' }): Promise<RunResult>
   read(path: string): string
@@ -37,24 +39,22 @@ export async function createTempSite(input: { spec: string; respond: Respond; la
   const server = await startLoopbackServer({ respond: input.respond, latencyMs: input.latencyMs })
   const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-loopback-test-key-0000', PATH: process.env.PATH }
 
-  const options = (extra: SitesmithOptions = {}) =>
-    resolveOptions(
-      {
-        planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: server.openaiBaseURL, timeoutMs: 10_000 },
-        coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: server.url, timeoutMs: 10_000 },
-        cache: cacheDir,
-        cacheMode: 'auto',
-        runtimeCheck: { enabled: false },
-        ...extra,
-      },
-      { root: dir, env },
-    )
+  const pluginOptions = (extra: SitesmithOptions = {}): SitesmithOptions => ({
+    planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: server.openaiBaseURL, timeoutMs: 10_000 },
+    coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: server.url, timeoutMs: 10_000 },
+    cache: cacheDir,
+    cacheMode: 'auto',
+    runtimeCheck: { enabled: false },
+    ...extra,
+  })
+  const options = (extra: SitesmithOptions = {}) => resolveOptions(pluginOptions(extra), { root: dir, env })
 
   return {
     dir,
     cacheDir,
     server,
     env,
+    pluginOptions,
     options,
     run: (extra, more = {}) => runPipeline({ options: options(extra), logger: more.logger ?? silentLogger, env: more.env ?? env, until: more.until }),
     read: (p) => readFileSync(join(dir, p), 'utf8'),

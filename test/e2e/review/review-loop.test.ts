@@ -83,12 +83,7 @@ describe('review–fix loop with a real browser', () => {
   it('a defect the small model fails to fix fails vite build, naming it', async () => {
     const seeded = seed(new Set(['about.html']))
     site = await createTempSite({ spec: SPEC, respond: seeded.respond })
-    const plugin = sitesmith({
-      planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL, timeoutMs: 10_000 },
-      coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: site.server.url, timeoutMs: 10_000 },
-      cache: site.cacheDir,
-      cacheMode: 'auto',
-    })
+    const plugin = sitesmith(site.pluginOptions({ runtimeCheck: { enabled: true } }))
     const error = await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin], build: { outDir: join(site.dir, 'dist') } }).then(
       () => null,
       (e: Error) => e,

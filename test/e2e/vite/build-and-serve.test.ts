@@ -34,16 +34,7 @@ afterEach(async () => {
   site = undefined
 })
 
-function pluginFor(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}) {
-  return sitesmith({
-    planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: s.server.openaiBaseURL, timeoutMs: 10_000 },
-    coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: s.server.url, timeoutMs: 10_000 },
-    cache: s.cacheDir,
-    cacheMode: 'auto',
-    runtimeCheck: { enabled: false },
-    ...extra,
-  })
-}
+const pluginFor = (s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}) => sitesmith(s.pluginOptions(extra))
 
 describe('vite build', () => {
   it('generates the site, builds every page and leaves a dist/ whose references all resolve', async () => {

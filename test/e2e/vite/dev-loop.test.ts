@@ -38,14 +38,7 @@ async function until(check: () => boolean, what: string, ms = 20_000): Promise<v
 }
 
 async function startDev(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}) {
-  const plugin = sitesmith({
-    planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: s.server.openaiBaseURL, timeoutMs: 10_000 },
-    coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: s.server.url, timeoutMs: 10_000 },
-    cache: s.cacheDir,
-    cacheMode: 'auto',
-    runtimeCheck: { enabled: false },
-    ...extra,
-  })
+  const plugin = sitesmith(s.pluginOptions(extra))
   const dev = await createServer({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [plugin], server: { port: 0, host: '127.0.0.1' } })
   const sent: { type: string; err?: { message: string; loc?: unknown; frame?: string } }[] = []
   const send = dev.ws.send.bind(dev.ws) as (p: unknown) => void

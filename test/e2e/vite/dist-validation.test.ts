@@ -39,15 +39,7 @@ afterEach(async () => {
   site = undefined
 })
 
-function plugin(s: TempSite) {
-  return sitesmith({
-    planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: s.server.openaiBaseURL, timeoutMs: 10_000 },
-    coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: s.server.url, timeoutMs: 10_000 },
-    cache: s.cacheDir,
-    cacheMode: 'auto',
-    runtimeCheck: { enabled: true },
-  })
-}
+const plugin = (s: TempSite) => sitesmith(s.pluginOptions({ runtimeCheck: { enabled: true } }))
 
 describe('dist/ is validated in a browser after vite build', () => {
   it('a file fetched at runtime that Vite does not copy breaks dist/: the build fails naming it', async () => {

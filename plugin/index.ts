@@ -37,6 +37,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
   let lastRun: RunResult | undefined
   let buildRunError: unknown
   const classicScripts = new Map<string, string>() // site-relative path → absolute file
+  let dev: { controller: AbortController; runner: CoalescingRunner<RunResult> } | undefined
 
   const run = (logger: Logger, signal?: AbortSignal) => runPipeline({ options: resolved, logger, stream: process.stdout, signal }).then((r) => (lastRun = r))
 
@@ -118,6 +119,16 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       }
     },
 
+    // Vite calls this when the dev server closes (and after a build, where there is no dev
+    // run). The run in flight is cancelled AND waited for, so that once `server.close()`
+    // resolves nothing writes to the site any more: the cancelled run has saved what it
+    // finished and released the site lock (test/integration/faults/cancel.test.ts).
+    async closeBundle() {
+      if (!dev) return
+      dev.controller.abort(new Error('dev server closed'))
+      await dev.runner.idle()
+    },
+
     configureServer(server: ViteDevServer) {
       const logger = viteLogger(server.config.logger)
       const controller = new AbortController()
@@ -145,6 +156,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       server.watcher.on('change', (file) => {
         if (resolve(file) === resolved.specPath) void runner.schedule()
       })
+      dev = { controller, runner }
       server.httpServer?.once('close', () => controller.abort(new Error('dev server closed')))
       // The first request waits for the first run: generated pages exist before they are served.
       server.middlewares.use((_req, _res, next) => {

@@ -68,6 +68,27 @@ export class SpecNotFoundError extends Error {
   }
 }
 
+/** The run's AbortSignal fired (Ctrl-C, the dev server closing) after generation started. */
+export class RunCancelledError extends Error {
+  readonly code = 'E_ABORTED'
+  constructor(
+    readonly stage: string,
+    /** Files finished before the cancel: written whole and recorded in the tracker. */
+    readonly finished: string[],
+    /** Tasks that did not finish; the next run does them (and only them). */
+    readonly unfinished: number,
+    cause?: unknown,
+  ) {
+    const shown = finished.length > 8 ? `${finished.slice(0, 8).join(', ')} and ${finished.length - 8} more` : finished.join(', ')
+    super(
+      `run cancelled during ${stage}: ${finished.length ? `${finished.length} finished file(s) kept, whole and recorded (${shown})` : 'no file was finished'}` +
+        `${unfinished ? `; ${unfinished} task(s) did not finish — the next run does only those` : ''}`,
+      { cause },
+    )
+    this.name = 'RunCancelledError'
+  }
+}
+
 export async function runPipeline(input: RunInput): Promise<RunResult> {
   const { options, logger } = input
   const env = input.env ?? process.env
@@ -159,6 +180,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     const changed = new Set(reports.filter((r) => r.status === 'written' || r.status === 'deleted').map((r) => r.path))
     const errors = reports.filter((r) => r.status === 'failed' || r.status === 'blocked').map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
     const kept = reports.filter((r) => r.status === 'kept').map((r) => r.path)
+    // Cancelled: what finished is saved just above. Checking and reviewing a half-generated
+    // site would only spend time (a browser, a model call) and end in a misleading
+    // "review: cancelled"; say what was kept instead (test/integration/faults/cancel.test.ts).
+    if (input.signal?.aborted) throw new RunCancelledError('generate', [...changed].sort(), errors.length, input.signal.reason)
     const tasksByPath = new Map<string, Task>(planned.tasks.map((t) => [t.path, t]))
 
     const checker: SiteChecker = checkSiteNow({ options, progress, signal: input.signal })

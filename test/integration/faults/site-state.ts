@@ -41,7 +41,7 @@ export function seedUserFiles(dir: string): void {
 
 export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex')
 
-/** path → `sha256:<hex>` for files, `link:<target>` for symlinks. `.sitesmith/` is sitesmith's own state and is skipped. */
+/** path → `sha256:<hex>` for files, `link:<target>` for symlinks. `.sitesmith/` (sitesmith's own state) and `node_modules/` are skipped. */
 export type TreeHashes = Map<string, string>
 
 export function hashTree(dir: string, opts: { includeState?: boolean } = {}): TreeHashes {
@@ -50,6 +50,7 @@ export function hashTree(dir: string, opts: { includeState?: boolean } = {}): Tr
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       if (!opts.includeState && d === dir && name === '.sitesmith') continue
+      if (d === dir && name === 'node_modules') continue // Vite's dependency cache, not the site
       const p = join(d, name)
       const rel = relative(dir, p).split(sep).join('/')
       const st = lstatSync(p)

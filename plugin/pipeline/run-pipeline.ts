@@ -8,7 +8,7 @@ import { Progress } from '../report/progress.js'
 import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
 import { SITESMITH_DIR, readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
 import { removeAtomicTempFiles } from '../store/atomic-write.js'
-import { acquireSiteLock, readSiteLockOwner } from '../store/site-lock.js'
+import { acquireSiteLock, isLockOwnerDead, readSiteLockOwner } from '../store/site-lock.js'
 import type { CodeReview, FileTracker, Task } from '../store/artifact-schemas.js'
 import { plan, type PlanOutcome } from '../plan/planner.js'
 import { generateFiles, type TaskReport } from '../generate/generate-files.js'
@@ -113,7 +113,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
 
   // One run per site at a time (issue 7): a second process waits for, or is refused by, the lock.
   const holder = readSiteLockOwner(options.siteDir)
-  if (holder && holder.pid !== process.pid && input.waitForLock !== false) progress.line(`waiting for the run of pid ${holder.pid} on this site to finish…`)
+  // A killed run's lock is taken over at once (the lock says so); announcing a wait for it would mislead.
+  if (holder && holder.pid !== process.pid && input.waitForLock !== false && !isLockOwnerDead(holder)) progress.line(`waiting for the run of pid ${holder.pid} on this site to finish…`)
   const release = await acquireSiteLock(options.siteDir, { wait: input.waitForLock ?? true, signal: input.signal, logger: { warn: (m: string) => progress.line(m, 'warn') } })
   let session: ModelSession | undefined
   try {

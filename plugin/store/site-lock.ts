@@ -117,14 +117,15 @@ export async function acquireSiteLock(siteDir: string, options: SiteLockOptions 
     }
 
     const owner = readOwner(lockDir)
-    const stale = code === 'ENOTEMPTY' ? 'heartbeat' : owner && ownerIsDead(owner) ? 'dead' : undefined
+    const stale = code === 'ENOTEMPTY' ? 'heartbeat' : owner && isLockOwnerDead(owner) ? 'dead' : undefined
     if (stale && takeOvers < 20 && (await takeOver(site, metaDir, lockDir, owner, stale, staleMs, logger))) {
       takeOvers++
       continue
     }
 
     const waited = Date.now() - started
-    if (waited >= waitMs) throw new SiteLockedError(site, owner, waited)
+    // A caller that asked not to wait was not kept waiting: no "waited 0 s" in its message.
+    if (waited >= waitMs) throw new SiteLockedError(site, owner, waitMs > 0 ? waited : 0)
     await sleep(Math.min(pollMs, waitMs - waited), undefined, { signal: options.signal }).catch((error: unknown) => {
       options.signal?.throwIfAborted() // the caller's reason, not a generic AbortError
       throw error
@@ -178,8 +179,11 @@ function readOwner(lockDir: string): LockOwner | undefined {
   }
 }
 
-/** Only a pid on this host can be checked; elsewhere the heartbeat decides. */
-function ownerIsDead(owner: LockOwner): boolean {
+/**
+ * True when the holder is a pid on this host that no longer exists (a killed run). Only a
+ * pid on this host can be checked; elsewhere the heartbeat decides (false).
+ */
+export function isLockOwnerDead(owner: LockOwner): boolean {
   if (owner.hostname !== hostname() || owner.pid === process.pid) return false
   try {
     process.kill(owner.pid, 0)
@@ -216,13 +220,13 @@ async function takeOver(
   try {
     const current = readOwner(lockDir)
     if (reason === 'dead') {
-      if (!current || !judged || current.token !== judged.token || !ownerIsDead(current)) return true
+      if (!current || !judged || current.token !== judged.token || !isLockOwnerDead(current)) return true
     } else {
       const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => undefined)
       if (age === undefined) return true // already gone
       // A holder we can see alive on this host only missed heartbeats (a long synchronous
       // step, a suspended laptop): give it far more time before assuming its pid was reused.
-      const alive = current !== undefined && current.hostname === hostname() && !ownerIsDead(current)
+      const alive = current !== undefined && current.hostname === hostname() && !isLockOwnerDead(current)
       if (age < (alive ? staleMs * LIVE_HOLDER_PATIENCE : staleMs)) return false
     }
     // Rename first: atomic, so nobody ever sees a half-deleted lock directory.

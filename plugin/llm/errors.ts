@@ -14,6 +14,7 @@ export type ModelErrorCode =
   | 'E_MISSING_CREDENTIALS'
   | 'E_BUDGET'
   | 'E_ABORTED'
+  | 'E_SECRET'
 
 /** Where a failure happened: the "location" of a model error. */
 export interface ModelErrorContext {
@@ -140,6 +141,27 @@ export class BudgetExceededError extends ModelError {
 export class ModelAbortedError extends ModelError {
   constructor(ctx: ModelErrorContext, cause?: unknown) {
     super('E_ABORTED', 'cancelled', ctx, { cause })
+  }
+}
+
+/**
+ * A request would carry, or an answer carries, the value of a known secret (an API key in
+ * the environment, a value from the project's `.env`). Nothing is sent, or the answer is
+ * discarded before it is cached, written or logged. Names the variable, never the value.
+ */
+export class SecretInModelTrafficError extends ModelError {
+  readonly variable: string
+  readonly direction: 'request' | 'answer'
+  constructor(direction: 'request' | 'answer', variable: string, from: string, ctx: ModelErrorContext) {
+    super(
+      'E_SECRET',
+      direction === 'request'
+        ? `the request would contain the value of ${variable} (from ${from}); sitesmith never sends a secret to a model, so nothing was sent. Remove the value from the spec (or the file that holds it)`
+        : `the model's answer contains the value of ${variable} (from ${from}); it was discarded: not written, not cached, not logged`,
+      ctx,
+    )
+    this.variable = variable
+    this.direction = direction
   }
 }
 

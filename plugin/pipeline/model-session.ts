@@ -9,6 +9,7 @@ import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.j
 import { RunLog, secretsFromDotEnv, type RunEvent } from '../store/run-log.js'
 import { keyvBlobs, type FileBlobs } from '../store/file-blobs.js'
 import type { Ask } from './ask.js'
+import { guardSecrets, knownSecrets } from './secret-guard.js'
 
 /**
  * Everything a run needs to talk to models: the two clients (created lazily, so a run
@@ -47,7 +48,7 @@ export async function createModelSession(input: {
   const client = (role: 'planner' | 'coder'): ChatClient => {
     let c = clients.get(role)
     if (!c) {
-      c = createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role })
+      c = guardSecrets(createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role }), knownSecrets(env, options.root))
       clients.set(role, c)
     }
     return c

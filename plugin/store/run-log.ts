@@ -147,7 +147,7 @@ export const REDACTED = '[redacted]'
  * Values shorter than this are not treated as secrets: `KEEP_TOKENS=true` would otherwise
  * redact every "true" in the log. No real credential is this short.
  */
-const MIN_SECRET_LENGTH = 6
+export const MIN_SECRET_LENGTH = 6
 
 export interface ScrubberOptions {
   /** @default process.env */
@@ -176,13 +176,18 @@ export function createScrubber(options: ScrubberOptions = {}): (text: string) =>
 
 /** Values of secret-named variables in a `.env` file's text (`NAME=value`, quotes and `export` allowed). */
 export function secretsFromDotEnv(text: string): string[] {
-  const out: string[] = []
+  return secretEntriesFromDotEnv(text).map((e) => e.value)
+}
+
+/** The same, with each variable's name (so an error can say which secret, never its value). */
+export function secretEntriesFromDotEnv(text: string): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = []
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line)
     if (!m || !SECRET_NAME.test(m[1])) continue
     let value = m[2]
     if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1)
-    if (value) out.push(value)
+    if (value) out.push({ name: m[1], value })
   }
   return out
 }

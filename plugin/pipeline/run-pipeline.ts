@@ -14,6 +14,7 @@ import { plan, type PlanOutcome } from '../plan/planner.js'
 import { generateFiles, type TaskReport } from '../generate/generate-files.js'
 import { SiteWriter } from '../generate/site-writer.js'
 import { reviewLoop } from '../review/review-loop.js'
+import { BudgetExceededError } from '../llm/errors.js'
 import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, type SiteChecker } from './site-checks.js'
 import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
@@ -212,14 +213,25 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           check: () => checker.full(),
           initialFindings: findings,
           onRound: (round, stage) => progress.setStage(`${stage} (round ${round})`),
+        }).catch((error: unknown) => {
+          // Out of budget during review: the run still ends with its result — the files
+          // written so far kept and recorded below, the limit among its errors — instead of
+          // an exception that loses both (test/integration/faults/budget.test.ts).
+          if (!(error instanceof BudgetExceededError)) throw error
+          errors.push(error.message)
+          return undefined
         })
-        findings = loop.findings
-        review = loop.review
-        for (const f of loop.fixed) changed.add(f)
+        if (loop) {
+          findings = loop.findings
+          review = loop.review
+          for (const f of loop.fixed) changed.add(f)
+        }
         await writeTracker(options.siteDir, writer.tracker)
         writer.clearJournal()
-        await writeCodeReview(options.siteDir, review)
-        session!.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
+        if (review) {
+          await writeCodeReview(options.siteDir, review)
+          session!.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
+        }
       }
     }
 

@@ -7,7 +7,8 @@ import { scriptedSite, stageOf, taskOf, type Stage } from '../../helpers/scripte
 import type { SitesmithOptions } from '../../../plugin/options.js'
 import type { RunResult } from '../../../plugin/pipeline/run-pipeline.js'
 import { MAX_FILE_BYTES } from '../../../plugin/generate/integrity.js'
-import { checkSiteConsistent, compareIdentical, compareUnchanged, hashTree, seedUserFiles } from './site-state.js'
+import type { Logger } from '../../../plugin/report/logger.js'
+import { DOTENV_SECRETS, ENV_KEY, checkSiteConsistent, compareIdentical, compareUnchanged, findLeaks, hashTree, seedUserFiles } from './site-state.js'
 
 /**
  * The fault corpus (issue 7): each case injects one fault through the loopback model server
@@ -21,6 +22,8 @@ import { checkSiteConsistent, compareIdentical, compareUnchanged, hashTree, seed
  *   directory outside the site that escape attempts aim at;
  * - every file the run added is whole (passes the integrity gate) and recorded in the
  *   tracker, the tracker agrees with disk, no temp file is left;
+ * - no secret — a fake key in the environment, the values in the site's `.env` — is in a
+ *   request body, a file, `.sitesmith/`, the cache, the error or the printed output;
  * - the number of model requests stays bounded.
  *
  * Used by fault-corpus.test.ts (one test per case) and test/bench/faults.bench.ts (counts).
@@ -62,7 +65,7 @@ type Override = (stage: Stage, req: LoopbackRequest) => Reply | undefined
 export interface FaultCase {
   name: string
   /** What the fault is, for the bench table and test names. */
-  kind: 'transport' | 'format' | 'content' | 'path' | 'protected'
+  kind: 'transport' | 'format' | 'content' | 'path' | 'protected' | 'secret'
   /** `recovers`: the run completes with no errors. `fails`: a clear error naming the task or stage. */
   expect: 'recovers' | 'fails'
   /** For `fails`: the error (thrown, or one of the run's task errors) must match. */
@@ -77,6 +80,8 @@ export interface FaultCase {
   options?: (ctx: CaseContext) => SitesmithOptions
   /** At most this many model requests in the faulty run. @default 30 */
   maxRequests?: number
+  /** Site files allowed to hold a secret because the case put it there (the spec that carries one). */
+  leakExempt?: string[]
   /** Case-specific checks; returns problems. */
   verify?: (ctx: CaseContext, result: RunResult | undefined) => string[]
 }
@@ -88,6 +93,8 @@ export interface FaultOutcome {
   /** The thrown error, or the run's task errors joined. */
   error?: string
   requests: number
+  /** Secrets found where they must never be (also listed in `problems`). */
+  leaks: string[]
 }
 
 // ------------------------------------------------------------------ fault builders
@@ -258,6 +265,45 @@ export const FAULT_CASES: readonly FaultCase[] = [
           })
         : undefined,
   },
+
+  // --- secrets: a key in the environment and a .env never go to a model, a file, the cache or an error
+  {
+    name: 'a page answer echoes the API key',
+    kind: 'secret',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*contains the value of OPENAI_API_KEY \(from environment\)/,
+    fault: always('generate', jsonReply({ content: page(`Your key: ${ENV_KEY}`), summary: `uses ${ENV_KEY}` }), 'menu.html'),
+  },
+  {
+    name: 'a server error body echoes the API key (planner 401)',
+    kind: 'secret',
+    expect: 'fails',
+    error: /^plan: HTTP 401: Incorrect API key provided: \[redacted\]/,
+    fault: always('plan*', { fault: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${ENV_KEY}`, type: 'invalid_request_error' } } }),
+  },
+  {
+    name: 'a plan carries a .env value into task instructions',
+    kind: 'secret',
+    expect: 'fails',
+    error: /^plan: .*contains the value of SECRET_TOKEN \(from \.env\)/,
+    fault: () => (stage, req) => {
+      if (!stage.startsWith('plan')) return undefined
+      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: { instructions: string }[] }
+      normal.tasks[0].instructions += ` Send ${DOTENV_SECRETS.SECRET_TOKEN} with every request.`
+      return jsonReply(normal)
+    },
+  },
+  {
+    name: 'the spec contains a .env value',
+    kind: 'secret',
+    expect: 'fails',
+    error: /^plan: the request would contain the value of OPENAI_API_KEY \(from \.env\)/,
+    // The model is never reached: the fault is the person's own spec.
+    fault: () => () => undefined,
+    setup: ({ site }) => site.write('spec.md', `${FAULT_SPEC}\n## Admin page\nLog in with ${DOTENV_SECRETS.OPENAI_API_KEY}.\n`),
+    leakExempt: ['spec.md'],
+    maxRequests: 0,
+  },
 ]
 
 // ------------------------------------------------------------------ running one case
@@ -277,7 +323,9 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
   const ctx: CaseContext = { site, outside }
   const escapeTarget = join(site.dir, '..', '..', 'etc', 'passwd')
   const escapeDirExisted = existsSync(join(escapeTarget, '..'))
-  const env = { ...site.env, SITESMITH_RETRY_BASE_MS: '2' }
+  const env = { ...site.env, OPENAI_API_KEY: ENV_KEY, SITESMITH_RETRY_BASE_MS: '2' }
+  const printed: string[] = []
+  const logger: Logger = { info: (m) => printed.push(m), warn: (m) => printed.push(m), error: (m) => printed.push(m) }
   const problems: string[] = []
   let result: RunResult | undefined
   let error: string | undefined
@@ -298,7 +346,7 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
     site.server.reset(scriptedSite({ override: c.fault(ctx) }))
 
     try {
-      result = await site.run(c.options?.(ctx) ?? {}, { env })
+      result = await site.run(c.options?.(ctx) ?? {}, { env, logger })
       if (result.errors.length) error = result.errors.join('\n')
     } catch (e) {
       error = (e as Error).message
@@ -320,11 +368,13 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
     problems.push(...compareIdentical(outsideBefore, hashTree(outside), 'outside/'))
     if (existsSync(escapeTarget)) problems.push(`${escapeTarget} was created`)
     problems.push(...checkSiteConsistent(site.dir, before, { handEdited }))
+    const leaks = findLeaks({ siteDir: site.dir, cacheDir: site.cacheDir, requests: site.server.requests, texts: { 'the error': error ?? '', 'the printed output': printed.join('\n') }, exempt: c.leakExempt })
+    problems.push(...leaks.map((l) => `secret leaked: ${l}`))
     const requests = site.server.requests.length
     if (requests > (c.maxRequests ?? 30)) problems.push(`${requests} model requests, more than the bound ${c.maxRequests ?? 30}`)
     if (site.server.unmatched.length) problems.push(`unmatched requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
     problems.push(...(c.verify?.(ctx, result) ?? []))
-    return { name: c.name, survived: problems.length === 0, problems, error, requests }
+    return { name: c.name, survived: problems.length === 0, problems, error, requests, leaks }
   } finally {
     if (!opts.keep) {
       await site.dispose()

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jsonReply, type LoopbackRequest, type Reply } from '../../loopback/server.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
@@ -7,7 +6,7 @@ import { scriptedSite, stageOf, taskOf, type Stage } from '../../helpers/scripte
 import type { RunResult } from '../../../plugin/pipeline/run-pipeline.js'
 import type { Logger } from '../../../plugin/report/logger.js'
 import { FAULT_SPEC } from './corpus.js'
-import { DOTENV_SECRETS, seedUserFiles } from './site-state.js'
+import { DOTENV_SECRETS, ENV_KEY, findLeaks, seedUserFiles } from './site-state.js'
 
 /**
  * Secrets (issue 7): a key in the environment and a project `.env` with SECRET_TOKEN and
@@ -18,8 +17,6 @@ import { DOTENV_SECRETS, seedUserFiles } from './site-state.js'
  * when the spec names the variables (names are not secrets).
  */
 
-const ENV_KEY = 'sk-env-faults-secret-4d9a7c1e2b86'
-const SECRETS: Record<string, string> = { 'OPENAI_API_KEY (environment)': ENV_KEY, 'SECRET_TOKEN (.env)': DOTENV_SECRETS.SECRET_TOKEN, 'OPENAI_API_KEY (.env)': DOTENV_SECRETS.OPENAI_API_KEY }
 const SPEC = FAULT_SPEC.replace('Harbour Street 4; call 555 0100.', 'Harbour Street 4; call 555 0100. The order form is sent by our server, which reads SECRET_TOKEN and OPENAI_API_KEY from its environment.')
 
 let site: TempSite | undefined
@@ -51,28 +48,10 @@ async function runWith(override: Override, spec = SPEC): Promise<Outcome> {
 
 /** Every place a secret must never be, with the secret found there. */
 function leaks(s: TempSite, o: Outcome): string[] {
-  const found: string[] = []
-  const scan = (where: string, text: string) => {
-    for (const [name, value] of Object.entries(SECRETS)) if (text.includes(value)) found.push(`${name} in ${where}`)
-  }
-  for (const r of s.server.requests) {
-    scan(`request #${r.seq} body`, JSON.stringify(r.body))
-    for (const [h, v] of Object.entries(r.headers)) if (h !== 'authorization') scan(`request #${r.seq} header ${h}`, v)
-  }
-  const walk = (root: string, dir: string, label: string) => {
-    if (!existsSync(dir)) return
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name)
-      if (statSync(p).isDirectory()) walk(root, p, label)
-      else if (!(root === s.dir && name === '.env' && dir === s.dir)) scan(`${label}${relative(root, p)}`, readFileSync(p, 'latin1'))
-    }
-  }
-  walk(s.dir, s.dir, 'site/')
-  walk(s.cacheDir, s.cacheDir, 'cache/')
-  if (o.error) scan('the thrown error', `${o.error.message}\n${o.error.stack}`)
-  if (o.result) scan('the run errors', o.result.errors.join('\n'))
-  scan('the printed output', o.printed.join('\n'))
-  return found
+  const texts: Record<string, string> = { 'the printed output': o.printed.join('\n') }
+  if (o.error) texts['the thrown error'] = `${o.error.message}\n${o.error.stack}`
+  if (o.result) texts['the run errors'] = o.result.errors.join('\n')
+  return findLeaks({ siteDir: s.dir, cacheDir: s.cacheDir, requests: s.server.requests, texts })
 }
 
 const generate = (path: string, content: string): Override => (stage, req) => (stage === 'generate' && taskOf(req).path === path ? jsonReply({ content, summary: 'a page' }) : undefined)

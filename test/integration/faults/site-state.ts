@@ -19,6 +19,16 @@ export const DOTENV_SECRETS = Object.freeze({
   OPENAI_API_KEY: 'sk-dotenv-faults-key-a8f2c4e6b0d1',
 })
 
+/** A fake API key put in the environment of fault runs (the loopback server accepts any key). */
+export const ENV_KEY = 'sk-env-faults-secret-4d9a7c1e2b86'
+
+/** Every secret a fault site knows, by a label saying where it lives. */
+export const SECRETS: Readonly<Record<string, string>> = Object.freeze({
+  'OPENAI_API_KEY (environment)': ENV_KEY,
+  'SECRET_TOKEN (.env)': DOTENV_SECRETS.SECRET_TOKEN,
+  'OPENAI_API_KEY (.env)': DOTENV_SECRETS.OPENAI_API_KEY,
+})
+
 /**
  * Files a person owns, written into a site before sitesmith ever runs: the `.env` with fake
  * secrets, the project's package.json and Vite config, a hand-written page and a note in a
@@ -132,4 +142,44 @@ export function checkSiteConsistent(dir: string, before: TreeHashes, opts: { han
     if (!gate.ok) problems.push(`${path} was written but is not whole: ${gate.reason}`)
   }
   return problems
+}
+
+/** Where a run could leak a secret, for `findLeaks`. */
+export interface LeakScan {
+  siteDir: string
+  cacheDir: string
+  /** Chat requests the model server received: bodies and every header but Authorization are scanned. */
+  requests: readonly { seq: number; body: unknown; headers: Record<string, string> }[]
+  /** Error messages, printed output… by label. */
+  texts?: Record<string, string>
+  /** Site-relative files allowed to hold a secret because the person put it there (the `.env` always is). */
+  exempt?: string[]
+}
+
+/** `<secret label> in <place>` for every secret value found anywhere it must never be. */
+export function findLeaks(scan: LeakScan): string[] {
+  const found: string[] = []
+  const look = (where: string, text: string) => {
+    for (const [name, value] of Object.entries(SECRETS)) if (text.includes(value)) found.push(`${name} in ${where}`)
+  }
+  for (const r of scan.requests) {
+    look(`request #${r.seq} body`, JSON.stringify(r.body))
+    for (const [h, v] of Object.entries(r.headers)) if (h !== 'authorization') look(`request #${r.seq} header ${h}`, v)
+  }
+  const exempt = new Set(['.env', ...(scan.exempt ?? [])])
+  const walk = (root: string, dir: string, label: string) => {
+    if (!existsSync(dir)) return
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name)
+      const rel = relative(root, p).split(sep).join('/')
+      const st = lstatSync(p)
+      if (st.isSymbolicLink()) continue
+      if (st.isDirectory()) walk(root, p, label)
+      else if (!(root === scan.siteDir && exempt.has(rel))) look(`${label}${rel}`, readFileSync(p, 'latin1'))
+    }
+  }
+  walk(scan.siteDir, scan.siteDir, 'site/')
+  walk(scan.cacheDir, scan.cacheDir, 'cache/')
+  for (const [where, text] of Object.entries(scan.texts ?? {})) look(where, text)
+  return found
 }

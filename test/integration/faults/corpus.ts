@@ -95,6 +95,8 @@ export interface FaultOutcome {
   requests: number
   /** Secrets found where they must never be (also listed in `problems`). */
   leaks: string[]
+  /** Pre-existing files changed or removed, files outside the site touched, written files not whole or not as tracked. */
+  filesDamaged: number
 }
 
 // ------------------------------------------------------------------ fault builders
@@ -364,17 +366,20 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
     const control = error === undefined ? null : CONTROL_CHARS.exec(error)
     if (control) problems.push(`the error message carries raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} from the model's answer`)
     // Nothing that existed changed; nothing outside the site appeared or changed.
-    problems.push(...compareUnchanged(before, hashTree(site.dir)))
-    problems.push(...compareIdentical(outsideBefore, hashTree(outside), 'outside/'))
-    if (existsSync(escapeTarget)) problems.push(`${escapeTarget} was created`)
-    problems.push(...checkSiteConsistent(site.dir, before, { handEdited }))
+    const damage = [
+      ...compareUnchanged(before, hashTree(site.dir)),
+      ...compareIdentical(outsideBefore, hashTree(outside), 'outside/'),
+      ...(existsSync(escapeTarget) ? [`${escapeTarget} was created`] : []),
+      ...checkSiteConsistent(site.dir, before, { handEdited }),
+    ]
+    problems.push(...damage)
     const leaks = findLeaks({ siteDir: site.dir, cacheDir: site.cacheDir, requests: site.server.requests, texts: { 'the error': error ?? '', 'the printed output': printed.join('\n') }, exempt: c.leakExempt })
     problems.push(...leaks.map((l) => `secret leaked: ${l}`))
     const requests = site.server.requests.length
     if (requests > (c.maxRequests ?? 30)) problems.push(`${requests} model requests, more than the bound ${c.maxRequests ?? 30}`)
     if (site.server.unmatched.length) problems.push(`unmatched requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
     problems.push(...(c.verify?.(ctx, result) ?? []))
-    return { name: c.name, survived: problems.length === 0, problems, error, requests, leaks }
+    return { name: c.name, survived: problems.length === 0, problems, error, requests, leaks, filesDamaged: damage.length }
   } finally {
     if (!opts.keep) {
       await site.dispose()

@@ -33,14 +33,14 @@ afterEach(async () => {
 })
 
 describe('full pipeline through the real openai (planner) and ollama (coder) clients', () => {
-  it('plans, generates every file in dependency order and records valid artifacts', async () => {
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
+  it('plans, generates every file of specs/small.md in dependency order and records valid artifacts', async () => {
+    site = await createTempSite({ spec: 'specs/small.md', respond: scriptedSite() })
     const result = await site.run()
 
     expect(result.errors).toEqual([])
     expect(site.server.unmatched).toEqual([])
     expect([...site.snapshot().keys()].sort()).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html', 'spec.md'])
-    expect(site.read('projects.html')).toContain('coastlines, moors, city lights')
+    expect(site.read('projects.html')).toContain('Filter buttons at the top (All, Illustration, Web)')
 
     const tasks = TasksFileSchema.parse(JSON.parse(site.read('.sitesmith/tasks.json')))
     const tracker = FileTrackerSchema.parse(JSON.parse(site.read('.sitesmith/file_tracker.json')))

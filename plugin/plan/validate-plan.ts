@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import type { Task } from '../store/artifact-schemas.js'
-import { checkSitePath, type PathRules } from '../safety/paths.js'
+import { existsSync } from 'node:fs'
+import { checkRealLocation, checkSitePath, type PathRules } from '../safety/paths.js'
 
 /**
  * Semantic checks on a plan, run before anything is written (issue 3): unique ids and
@@ -40,6 +41,14 @@ export function validatePlan(tasks: Task[], ctx: PlanContext): PlanProblem[] {
     const checked = checkSitePath(t.path, ctx)
     if (!checked.ok) {
       add('path', checked.reason)
+      continue
+    }
+    // The lexical check cannot see a symlinked folder that leads outside the root; the
+    // writer refuses such a write too, but only after a model call was spent on it. Here the
+    // planner's repair turn hears why (test/integration/faults: "symlinked directory").
+    const real = existsSync(ctx.siteDir) ? checkRealLocation(checked.abs, ctx.siteDir) : { ok: true as const }
+    if (!real.ok) {
+      add('path', real.reason)
       continue
     }
     const other = paths.get(checked.rel)

@@ -219,22 +219,20 @@ export const FAULT_CASES: readonly FaultCase[] = [
   // The absolute path points into this run's own outside directory, so the oracle sees any write there.
   { name: 'plan writes an absolute path', kind: 'path', expect: 'fails', error: /task "evil", path: .*is absolute/, fault: (ctx) => planWith([task('evil', join(ctx.outside, 'evil.html'))])() },
   {
+    // Caught when the plan is checked (a repair turn can fix it), not after a model call.
     name: 'plan writes through a symlinked directory that leads outside',
     kind: 'path',
     expect: 'fails',
-    error: /task "(evil|victim)" \(assets\/(evil|victim)\.html\)/,
+    error: /task "evil", path: "assets\/evil\.html" would be written through a symlinked directory that leads outside the site root/,
     setup: ({ site, outside }) => {
       writeFileSync(join(outside, 'victim.html'), page('outside the site'))
       symlinkSync(outside, join(site.dir, 'assets'), 'dir')
     },
     fault: planWith([task('evil', 'assets/evil.html'), task('victim', 'assets/victim.html')]),
-    verify: (_ctx, result) => {
-      const errors = result?.errors.join('\n') ?? ''
-      const problems: string[] = []
-      if (!/task "evil" \(assets\/evil\.html\): .*symlinked directory that leads outside/.test(errors)) problems.push('no symlink refusal for assets/evil.html')
-      if (!/task "victim" \(assets\/victim\.html\): .*not written by sitesmith/.test(errors)) problems.push('no refusal for the existing assets/victim.html')
-      return problems
-    },
+    verify: ({ site }, result) => [
+      ...(result ? ['the plan was accepted'] : []),
+      ...(site.server.requests.some((r) => stageOf(r) === 'generate') ? ['a file was generated for a plan that writes outside the site'] : []),
+    ],
   },
 
   // --- protected files: the plan is refused before anything is written

@@ -1,14 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { createLogger, type Logger as ViteLogger, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from './options.js'
 import { runPipeline, type RunResult } from './pipeline/run-pipeline.js'
 import type { Logger } from './report/logger.js'
-import { failingFindings, formatRunFailure, formatRunSummary } from './report/run-summary.js'
-import { CoalescingRunner } from './vite/dev-runner.js'
+import { failingFindings, formatFailingFindings, formatRunFailure, formatRunSummary } from './report/run-summary.js'
+import { attachDevServer, type DevSession } from './vite/dev-server.js'
+import { extraAssets } from './vite/emit-assets.js'
 import { markClassicScripts, resolveFromPage } from './vite/classic-scripts.js'
 import { listHtmlPages } from './vite/html-pages.js'
-import { overlayError } from './vite/overlay.js'
 import { validateDist } from './vite/validate-dist.js'
 
 export type { SitesmithOptions } from './options.js'
@@ -37,7 +36,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
   let lastRun: RunResult | undefined
   let buildRunError: unknown
   const classicScripts = new Map<string, string>() // site-relative path → absolute file
-  let dev: { controller: AbortController; runner: CoalescingRunner<RunResult> } | undefined
+  let dev: DevSession | undefined
 
   const run = (logger: Logger, signal?: AbortSignal) => runPipeline({ options: resolved, logger, stream: process.stdout, signal }).then((r) => (lastRun = r))
 
@@ -73,7 +72,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     buildStart() {
       if (config.command !== 'build') return
       if (buildRunError) this.error(formatRunFailure(buildRunError))
-      if (lastRun && lastRun.errors.length) this.error(`sitesmith: ${lastRun.errors.length} task(s) failed:\n${lastRun.errors.map((e) => `  - ${e}`).join('\n')}`)
+      if (lastRun && lastRun.errors.length) this.error(`sitesmith: the run did not complete (${lastRun.errors.length} problem(s)):\n${lastRun.errors.map((e) => `  - ${e}`).join('\n')}`)
     },
 
     transformIndexHtml: {
@@ -91,32 +90,17 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     },
 
     generateBundle(_options, bundle) {
-      // Data files sitesmith generated (menu.json, an SVG a script loads…) are fetched at
-      // runtime, so Vite never sees them; they go to dist/ at the same path.
-      for (const path of Object.keys(lastRun?.tracker.files ?? {})) {
-        if (!/\.(json|svg|txt|xml|webmanifest)$/.test(path) || bundle[path] || classicScripts.has(path)) continue
-        const abs = join(resolved.siteDir, path)
-        if (existsSync(abs)) this.emitFile({ type: 'asset', fileName: path, source: readFileSync(abs) })
-      }
-      for (const [fileName, abs] of classicScripts) {
-        try {
-          this.emitFile({ type: 'asset', fileName, source: readFileSync(abs) })
-        } catch {
-          this.warn(`classic script ${fileName} is referenced by a page but does not exist`)
-        }
-      }
+      const assets = extraAssets({ siteDir: resolved.siteDir, classicScripts, tracker: lastRun?.tracker, inBundle: (f) => f in bundle, warn: (m) => this.warn(m) })
+      for (const a of assets) this.emitFile({ type: 'asset', fileName: a.fileName, source: a.source })
     },
 
     async writeBundle() {
       if (config.command !== 'build') return
-      const outDir = resolve(config.root, config.build.outDir)
       const logger = viteLogger(config.logger)
-      const dist = await validateDist({ outDir, options: resolved, logger })
+      const dist = await validateDist({ outDir: resolve(config.root, config.build.outDir), options: resolved, logger })
       if (dist.runtimeSkipped) logger.warn(`sitesmith: dist/ browser check skipped: ${dist.runtimeSkipped}`)
       const failing = failingFindings([...dist.findings, ...(lastRun?.findings ?? [])], resolved.failOn)
-      if (failing.length) {
-        this.error(`sitesmith: ${failing.length} unresolved finding(s) (failOn: "${resolved.failOn}"):\n${failing.map((f) => `  ${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`).join('\n')}`)
-      }
+      if (failing.length) this.error(formatFailingFindings(failing, resolved.failOn))
     },
 
     // Vite calls this when the dev server closes (and after a build, where there is no dev
@@ -124,44 +108,11 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     // resolves nothing writes to the site any more: the cancelled run has saved what it
     // finished and released the site lock (test/integration/faults/cancel.test.ts).
     async closeBundle() {
-      if (!dev) return
-      dev.controller.abort(new Error('dev server closed'))
-      await dev.runner.idle()
+      await dev?.stop(new Error('dev server closed'))
     },
 
     configureServer(server: ViteDevServer) {
-      const logger = viteLogger(server.config.logger)
-      const controller = new AbortController()
-      let lastError: ReturnType<typeof overlayError> = null
-      const runner = new CoalescingRunner(
-        () => run(logger, controller.signal),
-        ({ result, error }) => {
-          if (error) {
-            logger.error(formatRunFailure(error))
-            lastError = { message: formatRunFailure(error), stack: '', plugin: PLUGIN_NAME }
-          } else if (result) {
-            logger.info(formatRunSummary(result, resolved))
-            lastError = overlayError(result.findings.filter((f) => f.severity === 'error'), result.errors, resolved.siteDir)
-            if (!lastError && result.changed.length) server.ws.send({ type: 'full-reload', path: '*' })
-          }
-          if (lastError) server.ws.send({ type: 'error', err: lastError })
-        },
-      )
-      const first = runner.schedule()
-      // A client that connects after a failed run still sees the error.
-      server.ws.on('connection', () => {
-        if (lastError) server.ws.send({ type: 'error', err: lastError })
-      })
-      server.watcher.add(resolved.specPath)
-      server.watcher.on('change', (file) => {
-        if (resolve(file) === resolved.specPath) void runner.schedule()
-      })
-      dev = { controller, runner }
-      server.httpServer?.once('close', () => controller.abort(new Error('dev server closed')))
-      // The first request waits for the first run: generated pages exist before they are served.
-      server.middlewares.use((_req, _res, next) => {
-        first.then(() => next(), next)
-      })
+      dev = attachDevServer({ server, options: resolved, logger: viteLogger(server.config.logger), run: (signal) => run(viteLogger(server.config.logger), signal), pluginName: PLUGIN_NAME })
     },
   }
 }

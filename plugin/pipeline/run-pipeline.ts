@@ -214,11 +214,13 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           initialFindings: findings,
           onRound: (round, stage) => progress.setStage(`${stage} (round ${round})`),
         }).catch((error: unknown) => {
-          // Out of budget during review: the run still ends with its result — the files
-          // written so far kept and recorded below, the limit among its errors — instead of
-          // an exception that loses both (test/integration/faults/budget.test.ts).
-          if (!(error instanceof BudgetExceededError)) throw error
-          errors.push(error.message)
+          // A review that cannot finish (out of budget, a model that keeps failing, a frozen
+          // cache without the answer) does not undo generation: the run still ends with its
+          // result — the files written so far kept and recorded below, the reason among its
+          // errors — instead of an exception that loses both (test/integration/faults/
+          // budget.test.ts). Only cancellation is thrown on.
+          if (input.signal?.aborted) throw error
+          errors.push(error instanceof BudgetExceededError ? error.message : `review: ${error instanceof Error ? error.message : String(error)}`)
           return undefined
         })
         if (loop) {

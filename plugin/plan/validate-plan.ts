@@ -59,7 +59,9 @@ export function validatePlan(tasks: Task[], ctx: PlanContext): PlanProblem[] {
       add('action', `deletes "${checked.rel}", which sitesmith did not generate; sitesmith only deletes its own files`)
     }
     if (t.action === 'update') {
-      if (!ctx.existingPaths.has(checked.rel)) add('action', `updates "${checked.rel}", which does not exist; use "create"`)
+      if (!ctx.existingPaths.has(checked.rel)) {
+        add('action', ctx.generatedPaths.has(checked.rel) || !existsSync(checked.abs) ? `updates "${checked.rel}", which does not exist; use "create"` : `updates "${checked.rel}", which a person wrote; sitesmith only updates files it generated`)
+      }
       if (!t.target) add('target', `update of "${checked.rel}" needs a target chunk (e.g. "body", "#nav", ".card", a function name)`)
       else if (!CHUNKABLE.has(posix.extname(checked.rel))) add('target', `"${checked.rel}" cannot be edited in chunks; use "create" to rewrite it`)
     }

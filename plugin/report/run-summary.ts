@@ -33,3 +33,8 @@ export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] 
   if (failOn === 'never') return []
   return findings.filter((f) => f.severity === 'error' || failOn === 'warning')
 }
+
+/** Why `vite build` fails: every unresolved finding at or above `failOn`, one per line. */
+export function formatFailingFindings(failing: Finding[], failOn: FailOn): string {
+  return `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):\n${failing.map((f) => `  ${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`).join('\n')}`
+}

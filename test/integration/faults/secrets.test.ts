@@ -88,7 +88,9 @@ describe('secrets never leave the machine or reach a file', () => {
         : undefined,
     )
     expect(leaks(site!, o)).toEqual([])
-    expect(o.error?.message).toMatch(/^review:round-1: the model's answer contains the value of OPENAI_API_KEY \(from environment\)/)
+    // The review could not finish; generation stands and the reason is among the run's errors.
+    expect(o.error).toBeUndefined()
+    expect(o.result?.errors.join('\n')).toMatch(/^review: review:round-1: the model's answer contains the value of OPENAI_API_KEY \(from environment\)/m)
     expect(site!.server.requests.filter((r) => stageOf(r) === 'fix')).toEqual([])
   })
 

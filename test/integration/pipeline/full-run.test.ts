@@ -90,6 +90,18 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
   })
 })
 
+describe('a review that cannot finish', () => {
+  it('does not undo generation: files are kept and recorded, the reason is among the errors', async () => {
+    site = await createTempSite({ spec: SPEC, respond: scriptedSite({ override: (stage) => (stage === 'review' ? { fault: 'status', status: 500 } : undefined) }) })
+    const result = await site.run({ planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL, maxRetries: 0 } })
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/^review: .*500/)
+    expect(result.changed).toContain('index.html')
+    const tracker = JSON.parse(site.read('.sitesmith/file_tracker.json'))
+    expect(Object.keys(tracker.files).sort()).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html'])
+  })
+})
+
 describe('files missing from disk', () => {
   it('an up-to-date file that was deleted is restored byte for byte from the store, with no model call and no review', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })

@@ -20,6 +20,7 @@ describe('checkFile (whole files a model wrote)', () => {
     ['css/s.css', '.a { color: red;\n', /does not parse/],
     ['css/s.css', '.a { color: red; }\n/* ... */\n', /placeholder/],
     ['js/a.js', 'const a = "\u0000\u0001binary"', /binary or control/],
+    ['js/a.js', 'const a = "form\u000cfeed and C1 \u0085"', /binary or control/],
     ['data/x.json', '{"a": 1,}', /not valid JSON/],
     ['img/x.svg', '<div></div>', /no <svg>/],
     ['index.html', 'Here you go:\n```html\n' + PAGE + '```\nEnjoy!', /code fence/],

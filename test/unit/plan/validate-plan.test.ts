@@ -42,6 +42,20 @@ describe('validatePlan', () => {
     expect(problems.some((p) => p.field === field && p.message.includes(text)), JSON.stringify(problems)).toBe(true)
   })
 
+  it('an update of a page a person wrote says so, rather than "does not exist"', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'sitesmith-plan-'))
+    try {
+      writeFileSync(join(dir, 'mine.html'), '<p>mine</p>')
+      const problems = validatePlan([t('a', 'mine.html', { action: 'update', target: 'body' })], { ...ctx, siteDir: dir, protectedPaths: [] })
+      expect(problems.map((p) => p.message)).toEqual(['updates "mine.html", which a person wrote; sitesmith only updates files it generated'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('finds long cycles without recursion limits', () => {
     const n = 5000
     const tasks = Array.from({ length: n }, (_, i) => ({ id: `t${i}`, dependsOn: [`t${(i + 1) % n}`] }))

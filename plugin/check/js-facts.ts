@@ -1,7 +1,9 @@
-import type { AnyNode, Expression, Program, SpreadElement, Node } from 'acorn'
+import type { AnyNode, Program, Node } from 'acorn'
 import { simple } from 'acorn-walk'
 
+import { patternNames } from './js-declarations.js'
 import { selectorNames } from './selectors.js'
+import { staticString, valueTemplates } from './js-static-values.js'
 import { DYNAMIC, addNames, cssVarDefsInString, htmlStringNames } from './html-strings.js'
 import type { CreatedNames } from './html-strings.js'
 
@@ -292,7 +294,7 @@ function collectModuleSyntax(program: Program, f: JsFacts): void {
       case 'ExportNamedDeclaration': {
         const d = s.declaration
         if (d?.type === 'VariableDeclaration') {
-          for (const decl of d.declarations) for (const n of bindingNames(decl.id)) f.exports.add(n)
+          for (const decl of d.declarations) for (const n of patternNames(decl.id)) f.exports.add(n)
         } else if (d && d.id) f.exports.add(d.id.name)
         for (const sp of s.specifiers) f.exports.add(moduleName(sp.exported))
         if (s.source) {
@@ -319,82 +321,8 @@ function collectModuleSyntax(program: Program, f: JsFacts): void {
   }
 }
 
-function bindingNames(p: AnyNode | null): string[] {
-  if (!p) return []
-  switch (p.type) {
-    case 'Identifier':
-      return [p.name]
-    case 'ObjectPattern':
-      return p.properties.flatMap((x) => bindingNames(x.type === 'RestElement' ? x.argument : x.value))
-    case 'ArrayPattern':
-      return p.elements.flatMap((x) => bindingNames(x))
-    case 'AssignmentPattern':
-      return bindingNames(p.left)
-    case 'RestElement':
-      return bindingNames(p.argument)
-    default:
-      return []
-  }
-}
-
 function moduleName(n: AnyNode): string {
   return n.type === 'Identifier' ? n.name : n.type === 'Literal' ? String(n.value) : ''
-}
-
-/** Literal value of a string expression: `'x'`, `` `x` ``, `'a' + 'b'`. */
-export function staticString(n: AnyNode | Expression | SpreadElement): string | undefined {
-  if (n.type === 'Literal') return typeof n.value === 'string' ? n.value : undefined
-  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0]?.value.cooked ?? undefined
-  if (n.type === 'BinaryExpression' && n.operator === '+' && n.left.type !== 'PrivateIdentifier') {
-    const a = staticString(n.left)
-    const b = a === undefined ? undefined : staticString(n.right)
-    return a !== undefined && b !== undefined ? a + b : undefined
-  }
-  return undefined
-}
-
-/** More alternatives than this and an expression is treated as fully unknown. */
-const MAX_TEMPLATES = 32
-
-/**
- * The strings an expression may evaluate to, with `\u0000` for parts we cannot know:
- * `cond ? 'a' : 'b'` → [a, b]; `` `todo ${done ? 'done' : ''}` `` → [`todo done`, `todo `];
- * `'item-' + id` → [`item-\u0000`]; `name` → [`\u0000`].
- */
-export function valueTemplates(n: AnyNode | Expression | SpreadElement): string[] {
-  switch (n.type) {
-    case 'Literal':
-      return [typeof n.value === 'string' ? n.value : DYNAMIC]
-    case 'TemplateLiteral': {
-      let acc = [n.quasis[0]?.value.cooked ?? '']
-      n.expressions.forEach((e, i) => {
-        acc = combine(combine(acc, valueTemplates(e)), [n.quasis[i + 1]?.value.cooked ?? ''])
-      })
-      return acc
-    }
-    case 'ConditionalExpression':
-      return limit([...valueTemplates(n.consequent), ...valueTemplates(n.alternate)])
-    case 'LogicalExpression':
-      return limit([...valueTemplates(n.left), ...valueTemplates(n.right)])
-    case 'BinaryExpression':
-      if (n.operator !== '+' || n.left.type === 'PrivateIdentifier') return [DYNAMIC]
-      return combine(valueTemplates(n.left), valueTemplates(n.right))
-    case 'ArrayExpression':
-      return limit(n.elements.flatMap((e) => (e ? valueTemplates(e) : [])))
-    case 'SpreadElement':
-      return valueTemplates(n.argument)
-    default:
-      return [DYNAMIC]
-  }
-}
-
-function combine(a: string[], b: string[]): string[] {
-  if (a.length * b.length > MAX_TEMPLATES) return [DYNAMIC]
-  return a.flatMap((x) => b.map((y) => x + y))
-}
-
-function limit(list: string[]): string[] {
-  return list.length > MAX_TEMPLATES ? [DYNAMIC] : list
 }
 
 function propertyName(m: Extract<AnyNode, { type: 'MemberExpression' }>): string | undefined {

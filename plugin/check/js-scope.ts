@@ -1,4 +1,5 @@
-import type { AnyNode, Node, Pattern, Program, Statement, ModuleDeclaration } from 'acorn'
+import type { AnyNode, Node, Pattern, Program } from 'acorn'
+import { declareLexical, hoistVar, patternNames } from './js-declarations.js'
 
 /**
  * Lexical scope analysis of one parsed script: which names it declares at the top level
@@ -72,8 +73,8 @@ export function analyzeScopes(program: Program, options: AnalyzeOptions = {}): S
   const outer: Scope | undefined = options.outer ? makeRoot(new Set(options.outer)) : undefined
   const root: Scope = { names: result.topLevel, parent: outer, fn: undefined as unknown as Scope, inFunction: !!options.asFunctionBody, inWith: false }
   root.fn = root
-  hoistVar(program.body, root)
-  declareLexical(program.body, root)
+  hoistVar(program.body, root.names)
+  declareLexical(program.body, root.names)
   const walker = new Walker(result, options.knownGlobals ?? new Set())
   for (const s of program.body) walker.visit(s, root)
   return result
@@ -87,104 +88,6 @@ function makeRoot(names: Set<string>): Scope {
 
 function child(parent: Scope): Scope {
   return { names: new Set(), parent, fn: parent.fn, inFunction: parent.inFunction, inWith: parent.inWith }
-}
-
-type Stmt = Statement | ModuleDeclaration
-
-/** Names bound by a pattern (`a`, `{ b, c: [d] }`, `...e`, `f = 1`). */
-export function patternNames(p: Pattern | null | undefined, out: string[] = []): string[] {
-  if (!p) return out
-  switch (p.type) {
-    case 'Identifier':
-      out.push(p.name)
-      break
-    case 'ObjectPattern':
-      for (const prop of p.properties) patternNames(prop.type === 'RestElement' ? prop.argument : prop.value, out)
-      break
-    case 'ArrayPattern':
-      for (const el of p.elements) patternNames(el, out)
-      break
-    case 'AssignmentPattern':
-      patternNames(p.left, out)
-      break
-    case 'RestElement':
-      patternNames(p.argument, out)
-      break
-    default:
-      break
-  }
-  return out
-}
-
-/**
- * `var` declarations and (Annex B, sloppy mode) block-level function declarations belong
- * to the enclosing function. Walk statements without entering nested functions.
- */
-function hoistVar(body: readonly (Stmt | null | undefined)[], fn: Scope): void {
-  for (const s of body) if (s) hoistVarIn(s, fn, false)
-}
-
-function hoistVarIn(s: Stmt, fn: Scope, nested: boolean): void {
-  switch (s.type) {
-    case 'VariableDeclaration':
-      if (s.kind === 'var') for (const d of s.declarations) for (const n of patternNames(d.id)) fn.names.add(n)
-      break
-    case 'FunctionDeclaration':
-      if (nested && s.id) fn.names.add(s.id.name)
-      break
-    case 'ExportNamedDeclaration':
-      if (s.declaration) hoistVarIn(s.declaration, fn, nested)
-      break
-    case 'BlockStatement':
-      for (const x of s.body) hoistVarIn(x, fn, true)
-      break
-    case 'IfStatement':
-      hoistVarIn(s.consequent, fn, true)
-      if (s.alternate) hoistVarIn(s.alternate, fn, true)
-      break
-    case 'ForStatement':
-      if (s.init && s.init.type === 'VariableDeclaration') hoistVarIn(s.init, fn, true)
-      hoistVarIn(s.body, fn, true)
-      break
-    case 'ForInStatement':
-    case 'ForOfStatement':
-      if (s.left.type === 'VariableDeclaration') hoistVarIn(s.left, fn, true)
-      hoistVarIn(s.body, fn, true)
-      break
-    case 'WhileStatement':
-    case 'DoWhileStatement':
-    case 'LabeledStatement':
-    case 'WithStatement':
-      hoistVarIn(s.body, fn, true)
-      break
-    case 'TryStatement':
-      hoistVarIn(s.block, fn, true)
-      if (s.handler) hoistVarIn(s.handler.body, fn, true)
-      if (s.finalizer) hoistVarIn(s.finalizer, fn, true)
-      break
-    case 'SwitchStatement':
-      for (const c of s.cases) for (const x of c.consequent) hoistVarIn(x, fn, true)
-      break
-    default:
-      break
-  }
-}
-
-/** let/const/class/function (and `using`) declared directly in a block's statement list. */
-function declareLexical(body: readonly (Stmt | null | undefined)[], scope: Scope): void {
-  for (const s of body) {
-    if (!s) continue
-    const decl =
-      s.type === 'ExportNamedDeclaration' ? s.declaration : s.type === 'ExportDefaultDeclaration' ? s.declaration : s
-    if (!decl) continue
-    if (decl.type === 'VariableDeclaration' && decl.kind !== 'var') {
-      for (const d of decl.declarations) for (const n of patternNames(d.id)) scope.names.add(n)
-    } else if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) {
-      scope.names.add(decl.id.name)
-    } else if (s.type === 'ImportDeclaration') {
-      for (const sp of s.specifiers) scope.names.add(sp.local.name)
-    }
-  }
 }
 
 function isDeclared(name: string, scope: Scope | undefined): boolean {
@@ -250,8 +153,8 @@ class Walker {
             const s = child(inner)
             s.fn = s
             s.inFunction = true
-            hoistVar(el.body, s)
-            declareLexical(el.body, s)
+            hoistVar(el.body, s.names)
+            declareLexical(el.body, s.names)
             for (const x of el.body) this.visit(x, s)
             continue
           }
@@ -275,13 +178,13 @@ class Walker {
         return
       case 'BlockStatement': {
         const s = child(scope)
-        declareLexical(node.body, s)
+        declareLexical(node.body, s.names)
         for (const x of node.body) this.visit(x, s)
         return
       }
       case 'ForStatement': {
         const s = child(scope)
-        if (node.init && node.init.type === 'VariableDeclaration') declareLexical([node.init], s)
+        if (node.init && node.init.type === 'VariableDeclaration') declareLexical([node.init], s.names)
         this.visit(node.init, s)
         this.visit(node.test, s)
         this.visit(node.update, s)
@@ -292,7 +195,7 @@ class Walker {
       case 'ForOfStatement': {
         const s = child(scope)
         if (node.left.type === 'VariableDeclaration') {
-          declareLexical([node.left], s)
+          declareLexical([node.left], s.names)
           this.visit(node.left, s)
         } else this.visitTarget(node.left, s)
         this.visit(node.right, s)
@@ -302,7 +205,7 @@ class Walker {
       case 'SwitchStatement': {
         this.visit(node.discriminant, scope)
         const s = child(scope)
-        for (const c of node.cases) declareLexical(c.consequent, s)
+        for (const c of node.cases) declareLexical(c.consequent, s.names)
         for (const c of node.cases) {
           this.visit(c.test, s)
           for (const x of c.consequent) this.visit(x, s)
@@ -432,8 +335,8 @@ class Walker {
     }
     for (const p of node.params) for (const n of patternNames(p)) s.names.add(n)
     if (node.body.type === 'BlockStatement') {
-      hoistVar(node.body.body, s)
-      declareLexical(node.body.body, s)
+      hoistVar(node.body.body, s.names)
+      declareLexical(node.body.body, s.names)
     }
     for (const p of node.params) this.visitPatternParts(p, s)
     if (node.body.type === 'BlockStatement') for (const x of node.body.body) this.visit(x, s)

@@ -2,6 +2,7 @@ import * as acorn from 'acorn'
 import * as walk from 'acorn-walk'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
+import { patternNames } from '../check/js-declarations.js'
 import { fitIndentation } from './reindent.js'
 import { ACORN_BASE, parseJs, parseJsAnyMode, type JsMode } from './syntax.js'
 import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q } from './text.js'
@@ -58,16 +59,6 @@ export interface JsChunk {
 }
 
 export type JsData = JsChunk
-
-function patternNames(p: acorn.Pattern | null | undefined, out: string[] = []): string[] {
-  if (!p) return out
-  if (p.type === 'Identifier') out.push(p.name)
-  else if (p.type === 'ObjectPattern') for (const prop of p.properties) patternNames(prop.type === 'RestElement' ? prop.argument : prop.value, out)
-  else if (p.type === 'ArrayPattern') for (const el of p.elements) patternNames(el, out)
-  else if (p.type === 'AssignmentPattern') patternNames(p.left, out)
-  else if (p.type === 'RestElement') patternNames(p.argument, out)
-  return out
-}
 
 function keyName(key: acorn.Expression | acorn.PrivateIdentifier): string | null {
   if (key.type === 'Identifier') return key.name

@@ -2,7 +2,7 @@ import { parse } from 'acorn'
 import { describe, expect, it } from 'vitest'
 
 import { analyzeScopes } from '../../../plugin/check/js-scope.js'
-import { valueTemplates } from '../../../plugin/check/js-facts.js'
+import { valueTemplates } from '../../../plugin/check/js-static-values.js'
 import { matchesPattern } from '../../../plugin/check/html-strings.js'
 import { LineIndex } from '../../../plugin/check/line-index.js'
 import { selectorNames } from '../../../plugin/check/selectors.js'

@@ -8,6 +8,11 @@ import { isCheckedFile } from './site-model.js'
 /** Directories that are never part of the site: dependencies, build output, our own state. */
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.sitesmith'])
 
+/** Whether a directory of this name holds site files (not hidden, not a tool's). */
+export function isSiteDir(name: string): boolean {
+  return !name.startsWith('.') && !SKIPPED_DIRS.has(name)
+}
+
 export interface ReadSiteOptions {
   /**
    * Files larger than this are listed (links to them resolve) but not parsed; a page that
@@ -43,7 +48,7 @@ export async function readSiteFiles(root: string, options: ReadSiteOptions = {})
       const relPath = rel ? `${rel}/${e.name}` : e.name
       const abs = join(dir, e.name)
       if (e.isDirectory()) {
-        if (e.name.startsWith('.') || SKIPPED_DIRS.has(e.name)) continue
+        if (!isSiteDir(e.name)) continue
         subdirs.push(walk(abs, relPath))
       } else if (e.isFile() || e.isSymbolicLink()) {
         if (!isCheckedFile(relPath)) otherPaths.push(relPath)

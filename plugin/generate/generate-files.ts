@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
 import type { Ask } from '../pipeline/ask.js'
 import type { SpecSection } from '../spec/sections.js'
 import type { FileInterface, Task } from '../store/artifact-schemas.js'
 import { stableStringify } from '../store/model-cache.js'
+import { sha256 } from '../store/atomic-write.js'
 import { extractInterface } from '../check/index.js'
 import { applyChunkEdit, locateChunk } from '../edit/index.js'
 import { checkEditedFile, checkFile } from './integrity.js'
@@ -205,18 +205,16 @@ function taskContext(task: Task, byId: Map<string, Task>, input: GenerateInput):
  */
 export function computeTaskKey(ctx: TaskContext, coderId: string): string {
   const t = ctx.task
-  return createHash('sha256')
-    .update(
-      stableStringify({
-        v: t.action === 'update' ? UPDATE_PROMPT_VERSION : GENERATE_PROMPT_VERSION,
-        model: coderId,
-        task: { action: t.action, path: t.path, target: t.target ?? null, instructions: t.instructions },
-        sections: ctx.sections.map((s) => s.text),
-        // Summaries are prose and may vary; interfaces are what the file may rely on.
-        deps: ctx.dependencies.map((d) => ({ path: d.path, interface: d.interface })),
-      }),
-    )
-    .digest('hex')
+  return sha256(
+    stableStringify({
+      v: t.action === 'update' ? UPDATE_PROMPT_VERSION : GENERATE_PROMPT_VERSION,
+      model: coderId,
+      task: { action: t.action, path: t.path, target: t.target ?? null, instructions: t.instructions },
+      sections: ctx.sections.map((s) => s.text),
+      // Summaries are prose and may vary; interfaces are what the file may rely on.
+      deps: ctx.dependencies.map((d) => ({ path: d.path, interface: d.interface })),
+    }),
+  )
 }
 
 function describe(error: unknown, task: Task): string {

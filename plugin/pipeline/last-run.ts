@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { ResolvedOptions } from '../options.js'
 import { FindingSchema } from '../store/artifact-schemas.js'
-import { writeFileAtomic } from '../store/atomic-write.js'
+import { readMemo, writeMemo } from '../store/memo-file.js'
 import { sitesmithDir } from '../store/artifacts.js'
+import { isSiteDir } from '../check/site-files.js'
 import type { Finding } from '../report/diagnostic.js'
 
 /**
@@ -27,7 +28,6 @@ const LastRunSchema = z.object({
 export type LastRun = z.infer<typeof LastRunSchema>
 
 const FILE = 'last-run.json'
-const SKIP = new Set(['node_modules', 'dist', '.git'])
 
 /**
  * `specText`: the spec as the run read it. A save that lands while a run is going must not
@@ -50,12 +50,10 @@ export function fingerprint(options: ResolvedOptions, specText: string | Buffer 
   )
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (SKIP.has(entry.name)) continue
       const abs = join(dir, entry.name)
       if (entry.isDirectory()) {
-        // Of sitesmith's own folder only what the pipeline reads as input counts.
-        if (entry.name === '.sitesmith' || entry.name.startsWith('.')) continue
-        walk(abs)
+        // The same folders the checker reads; of .sitesmith/ only the inputs below count.
+        if (isSiteDir(entry.name)) walk(abs)
       } else if (entry.isFile()) {
         const st = statSync(abs)
         h.update(`${relative(options.siteDir, abs).split(sep).join('/')}\0${st.size}\0${st.mtimeMs}\0${st.ino}\n`)
@@ -75,17 +73,10 @@ export function fingerprint(options: ResolvedOptions, specText: string | Buffer 
 }
 
 export function readLastRun(options: ResolvedOptions): LastRun | undefined {
-  const p = join(sitesmithDir(options.siteDir), FILE)
-  if (!existsSync(p)) return undefined
-  try {
-    const parsed = LastRunSchema.safeParse(JSON.parse(readFileSync(p, 'utf8')))
-    return parsed.success ? parsed.data : undefined
-  } catch {
-    return undefined
-  }
+  return readMemo(join(sitesmithDir(options.siteDir), FILE), LastRunSchema)
 }
 
 export async function writeLastRun(options: ResolvedOptions, specText: string, run: { files: number; findings: Finding[]; runtimeSkipped?: string }): Promise<void> {
   const value: LastRun = { version: 1, fingerprint: fingerprint(options, specText), files: run.files, findings: run.findings, ...(run.runtimeSkipped ? { runtimeSkipped: run.runtimeSkipped } : {}) }
-  await writeFileAtomic(join(sitesmithDir(options.siteDir), FILE), `${JSON.stringify(value)}\n`)
+  await writeMemo(join(sitesmithDir(options.siteDir), FILE), value)
 }

@@ -107,7 +107,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const specText = readFileSync(options.specPath, 'utf8')
   if (input.until === undefined) {
     const last = readLastRun(options)
-    if (last && last.fingerprint === fingerprint(options, specText)) return upToDate(input, last, started)
+    if (last && last.fingerprint === fingerprint(options, specText)) return upToDate(last, started, await readTracker(options.siteDir))
   }
   const spec = parseSpec(specText)
   const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
@@ -275,8 +275,7 @@ function planSummary(p: PlanOutcome): string {
 }
 
 /** The result of a run that found its inputs exactly as the last complete run left them. */
-function upToDate(input: RunInput, last: LastRun, started: number): RunResult {
-  const tracker = JSON.parse(readFileSync(join(sitesmithDir(input.options.siteDir), 'file_tracker.json'), 'utf8')) as FileTracker
+function upToDate(last: LastRun, started: number, tracker: FileTracker): RunResult {
   return {
     runId: 'up-to-date',
     plan: { kind: 'unchanged', tasks: [], deletes: [], replanned: [], sections: { added: [], changed: [], removed: [] } },

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256 } from '../store/atomic-write.js'
 
 /**
  * The spec split into sections at markdown headings, each with a content hash. Sections
@@ -90,8 +90,4 @@ function slug(heading: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
   return s || 'section'
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }

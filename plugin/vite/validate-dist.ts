@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { z } from 'zod'
 import type { ResolvedOptions } from '../options.js'
@@ -7,7 +7,8 @@ import type { Finding } from '../report/diagnostic.js'
 import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { checkSiteNow } from '../pipeline/site-checks.js'
-import { sha256, writeFileAtomic } from '../store/atomic-write.js'
+import { sha256 } from '../store/atomic-write.js'
+import { readMemo, writeMemo } from '../store/memo-file.js'
 import { sitesmithDir } from '../store/artifacts.js'
 
 /**
@@ -25,7 +26,7 @@ export async function validateDist(input: { outDir: string; options: ResolvedOpt
   const { outDir, options } = input
   const memo = join(sitesmithDir(options.siteDir), 'dist-check.json')
   const hash = hashTree(outDir)
-  const previous = readMemo(memo)
+  const previous = readMemo(memo, DistCheckSchema)
   if (previous && previous.hash === hash && previous.runtime === options.runtimeCheck.enabled) {
     return { findings: previous.findings, reused: true }
   }
@@ -37,18 +38,8 @@ export async function validateDist(input: { outDir: string; options: ResolvedOpt
   const findings = raw.map((f) => ({ ...f, file: `${outName}/${f.file}`, ...(f.page ? { page: `${outName}/${f.page}` } : {}) }))
   const runtimeSkipped = checker.runtimeSkipped()
   // A skipped browser pass is not remembered as a clean one.
-  if (!runtimeSkipped) await writeFileAtomic(memo, `${JSON.stringify({ hash, runtime: options.runtimeCheck.enabled, findings }, null, 2)}\n`)
+  if (!runtimeSkipped) await writeMemo(memo, { hash, runtime: options.runtimeCheck.enabled, findings })
   return { findings, runtimeSkipped, reused: false }
-}
-
-function readMemo(file: string): z.infer<typeof DistCheckSchema> | undefined {
-  if (!existsSync(file)) return undefined
-  try {
-    const parsed = DistCheckSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')))
-    return parsed.success ? parsed.data : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** One hash for every file under `dir`: paths and bytes. */

@@ -7,6 +7,7 @@ import { extractInterface } from '../check/index.js'
 import { applyChunkEdit, locateChunk } from '../edit/index.js'
 import { checkEditedFile, checkFile } from './integrity.js'
 import { runDag } from './scheduler.js'
+import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
 import type { FileBlobs } from '../store/file-blobs.js'
 import { handEditMessage, WriteRefusedError, type SiteWriter } from './site-writer.js'
 import {
@@ -18,7 +19,6 @@ import {
   updateMessages,
   type TaskContext,
 } from './generate-prompt.js'
-import type { ChatMessage } from '../llm/types.js'
 
 /**
  * The generate stage (small model): one call per task that needs one, dependencies first,
@@ -78,7 +78,17 @@ export async function generateFiles(input: GenerateInput): Promise<TaskReport[]>
     input.onTask?.(r)
   }
 
-  const outcomes = await runDag(input.tasks, input.concurrency, (task) => runTask(task, byId, input), input.signal)
+  // A shared stylesheet is a dependency of every page: parse each dependency once per
+  // version of its bytes, not once per dependent task.
+  const interfaces = new Map<string, { content: string; iface: FileInterface }>()
+  const interfaceOf = (path: string, content: string): FileInterface => {
+    const known = interfaces.get(path)
+    if (known?.content === content) return known.iface
+    const iface = extractInterface(path, content)
+    interfaces.set(path, { content, iface })
+    return iface
+  }
+  const outcomes = await runDag(input.tasks, input.concurrency, (task) => runTask(task, byId, input, interfaceOf), input.signal)
   for (const task of input.tasks) {
     const o = outcomes.get(task.id)!
     if (o.status === 'done') report(o.result)
@@ -93,9 +103,9 @@ export async function generateFiles(input: GenerateInput): Promise<TaskReport[]>
   return reports
 }
 
-async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput): Promise<TaskReport> {
+async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput, interfaceOf: InterfaceOf): Promise<TaskReport> {
   const { writer } = input
-  const ctx = taskContext(task, byId, input)
+  const ctx = taskContext(task, byId, input, interfaceOf)
   const taskKey = computeTaskKey(ctx, input.coderId)
   const tracked = writer.tracker.files[task.path]
   const state = writer.state(task.path)
@@ -127,29 +137,20 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
 }
 
 async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
-  let messages: ChatMessage[] = generateMessages(ctx)
-  let hit = true
-  for (let attempt = 0; ; attempt++) {
-    const answer = await input.ask({
-      stage: 'generate',
-      role: 'coder',
-      promptVersion: GENERATE_PROMPT_VERSION,
-      messages,
-      schema: GeneratedFileSchema,
-      label: `generate:${task.id}`,
-      taskId: task.id,
-      path: task.path,
-    })
-    hit &&= answer.hit
-    const gate = checkFile(task.path, answer.value.content)
-    if (gate.ok) return { content: gate.content, summary: answer.value.summary.trim(), hit }
-    if (attempt >= GATE_REPAIRS) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${gate.reason}`)
-    messages = [
-      ...messages,
-      { role: 'assistant', content: JSON.stringify(answer.value) },
-      { role: 'user', content: `That file was rejected and not written: ${gate.reason}\nSend the complete file again in the same JSON form.` },
-    ]
-  }
+  const result = await askUntilAccepted(
+    input.ask,
+    { stage: 'generate', role: 'coder', promptVersion: GENERATE_PROMPT_VERSION, messages: generateMessages(ctx), schema: GeneratedFileSchema, label: `generate:${task.id}`, taskId: task.id, path: task.path },
+    {
+      repairs: GATE_REPAIRS,
+      accept: (answer) => {
+        const gate = checkFile(task.path, answer.content)
+        return gate.ok ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } } : gate
+      },
+      retry: (reason) => `That file was rejected and not written: ${reason}\nSend the complete file again in the same JSON form.`,
+    },
+  )
+  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${result.reason}`)
+  return { ...result.value, hit: result.hit }
 }
 
 async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
@@ -158,41 +159,33 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
   const target = task.target ?? 'body'
   const chunk = locateChunk(task.path, current, target)
   if (!chunk.ok) throw new TaskFailedError(task.id, task.path, `cannot update target "${target}": ${chunk.reason}`)
-  let messages: ChatMessage[] = updateMessages(ctx, chunk.text)
-  let hit = true
-  for (let attempt = 0; ; attempt++) {
-    const answer = await input.ask({
-      stage: 'update',
-      role: 'coder',
-      promptVersion: UPDATE_PROMPT_VERSION,
-      messages,
-      schema: ChunkReplacementSchema,
-      label: `update:${task.id}`,
-      taskId: task.id,
-      path: task.path,
-    })
-    hit &&= answer.hit
-    const edited = applyChunkEdit(task.path, current, target, answer.value.replacement)
-    const gate = edited.ok ? checkEditedFile(task.path, edited.content) : { ok: false as const, reason: edited.reason }
-    if (gate.ok) return { content: gate.content, summary: answer.value.summary.trim(), hit }
-    if (attempt >= GATE_REPAIRS) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${gate.reason}`)
-    messages = [
-      ...messages,
-      { role: 'assistant', content: JSON.stringify(answer.value) },
-      { role: 'user', content: `That replacement was rejected and not applied: ${gate.reason}\nSend the replacement for "${target}" again in the same JSON form.` },
-    ]
-  }
+  const result = await askUntilAccepted(
+    input.ask,
+    { stage: 'update', role: 'coder', promptVersion: UPDATE_PROMPT_VERSION, messages: updateMessages(ctx, chunk.text), schema: ChunkReplacementSchema, label: `update:${task.id}`, taskId: task.id, path: task.path },
+    {
+      repairs: GATE_REPAIRS,
+      accept: (answer) => {
+        const edited = applyChunkEdit(task.path, current, target, answer.replacement)
+        const gate = edited.ok ? checkEditedFile(task.path, edited.content) : edited
+        return gate.ok ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } } : { ok: false, reason: gate.reason }
+      },
+      retry: (reason) => `That replacement was rejected and not applied: ${reason}\nSend the replacement for "${target}" again in the same JSON form.`,
+    },
+  )
+  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`)
+  return { ...result.value, hit: result.hit }
 }
 
-function taskContext(task: Task, byId: Map<string, Task>, input: GenerateInput): TaskContext {
+type InterfaceOf = (path: string, content: string) => FileInterface
+
+function taskContext(task: Task, byId: Map<string, Task>, input: GenerateInput, interfaceOf: InterfaceOf): TaskContext {
   const dependencies: TaskContext['dependencies'] = []
   for (const id of task.dependsOn) {
     const dep = byId.get(id)
     if (!dep) continue
     const content = input.writer.read(dep.path)
     if (content === null) continue
-    const iface: FileInterface = extractInterface(dep.path, content)
-    dependencies.push({ path: dep.path, summary: input.writer.tracker.files[dep.path]?.summary ?? '', interface: iface })
+    dependencies.push({ path: dep.path, summary: input.writer.tracker.files[dep.path]?.summary ?? '', interface: interfaceOf(dep.path, content) })
   }
   const sections = task.sections.map((id) => input.sections.get(id)).filter((s): s is SpecSection => s !== undefined)
   return { task, sections, dependencies }

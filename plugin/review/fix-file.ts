@@ -1,11 +1,11 @@
 import type { Ask } from '../pipeline/ask.js'
-import type { ChatMessage } from '../llm/types.js'
 import type { ReviewIssue } from '../store/artifact-schemas.js'
 import { applyChunkEdits, locateChunk } from '../edit/index.js'
 import { extractInterface } from '../check/index.js'
 import { checkEditedFile } from '../generate/integrity.js'
 import type { SiteWriter } from '../generate/site-writer.js'
 import { FIX_PROMPT_VERSION, FixAnswerSchema, fixMessages } from './review-prompt.js'
+import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
 
 /**
  * The fix stage for one file (small model): every issue's target chunk is located, chunks
@@ -72,37 +72,44 @@ export async function fixFile(input: {
   if (live.length === 0) return { changed: false, outcomes: results.map((r) => r!) }
 
   const chunkTargets = new Set(chosen.map(([t]) => t))
-  let messages: ChatMessage[] = fixMessages({
-    path,
-    issues: live.map(({ issue }) => ({ message: issue.message, target: outerOf.get(issue.fix.target)!, instructions: issue.fix.instructions })),
-    chunks: chosen.map(([target, s]) => ({ target, text: s.text })),
-    context: input.context,
-  })
-  for (let attempt = 0; ; attempt++) {
-    const answer = await input.ask({ stage: 'fix', role: 'coder', promptVersion: FIX_PROMPT_VERSION, messages, schema: FixAnswerSchema, label: `fix:${path}`, path })
-    const stray = answer.value.edits.filter((e) => !chunkTargets.has(e.target))
-    const applied = stray.length
-      ? { ok: false as const, reason: `edits may only target ${[...chunkTargets].map((t) => `"${t}"`).join(', ')}; got ${stray.map((e) => `"${e.target}"`).join(', ')}` }
-      : applyChunkEdits(path, source, answer.value.edits)
-    const gate = applied.ok ? checkEditedFile(path, applied.content) : { ok: false as const, reason: applied.reason }
-    if (gate.ok) {
-      const tracked = writer.tracker.files[path]!
-      const written = await writer.write(path, gate.content, {
-        summary: tracked.summary,
-        interface: extractInterface(path, gate.content),
-        generatedBy: { ...tracked.generatedBy, stage: 'fix', model: input.coderId },
-      })
-      for (const { i } of live) results[i] = outcome(written.changed ? 'fixed' : 'unresolved', written.changed ? undefined : 'the edit left the file unchanged')
-      return { changed: written.changed, outcomes: results.map((r) => r!) }
-    }
-    if (attempt >= REPAIRS) {
-      for (const { i } of live) results[i] = outcome('rejected', gate.reason)
-      return { changed: false, outcomes: results.map((r) => r!) }
-    }
-    messages = [
-      ...messages,
-      { role: 'assistant', content: JSON.stringify(answer.value) },
-      { role: 'user', content: `Those edits were rejected and not applied: ${gate.reason}\nSend the edits again in the same JSON form.` },
-    ]
+  const result = await askUntilAccepted(
+    input.ask,
+    {
+      stage: 'fix',
+      role: 'coder',
+      promptVersion: FIX_PROMPT_VERSION,
+      messages: fixMessages({
+        path,
+        issues: live.map(({ issue }) => ({ message: issue.message, target: outerOf.get(issue.fix.target)!, instructions: issue.fix.instructions })),
+        chunks: chosen.map(([target, s]) => ({ target, text: s.text })),
+        context: input.context,
+      }),
+      schema: FixAnswerSchema,
+      label: `fix:${path}`,
+      path,
+    },
+    {
+      repairs: REPAIRS,
+      accept: (answer) => {
+        const stray = answer.edits.filter((e) => !chunkTargets.has(e.target))
+        if (stray.length) return { ok: false, reason: `edits may only target ${[...chunkTargets].map((t) => `"${t}"`).join(', ')}; got ${stray.map((e) => `"${e.target}"`).join(', ')}` }
+        const applied = applyChunkEdits(path, source, answer.edits)
+        const gate = applied.ok ? checkEditedFile(path, applied.content) : applied
+        return gate.ok ? { ok: true, value: gate.content } : { ok: false, reason: gate.reason }
+      },
+      retry: (reason) => `Those edits were rejected and not applied: ${reason}\nSend the edits again in the same JSON form.`,
+    },
+  )
+  if (!result.ok) {
+    for (const { i } of live) results[i] = outcome('rejected', result.reason)
+    return { changed: false, outcomes: results.map((r) => r!) }
   }
+  const tracked = writer.tracker.files[path]!
+  const written = await writer.write(path, result.value, {
+    summary: tracked.summary,
+    interface: extractInterface(path, result.value),
+    generatedBy: { ...tracked.generatedBy, stage: 'fix', model: input.coderId },
+  })
+  for (const { i } of live) results[i] = outcome(written.changed ? 'fixed' : 'unresolved', written.changed ? undefined : 'the edit left the file unchanged')
+  return { changed: written.changed, outcomes: results.map((r) => r!) }
 }

@@ -119,16 +119,18 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const release = await acquireSiteLock(options.siteDir, { wait: input.waitForLock ?? true, signal: input.signal, logger: { warn: (m: string) => progress.line(m, 'warn') } })
   let session: ModelSession | undefined
   try {
-    session = await createModelSession({ options, env, runId, progress, signal: input.signal })
+    const models = await createModelSession({ options, env, runId, progress, signal: input.signal })
+    session = models
     const previous = await readTasks(options.siteDir)
     const tracker = await readTracker(options.siteDir)
+    const guarded = protectedPaths(options)
     const writer = new SiteWriter({
       siteDir: options.siteDir,
-      protectedPaths: protectedPaths(options),
+      protectedPaths: guarded,
       tracker,
       overwriteHandEdits: options.overwriteHandEdits,
       stateDir,
-      blobs: session.blobs,
+      blobs: models.blobs,
     })
     // Temp files a killed run left behind are not the site's; they are removed, never served.
     const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])
@@ -141,10 +143,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       spec,
       previous: previous.tasks.length ? previous : null,
       tracker: writer.tracker,
-      ctx: { siteDir: options.siteDir, protectedPaths: protectedPaths(options), generatedPaths: new Set(Object.keys(writer.tracker.files)), existingPaths: existingPaths(options.siteDir, writer) },
-      ask: session!.ask,
+      ctx: { siteDir: options.siteDir, protectedPaths: guarded, generatedPaths: new Set(Object.keys(writer.tracker.files)), existingPaths: existingPaths(options.siteDir, writer) },
+      ask: models.ask,
     })
-    session!.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
+    models.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
     if (planned.kind !== 'unchanged') {
       progress.line(planSummary(planned))
     }
@@ -158,14 +160,14 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       deletes: planned.deletes,
       sections,
       writer,
-      ask: session!.ask,
-      blobs: session!.blobs,
-      coderId: session!.coderId,
+      ask: models.ask,
+      blobs: models.blobs,
+      coderId: models.coderId,
       concurrency: options.concurrency,
       overwriteHandEdits: options.overwriteHandEdits,
       signal: input.signal,
       onTask: (r) => {
-        session!.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
+        models.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
         if (r.status === 'written') progress.step(`${r.cache === 'hit' ? 'replayed' : 'wrote'} ${r.path}`)
         else if (r.status === 'deleted') progress.step(`deleted ${r.path}`)
         else if (r.status === 'restored') progress.step(`restored ${r.path}`)
@@ -205,8 +207,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           runId,
           changed: [...changed].filter((p) => existsSync(join(options.siteDir, p))),
           writer,
-          ask: session!.ask,
-          coderId: session!.coderId,
+          ask: models.ask,
+          coderId: models.coderId,
           maxRounds: options.review.maxRounds,
           tasksByPath,
           sections,
@@ -232,7 +234,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
         writer.clearJournal()
         if (review) {
           await writeCodeReview(options.siteDir, review)
-          session!.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
+          models.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
         }
       }
     }

@@ -5,9 +5,10 @@ import { runPipeline, type RunResult } from './pipeline/run-pipeline.js'
 import type { Logger } from './report/logger.js'
 import { failingFindings, formatFailingFindings, formatRunFailure, formatRunSummary } from './report/run-summary.js'
 import { attachDevServer, type DevSession } from './vite/dev-server.js'
-import { extraAssets } from './vite/emit-assets.js'
+import { extraAssets, siteTexts } from './vite/emit-assets.js'
 import { markClassicScripts, resolveFromPage } from './vite/classic-scripts.js'
 import { listHtmlPages } from './vite/html-pages.js'
+import { escapeControl } from './safety/site-file-policy.js'
 import { validateDist } from './vite/validate-dist.js'
 
 export type { SitesmithOptions } from './options.js'
@@ -35,7 +36,8 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
   let config: ResolvedConfig
   let lastRun: RunResult | undefined
   let buildRunError: unknown
-  const classicScripts = new Map<string, string>() // site-relative path → absolute file
+  const classicScripts = new Map<string, string[]>() // site-relative (decoded) path → pages loading it
+  const refusedScripts: string[] = []
   let dev: DevSession | undefined
 
   const run = (logger: Logger, signal?: AbortSignal) => runPipeline({ options: resolved, logger, stream: process.stdout, signal }).then((r) => (lastRun = r))
@@ -82,15 +84,20 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
         const { html: marked, scripts } = markClassicScripts(html)
         const page = relative(resolved.siteDir, ctx.filename).split('\\').join('/')
         for (const s of scripts) {
+          // Whether the file may reach dist/ is decided at emission, by the site-file policy.
           const rel = resolveFromPage(page, s.src)
-          if (rel) classicScripts.set(rel, join(resolved.siteDir, rel))
+          if (rel) classicScripts.set(rel, [...(classicScripts.get(rel) ?? []), page])
+          else refusedScripts.push(`sitesmith: classic script "${escapeControl(s.src)}" (loaded by ${page}) is not copied to dist/: it leaves the site folder or does not decode`)
         }
         return marked
       },
     },
 
     generateBundle(_options, bundle) {
-      const assets = extraAssets({ siteDir: resolved.siteDir, classicScripts, tracker: lastRun?.tracker, inBundle: (f) => f in bundle, warn: (m) => this.warn(m) })
+      for (const m of refusedScripts) this.warn(m)
+      const tracker = lastRun?.tracker
+      const pages = () => listHtmlPages(resolved.siteDir, ['public'])
+      const assets = extraAssets({ siteDir: resolved.siteDir, classicScripts, tracker, siteTexts: () => siteTexts(resolved.siteDir, pages(), tracker), inBundle: (f) => f in bundle, warn: (m) => this.warn(m) })
       for (const a of assets) this.emitFile({ type: 'asset', fileName: a.fileName, source: a.source })
     },
 

@@ -1,5 +1,6 @@
 import { realpathSync, lstatSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep, posix } from 'node:path'
+import { MODEL_FILE_EXTENSIONS, escapeControl, hasControlChars, mayPublish, modelMayWrite } from './site-file-policy.js'
 
 /**
  * The model controls paths, so every path in a plan is untrusted (shared/DESIGN.md,
@@ -8,19 +9,8 @@ import { dirname, isAbsolute, relative, resolve, sep, posix } from 'node:path'
  * project depends on (spec, Vite config, package files, env files, VCS, dependencies).
  */
 
-/** File kinds sitesmith may write: text a model can produce and a static site serves. */
-export const WRITABLE_EXTENSIONS = Object.freeze(['.html', '.css', '.js', '.mjs', '.json', '.svg', '.txt', '.xml', '.webmanifest'])
-
-/** Names (lower-cased) that are never written, wherever they are. */
-const PROTECTED_NAMES = new Set([
-  'package.json',
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'tsconfig.json',
-])
-const PROTECTED_PATTERNS = [/^vite\.config\.[cm]?[jt]s$/, /^vitest\.config\./, /^tsconfig\..*\.json$/]
+/** File kinds a model may write (the site-file policy's allow-list). */
+export const WRITABLE_EXTENSIONS = MODEL_FILE_EXTENSIONS
 /** Top-level folders that belong to tools, not to the site. */
 const PROTECTED_DIRS = new Set(['node_modules', 'dist'])
 
@@ -35,8 +25,9 @@ export interface PathRules {
 
 export function checkSitePath(path: unknown, rules: PathRules): PathCheck {
   if (typeof path !== 'string' || path.trim() === '') return { ok: false, reason: 'path is empty' }
-  if (path.includes('\0')) return { ok: false, reason: `path "${printable(path)}" contains a NUL byte` }
+  if (hasControlChars(path)) return { ok: false, reason: `path "${escapeControl(path)}" contains control characters` }
   if (path.includes('\\')) return { ok: false, reason: `path "${path}" uses backslashes; use a relative posix path like "css/style.css"` }
+  if (path.includes('%')) return { ok: false, reason: `path "${path}" contains "%"; pages could not link to it reliably (URL encoding)` }
   if (isAbsolute(path) || posix.isAbsolute(path) || /^[a-zA-Z]:/.test(path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     return { ok: false, reason: `path "${path}" is absolute; paths must be relative to the site root` }
   }
@@ -45,22 +36,11 @@ export function checkSitePath(path: unknown, rules: PathRules): PathCheck {
   const clean = segments.filter((s) => s !== '' && s !== '.')
   if (clean.length === 0) return { ok: false, reason: `path "${path}" names no file` }
   const rel = clean.join('/')
-  const lower = clean.map((s) => s.toLowerCase())
-  const hidden = lower.find((s) => s.startsWith('.'))
-  if (hidden !== undefined) {
-    const what = hidden.startsWith('.env') ? 'an environment file (.env*)' : hidden === '.git' ? 'version control (.git)' : `a hidden path ("${hidden}")`
-    return { ok: false, reason: `path "${path}" is ${what}; sitesmith never writes there` }
-  }
-  if (lower.includes('node_modules')) return { ok: false, reason: `path "${path}" is inside node_modules` }
-  if (PROTECTED_DIRS.has(lower[0]) && clean.length > 1) return { ok: false, reason: `path "${path}" is inside "${clean[0]}/", which belongs to the build or the cache, not the site` }
-  const name = lower[lower.length - 1]
-  if (PROTECTED_NAMES.has(name) || PROTECTED_PATTERNS.some((p) => p.test(name))) {
-    return { ok: false, reason: `path "${path}" is a project file (${clean[clean.length - 1]}) that sitesmith never writes` }
-  }
-  const ext = posix.extname(name)
-  if (!WRITABLE_EXTENSIONS.includes(ext)) {
-    return { ok: false, reason: `path "${path}" has extension "${ext || '(none)'}"; sitesmith writes only ${WRITABLE_EXTENSIONS.join(' ')}` }
-  }
+  if (PROTECTED_DIRS.has(clean[0].toLowerCase()) && clean.length > 1) return { ok: false, reason: `path "${path}" is inside "${clean[0]}/", which belongs to the build or the cache, not the site` }
+  // One policy for every step (issue #10): the allow-list of web file types and the
+  // deny-list of names a tool loads or runs.
+  const policy = modelMayWrite(rel)
+  if (!policy.ok) return policy
   const abs = resolve(rules.siteDir, ...clean)
   if (!isInside(rules.siteDir, abs)) return { ok: false, reason: `path "${path}" resolves outside the site root` }
   for (const p of rules.protectedPaths ?? []) {
@@ -108,12 +88,34 @@ function exists(p: string): boolean {
   }
 }
 
-function printable(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, '?')
-}
 
 /** Posix relative path of an absolute file under the site root (for artifacts and findings). */
 export function toSiteRelative(siteDir: string, abs: string): string {
   return relative(siteDir, abs).split(sep).join('/')
 }
 
+
+/**
+ * Where a site file may be READ for publishing (issue #10): the decoded site-relative path
+ * passes the site-file policy and its real location (symlinks followed) is a regular file
+ * inside the real site root. Returns the absolute real path, or the reason it is refused.
+ */
+export function checkPublishable(siteDir: string, rel: string): { ok: true; abs: string } | { ok: false; reason: string } {
+  const policy = mayPublish(rel)
+  if (!policy.ok) return policy
+  const abs = resolve(siteDir, ...rel.split('/'))
+  if (!isInside(siteDir, abs)) return { ok: false, reason: `"${rel}" resolves outside the site root` }
+  let real: string
+  try {
+    real = realpathSync(abs)
+  } catch {
+    return { ok: false, reason: `"${rel}" does not exist` }
+  }
+  if (!isInside(realpathSync(siteDir), real)) return { ok: false, reason: `"${rel}" leads outside the site root through a symlink (${real})` }
+  try {
+    if (!lstatSync(real).isFile()) return { ok: false, reason: `"${rel}" is not a file` }
+  } catch {
+    return { ok: false, reason: `"${rel}" does not exist` }
+  }
+  return { ok: true, abs: real }
+}

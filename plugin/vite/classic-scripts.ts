@@ -1,4 +1,5 @@
 import MagicString from 'magic-string'
+import { decodeUrlPath } from '../safety/site-file-policy.js'
 
 
 /**
@@ -66,18 +67,24 @@ function decodeEntities(v: string): string {
   })
 }
 
-/** Resolve a script `src` from a page to a site-relative path (`blog/a.html` + `../js/x.js` → `js/x.js`). */
+/**
+ * Resolve a script `src` from a page to a site-relative path (`blog/a.html` + `../js/x.js` →
+ * `js/x.js`). The src is decoded BEFORE `..` is judged (issue #10: `js/%2e%2e/.env` once
+ * passed the check and decoded to `.env` afterwards); one that leaves the site or does not
+ * decode cleanly resolves to null. Whether the result may be published is the site-file
+ * policy's call, not this function's.
+ */
 export function resolveFromPage(pagePath: string, src: string): string | null {
-  const clean = src.split(/[?#]/)[0]
-  if (!clean) return null
-  const base = clean.startsWith('/') ? [] : pagePath.split('/').slice(0, -1)
+  const decoded = decodeUrlPath(src.split(/[?#]/)[0])
+  if (!decoded) return null
+  const base = decoded.startsWith('/') ? [] : pagePath.split('/').slice(0, -1)
   const parts = [...base]
-  for (const seg of clean.split('/')) {
+  for (const seg of decoded.split('/')) {
     if (seg === '' || seg === '.') continue
     if (seg === '..') {
       if (parts.length === 0) return null
       parts.pop()
-    } else parts.push(decodeURIComponent(seg))
+    } else parts.push(seg)
   }
   return parts.length ? parts.join('/') : null
 }

@@ -78,3 +78,16 @@ describe('resolveFromPage', () => {
     expect(resolveFromPage(page, src)).toBe(expected)
   })
 })
+
+describe('resolveFromPage decodes before judging ".." (issue #10)', () => {
+  it.each([
+    ['index.html', 'js/%2e%2e/.env', '.env'],
+    ['index.html', 'js/%252e%252e/%252e%252e/x.js', null],
+    ['index.html', '%2e%2e/outside.js', null],
+    ['index.html', 'js/%5c..%5cx.js', null],
+    ['index.html', 'js/%00.js', null],
+    ['index.html', 'js/%E0%A4%A.js', null],
+  ])('%s + %s → %s', (page, src, expected) => {
+    expect(resolveFromPage(page, src)).toBe(expected)
+  })
+})

@@ -4,6 +4,7 @@ import { applyChunkEdits, locateChunk } from '../edit/index.js'
 import { extractInterface } from '../check/index.js'
 import { checkEditedFile } from '../generate/integrity.js'
 import type { SiteWriter } from '../generate/site-writer.js'
+import { modelMayWrite } from '../safety/site-file-policy.js'
 import { FIX_PROMPT_VERSION, FixAnswerSchema, fixMessages } from './review-prompt.js'
 import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
 
@@ -34,6 +35,10 @@ export async function fixFile(input: {
 }): Promise<FixOutcome> {
   const { path, issues, round, writer } = input
   const outcome = (status: 'fixed' | 'rejected' | 'unresolved' | 'skipped', reason?: string) => ({ status, round, ...(reason ? { reason } : {}) })
+  // A tracked file that the site-file policy now refuses (written by an older version, or a
+  // tracker edited by hand) is never sent to the coder (issue #10).
+  const policy = modelMayWrite(path)
+  if (!policy.ok) return { changed: false, outcomes: issues.map(() => outcome('skipped', policy.reason)) }
   const state = writer.state(path)
   if (state === 'hand-edited' || state === 'user-file' || state === 'missing') {
     const why = state === 'missing' ? `${path} does not exist` : `${path} was ${state === 'hand-edited' ? 'edited by hand' : 'not written by sitesmith'}; sitesmith does not change it`

@@ -5,6 +5,7 @@ import type { CodeReview, ReviewIssue, Task } from '../store/artifact-schemas.js
 import { listTargets } from '../edit/index.js'
 import { compact } from '../generate/generate-prompt.js'
 import type { SiteWriter } from '../generate/site-writer.js'
+import { toolLoadedReason } from '../safety/site-file-policy.js'
 import { fixFile } from './fix-file.js'
 import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, reviewMessages } from './review-prompt.js'
 
@@ -53,6 +54,8 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
     rounds++
     input.onRound?.(rounds, 'review')
     const files = [...toReview].sort().flatMap((path) => {
+      // Tool configs and hidden files are never review context: they may hold secrets and are never fixed (issue #10).
+      if (toolLoadedReason(path) !== undefined) return []
       const content = writer.read(path)
       return content === null ? [] : [{ path, content, targets: safeTargets(path, content) }]
     })

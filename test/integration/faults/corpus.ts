@@ -65,7 +65,7 @@ type Override = (stage: Stage, req: LoopbackRequest) => Reply | undefined
 export interface FaultCase {
   name: string
   /** What the fault is, for the bench table and test names. */
-  kind: 'transport' | 'format' | 'content' | 'path' | 'protected' | 'secret'
+  kind: 'transport' | 'format' | 'content' | 'path' | 'protected' | 'tool' | 'secret' | 'terminal'
   /** `recovers`: the run completes with no errors. `fails`: a clear error naming the task or stage. */
   expect: 'recovers' | 'fails'
   /** For `fails`: the error (thrown, or one of the run's task errors) must match. */
@@ -140,6 +140,41 @@ const hangOptions = (ctx: CaseContext): SitesmithOptions => ({
 })
 
 // ------------------------------------------------------------------ the corpus
+
+/**
+ * Names real tools load or run from a project folder (each documented by its tool: Vite
+ * loads postcss.config.* / .postcssrc*, ESLint eslint.config.*, Babel babel.config.json and
+ * .babelrc, Vitest vitest.workspace.*, hosts read vercel.json, netlify.toml, _headers,
+ * _redirects, firebase.json, and run api/ and functions/ code).
+ */
+export const TOOL_LOADED_NAMES = [
+  'postcss.config.js',
+  'postcss.config.mjs',
+  '.postcssrc.json',
+  'eslint.config.js',
+  'prettier.config.mjs',
+  'tailwind.config.js',
+  'stylelint.config.js',
+  'vitest.workspace.js',
+  'playwright.config.js',
+  'lint-staged.config.js',
+  'commitlint.config.js',
+  'svelte.config.js',
+  'babel.config.json',
+  'js/webpack.config.js',
+  '.babelrc',
+  'browserslistrc.json',
+  'vercel.json',
+  'firebase.json',
+  'netlify.toml',
+  '_headers',
+  '_redirects',
+  '_worker.js',
+  'tsconfig.app.json',
+  'api/contact.js',
+  'functions/hello.js',
+  'blog/package.json',
+]
 
 export const FAULT_CASES: readonly FaultCase[] = [
   // --- transport: a bounded retry succeeds, or the error names the task / stage
@@ -265,6 +300,18 @@ export const FAULT_CASES: readonly FaultCase[] = [
           })
         : undefined,
   },
+
+  // --- names a tool loads or runs (issue #10): refused at plan validation, before any model call for the task
+  ...TOOL_LOADED_NAMES.map(
+    (path, i): FaultCase => ({
+      name: `plan writes ${path} (a file a tool loads or runs)`,
+      kind: 'tool',
+      expect: 'fails',
+      error: new RegExp(`task "tool-${i}", path: path "${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is .*; a model never writes a file a tool loads or runs`),
+      fault: planWith([task(`tool-${i}`, path)]),
+      verify: ({ site }) => (site.server.requests.some((r) => stageOf(r) === 'generate') ? [`a model was asked to write files for a plan that writes ${path}`] : []),
+    }),
+  ),
 
   // --- secrets: a key in the environment and a .env never go to a model, a file, the cache or an error
   {

@@ -10,6 +10,7 @@ import { markClassicScripts, resolveFromPage } from './vite/classic-scripts.js'
 import { listHtmlPages } from './vite/html-pages.js'
 import { escapeControl } from './safety/site-file-policy.js'
 import { validateDist } from './vite/validate-dist.js'
+import { closeCacheStore } from './store/model-cache.js'
 
 export type { SitesmithOptions } from './options.js'
 export type { Finding } from './report/diagnostic.js'
@@ -40,6 +41,12 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
   const refusedScripts: string[] = []
   let dev: DevSession | undefined
 
+  // A keyv store in the options (the README's Redis snippet) holds a connection that would
+  // keep `vite build` alive after "✓ built" (#12): sitesmith closes it when the build or the
+  // dev server it was configured for ends. Once per plugin instance.
+  let storeClosed: Promise<void> | undefined
+  const closeStore = () => (storeClosed ??= resolved && typeof resolved.cache !== 'string' ? closeCacheStore(resolved.cache, resolved.cacheTimeoutMs) : Promise.resolve())
+
   const run = (logger: Logger, signal?: AbortSignal) => runPipeline({ options: resolved, logger, stream: process.stdout, signal }).then((r) => (lastRun = r))
 
   return {
@@ -69,6 +76,11 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     configResolved(c) {
       config = c
       resolved ??= resolveOptions(userOptions, { root: c.root })
+    },
+
+    async buildEnd(error) {
+      // A failed build may never reach closeBundle; the store must not keep it alive either.
+      if (error && config.command === 'build' && !config.build.watch) await closeStore()
     },
 
     buildStart() {
@@ -116,6 +128,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     // finished and released the site lock (test/integration/faults/cancel.test.ts).
     async closeBundle() {
       await dev?.stop(new Error('dev server closed'))
+      if (dev || !config.build.watch) await closeStore()
     },
 
     configureServer(server: ViteDevServer) {

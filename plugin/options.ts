@@ -31,6 +31,12 @@ export interface SitesmithOptions {
    * @default 'frozen' when `CI` is set, else 'auto'
    */
   cacheMode?: CacheMode
+  /**
+   * Longest wait for one cache read or write. A store that does not answer in time (Redis
+   * down) is warned once and treated as misses for the rest of the run, never waited on.
+   * @default 5000
+   */
+  cacheTimeoutMs?: number
   /** Independent tasks generated at once. @default 4 */
   concurrency?: number
   review?: {
@@ -69,6 +75,7 @@ export const DEFAULTS = Object.freeze({
   planner: Object.freeze({ provider: 'openai', model: 'gpt-4o-mini' }),
   coder: Object.freeze({ provider: 'ollama', model: 'qwen2.5-coder:7b' }),
   cache: '.sitesmith/cache',
+  cacheTimeoutMs: 5000,
   concurrency: 4,
   review: Object.freeze({ enabled: true, maxRounds: 2 }),
   runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false }),
@@ -88,6 +95,7 @@ export interface ResolvedOptions {
   coder: ModelOptions
   cache: string | Keyv
   cacheMode: CacheMode
+  cacheTimeoutMs: number
   concurrency: number
   review: { enabled: boolean; maxRounds: number }
   runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean }
@@ -138,6 +146,8 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
   }
 
   const cache = user.cache ?? DEFAULTS.cache
+  const cacheTimeoutMs = user.cacheTimeoutMs ?? DEFAULTS.cacheTimeoutMs
+  if (!Number.isInteger(cacheTimeoutMs) || cacheTimeoutMs < 1 || cacheTimeoutMs > 600_000) throw new OptionsError('cacheTimeoutMs', `must be a whole number of milliseconds from 1 to 600000, got ${cacheTimeoutMs}`)
   const overwriteEnv = env.SITESMITH_OVERWRITE_EDITS
   return {
     root,
@@ -147,6 +157,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     coder,
     cache: typeof cache === 'string' ? resolvePath(root, cache) : cache,
     cacheMode,
+    cacheTimeoutMs,
     concurrency,
     review: { enabled: user.review?.enabled ?? DEFAULTS.review.enabled, maxRounds },
     runtimeCheck: {

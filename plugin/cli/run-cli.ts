@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { resolveOptions, type CacheMode, type SitesmithOptions } from '../options.js'
+import { resolveOptions, type CacheMode, type ResolvedOptions, type SitesmithOptions } from '../options.js'
+import { closeCacheStore } from '../store/model-cache.js'
 import { runPipeline, type RunResult } from '../pipeline/run-pipeline.js'
 import { failingFindings, formatRunFailure, formatRunSummary } from '../report/run-summary.js'
 import type { Logger } from '../report/logger.js'
@@ -80,6 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`sitesmith ${command}: --cache-mode must be auto, frozen or refresh (got "${mode}")\n`)
       return 2
     }
+    let opened: ResolvedOptions | undefined
     const logger: Logger = { info: (m) => io.stdout.write(m + '\n'), warn: (m) => io.stderr.write(m + '\n'), error: (m) => io.stderr.write(m + '\n') }
     try {
       const loaded = await loadSitesmithOptions(dir)
@@ -93,6 +95,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // An explicit --cache-mode beats the environment.
       const env = mode ? { ...io.env, SITESMITH_CACHE_MODE: mode } : io.env
       const options = resolveOptions(user, { root: dir, env })
+      opened = options
       if (command === 'status') return await status(options.siteDir, io)
       const stream = (io.stdout as NodeJS.WriteStream).isTTY ? (io.stdout as NodeJS.WriteStream) : undefined
       const result = await runPipeline({ options, logger, env, stream, until: command === 'plan' ? 'plan' : undefined })
@@ -105,6 +108,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       io.stderr.write(formatRunFailure(error) + '\n')
       return 1
+    } finally {
+      // A keyv store from the config (Redis) would keep the command alive after it is done (#12).
+      if (opened && typeof opened.cache !== 'string') await closeCacheStore(opened.cache, opened.cacheTimeoutMs)
     }
   }
   io.stderr.write(`sitesmith: unknown command "${command}"\n\n${HELP}`)

@@ -7,7 +7,7 @@ import { UsageMeter, formatUsage } from '../llm/budget.js'
 import type { ChatClient, ModelOptions } from '../llm/types.js'
 import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.js'
 import { RunLog, secretsFromDotEnv, type RunEvent } from '../store/run-log.js'
-import { keyvBlobs, type FileBlobs } from '../store/file-blobs.js'
+import { storeBlobs, type FileBlobs } from '../store/file-blobs.js'
 import type { Ask } from './ask.js'
 import { guardSecrets, knownSecrets } from './secret-guard.js'
 
@@ -41,7 +41,7 @@ export async function createModelSession(input: {
   const runLog = await RunLog.open(options.siteDir, { run: input.runId, env, secrets })
   const meter = new UsageMeter(options.budget)
   const cacheLogger = { warn: (m: string) => progress.line(m, 'warn') }
-  const cache = new ModelCache({ store: options.cache, mode: options.cacheMode, logger: { ...console, ...cacheLogger } })
+  const cache = new ModelCache({ store: options.cache, mode: options.cacheMode, logger: { ...console, ...cacheLogger }, timeoutMs: options.cacheTimeoutMs, signal: input.signal })
   const source = recordSource(env)
   const retryBaseMs = retryBaseFromEnv(env)
   const clients = new Map<'planner' | 'coder', ChatClient>()
@@ -76,7 +76,7 @@ export async function createModelSession(input: {
 
   return {
     ask,
-    blobs: keyvBlobs(cache.keyv, (m) => progress.line(m, 'warn')),
+    blobs: storeBlobs(cache),
     coderId: modelId(options.coder),
     plannerId: modelId(options.planner),
     log: (event) => {
@@ -88,7 +88,8 @@ export async function createModelSession(input: {
       return { calls: s.calls, hits, tokens: s.promptTokens + s.completionTokens, summary: `${formatUsage(s)} · ${hits} cache hit${hits === 1 ? '' : 's'}` }
     },
     close: async () => {
-      // A file-backed cache holds nothing open; a keyv store passed by the user is theirs to close.
+      // A file-backed cache holds nothing open. A keyv store passed in the options outlives
+      // the run (the dev server runs many) and is closed when the build or command ends.
       if (typeof options.cache === 'string') await cache.disconnect().catch(() => {})
     },
   }

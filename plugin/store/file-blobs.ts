@@ -1,4 +1,3 @@
-import type { Keyv } from 'keyv'
 import { sha256 } from './atomic-write.js'
 
 /**
@@ -15,25 +14,23 @@ export interface FileBlobs {
 
 const PREFIX = 'blob:'
 
-export function keyvBlobs(keyv: Keyv, warn: (message: string) => void = () => {}): FileBlobs {
+/** The raw, bounded store access blobs need (a `ModelCache` provides it). */
+export interface BlobStore {
+  read(key: string): Promise<unknown>
+  write(key: string, value: unknown): Promise<boolean>
+}
+
+export function storeBlobs(store: BlobStore): FileBlobs {
   return {
     async get(hash) {
-      try {
-        const value: unknown = await keyv.get(PREFIX + hash)
-        const content = typeof value === 'object' && value !== null && 'content' in value ? (value as { content: unknown }).content : undefined
-        // Content-addressed: anything that does not hash to its key is ignored, whatever put it there.
-        return typeof content === 'string' && sha256(content) === hash ? content : undefined
-      } catch (error) {
-        warn(`sitesmith cache: could not read file ${hash.slice(0, 12)}: ${(error as Error).message}`)
-        return undefined
-      }
+      const value = await store.read(PREFIX + hash)
+      const content = typeof value === 'object' && value !== null && 'content' in value ? (value as { content: unknown }).content : undefined
+      // Content-addressed: anything that does not hash to its key is ignored, whatever put it there.
+      return typeof content === 'string' && sha256(content) === hash ? content : undefined
     },
     async put(hash, content) {
-      try {
-        await keyv.set(PREFIX + hash, { content })
-      } catch (error) {
-        warn(`sitesmith cache: could not store file ${hash.slice(0, 12)}: ${(error as Error).message}`)
-      }
+      // A failed store is already warned by the store's guard; the file itself is written either way.
+      await store.write(PREFIX + hash, { content })
     },
   }
 }

@@ -5,6 +5,7 @@ import type { ChatClient, ChatRequest, Usage } from '../llm/types.js'
 import type { CacheMode } from '../options.js'
 import { sha256 } from './atomic-write.js'
 import { createFileKeyv, type Logger } from './file-store.js'
+import { STORE_DOWN, StoreGuard, closeStore } from './store-guard.js'
 import type { RunLogSink } from './run-log.js'
 import { formatIssues } from './zod-issues.js'
 
@@ -144,9 +145,15 @@ export interface ModelCacheOptions {
   mode?: CacheMode
   /** Warnings: corrupt or invalid entries, store errors. @default console */
   logger?: Logger
+  /** Longest wait for one store operation before it counts as a miss (#12). @default 5000 */
+  timeoutMs?: number
+  /** The run's signal: a pending store operation ends when it fires. */
+  signal?: AbortSignal
 }
 
-/** Marks a keyv instance that already forwards its errors to a cache's logger. */
+export const DEFAULT_STORE_TIMEOUT_MS = 5000
+
+/** Marks a keyv instance that already forwards its errors to a cache's guard. */
 const ERROR_SINK = Symbol.for('sitesmith.cache.errorSink')
 
 /** What a shared in-flight model call resolves to. */
@@ -158,6 +165,9 @@ export class ModelCache {
   readonly mode: CacheMode
   readonly keyv: Keyv
   readonly logger: Logger
+  /** Bounds every store operation; the first failure makes the rest of the run misses. */
+  readonly guard: StoreGuard
+  private readonly timeoutMs: number
   /** Concurrent identical misses in this process share one model call. */
   private readonly inFlight = new Map<string, Promise<InFlight>>()
 
@@ -166,19 +176,32 @@ export class ModelCache {
     if (!(CACHE_MODES as readonly string[]).includes(this.mode)) throw new Error(`ModelCache: mode ${JSON.stringify(this.mode)} is not one of ${CACHE_MODES.join(', ')}`)
     this.logger = options.logger ?? console
     this.keyv = typeof options.store === 'string' ? createFileKeyv(options.store, { logger: this.logger }) : options.store
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS
+    this.guard = new StoreGuard({ timeoutMs: this.timeoutMs, signal: options.signal, warn: (m) => this.logger.warn(m) })
     // keyv reports store failures (Redis down, disk full) as events; without a listener they
-    // vanish. One listener per keyv instance, pointing at the newest cache's logger: a
-    // user's keyv outlives many runs (dev server) and must not collect a listener per run.
-    const host = this.keyv as Keyv & { [ERROR_SINK]?: { logger: Logger } }
+    // vanish. One listener per keyv instance, pointing at the newest cache's guard: a user's
+    // keyv outlives many runs (dev server) and must not collect a listener per run. A
+    // reconnecting client reports an error per attempt; the guard warns once per run.
+    const host = this.keyv as Keyv & { [ERROR_SINK]?: { guard: StoreGuard } }
     const sink = host[ERROR_SINK]
-    if (sink) sink.logger = this.logger
+    if (sink) sink.guard = this.guard
     else {
-      const fresh = { logger: this.logger }
+      const fresh = { guard: this.guard }
       host[ERROR_SINK] = fresh
-      this.keyv.on('error', (error: unknown) => {
-        fresh.logger.warn(`sitesmith cache: store error: ${error instanceof Error ? error.message : String(error)}`)
-      })
+      this.keyv.on('error', (error: unknown) => fresh.guard.noteError(error))
     }
+  }
+
+  /** A raw store read, bounded; undefined on a miss or a store failure (warned). */
+  async read(key: string): Promise<unknown> {
+    const value = await this.guard.run(`reading ${key.slice(0, 17)}`, () => this.keyv.get(key) as Promise<unknown>)
+    return value === STORE_DOWN ? undefined : value
+  }
+
+  /** A raw store write, bounded; false when the store failed (warned). */
+  async write(key: string, value: unknown): Promise<boolean> {
+    const ok = await this.guard.run(`storing ${key.slice(0, 17)}`, () => this.keyv.set(key, value))
+    return ok === true
   }
 
   /** The entry for `key`, or undefined on a miss. `refresh` mode always misses. */
@@ -189,7 +212,7 @@ export class ModelCache {
 
   /** Read regardless of mode (for `sitesmith status` and tests). Invalid entries are misses with a warning. */
   async peek(key: string): Promise<CacheEntry | undefined> {
-    const raw: unknown = await this.keyv.get(key)
+    const raw = await this.read(key)
     if (raw === undefined || raw === null) return undefined
     const result = CacheEntrySchema.safeParse(raw)
     if (!result.success) {
@@ -208,7 +231,7 @@ export class ModelCache {
     const result = CacheEntrySchema.safeParse(entry)
     if (!result.success) throw new Error(`ModelCache.set(${key}): invalid entry: ${formatIssues(result.error.issues, 3).replaceAll('\n', '; ')}`)
     if (entry.key !== key) throw new Error(`ModelCache.set(${key}): entry.key is ${entry.key}`)
-    return this.keyv.set(key, result.data)
+    return this.write(key, result.data)
   }
 
   /**
@@ -227,9 +250,20 @@ export class ModelCache {
     }
   }
 
+  /** Close the store, by force when it stopped answering in this run (never hangs, never throws). */
   async disconnect(): Promise<void> {
-    await this.keyv.disconnect()
+    await closeStore(this.keyv, this.timeoutMs, this.guard.down !== undefined)
   }
+}
+
+/**
+ * Close a keyv store sitesmith was handed (the build, dev server or CLI command that loaded
+ * the config ends; #12: the README's Redis snippet must let `vite build` exit by itself).
+ * By force at once when the last run found it down. Never hangs, never throws.
+ */
+export async function closeCacheStore(keyv: Keyv, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): Promise<void> {
+  const sink = (keyv as Keyv & { [ERROR_SINK]?: { guard: StoreGuard } })[ERROR_SINK]
+  await closeStore(keyv, timeoutMs, sink?.guard.down !== undefined)
 }
 
 // ---------------------------------------------------------------- the wrapper

@@ -12,6 +12,10 @@ export const hasRedis = existsSync(REDIS_SERVER)
 
 export interface RedisServer {
   url: string
+  /** Send a signal: SIGKILL for an outage, SIGSTOP for a server that accepts but never answers, SIGCONT to resume. */
+  signal(signal: NodeJS.Signals): void
+  /** Resolves once the server process has exited. */
+  exited: Promise<void>
   stop(): Promise<void>
 }
 
@@ -46,12 +50,18 @@ export async function startRedis(): Promise<RedisServer> {
       reject(new Error(`redis-server exited (${code}): ${out}`))
     })
   })
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()))
   return {
     url: `redis://127.0.0.1:${port}`,
+    signal: (signal) => {
+      server.kill(signal)
+    },
+    exited,
     stop: async () => {
-      if (server.exitCode === null) {
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGCONT')
         server.kill('SIGTERM')
-        await once(server, 'exit')
+        await exited
       }
       await rm(dataDir, { recursive: true, force: true })
     },

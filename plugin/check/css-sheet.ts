@@ -45,15 +45,28 @@ export function analyzeCss(css: string, mode: 'sheet' | 'declarations'): SheetFa
       return facts
     }
   }
-  walk(root, facts, false)
+  walk(root, facts, TOP_LEVEL)
   return facts
 }
 
-function walk(container: Container, facts: SheetFacts, inDescriptors: boolean): void {
+/** What the blocks around a node make of its declarations. */
+interface Context {
+  /** Inside a descriptor block (`@font-face`…): declarations are not properties. */
+  descriptors: boolean
+  /**
+   * Inside a custom function (`@function --f(--a, --b: 1) { result: … }`, CSS Mixins):
+   * its parameters, defined for every `var()` in its body; `result` is its descriptor (#13).
+   */
+  fnParams?: ReadonlySet<string>
+}
+
+const TOP_LEVEL: Context = Object.freeze({ descriptors: false })
+
+function walk(container: Container, facts: SheetFacts, ctx: Context): void {
   container.each((node: ChildNode) => {
     switch (node.type) {
       case 'decl':
-        declaration(node, facts, inDescriptors)
+        declaration(node, facts, ctx)
         break
       case 'rule': {
         const parent = node.parent
@@ -63,7 +76,7 @@ function walk(container: Container, facts: SheetFacts, inDescriptors: boolean): 
           for (const id of names.ids) facts.ids.add(id)
           for (const c of names.classes) facts.classes.add(c)
         }
-        walk(node, facts, inDescriptors)
+        walk(node, facts, ctx)
         break
       }
       case 'atrule': {
@@ -76,7 +89,9 @@ function walk(container: Container, facts: SheetFacts, inDescriptors: boolean): 
           const m = /^\s*(--[\w-]+)/.exec(node.params)
           if (m) facts.varDefs.add(m[1])
         }
-        if (node.nodes) walk(node, facts, inDescriptors || DESCRIPTOR_AT_RULES.has(name.replace(/^-\w+-/, '')))
+        if (!node.nodes) break
+        if (name === 'function') walk(node, facts, { descriptors: ctx.descriptors, fnParams: functionParams(node.params) })
+        else walk(node, facts, { ...ctx, descriptors: ctx.descriptors || DESCRIPTOR_AT_RULES.has(name.replace(/^-\w+-/, '')) })
         break
       }
       default:
@@ -85,18 +100,34 @@ function walk(container: Container, facts: SheetFacts, inDescriptors: boolean): 
   })
 }
 
-function declaration(d: Declaration, facts: SheetFacts, inDescriptors: boolean): void {
+/** `--name(--a <type>, --b: 1) returns <type>` → the parameter names `--a`, `--b`. */
+function functionParams(params: string): Set<string> {
+  const open = params.indexOf('(')
+  if (open < 0) return new Set()
+  // The parameter list ends at its matching ")" (a default may hold calls: `--a: calc(1px)`).
+  let depth = 0
+  let close = open
+  for (; close < params.length; close++) {
+    if (params[close] === '(') depth++
+    else if (params[close] === ')' && --depth === 0) break
+  }
+  return new Set(params.slice(open + 1, close).match(/--[\w-]+/g) ?? [])
+}
+
+function declaration(d: Declaration, facts: SheetFacts, ctx: Context): void {
   const start = d.source?.start?.offset ?? 0
   const before = d.raws.before ?? ''
   // IE hacks (`*zoom`, `_height`) put their marker in raws.before: intentional, not typos.
   const hack = /[*_]$/.test(before)
   const prop = d.prop
   if (prop.startsWith('--')) facts.varDefs.add(prop)
-  else if (!hack && !inDescriptors) facts.properties.push({ prop, offset: start })
+  else if (!hack && !ctx.descriptors && !(ctx.fnParams && prop.toLowerCase() === 'result')) facts.properties.push({ prop, offset: start })
   const valueOffset = start + (hack ? 1 : 0) + prop.length + (d.raws.between?.length ?? 1)
   const value = d.value
   if (!prop.startsWith('--')) {
-    for (const use of varUsesWithoutFallback(value)) facts.varUses.push({ name: use.name, offset: valueOffset + use.index })
+    for (const use of varUsesWithoutFallback(value)) {
+      if (!ctx.fnParams?.has(use.name)) facts.varUses.push({ name: use.name, offset: valueOffset + use.index })
+    }
   }
   if (/url\(/i.test(value)) {
     for (const m of value.matchAll(/\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)/gi)) {

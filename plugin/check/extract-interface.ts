@@ -93,6 +93,6 @@ function scriptInterface(path: string, a: ScriptAnalysis, acc: InterfaceBuilder,
     for (const w of scope.unresolvedWrites) acc.globals.add(w.name)
   } else if (!inline) for (const e of facts.exports) acc.exports.add(e)
   for (const imp of facts.imports) {
-    if (imp.kind === 'worker' || /^(\.{0,2}\/)/.test(imp.specifier) || imp.kind === 'worker-module-url') acc.link(imp.specifier, path, baseDir, false)
+    if (imp.kind === 'worker' || imp.kind === 'worklet' || /^(\.{0,2}\/)/.test(imp.specifier) || imp.kind === 'worker-module-url') acc.link(imp.specifier, path, baseDir, false)
   }
 }

@@ -72,12 +72,21 @@ export interface ImportRef {
   /** Offset of the specifier string. */
   start: number
   /** `static`/`dynamic`/`reexport` are module imports (resolved against the script's own URL). */
-  kind: 'static' | 'dynamic' | 'reexport' | 'worker' | 'worker-module-url'
+  kind: 'static' | 'dynamic' | 'reexport' | 'worker' | 'worker-module-url' | 'worklet'
+  /** For `worklet`: which worklet (`CSS.paintWorklet.addModule(url)` → `paint`). */
+  worklet?: WorkletKind
   /** Named imports (`default` for default imports); empty for side-effect and namespace imports. */
   names: { name: string; start: number }[]
 }
 
+export type WorkletKind = 'paint' | 'audio' | 'animation' | 'layout'
+
 const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self'])
+
+/** `CSS.paintWorklet`, `audioContext.audioWorklet`…: `addModule(url)` loads a worklet script. */
+const WORKLETS: ReadonlyMap<string, WorkletKind> = new Map([
+  ['paintWorklet', 'paint'], ['audioWorklet', 'audio'], ['animationWorklet', 'animation'], ['layoutWorklet', 'layout'],
+])
 
 export function collectFacts(program: Program): JsFacts {
   const f: JsFacts = {
@@ -227,6 +236,12 @@ export function collectFacts(program: Program): JsFacts {
         case 'setProperty':
           if (firstString?.startsWith('--')) f.cssVarDefs.add(firstString)
           break
+        case 'addModule': {
+          // A worklet script runs in its own global scope (`registerPaint`, `registerProcessor`), #13.
+          const worklet = workletOf(callee.object)
+          if (worklet && firstString !== undefined && first) f.imports.push({ specifier: firstString, start: first.start, kind: 'worklet', worklet, names: [] })
+          break
+        }
         case 'register':
           if (callee.object.type === 'MemberExpression' && propertyName(callee.object) === 'serviceWorker' && firstString !== undefined && first) {
             f.imports.push({ specifier: firstString, start: first.start, kind: 'worker', names: [] })
@@ -334,6 +349,12 @@ function keyName(key: AnyNode, computed: boolean): string | undefined {
   if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
   if (computed && key.type === 'TemplateLiteral' && key.expressions.length === 0) return key.quasis[0]?.value.cooked ?? undefined
   return undefined
+}
+
+/** `CSS.paintWorklet` or a bare `paintWorklet` → `paint`. */
+function workletOf(n: AnyNode): WorkletKind | undefined {
+  const name = n.type === 'Identifier' ? n.name : n.type === 'MemberExpression' ? propertyName(n) : undefined
+  return name === undefined ? undefined : WORKLETS.get(name)
 }
 
 function isGlobalObject(n: AnyNode): boolean {

@@ -1,6 +1,8 @@
 import globals from 'globals'
 import knownCssProperties from 'known-css-properties'
 
+import type { WorkletKind } from './js-facts.js'
+
 /**
  * Names the platform provides, from maintained lists (the `globals` package used by ESLint
  * and `known-css-properties` used by stylelint) rather than hand-typed ones, so new browser
@@ -20,6 +22,20 @@ export const ANY_SCRIPT_GLOBALS: ReadonlySet<string> = new Set([
   ...Object.keys(globals.serviceworker),
   ...Object.keys(globals.sharedWorker),
 ])
+
+/**
+ * A worklet's global scope is small and its own (`registerPaint` in a paint worklet,
+ * `registerProcessor` in an audio worklet); the `globals` package lists the paint and audio
+ * ones. Animation and layout worklets have no list: they get the union.
+ */
+const PAINT_WORKLET = [...Object.keys(globals.builtin), ...Object.keys(globals.paintWorklet)]
+const AUDIO_WORKLET = [...Object.keys(globals.builtin), ...Object.keys(globals.audioWorklet)]
+export const WORKLET_GLOBALS: Readonly<Record<WorkletKind, ReadonlySet<string>>> = Object.freeze({
+  paint: new Set(PAINT_WORKLET),
+  audio: new Set(AUDIO_WORKLET),
+  animation: new Set([...PAINT_WORKLET, ...AUDIO_WORKLET]),
+  layout: new Set([...PAINT_WORKLET, ...AUDIO_WORKLET]),
+})
 
 export const CSS_PROPERTIES: ReadonlySet<string> = new Set(knownCssProperties.all)
 

@@ -5,6 +5,7 @@ import type { SheetFacts } from './css-sheet.js'
 import { analyzePage } from './html-page.js'
 import type { PageFacts } from './html-page.js'
 import { analyzeScript } from './js-script.js'
+import type { WorkletKind } from './js-facts.js'
 import type { ScriptAnalysis, ScriptKind } from './js-script.js'
 import { LineIndex } from './line-index.js'
 import type { Position } from './line-index.js'
@@ -68,7 +69,18 @@ export interface ScriptUnit {
   pages: Set<string>
   /** For handlers: the attribute (`onclick`, `href`). */
   attr?: string
+  /** Where the code runs, which decides the globals it is judged against. */
+  context: ScriptContext
 }
+
+/**
+ * Where a script runs (#13): on its pages; in a worker or service worker (`new Worker(url)`,
+ * `importScripts`, `serviceWorker.register`); in a worklet (`CSS.paintWorklet.addModule(url)`);
+ * or nowhere the site shows — a server file, a stale copy, a test, a script only an IE
+ * conditional comment loads. Unlinked code is parsed (syntax errors still count) but not
+ * judged against page or worker globals: what runs it is unknowable.
+ */
+export type ScriptContext = { kind: 'page' | 'worker' | 'unlinked' } | { kind: 'worklet'; worklet: WorkletKind }
 
 export interface SheetModel {
   file: string
@@ -102,6 +114,10 @@ export interface SiteIndex {
 interface ResolvedImport {
   target: { kind: 'local'; unit: ScriptUnit } | { kind: 'opaque'; why: string } | { kind: 'worker' }
 }
+
+const PAGE: ScriptContext = Object.freeze({ kind: 'page' })
+const WORKER: ScriptContext = Object.freeze({ kind: 'worker' })
+const UNLINKED: ScriptContext = Object.freeze({ kind: 'unlinked' })
 
 const JS_FILE = /\.(m?js|cjs)$/i
 const CSS_FILE = /\.css$/i
@@ -203,6 +219,7 @@ class ModelBuilder {
     }
     this.drainImports()
     this.m.units.push(...this.fileUnits.values())
+    this.assignContexts()
     this.finishPages()
     this.buildIndex()
   }
@@ -272,7 +289,7 @@ class ModelBuilder {
         this.scriptMemo.set(key, analysis)
       }
     } else analysis = analyzeScript(code, kind)
-    return { file, src, kind, offset, analysis, pages: new Set() }
+    return { file, src, kind, offset, analysis, pages: new Set(), context: PAGE }
   }
 
   private css(code: string, mode: 'sheet' | 'declarations'): SheetFacts {
@@ -362,8 +379,8 @@ class ModelBuilder {
     if (!unit.analysis.ok) return out
     const fromDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : this.m.pages.get(unit.file)?.baseDir
     for (const imp of unit.analysis.facts.imports) {
-      if (imp.kind === 'worker' || imp.kind === 'worker-module-url') {
-        // Workers run in their own global scope: parse them, but no page runs them.
+      if (imp.kind === 'worker' || imp.kind === 'worker-module-url' || imp.kind === 'worklet') {
+        // Workers and worklets run in their own global scope: parse them, but no page runs them.
         const target = imp.kind === 'worker-module-url' ? this.resolve(imp.specifier, unit.file, fromDir) : undefined
         if (target?.kind === 'local') this.fileUnit(target.path, 'module')
         out.push({ target: { kind: 'worker' } })
@@ -392,6 +409,46 @@ class ModelBuilder {
     if (ref.kind !== 'local' || ref.sameDocument) return { kind: 'unknown' }
     const path = this.m.resolve(ref)
     return path === undefined ? { kind: 'missing' } : { kind: 'local', path }
+  }
+
+  /**
+   * Script files no page runs get the context of whatever loads them: a worker or worklet
+   * URL anywhere in the site (resolved against the pages of the code that names it, or its
+   * own folder and the root when no page runs that code), else what imports them.
+   */
+  private assignContexts(): void {
+    const loaders = new Map<string, ScriptContext>()
+    for (const unit of this.m.units) {
+      if (!unit.analysis.ok) continue
+      const pages = [...unit.pages].flatMap((p) => this.m.pages.get(p) ?? [])
+      const ownDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : pages[0]?.baseDir
+      const bases = pages.length > 0 ? pages.map((p) => ({ from: p.file, dir: p.baseDir })) : [{ from: unit.file, dir: ownDir }, { from: unit.file, dir: '' }]
+      for (const imp of unit.analysis.facts.imports) {
+        const context = imp.kind === 'worklet' && imp.worklet ? { kind: 'worklet' as const, worklet: imp.worklet } : imp.kind === 'worker' || imp.kind === 'worker-module-url' ? WORKER : undefined
+        if (!context) continue
+        const from = imp.kind === 'worker-module-url' ? [{ from: unit.file, dir: ownDir }] : bases
+        for (const b of from) {
+          const target = this.resolve(imp.specifier, b.from, b.dir)
+          if (target.kind === 'local' && !loaders.has(target.path)) loaders.set(target.path, context)
+        }
+      }
+    }
+    const orphans = this.m.units.filter((u) => u.src !== undefined && u.pages.size === 0)
+    for (const u of orphans) u.context = loaders.get(u.src ?? '') ?? UNLINKED
+    // Modules a worker or worklet imports run there too; bounded: each pass settles at least one unit or stops.
+    for (let changed = true, pass = 0; changed && pass <= orphans.length; pass++) {
+      changed = false
+      for (const u of orphans) {
+        if (u.context.kind === 'unlinked') continue
+        for (const imp of this.importsOf(u)) {
+          const dep = imp.target.kind === 'local' ? imp.target.unit : undefined
+          if (dep && dep.pages.size === 0 && dep.context.kind === 'unlinked') {
+            dep.context = u.context
+            changed = true
+          }
+        }
+      }
+    }
   }
 
   private open(page: string, reason: string): void {

@@ -47,12 +47,12 @@ export function brokenLink(model: SiteModel): Finding[] {
     const ownDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : model.pages.get(unit.file)?.baseDir
     for (const imp of unit.analysis.facts.imports) {
       const offset = unit.offset + imp.start
-      if (imp.kind === 'worker') {
-        // `new Worker(url)` and `serviceWorker.register(url)` resolve against the page.
+      if (imp.kind === 'worker' || imp.kind === 'worklet') {
+        // `new Worker(url)`, `serviceWorker.register(url)` and `worklet.addModule(url)` resolve against the page.
         const pages = pagesOf(model, unit)
         const bases = pages.length > 0 ? pages.map((p) => ({ from: p.file, dir: p.baseDir })) : [{ from: unit.file, dir: ownDir }, { from: unit.file, dir: '' }]
         const targets = bases.map((b) => missing(imp.specifier, b.from, b.dir))
-        if (targets.every((t) => t !== undefined)) report(unit.file, offset, 'worker script', imp.specifier, targets[0] ?? '')
+        if (targets.every((t) => t !== undefined)) report(unit.file, offset, `${imp.kind} script`, imp.specifier, targets[0] ?? '')
         continue
       }
       if (imp.kind !== 'worker-module-url' && !/^(\.{0,2}\/)/.test(imp.specifier)) continue // bare specifiers and other origins

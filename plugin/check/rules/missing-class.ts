@@ -13,7 +13,8 @@ export function missingClass(model: SiteModel): Finding[] {
   const ix = model.index
   const patterns = [...ix.classPatterns]
   for (const unit of [...model.units, ...model.handlers]) {
-    if (!unit.analysis.ok) continue
+    // No DOM in a worklet; nothing shows which page runs an unlinked script (#13).
+    if (!unit.analysis.ok || unit.context.kind === 'unlinked' || unit.context.kind === 'worklet') continue
     for (const l of unit.analysis.facts.classLookups) {
       const c = l.name
       if (ix.pageClasses.has(c) || ix.createdClasses.has(c) || ix.stringTokens.has(c)) continue

@@ -13,7 +13,8 @@ export function missingElement(model: SiteModel): Finding[] {
   const out: Finding[] = []
   const ix = model.index
   for (const unit of [...model.units, ...model.handlers]) {
-    if (!unit.analysis.ok) continue
+    // No DOM in a worklet; nothing shows which page runs an unlinked script (#13).
+    if (!unit.analysis.ok || unit.context.kind === 'unlinked' || unit.context.kind === 'worklet') continue
     const lookups = unit.analysis.facts.idLookups
     if (lookups.length === 0) continue
     const has = idsVisibleTo(model, unit)

@@ -1,5 +1,5 @@
 import type { Finding } from '../../report/diagnostic.js'
-import { ANY_SCRIPT_GLOBALS, BROWSER_GLOBALS } from '../known-names.js'
+import { ANY_SCRIPT_GLOBALS, BROWSER_GLOBALS, WORKLET_GLOBALS } from '../known-names.js'
 import type { NameRef } from '../js-scope.js'
 import type { SiteModel } from '../site-model.js'
 import { declaredElsewhere } from './declared-elsewhere.js'
@@ -10,6 +10,7 @@ import { closest, didYouMean, findingAt, isPageGlobal, pagesOf } from './shared.
  * global scope of any page that runs it, nor among browser/JS globals. A shared script is
  * reported only if the name is missing on every page that loads it; pages with globals we
  * cannot see (external scripts…) and code guarded by `typeof x` are never reported.
+ * Worklets are judged against their own globals; scripts nothing loads are not judged (#13).
  */
 export function undefinedReference(model: SiteModel): Finding[] {
   const out: Finding[] = []
@@ -17,15 +18,19 @@ export function undefinedReference(model: SiteModel): Finding[] {
   for (const unit of model.units) {
     if (!unit.analysis.ok) continue
     const { scope, facts } = unit.analysis
-    if (scope.dynamicScope || facts.opaque) continue
+    if (scope.dynamicScope || facts.opaque || unit.context.kind === 'unlinked') continue
     const pages = pagesOf(model, unit)
     if (pages.some((p) => p.openReason !== undefined)) continue
     // A worker pulling in scripts from another origin gets globals we cannot see.
     if (facts.imports.some((i) => i.kind === 'worker' && /^([a-z][a-z\d+.-]*:|\/\/)/i.test(i.specifier))) continue
+    const workletKind = unit.context.kind === 'worklet' ? unit.context.worklet : undefined
+    const worklet = workletKind ? WORKLET_GLOBALS[workletKind] : undefined
     const isGlobal =
       pages.length > 0
         ? (n: string) => pages.some((p) => isPageGlobal(p, n))
-        : (n: string) => ANY_SCRIPT_GLOBALS.has(n) || ix.anyScriptGlobals.has(n) || ix.anyPageNames.has(n)
+        : worklet
+          ? (n: string) => worklet.has(n)
+          : (n: string) => ANY_SCRIPT_GLOBALS.has(n) || ix.anyScriptGlobals.has(n) || ix.anyPageNames.has(n)
     const byName = new Map<string, NameRef[]>()
     for (const ref of scope.unresolvedReads) {
       const list = byName.get(ref.name)
@@ -38,7 +43,9 @@ export function undefinedReference(model: SiteModel): Finding[] {
       const local = [...scope.topLevel, ...pages.flatMap((p) => [...p.classicGlobals, ...p.windowGlobals])]
       // Own names first; a platform global only when it is one typo away (`documnet`).
       const platform = closest(name, BROWSER_GLOBALS, 1)
-      const why = declaredElsewhere(model, pages, name) || didYouMean(name, local) || (platform && name.length > 3 ? ` (did you mean "${platform}"?)` : '')
+      const why = workletKind && (BROWSER_GLOBALS.has(name) || ANY_SCRIPT_GLOBALS.has(name))
+        ? ` in a ${workletKind} worklet (it has its own globals, not the page's)`
+        : declaredElsewhere(model, pages, name) || didYouMean(name, local) || (platform && name.length > 3 ? ` (did you mean "${platform}"?)` : '')
       out.push(findingAt(model, 'undefined-reference', 'error', unit.file, unit.offset + refs[0].start, `"${name}" is not defined${more}${why}`))
     }
   }

@@ -30,3 +30,48 @@ describe('CSS custom functions (@function)', () => {
     ])
   })
 })
+
+describe('worklet scripts', () => {
+  const files = {
+    'index.html': page('<h1>x</h1>', '<script src="app.js"></script>'),
+    'app.js': "CSS.paintWorklet.addModule('paint.js')\nnew AudioContext().audioWorklet.addModule('sound.js')\n",
+    'paint.js': "registerPaint('p', class { paint(ctx) { ctx.fillRect(0, 0, devicePixelRatio, 1) } })\n",
+    'sound.js': "registerProcessor('s', class extends AudioWorkletProcessor { process() { return sampleRate > 0 } })\n",
+  }
+
+  it('judges a worklet against its own globals, resolved against the page', () => {
+    expect(rules(files)).toEqual([])
+  })
+
+  it('still reports window globals a worklet does not have, and a missing worklet file', () => {
+    expect(rules({ ...files, 'paint.js': files['paint.js'] + 'document.title = registerProcessor\n' })).toEqual([
+      'undefined-reference paint.js:2 "document" is not defined in a paint worklet (it has its own globals, not the page\'s)',
+      'undefined-reference paint.js:2 "registerProcessor" is not defined',
+    ])
+    const { 'sound.js': _gone, ...withoutSound } = files
+    expect(rules(withoutSound)).toEqual(['broken-link app.js:2 worklet script "sound.js" points to sound.js, which does not exist'])
+  })
+})
+
+describe('scripts no page loads', () => {
+  const files = {
+    'index.html': page('<p id="out"></p>', '<!--[if lt IE 9]><script src="shiv.js"></script><![endif]-->\n<script src="app.js"></script>'),
+    'app.js': "document.getElementById('out').textContent = 'ok'\nnew Worker('worker.js')\n",
+    'shiv.js': 'html5.elements.split(" ")\n',
+    'server.js': 'Deno.serve(() => new Response("hi"))\n',
+    'old/app.js': "document.getElementById('gone').textContent = render()\n",
+    'worker.js': "importScripts('lib.js')\nonmessage = (e) => postMessage(twice(e.data))\n",
+    'lib.js': 'function twice(x) { return x * 2 }\n',
+  }
+
+  it('are parsed but not judged: server files, stale copies, IE-only scripts', () => {
+    expect(rules(files)).toEqual([])
+    expect(rules({ ...files, 'server.js': 'Deno.serve(() => {\n' })).toEqual(['js-syntax server.js:2 script does not parse: Unexpected token'])
+  })
+
+  it('still judges what a page, a worker or importScripts loads', () => {
+    expect(rules({ ...files, 'app.js': files['app.js'] + 'render()\n' })).toEqual(['undefined-reference app.js:3 "render" is not defined'])
+    expect(rules({ ...files, 'worker.js': files['worker.js'] + 'thrice(1)\n' })).toEqual(['undefined-reference worker.js:3 "thrice" is not defined'])
+    expect(rules({ ...files, 'lib.js': files['lib.js'] + 'nowhere()\n' })).toEqual(['undefined-reference lib.js:2 "nowhere" is not defined'])
+  })
+})

@@ -1,5 +1,5 @@
-import { join, relative, resolve } from 'node:path'
-import { createLogger, type Logger as ViteLogger, type Plugin, type ResolvedConfig, type ViteDevServer } from 'vite'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { createLogger, mergeConfig, type Logger as ViteLogger, type Plugin, type ResolvedConfig, type UserConfig, type ViteDevServer } from 'vite'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from './options.js'
 import { runPipeline, type RunResult } from './pipeline/run-pipeline.js'
 import type { Logger } from './report/logger.js'
@@ -54,9 +54,14 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     api: { options: userOptions, lastRun: () => lastRun },
 
     async config(userConfig, env) {
-      if (env.command !== 'build' || env.isPreview) return
+      if (env.isPreview) return
       const root = resolve(userConfig.root ?? process.cwd())
       resolved = resolveOptions(userOptions, { root })
+      // A siteDir below the root becomes Vite's root, so pages, classic scripts and data
+      // files keep their relative layout in dev and in dist/ (#14); dist/, public/ and
+      // .env files stay where the project has them.
+      const moved = resolved.siteDir !== root ? siteRootConfig(userConfig, root, resolved.siteDir) : {}
+      if (env.command !== 'build') return moved
       const logger = viteLogger(createLogger(userConfig.logLevel, { allowClearScreen: false }))
       // Generation runs before Vite resolves its inputs, so every generated page can be an input.
       try {
@@ -64,13 +69,13 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
         logger.info(formatRunSummary(result, resolved))
       } catch (error) {
         buildRunError = error
-        return
+        return moved
       }
       const existing = userConfig.build?.rolldownOptions?.input ?? userConfig.build?.rollupOptions?.input
-      if (existing) return
+      if (existing) return moved
       const pages = listHtmlPages(resolved.siteDir, ['public'])
-      if (pages.length === 0) return
-      return { build: { rolldownOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ''), join(resolved.siteDir, p)])) } } }
+      if (pages.length === 0) return moved
+      return mergeConfig(moved, { build: { rolldownOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ''), join(resolved.siteDir, p)])) } } })
     },
 
     configResolved(c) {
@@ -139,4 +144,17 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
 
 function viteLogger(l: ViteLogger): Logger {
   return { info: (m) => l.info(m, { timestamp: true }), warn: (m) => l.warn(m, { timestamp: true }), error: (m) => l.error(m, { timestamp: true }) }
+}
+
+/** Vite settings for serving and building from a siteDir below the project root. */
+function siteRootConfig(user: UserConfig, root: string, siteDir: string): UserConfig {
+  const outDir = resolve(root, user.build?.outDir ?? 'dist')
+  const inside = relative(root, outDir)
+  return {
+    root: siteDir,
+    ...(user.publicDir === undefined ? { publicDir: resolve(root, 'public') } : typeof user.publicDir === 'string' ? { publicDir: resolve(root, user.publicDir) } : {}),
+    ...(user.envDir === undefined ? { envDir: root } : typeof user.envDir === 'string' ? { envDir: resolve(root, user.envDir) } : {}),
+    // Vite empties an outDir inside its root; this one was inside the project's root.
+    build: { outDir, ...(user.build?.emptyOutDir === undefined && inside && !inside.startsWith('..') && !isAbsolute(inside) ? { emptyOutDir: true } : {}) },
+  }
 }

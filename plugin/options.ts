@@ -1,4 +1,4 @@
-import { resolve as resolvePath } from 'node:path'
+import { isAbsolute, relative as relativePath, resolve as resolvePath } from 'node:path'
 import type { Keyv } from 'keyv'
 import type { ModelOptions } from './llm/types.js'
 
@@ -13,7 +13,12 @@ export type FailOn = 'error' | 'warning' | 'never'
 export interface SitesmithOptions {
   /** The plain-language spec, relative to the Vite root. @default 'spec.md' */
   spec?: string
-  /** Where generated files go, relative to the Vite root. @default '.' (the Vite root) */
+  /**
+   * Where generated files go, relative to the Vite root and inside it. When it is a
+   * subfolder, Vite serves and builds from it (pages and scripts keep their layout in
+   * `dist/`) and sitesmith's state lives in `<siteDir>/.sitesmith/`.
+   * @default '.' (the Vite root)
+   */
   siteDir?: string
   /** The large model that plans and reviews. @default { provider: 'openai', model: 'gpt-4o-mini' } */
   planner?: ModelOptions
@@ -22,7 +27,7 @@ export interface SitesmithOptions {
   /**
    * Model-response cache: a directory (relative to the Vite root; one JSON file per key)
    * or any keyv instance (e.g. `new Keyv(new KeyvRedis(url))` for teams and CI fleets).
-   * @default '.sitesmith/cache'
+   * @default '.sitesmith/cache' inside `siteDir`, next to the rest of sitesmith's state
    */
   cache?: string | Keyv
   /**
@@ -123,6 +128,8 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
   const env = ctx.env ?? process.env
   const root = resolvePath(ctx.root)
   const siteDir = resolvePath(root, user.siteDir ?? DEFAULTS.siteDir)
+  const fromRoot = relativePath(root, siteDir)
+  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) throw new OptionsError('siteDir', `"${user.siteDir}" is outside the Vite root ${root}; use a folder inside it`)
 
   const envMode = env.SITESMITH_CACHE_MODE?.trim()
   if (envMode && !CACHE_MODES.includes(envMode as CacheMode)) {
@@ -155,7 +162,8 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     siteDir,
     planner,
     coder,
-    cache: typeof cache === 'string' ? resolvePath(root, cache) : cache,
+    // The default cache sits with the other state in <siteDir>/.sitesmith: one folder (#14).
+    cache: typeof cache === 'string' ? resolvePath(user.cache === undefined ? siteDir : root, cache) : cache,
     cacheMode,
     cacheTimeoutMs,
     concurrency,

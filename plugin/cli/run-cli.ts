@@ -2,7 +2,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { resolveOptions, type CacheMode, type ResolvedOptions, type SitesmithOptions } from '../options.js'
-import { closeCacheStore } from '../store/model-cache.js'
 import { runPipeline, type RunResult } from '../pipeline/run-pipeline.js'
 import { failingFindings, formatRunFailure, formatRunSummary } from '../report/run-summary.js'
 import type { Logger } from '../report/logger.js'
@@ -10,6 +9,10 @@ import { checkCommand } from '../check/command.js'
 import { readCodeReview, readTasks, readTracker } from '../store/artifacts.js'
 import { sha256 } from '../store/atomic-write.js'
 import { loadSitesmithOptions } from './load-options.js'
+import { initCommand } from './init.js'
+import { planPreview } from './plan-preview.js'
+import { MissingCredentialsError } from '../llm/errors.js'
+import { CacheMissError, closeCacheStore } from '../store/model-cache.js'
 
 export interface CliIo {
   stdout: NodeJS.WritableStream
@@ -23,6 +26,7 @@ const HELP = `sitesmith — turn spec.md into a working static site (the engine 
 Usage: sitesmith <command> [dir] [options]
 
 Commands:
+  init [dir]       start a project: spec.md, vite.config, package.json scripts, .gitignore
   generate [dir]   plan, generate, check, review and fix (what \`vite build\` runs first)
   plan [dir]       print the planned tasks and what changed since the last plan; writes nothing
   check <dir>      run the deterministic checkers only (no models)   --format text|json
@@ -36,7 +40,32 @@ Options (generate, plan):
 Options are read from the sitesmith plugin in dir's vite.config when there is one.
 
 Exit status: 0 ok, 1 failed tasks or unresolved errors, 2 usage error.
+\`sitesmith <command> --help\` shows one command's usage.
 `
+
+const COMMAND_USAGE: Record<'generate' | 'plan' | 'status', string> = {
+  generate: `Usage: sitesmith generate [dir] [options]
+
+Plan, generate, check, review and fix the site in dir (default: the current directory), as
+\`vite build\` does before it builds. Options are read from dir's vite.config when it uses
+the sitesmith plugin; credentials from OPENAI_API_KEY / OPENAI_BASE_URL and OLLAMA_HOST.
+  --cache-mode auto|frozen|refresh   default: frozen when CI is set, else auto (SITESMITH_CACHE_MODE)
+  --overwrite-edits                  regenerate files edited by hand (default: keep them)
+  --no-review                        skip the review–fix loop
+  --no-runtime                       skip the headless-browser check
+Exit status: 0 ok, 1 failed tasks or unresolved errors, 2 usage error.
+`,
+  plan: `Usage: sitesmith plan [dir] [--cache-mode auto|frozen|refresh]
+
+Print the planned tasks and what changed in the spec since the last plan; writes nothing.
+Without model credentials it still lists the changed sections and the tasks that serve them.
+Exit status: 0 ok, 1 the planner could not be asked, 2 usage error.
+`,
+  status: `Usage: sitesmith status [dir]
+
+Tasks, files (generated / edited by hand / missing) and the last review; asks no model.
+`,
+}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv
@@ -49,6 +78,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${pkg.version}\n`)
     return 0
   }
+  if (command === 'init') return initCommand(rest, io)
   if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd })
   if (command === 'generate' || command === 'plan' || command === 'status') {
     let parsed
@@ -61,11 +91,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           'overwrite-edits': { type: 'boolean' },
           'no-review': { type: 'boolean' },
           'no-runtime': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
         },
       })
     } catch (error) {
-      io.stderr.write(`sitesmith ${command}: ${(error as Error).message}\n\n${HELP}`)
+      io.stderr.write(`sitesmith ${command}: ${(error as Error).message}\n\n${COMMAND_USAGE[command]}`)
       return 2
+    }
+    if (parsed.values.help) {
+      io.stdout.write(COMMAND_USAGE[command])
+      return 0
     }
     if (parsed.positionals.length > 1) {
       io.stderr.write(`sitesmith ${command}: one directory at most, got ${parsed.positionals.join(' ')}\n`)
@@ -81,7 +116,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`sitesmith ${command}: --cache-mode must be auto, frozen or refresh (got "${mode}")\n`)
       return 2
     }
-    let opened: ResolvedOptions | undefined
+    let options: ResolvedOptions | undefined
     const logger: Logger = { info: (m) => io.stdout.write(m + '\n'), warn: (m) => io.stderr.write(m + '\n'), error: (m) => io.stderr.write(m + '\n') }
     try {
       const loaded = await loadSitesmithOptions(dir)
@@ -94,8 +129,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       // An explicit --cache-mode beats the environment.
       const env = mode ? { ...io.env, SITESMITH_CACHE_MODE: mode } : io.env
-      const options = resolveOptions(user, { root: dir, env })
-      opened = options
+      options = resolveOptions(user, { root: dir, env })
       if (command === 'status') return await status(options.siteDir, io)
       const stream = (io.stdout as NodeJS.WriteStream).isTTY ? (io.stdout as NodeJS.WriteStream) : undefined
       const result = await runPipeline({ options, logger, env, stream, until: command === 'plan' ? 'plan' : undefined })
@@ -107,10 +141,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return result.errors.length || failingFindings(result.findings, options.failOn).length ? 1 : 0
     } catch (error) {
       io.stderr.write(formatRunFailure(error) + '\n')
+      // Without a planner, `plan` still says what changed and which tasks it concerns.
+      const cannotAsk = planBlocker(error)
+      if (command === 'plan' && options && cannotAsk) io.stdout.write(await planPreview(options, cannotAsk))
       return 1
     } finally {
       // A keyv store from the config (Redis) would keep the command alive after it is done (#12).
-      if (opened && typeof opened.cache !== 'string') await closeCacheStore(opened.cache, opened.cacheTimeoutMs)
+      if (options && typeof options.cache !== 'string') await closeCacheStore(options.cache, options.cacheTimeoutMs)
     }
   }
   io.stderr.write(`sitesmith: unknown command "${command}"\n\n${HELP}`)
@@ -148,4 +185,13 @@ async function status(siteDir: string, io: CliIo): Promise<number> {
   for (const f of review.unresolved) out.push(`  ${f.severity} ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)
   io.stdout.write(out.join('\n') + '\n')
   return 0
+}
+
+/** Why the planner could not be asked, when that is the reason a run failed. */
+function planBlocker(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof MissingCredentialsError) return `no credentials: set ${e.variables.join(' or ')}`
+    if (e instanceof CacheMissError) return 'the cache is frozen and has no answer for this plan'
+  }
+  return null
 }

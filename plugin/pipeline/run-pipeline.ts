@@ -96,6 +96,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const started = Date.now()
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`
   const progress = new Progress({ logger, stream: input.stream, env })
+  // Before anything is created: a run without a spec leaves the folder as it was (issue #14).
+  if (!existsSync(options.specPath)) throw new SpecNotFoundError(relative(options.root, options.specPath) || options.specPath)
   const stateDir = sitesmithDir(options.siteDir)
   mkdirSync(stateDir, { recursive: true })
   // tasks.json, file_tracker.json, code_review.json (and a cache kept here) are meant to be
@@ -103,7 +105,6 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const ignore = join(stateDir, '.gitignore')
   if (!existsSync(ignore)) writeFileSync(ignore, 'run.jsonl\nlock/\nlock.*\npending.jsonl\ndist-check.json\nlast-run.json\nscreenshots/\n')
 
-  if (!existsSync(options.specPath)) throw new SpecNotFoundError(relative(options.root, options.specPath) || options.specPath)
   const specText = readFileSync(options.specPath, 'utf8')
   if (input.until === undefined) {
     const last = readLastRun(options)

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
 import { diffSections, parseSpec } from '../spec/sections.js'
+import { readSpec } from '../spec/read-spec.js'
 import { readTasks } from '../store/artifacts.js'
 
 /**
@@ -12,7 +14,8 @@ import { readTasks } from '../store/artifacts.js'
 export async function planPreview(options: ResolvedOptions, reason: string): Promise<string> {
   const lines = [`plan: the planner was not asked (${reason})`]
   if (!existsSync(options.specPath)) return lines.join('\n') + '\n'
-  const spec = parseSpec(readFileSync(options.specPath, 'utf8'))
+  // Read as the run reads it (BOM and CRLF normalised), so the hashes compare (#12).
+  const spec = parseSpec(readSpec(options.specPath, relative(options.root, options.specPath) || options.specPath))
   const previous = await readTasks(options.siteDir)
   if (previous.tasks.length === 0) {
     lines.push(`no plan yet: the first run plans the whole spec (${spec.sections.length} section(s): ${spec.sections.map((s) => s.id).join(', ')})`)

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
 import type { Finding } from '../report/diagnostic.js'
 import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
+import { readSpec } from '../spec/read-spec.js'
 import { SITESMITH_DIR, readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
 import { removeAtomicTempFiles } from '../store/atomic-write.js'
 import { acquireSiteLock, isLockOwnerDead, readSiteLockOwner } from '../store/site-lock.js'
@@ -61,13 +62,7 @@ export interface RunResult {
   durationMs: number
 }
 
-export class SpecNotFoundError extends Error {
-  readonly code = 'E_SPEC'
-  constructor(readonly path: string) {
-    super(`spec not found: ${path}\nWrite the site you want in plain language there (markdown headings split it into sections), or set the "spec" option.`)
-    this.name = 'SpecNotFoundError'
-  }
-}
+export { SpecError, SpecNotFoundError } from '../spec/read-spec.js'
 
 /** The run's AbortSignal fired (Ctrl-C, the dev server closing) after generation started. */
 export class RunCancelledError extends Error {
@@ -96,8 +91,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const started = Date.now()
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`
   const progress = new Progress({ logger, stream: input.stream, env })
-  // Before anything is created: a run without a spec leaves the folder as it was (issue #14).
-  if (!existsSync(options.specPath)) throw new SpecNotFoundError(relative(options.root, options.specPath) || options.specPath)
+  // Validated before anything is created or the lock, the cache or a model is touched: a run
+  // without a usable spec leaves the folder as it was (#14) and costs nothing (#12).
+  const specText = readSpec(options.specPath, relative(options.root, options.specPath) || options.specPath)
   const stateDir = sitesmithDir(options.siteDir)
   mkdirSync(stateDir, { recursive: true })
   // tasks.json, file_tracker.json, code_review.json (and a cache kept here) are meant to be
@@ -105,7 +101,6 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const ignore = join(stateDir, '.gitignore')
   if (!existsSync(ignore)) writeFileSync(ignore, 'run.jsonl\nlock/\nlock.*\npending.jsonl\ndist-check.json\nlast-run.json\nscreenshots/\n')
 
-  const specText = readFileSync(options.specPath, 'utf8')
   if (input.until === undefined) {
     const last = readLastRun(options)
     if (last && last.fingerprint === fingerprint(options, specText)) return upToDate(last, started, await readTracker(options.siteDir))

@@ -17,14 +17,34 @@ export type Gate = { ok: true; content: string } | { ok: false; reason: string }
 
 /** Strip what models wrap around a file: one enclosing markdown fence, a BOM; end with a newline. */
 export function normalizeContent(raw: string): string {
-  const s = stripFences(raw.replace(/^\uFEFF/, '')).replace(/\r\n?/g, '\n')
+  const s = unwrapExplained(stripFences(raw.replace(/^\uFEFF/, ''))).replace(/\r\n?/g, '\n')
   return s.endsWith('\n') ? s : s + '\n'
 }
+
+/**
+ * "Here is the updated file: ```html … ``` This adds …" inside `content` (Aider-AI/aider#1223,
+ * issue #15): exactly one fenced block with only a few sentences of prose around it (no markup,
+ * braces or semicolons) is the file; the prose is dropped, never written.
+ */
+export function unwrapExplained(text: string): string {
+  const fences = [...text.matchAll(/^[ \t]*(`{3,})[\w+-]*[ \t]*\n([\s\S]*?)\n?[ \t]*\1[ \t]*$/gm)]
+  if (fences.length !== 1) return text
+  const m = fences[0]
+  const outside = text.slice(0, m.index) + text.slice(m.index + m[0].length)
+  if (outside.trim() === '' || outside.length > 600 || /[<>{};]/.test(outside)) return text
+  return m[2]
+}
+
+/** The first words of an answer that chats instead of writing the file (stackblitz-labs/bolt.diy#152). */
+const CHAT = /^\s*(?:\p{Extended_Pictographic}|hi\b|hello\b|hey\b|sure\b|certainly\b|of course\b|i'?m sorry|sorry\b|i can help|how can i help)/iu
 
 /** Check a complete file a model wrote before it is written (fences stripped, newline ensured). */
 export function checkFile(path: string, raw: string): Gate {
   const content = normalizeContent(raw)
   if (content.trim() === '') return { ok: false, reason: `${path}: the content is empty` }
+  if (CHAT.test(content) && !/[<{;]/.test(content)) {
+    return { ok: false, reason: `${path}: the content is chat prose, not a file (${JSON.stringify(content.trim().slice(0, 60))}); send the complete file` }
+  }
   if (/^\s*```/m.test(content)) return { ok: false, reason: `${path}: the content still contains a markdown code fence (\`\`\`); send only the file itself` }
   const placeholder = findPlaceholder(content)
   if (placeholder) return { ok: false, reason: `${path}: line ${placeholder.line} is a placeholder for omitted code (${JSON.stringify(placeholder.text)}); write the complete file` }

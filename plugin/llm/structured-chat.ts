@@ -2,6 +2,8 @@ import type { ZodType } from 'zod'
 
 import { ModelFormatError, TruncatedAnswerError, type ModelErrorContext } from './errors.js'
 import type { RawAnswer } from './provider.js'
+import { repetition } from './answer-shape.js'
+import { completeThenWhitespace } from './json-candidates.js'
 import { parseStructured, repairMessages } from './structured.js'
 import type { ChatMessage } from './types.js'
 
@@ -28,7 +30,12 @@ export async function chatStructured<T>(send: Send, messages: ChatMessage[], sch
   let grown = false
   for (let turn = 0; ; turn++) {
     let answer = await send(conversation, budget, turn)
-    while (answer.finishReason === 'length') {
+    // A finished object padded with whitespace up to the limit was not cut (ollama/ollama#2577);
+    // a repetition loop would only loop longer with a bigger budget (QwenLM/qwen-code#1403).
+    let looped: string | undefined
+    while (answer.finishReason === 'length' && !completeThenWhitespace(answer.content)) {
+      looped = lengthLoop(answer.content)
+      if (looped) break
       if (grown) throw new TruncatedAnswerError(budget, opts.ctx)
       grown = true
       const next = budget * 2
@@ -40,7 +47,9 @@ export async function chatStructured<T>(send: Send, messages: ChatMessage[], sch
     const result =
       answer.finishReason === 'content_filter'
         ? { ok: false as const, problem: 'the answer was stopped by the content filter', frame: undefined }
-        : parseStructured(answer.content, schema)
+        : looped
+          ? { ok: false as const, problem: `${looped} until the output limit (${budget} tokens)`, frame: undefined }
+          : parseStructured(answer.content, schema, messages)
     if (result.ok) return result.value
 
     if (turn >= opts.repairTurns) {
@@ -53,6 +62,13 @@ export async function chatStructured<T>(send: Send, messages: ChatMessage[], sch
       )
     }
     opts.onRepair?.(turn + 1, result.problem)
-    conversation.push(...repairMessages(answer.content, result.problem))
+    // A loop is not quoted whole: thousands of repeated tokens would only crowd the context.
+    conversation.push(...repairMessages(looped ? `${answer.content.slice(0, 1000)}…` : answer.content, result.problem))
   }
+}
+
+/** `a repetition loop: …` for an answer cut at the limit while repeating itself, else undefined. */
+function lengthLoop(content: string): string | undefined {
+  const loop = repetition(content.trim())
+  return loop ? `a repetition loop: ${JSON.stringify(loop.unit.length > 60 ? `${loop.unit.slice(0, 60)}…` : loop.unit)} repeated ${loop.times} times` : undefined
 }

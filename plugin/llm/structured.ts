@@ -1,6 +1,9 @@
 import { codeFrameColumns } from '@babel/code-frame'
 import type { ZodType } from 'zod'
 
+import { describeBadAnswer, echoesInstructions } from './answer-shape.js'
+import { answerText, fencedBlocks, jsonCandidates, repairable } from './json-candidates.js'
+import { coerceToSchema } from './json-coerce.js'
 import type { ChatMessage } from './types.js'
 
 /**
@@ -10,13 +13,13 @@ import type { ChatMessage } from './types.js'
  * Model output is untrusted data: it is only ever `JSON.parse`d, never evaluated.
  */
 
-/** Candidate objects tried by the brace scan; bounds the work on long prose answers. */
-const MAX_SCAN_CANDIDATES = 24
 /** Schema issues quoted in a repair turn; more would bloat the prompt without helping. */
 const MAX_ISSUES = 6
+/** Candidates checked against the schema; the first that passes wins. */
+const MAX_CANDIDATES = 12
 
 export type Extraction =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; how?: string[] }
   | {
       ok: false
       /** One line, e.g. `not valid JSON: Unterminated string at line 3 column 9`. */
@@ -38,80 +41,34 @@ export function stripFences(text: string): string {
 }
 
 /**
- * Finds the JSON object in a model answer: the whole text, else a fenced ```json block, else
- * the first balanced `{…}` embedded in prose. A JSON string that itself holds an object
- * (double-encoded answers) is unwrapped once.
+ * Finds the JSON object in a model answer (see json-candidates.ts for what is tolerated): the
+ * whole text, a fenced block, an object embedded in prose, then a syntax repair. A JSON string
+ * that itself holds an object (double-encoded answers) is unwrapped once.
  */
 export function extractJson(text: string): Extraction {
-  const trimmed = text.replace(/^\uFEFF/, '').trim()
+  const first = jsonCandidates(text).next()
+  if (!first.done) return { ok: true, value: first.value.value, ...(first.value.how.length ? { how: first.value.how } : {}) }
+  return noObject(text)
+}
+
+/** Why no object could be found: empty, prose, or the syntax error of the most plausible candidate. */
+function noObject(text: string): Extraction & { ok: false } {
+  const trimmed = answerText(text)
   if (trimmed === '') return { ok: false, problem: 'the answer was empty' }
-
-  const whole = tryParse(trimmed)
-  if (whole.ok) return whole
-
-  for (const block of fencedBlocks(trimmed)) {
-    const r = tryParse(block.trim())
-    if (r.ok) return r
-  }
-
-  let tried = 0
-  for (let start = trimmed.indexOf('{'); start >= 0 && tried < MAX_SCAN_CANDIDATES; start = trimmed.indexOf('{', start + 1)) {
-    const end = matchingBrace(trimmed, start)
-    if (end < 0) continue
-    tried++
-    const r = tryParse(trimmed.slice(start, end + 1))
-    if (r.ok) return r
-  }
-
-  // Nothing parsed. Report the error of the most plausible candidate: a fenced block if there
-  // is one, else everything from the first `{` (typically a truncated or slightly broken object).
+  // Report the error of the most plausible candidate: a fenced block if there is one, else
+  // everything from the first `{` (typically a truncated or slightly broken object).
   const firstFence = fencedBlocks(trimmed).next()
   const candidate = !firstFence.done ? firstFence.value.trim() : trimmed.indexOf('{') >= 0 ? trimmed.slice(trimmed.indexOf('{')) : trimmed
   if (!candidate.startsWith('{') && !candidate.startsWith('[')) {
     return { ok: false, problem: `no JSON object found; the answer starts with ${JSON.stringify(clip(candidate, 60))}` }
   }
-  return syntaxProblem(candidate)
-}
-
-function tryParse(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    let value: unknown = JSON.parse(text)
-    if (typeof value === 'string' && /^\s*\{/.test(value)) {
-      try {
-        value = JSON.parse(value)
-      } catch {
-        return { ok: false }
-      }
-    }
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ok: true, value } : { ok: false }
-  } catch {
-    return { ok: false }
-  }
-}
-
-function* fencedBlocks(text: string): Generator<string> {
-  const re = /(`{3,}|~{3,})[ \t]*[\w+-]*[^\n]*\n([\s\S]*?)\1/g
-  for (let m = re.exec(text); m; m = re.exec(text)) yield m[2]
-}
-
-/** Index of the `}` closing the `{` at `start`, skipping braces inside strings; -1 if unbalanced. */
-function matchingBrace(text: string, start: number): number {
-  let depth = 0
-  let inString = false
-  for (let i = start; i < text.length; i++) {
-    const c = text[i]
-    if (inString) {
-      if (c === '\\') i++
-      else if (c === '"') inString = false
-    } else if (c === '"') inString = true
-    else if (c === '{') depth++
-    else if (c === '}' && --depth === 0) return i
-  }
-  return -1
+  const syntax = syntaxProblem(candidate)
+  if (!repairable(candidate) && /^not valid JSON/.test(syntax.problem)) syntax.problem += ' (the answer stops mid-value: cut off)'
+  return syntax
 }
 
 /** A concise JSON syntax problem with line/column, without V8's echo of the whole input. */
-function syntaxProblem(source: string): Extraction {
+function syntaxProblem(source: string): Extraction & { ok: false } {
   try {
     const value: unknown = JSON.parse(source)
     // It parsed, so it is valid JSON that is not an object (an array, a number, …).
@@ -133,19 +90,36 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - before.lastIndexOf('\n') }
 }
 
-export type Validation<T> = { ok: true; value: T } | { ok: false; problem: string; frame?: string }
+export type Validation<T> = { ok: true; value: T; how?: string[] } | { ok: false; problem: string; frame?: string }
 
-/** Extraction then zod: either the typed value or one concise problem to quote back. */
-export function parseStructured<T>(text: string, schema: ZodType<T>): Validation<T> {
-  const ex = extractJson(text)
-  if (!ex.ok) {
-    const frame =
-      ex.source && ex.line ? codeFrameColumns(clip(ex.source, 20_000), { start: { line: ex.line, column: ex.column } }, { linesAbove: 2, linesBelow: 1 }) : undefined
-    return { ok: false, problem: ex.problem, frame }
+/**
+ * Extraction then zod: either the typed value or one concise problem to quote back. Every
+ * candidate object is tried (a fenced one, the first of two, a repaired one, a tool call's
+ * arguments, strings decoded into arrays) until one passes the schema. `prompt` lets the
+ * problem name an echo of the instructions.
+ */
+export function parseStructured<T>(text: string, schema: ZodType<T>, prompt: readonly ChatMessage[] = []): Validation<T> {
+  if (echoesInstructions(text, prompt)) return { ok: false, problem: 'the instructions echoed back instead of an answer' }
+  let firstIssues: ReadonlyArray<{ path: PropertyKey[]; message: string }> | undefined
+  let n = 0
+  for (const c of jsonCandidates(text)) {
+    if (++n > MAX_CANDIDATES) break
+    const r = coerceToSchema(c.value, schema)
+    if (r.ok) {
+      const how = [...c.how, ...r.how]
+      return how.length ? { ok: true, value: r.value, how } : { ok: true, value: r.value }
+    }
+    firstIssues ??= r.issues
   }
-  const parsed = schema.safeParse(ex.value)
-  if (parsed.success) return { ok: true, value: parsed.data }
-  return { ok: false, problem: describeIssues(parsed.error.issues) }
+  const shape = describeBadAnswer(answerText(text), prompt)
+  if (firstIssues) {
+    const issues = describeIssues(firstIssues)
+    return { ok: false, problem: shape && /^an empty object/.test(shape) ? `${shape}; ${issues}` : issues }
+  }
+  const ex = noObject(text)
+  const frame =
+    ex.source && ex.line ? codeFrameColumns(clip(ex.source, 20_000), { start: { line: ex.line, column: ex.column } }, { linesAbove: 2, linesBelow: 1 }) : undefined
+  return { ok: false, problem: shape ? `${shape}; ${ex.problem}` : ex.problem, frame }
 }
 
 /** `tasks.0.path: Invalid input: expected string, received undefined; …` */

@@ -14,7 +14,8 @@ describe('checkFile (whole files a model wrote)', () => {
     ['index.html', '', /empty/],
     ['index.html', '   \n\n', /empty/],
     ['index.html', PAGE.replace('</html>\n', ''), /cut off/],
-    ['index.html', 'Sure! Here is your page.', /no page content/],
+    ['index.html', 'Sure! Here is your page.', /chat prose, not a file/],
+    ['index.html', 'Some words about a page.', /no page content/],
     ['js/a.js', 'function a() {\n  return 1\n', /does not parse/],
     ['js/a.js', 'function a() {}\n// ... rest of the code remains the same\n', /placeholder for omitted code/],
     ['css/s.css', '.a { color: red;\n', /does not parse/],
@@ -23,13 +24,18 @@ describe('checkFile (whole files a model wrote)', () => {
     ['js/a.js', 'const a = "form\u000cfeed and C1 \u0085"', /binary or control/],
     ['data/x.json', '{"a": 1,}', /not valid JSON/],
     ['img/x.svg', '<div></div>', /no <svg>/],
-    ['index.html', 'Here you go:\n```html\n' + PAGE + '```\nEnjoy!', /code fence/],
+    ['index.html', 'Here you go:\n```html\n' + PAGE + '```\nEnjoy! <b>x</b>', /code fence/],
+    ['index.html', '```html\n' + PAGE + '```\n```css\n.a {}\n```', /code fence/],
     ['js/big.js', `const s = "${'x'.repeat(MAX_FILE_BYTES)}"`, /over the .*byte limit/],
   ])('rejects %s %#', (path, content, reason) => {
     const r = checkFile(path, content)
     expect(r.ok).toBe(false)
     expect(!r.ok && r.reason).toMatch(reason)
     expect(!r.ok && r.reason.startsWith(path)).toBe(true)
+  })
+
+  it('takes the one fenced file out of a few sentences of explanation (Aider-AI/aider#1223)', () => {
+    expect(checkFile('index.html', 'Here you go:\n```html\n' + PAGE + '```\nEnjoy!')).toEqual({ ok: true, content: PAGE })
   })
 
   it('does not mistake prose about "the rest" for a placeholder', () => {

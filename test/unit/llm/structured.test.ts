@@ -13,22 +13,22 @@ describe('extractJson', () => {
 
   it('finds a fenced ```json block after prose', () => {
     const text = 'Sure! Here is the file:\n\n```json\n{"content": "<p>hi</p>", "summary": "x"}\n```\nLet me know if you need more.'
-    expect(extractJson(text)).toEqual({ ok: true, value: { content: '<p>hi</p>', summary: 'x' } })
+    expect(extractJson(text)).toMatchObject({ ok: true, value: { content: '<p>hi</p>', summary: 'x' } })
   })
 
   it('finds an object embedded in prose, braces inside strings included', () => {
     const text = 'The answer is {"content": "function f() { return \\"}\\" }", "summary": "s"} — hope it helps {not json}'
-    expect(extractJson(text)).toEqual({ ok: true, value: { content: 'function f() { return "}" }', summary: 's' } })
+    expect(extractJson(text)).toMatchObject({ ok: true, value: { content: 'function f() { return "}" }', summary: 's' } })
   })
 
   it('keeps a content string that itself contains a markdown fence intact', () => {
     const value = { content: '# Title\n\n```js\nconsole.log(1)\n```\n', summary: 'readme' }
-    expect(extractJson(`Here:\n${JSON.stringify(value)}`)).toEqual({ ok: true, value })
+    expect(extractJson(`Here:\n${JSON.stringify(value)}`)).toMatchObject({ ok: true, value })
     expect(extractJson(JSON.stringify(value))).toEqual({ ok: true, value })
   })
 
   it('unwraps a double-encoded object', () => {
-    expect(extractJson(JSON.stringify(JSON.stringify({ a: 1 })))).toEqual({ ok: true, value: { a: 1 } })
+    expect(extractJson(JSON.stringify(JSON.stringify({ a: 1 })))).toMatchObject({ ok: true, value: { a: 1 } })
   })
 
   it('reports an empty answer', () => {
@@ -46,14 +46,18 @@ describe('extractJson', () => {
     const r = extractJson(text)
     expect(r.ok).toBe(false)
     if (r.ok) return
-    expect(r.problem).toMatch(/^not valid JSON: .*at line 2 column \d+$/)
+    expect(r.problem).toMatch(/^not valid JSON: .*at line 2 column \d+ \(the answer stops mid-value: cut off\)$/)
     expect(r.problem).not.toContain('lots of text')
     expect(r.line).toBe(2)
   })
 
-  it('reports a trailing comma at its position', () => {
-    const r = extractJson('{"a": 1,}')
-    expect(!r.ok && r.problem).toBe('not valid JSON: Expected double-quoted property name at line 1 column 9')
+  it('repairs a trailing comma (a documented small-model habit) and says so', () => {
+    expect(extractJson('{"a": 1,}')).toEqual({ ok: true, value: { a: 1 }, how: ['repaired JSON syntax'] })
+  })
+
+  it('reports an object cut off after a comma at its position instead of repairing it', () => {
+    const r = extractJson('{"a": 1, "b": ')
+    expect(!r.ok && r.problem).toMatch(/^not valid JSON: .* at line 1 column \d+ \(the answer stops mid-value: cut off\)$/)
   })
 
   it('rejects top-level arrays and scalars as not an object', () => {
@@ -79,7 +83,7 @@ describe('extractJson', () => {
         const json = JSON.stringify(o)
         const text = fenced ? `${before}\n\`\`\`json\n${json}\n\`\`\`\n${after}` : `${before} ${json} ${after}`
         const r = extractJson(text)
-        expect(r).toEqual({ ok: true, value: o })
+        expect(r).toMatchObject({ ok: true, value: o })
       }),
       { numRuns: 300 },
     )
@@ -117,10 +121,10 @@ describe('parseStructured', () => {
   })
 
   it('gives a code frame pointing at a syntax error', () => {
-    const r = parseStructured('{\n  "content": "x",\n  "summary": "y",\n}', Envelope)
+    const r = parseStructured('{\n  "content": "x",\n  "summary": "y",\n  "x": tru', Envelope)
     expect(r.ok).toBe(false)
     if (r.ok) return
-    expect(r.frame).toContain('> 4 | }')
+    expect(r.frame).toContain('> 4 |   "x": tru')
     expect(r.frame).toContain('^')
   })
 })

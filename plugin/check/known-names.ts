@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module'
+
 import globals from 'globals'
 import knownCssProperties from 'known-css-properties'
 
@@ -37,7 +39,24 @@ export const WORKLET_GLOBALS: Readonly<Record<WorkletKind, ReadonlySet<string>>>
   layout: new Set([...PAINT_WORKLET, ...AUDIO_WORKLET]),
 })
 
-export const CSS_PROPERTIES: ReadonlySet<string> = new Set(knownCssProperties.all)
+/**
+ * CSS properties from two maintained lists: `known-css-properties` (stylelint) and MDN's
+ * `mdn-data`, which lists new properties sooner (`corner-shape`, `interest-delay`) and keeps
+ * experimental and legacy ones (`masonry-auto-flow`, the unprefixed twin of `-webkit-box-align`)
+ * that real sites still write (#13). A name in neither is not CSS in any browser.
+ */
+const mdnProperties = createRequire(import.meta.url)('mdn-data/css/properties.json') as Record<string, unknown>
+export const CSS_PROPERTIES: ReadonlySet<string> = new Set([...knownCssProperties.all, ...Object.keys(mdnProperties)])
+
+/**
+ * Vendor-prefixed platform names (`webkitSpeechRecognition`, `mozRequestAnimationFrame`,
+ * `MSStream`) exist in some browsers only and are absent from the lists above; code reads
+ * them as fallbacks (`window.SpeechRecognition || webkitSpeechRecognition`), so a read is
+ * never reported — the same courtesy vendor-prefixed CSS properties get (#13).
+ */
+export function isVendorPrefixed(name: string): boolean {
+  return /^(webkit|moz|ms)[A-Z]\w*$|^(WebKit|Moz|MS)[A-Z]\w*$/.test(name)
+}
 
 /**
  * Inline handlers run inside `with (document) with (form) with (element)` scopes (HTML

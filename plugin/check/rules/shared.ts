@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../../report/diagnostic.js'
-import { BROWSER_GLOBALS } from '../known-names.js'
+import { BROWSER_GLOBALS, isVendorPrefixed } from '../known-names.js'
 import type { PageModel, ScriptUnit, SiteModel } from '../site-model.js'
 
 /** A checker rule: a pure function from the parsed site to findings. */
@@ -17,13 +17,14 @@ export function fileOffset(unit: ScriptUnit, offset: number): number {
 }
 
 /**
- * Is `name` reachable as a global on this page: a browser/JS built-in, a top-level
+ * Is `name` reachable as a global on this page: a browser/JS built-in (vendor-prefixed ones included), a top-level
  * declaration (or implicit global) of one of its classic scripts, something a script put
  * on `window`, or an element id/name (named access on the window object)?
  */
 export function isPageGlobal(page: PageModel, name: string): boolean {
   return (
     BROWSER_GLOBALS.has(name) ||
+    isVendorPrefixed(name) ||
     page.classicGlobals.has(name) ||
     page.windowGlobals.has(name) ||
     page.facts.ids.has(name) ||

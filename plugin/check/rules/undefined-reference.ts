@@ -1,5 +1,5 @@
 import type { Finding } from '../../report/diagnostic.js'
-import { ANY_SCRIPT_GLOBALS, BROWSER_GLOBALS, WORKLET_GLOBALS } from '../known-names.js'
+import { ANY_SCRIPT_GLOBALS, BROWSER_GLOBALS, WORKLET_GLOBALS, isVendorPrefixed } from '../known-names.js'
 import type { NameRef } from '../js-scope.js'
 import type { SiteModel } from '../site-model.js'
 import { declaredElsewhere } from './declared-elsewhere.js'
@@ -38,7 +38,7 @@ export function undefinedReference(model: SiteModel): Finding[] {
       else byName.set(ref.name, [ref])
     }
     for (const [name, refs] of byName) {
-      if (scope.typeofNames.has(name) || facts.probedGlobals.has(name) || isGlobal(name)) continue
+      if (scope.typeofNames.has(name) || facts.probedGlobals.has(name) || isGlobal(name) || isVendorPrefixed(name)) continue
       const more = refs.length > 1 ? ` (used ${refs.length} times)` : ''
       const local = [...scope.topLevel, ...pages.flatMap((p) => [...p.classicGlobals, ...p.windowGlobals])]
       // Own names first; a platform global only when it is one typo away (`documnet`).

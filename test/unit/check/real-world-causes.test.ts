@@ -75,3 +75,34 @@ describe('scripts no page loads', () => {
     expect(rules({ ...files, 'lib.js': files['lib.js'] + 'nowhere()\n' })).toEqual(['undefined-reference lib.js:2 "nowhere" is not defined'])
   })
 })
+
+describe('vendor-prefixed browser globals', () => {
+  const files = (code: string) => ({ 'index.html': page('<p>x</p>', '<script src="app.js"></script>'), 'app.js': code })
+
+  it('accepts webkit*/moz*/ms*/WebKit*/MS* names as platform fallbacks', () => {
+    expect(rules(files('const R = window.SpeechRecognition || webkitSpeechRecognition\nconst raf = mozRequestAnimationFrame\nnew MSStream(); new WebKitCSSMatrix()\nR(raf)\n'))).toEqual([])
+  })
+
+  it('still reports a misspelt unprefixed name and a prefix without a capital (a plain name)', () => {
+    expect(rules(files('new SpeechRecognitio()\nwebkitspeech()\n'))).toEqual([
+      'undefined-reference app.js:1 "SpeechRecognitio" is not defined (did you mean "SpeechRecognition"?)',
+      'undefined-reference app.js:2 "webkitspeech" is not defined',
+    ])
+  })
+})
+
+describe('CSS properties newer (or older) than known-css-properties', () => {
+  const css = (body: string) => ({ 'index.html': page('<p class="x">x</p>', '<link rel="stylesheet" href="s.css">'), 's.css': body })
+
+  it('accepts properties MDN lists: new, experimental and legacy', () => {
+    expect(rules(css('.x { corner-shape: squircle; interest-delay: 1s; masonry-auto-flow: next; box-align: center; }\n'))).toEqual([])
+  })
+
+  it('still reports typos and names no list has', () => {
+    expect(rules(css('.x {\n  corner-shap: round;\n  text-colour: red;\n  transition-iteration-count: 2;\n}\n'))).toEqual([
+      'unknown-css-property s.css:2 "corner-shap" is not a CSS property (did you mean "corner-shape"?)',
+      'unknown-css-property s.css:3 "text-colour" is not a CSS property',
+      'unknown-css-property s.css:4 "transition-iteration-count" is not a CSS property',
+    ])
+  })
+})

@@ -29,7 +29,8 @@ Commands:
   init [dir]       start a project: spec.md, vite.config, package.json scripts, .gitignore
   generate [dir]   plan, generate, check, review and fix (what \`vite build\` runs first)
   plan [dir]       print the planned tasks and what changed since the last plan; writes nothing
-  check <dir>      run the deterministic checkers only (no models)   --format text|json
+  check <dir>      lint a site folder with the deterministic checkers (no models)
+                   --format text|json|sarif  --runtime  --ignore <glob>  (sitesmith check -h)
   status [dir]     tasks, files (generated / edited by hand / missing), last review; no models
 
 Options (generate, plan):

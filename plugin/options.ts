@@ -1,5 +1,6 @@
 import { isAbsolute, relative as relativePath, resolve as resolvePath } from 'node:path'
 import type { Keyv } from 'keyv'
+import { ignoreMatcher } from './check/ignore-globs.js'
 import type { ModelOptions } from './llm/types.js'
 
 /**
@@ -58,6 +59,15 @@ export interface SitesmithOptions {
     /** Save a PNG of each page to `.sitesmith/screenshots/`. @default false */
     screenshots?: boolean
   }
+  check?: {
+    /**
+     * Globs of site files the checker skips (`['vendor/**', '*.min.js']`): not parsed,
+     * nothing reported in them, links to them still resolve. Applies to the build's check
+     * and the browser pass; `sitesmith check --ignore` takes the same globs.
+     * @default []
+     */
+    ignore?: readonly string[]
+  }
   /** Which unresolved findings fail `vite build`. @default 'error' */
   failOn?: FailOn
   budget?: {
@@ -84,6 +94,7 @@ export const DEFAULTS = Object.freeze({
   concurrency: 4,
   review: Object.freeze({ enabled: true, maxRounds: 2 }),
   runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false }),
+  check: Object.freeze({ ignore: Object.freeze<string[]>([]) }),
   failOn: 'error',
   budget: Object.freeze({ maxCalls: 200, maxTokens: 2_000_000 }),
   overwriteHandEdits: false,
@@ -104,6 +115,7 @@ export interface ResolvedOptions {
   concurrency: number
   review: { enabled: boolean; maxRounds: number }
   runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean }
+  check: { ignore: readonly string[] }
   failOn: FailOn
   budget: { maxCalls: number; maxTokens: number }
   overwriteHandEdits: boolean
@@ -152,6 +164,16 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     if (!m.model) throw new OptionsError(`${field}.model`, 'is empty')
   }
 
+  const ignore = user.check?.ignore ?? DEFAULTS.check.ignore
+  if (!Array.isArray(ignore) || ignore.some((g) => typeof g !== 'string' || g.trim() === '')) {
+    throw new OptionsError('check.ignore', `must be an array of non-empty glob strings, got ${JSON.stringify(ignore)}`)
+  }
+  try {
+    ignoreMatcher(ignore)
+  } catch (error) {
+    throw new OptionsError('check.ignore', (error as Error).message)
+  }
+
   const cache = user.cache ?? DEFAULTS.cache
   const cacheTimeoutMs = user.cacheTimeoutMs ?? DEFAULTS.cacheTimeoutMs
   if (!Number.isInteger(cacheTimeoutMs) || cacheTimeoutMs < 1 || cacheTimeoutMs > 600_000) throw new OptionsError('cacheTimeoutMs', `must be a whole number of milliseconds from 1 to 600000, got ${cacheTimeoutMs}`)
@@ -173,6 +195,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
       executablePath: env.SITESMITH_CHROMIUM || user.runtimeCheck?.executablePath || DEFAULTS.runtimeCheck.executablePath,
       screenshots: user.runtimeCheck?.screenshots ?? DEFAULTS.runtimeCheck.screenshots,
     },
+    check: { ignore: Object.freeze([...ignore]) },
     failOn,
     budget: { maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls, maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens },
     overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),

@@ -3,9 +3,12 @@ import { resolve } from 'node:path'
 
 import { compareFindings } from '../report/diagnostic.js'
 import type { Finding } from '../report/diagnostic.js'
+import { ignoreMatcher } from './ignore-globs.js'
 import { RULES } from './rules/index.js'
 import { readSiteFiles } from './site-files.js'
 import { buildSiteModel } from './site-model.js'
+import { isHtmlPath } from './urls.js'
+import { applySuppressions } from './suppressions.js'
 
 /**
  * The static cross-file checker (shared/DESIGN.md, "Checkers"): parse every file of a site
@@ -18,6 +21,8 @@ export { buildSiteModel } from './site-model.js'
 export type { SiteModel } from './site-model.js'
 export { RULES } from './rules/index.js'
 export { readSiteFiles } from './site-files.js'
+export { ignoreMatcher, IgnoreGlobError } from './ignore-globs.js'
+export { applySuppressions, parseDirectives } from './suppressions.js'
 
 export interface CheckFilesOptions {
   /**
@@ -63,17 +68,62 @@ export interface CheckSiteOptions {
    * @default every file
    */
   files?: string[]
+  /**
+   * Globs of site files not to check (see `ignore-globs.ts`): they still exist for links,
+   * but are not parsed and nothing is reported in them.
+   * @default []
+   */
+  ignore?: readonly string[]
+  /**
+   * Honour `sitesmith-disable…` comments. The `sitesmith check` linter does; the build's
+   * own check does not, because the coder model writes those files and could silence the
+   * findings it is asked to fix (issue #13).
+   * @default false
+   */
+  suppressions?: boolean
+}
+
+export interface SiteCheck {
+  findings: Finding[]
+  /** Site-relative paths of the HTML pages checked (not ignored). */
+  pages: string[]
+  /** HTML, CSS and JS files parsed (not ignored). */
+  files: ReadonlyMap<string, string>
+  /** Findings silenced by suppression comments. */
+  suppressed: number
 }
 
 /** Check a site directory on disk. Throws (naming the path) when `dir` is not a directory. */
 export async function checkSite(dir: string, options: CheckSiteOptions = {}): Promise<Finding[]> {
+  return (await checkSiteDetailed(dir, options)).findings
+}
+
+/** `checkSite` plus what was checked, for the CLI's summary and its browser pass. */
+export async function checkSiteDetailed(dir: string, options: CheckSiteOptions = {}): Promise<SiteCheck> {
   const root = resolve(dir)
   const info = await stat(root).catch(() => undefined)
   if (!info) throw new Error(`site directory not found: ${root}`)
   if (!info.isDirectory()) throw new Error(`not a directory: ${root}`)
-  const { texts, otherPaths } = await readSiteFiles(root)
-  return checkFiles(texts, { otherPaths, only: options.files })
+  const isIgnored = ignoreMatcher(options.ignore ?? [])
+  const read = await readSiteFiles(root)
+  const texts = new Map<string, string>()
+  const otherPaths = [...read.otherPaths]
+  for (const [path, text] of read.texts) {
+    if (isIgnored(path)) otherPaths.push(path)
+    else texts.set(path, text)
+  }
+  let findings = checkFiles(texts, { otherPaths, only: options.files })
+  let suppressed = 0
+  if (options.suppressions) {
+    const result = applySuppressions(findings, texts, KNOWN_RULES)
+    findings = result.findings.sort(compareFindings)
+    suppressed = result.suppressed
+  }
+  return { findings, pages: [...texts.keys()].filter(isHtmlPath), files: texts, suppressed }
 }
+
+/** Rule ids a suppression may name: the static rules and the browser check's. */
+export const KNOWN_RULES: ReadonlySet<string> = new Set([...Object.keys(RULES), 'runtime-error', 'failed-request', 'invalid-suppression'])
 
 function normalizePath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '')

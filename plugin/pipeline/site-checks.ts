@@ -3,6 +3,7 @@ import type { ResolvedOptions } from '../options.js'
 import { compareFindings, type Finding } from '../report/diagnostic.js'
 import type { Progress } from '../report/progress.js'
 import { checkSite } from '../check/index.js'
+import { ignoreMatcher } from '../check/ignore-globs.js'
 import { runRuntimeCheck } from '../check/runtime/runtime-check.js'
 import { sitesmithDir } from '../store/artifacts.js'
 import { listHtmlPages } from '../vite/html-pages.js'
@@ -25,7 +26,9 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
   let skipped: string | undefined
   let warned = false
 
-  const staticOnly = async () => (await checkSite(dir)).sort(compareFindings)
+  // `check.ignore` (issue #13): ignored files are not checked, nor judged by the browser pass.
+  const isIgnored = ignoreMatcher(options.check.ignore)
+  const staticOnly = async () => (await checkSite(dir, { ignore: options.check.ignore })).sort(compareFindings)
   return {
     staticOnly,
     async full() {
@@ -33,7 +36,7 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
       if (!options.runtimeCheck.enabled) return findings
       const runtime = await runRuntimeCheck({
         dir,
-        pages: listHtmlPages(dir, ['public']),
+        pages: listHtmlPages(dir, ['public']).filter((p) => !isIgnored(p)),
         executablePath: options.runtimeCheck.executablePath,
         screenshotsDir: options.runtimeCheck.screenshots ? join(sitesmithDir(options.siteDir), 'screenshots') : undefined,
         signal: input.signal,
@@ -43,7 +46,7 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
         if (!warned) progress.line(`runtime check skipped: ${runtime.skipped}`, 'warn')
         warned = true
       }
-      return [...findings, ...runtime.findings].sort(compareFindings)
+      return [...findings, ...runtime.findings.filter((f) => !isIgnored(f.file))].sort(compareFindings)
     },
     runtimeSkipped: () => skipped,
   }

@@ -15,6 +15,10 @@ export interface FormatTextOptions {
   source?: (file: string) => string | undefined
   /** Code frames for at most this many findings; the rest are listed without. @default 50 */
   maxFrames?: number
+  /** How a finding's site-relative `file` is shown (the CLI: relative to its cwd). @default the file as is */
+  displayPath?: (file: string) => string
+  /** What was checked, for the summary (`✔ no problems in 12 files (3 pages)`). @default not shown */
+  checked?: { files: number; pages: number; suppressed?: number }
 }
 
 /** The `--format json` document: exactly `{"findings":[{rule,severity,file,line,column,message}]}`. */
@@ -36,23 +40,38 @@ export function formatFindingsText(findings: readonly Finding[], options: Format
   const blocks: string[] = []
   findings.forEach((f, i) => {
     const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning')
-    const head = `${c.bold(formatLocation(f.file, f.line, f.column))}  ${sev}  ${f.message}  ${c.dim(f.rule)}`
+    const head = `${c.bold(formatLocation(options.displayPath?.(f.file) ?? f.file, f.line, f.column))}  ${sev}  ${f.message}  ${c.dim(f.rule)}`
     const src = i < maxFrames ? sourceOf(f.file) : undefined
     const frame = src === undefined ? '' : codeFrame(src, f.line, f.column, { color: options.color })
     blocks.push(frame ? `${head}\n${indent(frame)}` : head)
   })
-  blocks.push(summaryLine(findings, options.color ?? false))
+  const summary = [summaryLine(findings, options.color ?? false, options.checked)]
+  if (findings.length > 0) summary.push(c.dim(ruleCounts(findings)))
+  blocks.push(summary.join('\n'))
   return blocks.join('\n\n') + '\n'
 }
 
-/** `✖ 3 problems (2 errors, 1 warning) in 2 files` or `✔ no problems`. */
-export function summaryLine(findings: readonly Finding[], color = false): string {
+/** `broken-link 3 · missing-anchor 1`: how many findings per rule, most first (issue #13). */
+export function ruleCounts(findings: readonly Finding[]): string {
+  const counts = new Map<string, number>()
+  for (const f of findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1)
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(' · ')
+}
+
+/** `✖ 3 problems (2 errors, 1 warning) in 2 files` or `✔ no problems` (`… in 12 files (3 pages)` when `checked` is given). */
+export function summaryLine(findings: readonly Finding[], color = false, checked?: FormatTextOptions['checked']): string {
   const c = pc.createColors(color)
-  if (findings.length === 0) return c.green('✔ no problems')
+  const suppressed = checked?.suppressed ? `, ${checked.suppressed} suppressed` : ''
+  if (findings.length === 0) {
+    return c.green(`✔ no problems${checked ? ` in ${plural(checked.files, 'file')} (${plural(checked.pages, 'page')}${suppressed})` : ''}`)
+  }
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
   const files = new Set(findings.map((f) => f.file)).size
-  const text = `✖ ${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}) in ${plural(files, 'file')}`
+  const text = `✖ ${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}${suppressed}) in ${plural(files, 'file')}`
   return errors > 0 ? c.red(c.bold(text)) : c.yellow(c.bold(text))
 }
 

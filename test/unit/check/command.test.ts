@@ -63,6 +63,7 @@ describe('sitesmith check', () => {
     let dir = ''
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'sitesmith-check-'))
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="en"><title>t</title><link rel="stylesheet" href="style.css"></html>\n')
       writeFileSync(join(dir, 'style.css'), '.a { colr: red }\n')
     })
     afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -79,7 +80,7 @@ describe('sitesmith check', () => {
     [['nope-does-not-exist'], /directory not found: .*nope-does-not-exist/],
     [['defects/bakery/index.html'], /not a directory/],
     [['clean/landing', '--verbose'], /Unknown option '--verbose'/],
-    [['clean/landing', '--format', 'xml'], /--format must be "text" or "json", got "xml"/],
+    [["clean/landing", "--format", "xml"], /--format must be "text", "json" or "sarif", got "xml"/],
     [['clean/landing', 'clean/blog'], /expected one <dir>/],
   ])('exits 2 with a message on usage error %j', async (argv, message) => {
     const r = await run(argv)

@@ -80,7 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   if (command === 'init') return initCommand(rest, io)
-  if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd })
+  if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, env: io.env })
   if (command === 'generate' || command === 'plan' || command === 'status') {
     let parsed
     try {

@@ -5,6 +5,7 @@ import { runPipeline, type RunResult } from './pipeline/run-pipeline.js'
 import type { Logger } from './report/logger.js'
 import { failingFindings, formatFailingFindings, formatRunFailure, formatRunSummary } from './report/run-summary.js'
 import { attachDevServer, type DevSession } from './vite/dev-server.js'
+import { CLIENT_CODE, CLIENT_PATH, CLIENT_TAG } from './vite/dev-client.js'
 import { extraAssets, siteTexts } from './vite/emit-assets.js'
 import { markClassicScripts, resolveFromPage } from './vite/classic-scripts.js'
 import { listHtmlPages } from './vite/html-pages.js'
@@ -16,6 +17,7 @@ export type { SitesmithOptions } from './options.js'
 export type { Finding } from './report/diagnostic.js'
 
 export const PLUGIN_NAME = 'vite-plugin-sitesmith'
+const CLIENT_ID = '\0sitesmith-overlay'
 
 /** What the plugin exposes to other plugins and to the `sitesmith` CLI. */
 export interface SitesmithApi {
@@ -97,7 +99,8 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     transformIndexHtml: {
       order: 'pre',
       handler(html, ctx) {
-        if (config.command !== 'build') return
+        // Dev: each page gets the overlay client that shows that page's findings only (#14).
+        if (config.command !== 'build') return [CLIENT_TAG]
         const { html: marked, scripts } = markClassicScripts(html)
         const page = relative(resolved.siteDir, ctx.filename).split('\\').join('/')
         for (const s of scripts) {
@@ -108,6 +111,14 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
         }
         return marked
       },
+    },
+
+    resolveId(id) {
+      if (id === CLIENT_PATH) return CLIENT_ID
+    },
+
+    load(id) {
+      if (id === CLIENT_ID) return CLIENT_CODE
     },
 
     generateBundle(_options, bundle) {

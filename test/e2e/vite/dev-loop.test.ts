@@ -37,19 +37,29 @@ async function until(check: () => boolean, what: string, ms = 20_000): Promise<v
   }
 }
 
+type Sent = { type: string; event?: string; data?: { pages: Record<string, { message: string; loc?: unknown; frame?: string }>; all: { message: string } | null } }
+
 async function startDev(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}) {
   const plugin = sitesmith(s.pluginOptions(extra))
-  const dev = await createServer({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [plugin], server: { port: 0, host: '127.0.0.1' } })
-  const sent: { type: string; err?: { message: string; loc?: unknown; frame?: string } }[] = []
-  const send = dev.ws.send.bind(dev.ws) as (p: unknown) => void
-  dev.ws.send = ((payload: { type: string }) => {
-    sent.push(payload)
-    send(payload)
-  }) as typeof dev.ws.send
+  // Placed before sitesmith, so what sitesmith sends (and what it lets through) passes here.
+  const sent: Sent[] = []
+  const recorder = {
+    name: 'record-ws',
+    configureServer(server: ViteDevServer) {
+      const send = server.ws.send.bind(server.ws) as (...args: unknown[]) => void
+      server.ws.send = ((...args: unknown[]) => {
+        sent.push(typeof args[0] === 'string' ? { type: 'custom', event: args[0], data: args[1] as Sent['data'] } : (args[0] as Sent))
+        send(...args)
+      }) as typeof server.ws.send
+    },
+  }
+  const dev = await createServer({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [recorder, plugin], server: { port: 0, host: '127.0.0.1' } })
   await dev.listen()
   const port = (dev.httpServer!.address() as { port: number }).port
   return { dev, plugin, sent, url: `http://127.0.0.1:${port}` }
 }
+
+const states = (sent: Sent[]) => sent.filter((p) => p.event === 'sitesmith:state').map((p) => p.data!)
 
 describe('vite dev: editing the spec', () => {
   it('saves during a run are coalesced into one follow-up run, never overlapping, and the browser is told to reload', async () => {
@@ -67,6 +77,7 @@ describe('vite dev: editing the spec', () => {
     await new Promise((r) => setTimeout(r, 60))
     site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. Third edit.'))
     await until(() => site!.exists('index.html') && site!.read('index.html').includes('Third edit.'), 'the last edit to reach index.html')
+    await until(() => sent.filter((p) => p.type === 'full-reload').length >= 2, 'the reload after each run')
     await new Promise((r) => setTimeout(r, 500)) // nothing else may start after the last run
 
     const deltas = site.server.requests.filter((r) => stageOf(r) === 'plan-delta')
@@ -74,11 +85,12 @@ describe('vite dev: editing the spec', () => {
     // The follow-up run started only after every request of the first had been answered.
     const firstRun = site.server.requests.filter((r) => r.seq < deltas[1].seq)
     expect(Math.max(...firstRun.map((r) => r.respondedAt!))).toBeLessThanOrEqual(deltas[1].receivedAt)
-    expect(sent.filter((p) => p.type === 'full-reload').length).toBeGreaterThanOrEqual(2)
-    expect(sent.filter((p) => p.type === 'error')).toEqual([])
+    // One reload per run (the two runs), none for the files each run wrote (#14).
+    expect(sent.filter((p) => p.type === 'full-reload')).toHaveLength(2)
+    expect(states(sent).every((st) => Object.keys(st.pages).length === 0 && st.all === null)).toBe(true)
   })
 
-  it('an unresolved error goes to the overlay with file, line and frame, and is cleared once fixed', async () => {
+  it('an unresolved error goes to the overlay of its page with file, line and frame, and is cleared once fixed', async () => {
     let broken = true
     site = await createTempSite({
       spec: SPEC,
@@ -87,17 +99,21 @@ describe('vite dev: editing the spec', () => {
     const { dev, sent, url } = await startDev(site)
     server = dev
     await fetch(`${url}/about.html`)
-    await until(() => sent.some((p) => p.type === 'error'), 'the overlay error')
-    const err = sent.find((p) => p.type === 'error')!.err!
-    expect(err.message).toMatch(/about\.html:\d+:\d+ \[broken-link\]/)
+    await until(() => states(sent).length > 0, 'the overlay state')
+    const state = states(sent).at(-1)!
+    expect(Object.keys(state.pages)).toEqual(['about.html'])
+    const err = state.pages['about.html']
+    expect(err.message).toMatch(/about\.html:\d+:\d+ {2}.*volunteer\.html/)
+    expect(err.message).not.toContain('[broken-link]')
     expect(err.loc).toMatchObject({ line: expect.any(Number) })
     expect(err.frame).toContain('volunteer.html')
 
-    // The spec changes, the page is regenerated without the bad link: the overlay gives way to a reload.
+    // The spec changes, the page is regenerated without the bad link: the overlay is cleared and the page reloads once.
     broken = false
     sent.length = 0
     site.write('spec.md', site.read('spec.md').replace('Run by volunteers.', 'Run by volunteers since 1998.'))
     await until(() => sent.some((p) => p.type === 'full-reload'), 'the reload after the fix')
-    expect(sent.filter((p) => p.type === 'error')).toEqual([])
+    expect(states(sent).at(-1)).toEqual({ pages: {}, all: null })
+    expect(sent.filter((p) => p.type === 'full-reload')).toHaveLength(1)
   })
 })

@@ -19,6 +19,7 @@ import { BudgetExceededError } from '../llm/errors.js'
 import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, type SiteChecker } from './site-checks.js'
 import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
+import { RUNTIME_MEMO, carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
 
 /**
  * One run of the whole pipeline (shared/DESIGN.md, "Data flow"):
@@ -99,7 +100,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   // tasks.json, file_tracker.json, code_review.json (and a cache kept here) are meant to be
   // committed so teammates and CI replay; the per-machine state next to them is not.
   const ignore = join(stateDir, '.gitignore')
-  if (!existsSync(ignore)) writeFileSync(ignore, 'run.jsonl\nlock/\nlock.*\npending.jsonl\ndist-check.json\nlast-run.json\nscreenshots/\n')
+  if (!existsSync(ignore)) writeFileSync(ignore, `run.jsonl\nlock/\nlock.*\npending.jsonl\ndist-check.json\nlast-run.json\n${RUNTIME_MEMO}\nscreenshots/\n`)
 
   if (input.until === undefined) {
     const last = readLastRun(options)
@@ -189,19 +190,30 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     const checker: SiteChecker = checkSiteNow({ options, progress, signal: input.signal })
     let findings: Finding[]
     let review: CodeReview | undefined
-    if (changed.size === 0) {
-      // Nothing changed: the cheap static check only, plus the runtime findings the last
-      // run left unresolved (a browser pass is only worth it when files changed).
+    const reviewing = options.review.enabled && options.review.maxRounds > 0 && input.until !== 'generate'
+    // Verdicts hold for the bytes they were made on (#12): files a killed or out-of-budget run
+    // wrote but never reviewed are reviewed now, with this run's changes.
+    const lastReview = await readCodeReview(options.siteDir).catch(() => null)
+    const unreviewed = reviewing ? unreviewedFiles(options.siteDir, writer.tracker, lastReview ?? emptyReview()) : []
+    if (unreviewed.length) progress.line(`reviewing ${unreviewed.length} file(s) written by a run that did not finish its review: ${unreviewed.join(', ')}`)
+    if (changed.size === 0 && unreviewed.length === 0) {
+      // Nothing to review: the cheap static check, plus the last browser findings if the site
+      // is byte for byte what that browser pass saw — else the browser looks again.
       findings = await checker.staticOnly()
-      const last = await readCodeReview(options.siteDir).catch(() => null)
-      findings.push(...(last?.unresolved ?? []).filter((f) => f.rule === 'runtime-error' || f.rule === 'failed-request'))
+      const carried = options.runtimeCheck.enabled ? carriedRuntimeFindings(options.siteDir) : []
+      if (carried) findings.push(...carried)
+      else {
+        progress.setStage('check')
+        findings = await checker.full()
+        if (!checker.runtimeSkipped()) await recordRuntimeFindings(options.siteDir, findings)
+      }
     } else {
       progress.setStage('check')
       findings = await checker.full()
-      if (options.review.enabled && options.review.maxRounds > 0 && input.until !== 'generate') {
+      if (reviewing) {
         const loop = await reviewLoop({
           runId,
-          changed: [...changed].filter((p) => existsSync(join(options.siteDir, p))),
+          changed: [...new Set([...changed, ...unreviewed])].filter((p) => existsSync(join(options.siteDir, p))),
           writer,
           ask: models.ask,
           coderId: models.coderId,
@@ -216,14 +228,15 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           // cache without the answer) does not undo generation: the run still ends with its
           // result — the files written so far kept and recorded below, the reason among its
           // errors — instead of an exception that loses both (test/integration/faults/
-          // budget.test.ts). Only cancellation is thrown on.
+          // budget.test.ts). Only cancellation is thrown on. Its files stay unreviewed in
+          // code_review.json, so the next run reviews them.
           if (input.signal?.aborted) throw error
           errors.push(error instanceof BudgetExceededError ? error.message : `review: ${error instanceof Error ? error.message : String(error)}`)
           return undefined
         })
         if (loop) {
           findings = loop.findings
-          review = loop.review
+          review = { ...loop.review, reviewed: reviewedAfter(writer.tracker, lastReview ?? emptyReview(), loop.review.files) }
           for (const f of loop.fixed) changed.add(f)
         }
         await writeTracker(options.siteDir, writer.tracker)
@@ -233,6 +246,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           models.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
         }
       }
+      if (!checker.runtimeSkipped() && options.runtimeCheck.enabled) await recordRuntimeFindings(options.siteDir, findings)
     }
 
     const result = finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })

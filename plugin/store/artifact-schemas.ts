@@ -100,5 +100,11 @@ export const CodeReviewSchema = z.object({
   rounds: z.number().int().nonnegative(),
   resolved: z.array(FindingSchema),
   unresolved: z.array(FindingSchema),
+  /**
+   * Every file whose current bytes a review has seen, with that content's sha256 (#12): a
+   * file sitesmith wrote whose hash is not here (a run killed before its review, say) is
+   * reviewed by the next run. Absent in files written before reviews were keyed by content.
+   */
+  reviewed: z.record(z.string(), z.string()).optional(),
 })
 export type CodeReview = z.infer<typeof CodeReviewSchema>

@@ -61,7 +61,7 @@ const SPECS: { [K in ArtifactKind]: ArtifactSpec<ArtifactTypes[K]> } = {
   review: {
     schema: CodeReviewSchema,
     empty: () => ({ run: '', files: [], findings: [], reviews: [], rounds: 0, resolved: [], unresolved: [] }),
-    canonical: (v) => v,
+    canonical: (v) => (v.reviewed ? { ...v, reviewed: sortKeys(v.reviewed) } : v),
   },
 }
 

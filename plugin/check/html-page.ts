@@ -7,6 +7,7 @@ type ParentNode = DefaultTreeAdapterTypes.ParentNode
 type Element = DefaultTreeAdapterTypes.Element
 type Template = DefaultTreeAdapterTypes.Template
 type TextNode = DefaultTreeAdapterTypes.TextNode
+type ChildNode = DefaultTreeAdapterTypes.ChildNode
 
 /**
  * One HTML document parsed once with parse5 (source locations on): everything the rules
@@ -36,6 +37,11 @@ export interface PageFacts {
   baseHref?: string
   /** Tokenizer errors that mean the text is cut off or malformed (for the integrity gate). */
   fatalErrors: { code: string; offset: number }[]
+  /**
+   * No doctype and no `<html>`, `<head>` or `<body>` tag: a snippet or partial that is pasted
+   * or included into another page (#13), so its `#x` links may target that page's ids.
+   */
+  fragment: boolean
 }
 
 export interface InlineCode {
@@ -104,6 +110,7 @@ export function analyzePage(source: string): PageFacts {
     styleAttrs: [],
     handlers: [],
     fatalErrors: [],
+    fragment: false,
   }
   const doc = parse(source, {
     sourceCodeLocationInfo: true,
@@ -113,7 +120,18 @@ export function analyzePage(source: string): PageFacts {
   })
   const walker = new PageWalker(source, facts)
   walker.children(doc, false)
+  facts.fragment = isFragment(doc)
   return facts
+}
+
+/** parse5 implies `<html>`, `<head>` and `<body>` when the source has none: then they carry no start tag. */
+function isFragment(doc: ParentNode): boolean {
+  if (doc.childNodes.some((n) => n.nodeName === '#documentType')) return false
+  const written = (n: ChildNode) => 'tagName' in n && n.sourceCodeLocation?.startTag != null
+  const html = doc.childNodes.find((n) => n.nodeName === 'html')
+  if (!html) return true
+  if (written(html) || !('childNodes' in html)) return false
+  return !html.childNodes.some((n) => (n.nodeName === 'head' || n.nodeName === 'body') && written(n))
 }
 
 class PageWalker {

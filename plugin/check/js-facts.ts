@@ -357,8 +357,24 @@ function workletOf(n: AnyNode): WorkletKind | undefined {
   return name === undefined ? undefined : WORKLETS.get(name)
 }
 
+/**
+ * `window`, `self`, `globalThis` — or an expression that picks one of them, as UMD bundles
+ * do: `(typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : self).x = …`
+ * (#13). Any branch naming the global object counts: in a page that branch is the one taken.
+ */
 function isGlobalObject(n: AnyNode): boolean {
-  return n.type === 'Identifier' && GLOBAL_OBJECTS.has(n.name)
+  switch (n.type) {
+    case 'Identifier':
+      return GLOBAL_OBJECTS.has(n.name)
+    case 'ConditionalExpression':
+      return isGlobalObject(n.consequent) || isGlobalObject(n.alternate)
+    case 'LogicalExpression':
+      return isGlobalObject(n.left) || isGlobalObject(n.right)
+    case 'SequenceExpression':
+      return n.expressions.length > 0 && isGlobalObject(n.expressions[n.expressions.length - 1])
+    default:
+      return false
+  }
 }
 
 function isLocation(n: AnyNode): boolean {

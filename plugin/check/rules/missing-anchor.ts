@@ -22,6 +22,8 @@ export function missingAnchor(model: SiteModel): Finding[] {
       const hash = ref.hash
       // `#0` is the conventional "no target" placeholder (like `#`), not a reference.
       if (hash === '' || hash === '0' || hash.toLowerCase() === 'top' || /^[!/:~]|\//.test(hash)) continue
+      // A snippet (`utils.html` with just a <nav>) is included into pages whose ids we cannot see.
+      if (ref.sameDocument && page.facts.fragment) continue
       const targetPath = ref.sameDocument ? page.file : model.resolve(ref)
       if (targetPath === undefined || !isHtmlPath(targetPath)) continue
       const target = model.pages.get(targetPath)

@@ -106,3 +106,37 @@ describe('CSS properties newer (or older) than known-css-properties', () => {
     ])
   })
 })
+
+describe('HTML snippets (no doctype, <html>, <head> or <body>)', () => {
+  const files = { 'index.html': page('<h2 id="home">Home</h2>'), 'nav.html': '<nav><a href="#home">h</a> <a href="#elsewhere">e</a></nav>\n' }
+
+  it('do not judge their own #links: the page they are pasted into holds the ids', () => {
+    expect(rules(files)).toEqual([])
+  })
+
+  it('still judge links to other pages, and full pages still judge their own #links', () => {
+    expect(rules({ ...files, 'nav.html': '<a href="index.html#nope">x</a>\n' })).toEqual([
+      'missing-anchor nav.html:1 <a href="index.html#nope">: index.html has no element with id (or <a name>) "nope" (did you mean "home"?)',
+    ])
+    expect(rules({ ...files, 'nav.html': '<body><a href="#elsewhere">e</a></body>\n' })).toEqual([
+      'missing-anchor nav.html:1 <a href="#elsewhere">: this page has no element with id (or <a name>) "elsewhere"',
+    ])
+  })
+})
+
+describe('UMD globals assigned through an expression that picks the global object', () => {
+  const files = (lib: string) => ({
+    'index.html': page('<p>x</p>', '<script src="lib.js"></script><script src="app.js"></script>'),
+    'lib.js': `!function (f) { ${lib} = f() }(function () { return {} })\n`,
+    'app.js': 'console.log(lib)\n',
+  })
+
+  it('accepts (typeof window !== "undefined" ? window : …).x =, and (window || self).x =', () => {
+    expect(rules(files("(typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : this).lib"))).toEqual([])
+    expect(rules(files('(window || self).lib'))).toEqual([])
+  })
+
+  it('still reports when no branch is the global object', () => {
+    expect(rules(files('(typeof exports !== "undefined" ? exports : {}).lib'))).toEqual(['undefined-reference app.js:1 "lib" is not defined'])
+  })
+})

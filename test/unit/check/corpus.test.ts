@@ -48,7 +48,7 @@ describe('checker corpus', () => {
     for (const rule of Object.keys(RULES)) expect(seeded.get(rule) ?? 0, `rule ${rule} is seeded`).toBeGreaterThanOrEqual(2)
   })
 
-  it('finds the seeded defects with precision and recall >= 0.95 by (rule, file)', async () => {
+  it('finds every seeded defect (recall 1) with precision >= 0.95 by (rule, file)', async () => {
     let tp = 0
     const falsePositives: string[] = []
     const falseNegatives: string[] = []
@@ -66,7 +66,8 @@ describe('checker corpus', () => {
     const recall = tp / (tp + falseNegatives.length)
     expect(tp).toBeGreaterThanOrEqual(24)
     expect(precision, `false positives:\n${falsePositives.join('\n')}`).toBeGreaterThanOrEqual(0.95)
-    expect(recall, `missed:\n${falseNegatives.join('\n')}`).toBeGreaterThanOrEqual(0.95)
+    // Every seeded defect is found; the real-world false-positive fixes (#13) must not cost one.
+    expect(recall, `missed:\n${falseNegatives.join('\n')}`).toBe(1)
   })
 
   it.each(cleanSites)('reports nothing on the clean site %s', async (site) => {

@@ -9,6 +9,7 @@ import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
 import { readSpec } from '../spec/read-spec.js'
 import { SITESMITH_DIR, readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
 import { removeAtomicTempFiles } from '../store/atomic-write.js'
+import { realSiteFolder } from '../safety/paths.js'
 import { acquireSiteLock, isLockOwnerDead, readSiteLockOwner } from '../store/site-lock.js'
 import type { CodeReview, FileTracker, Task } from '../store/artifact-schemas.js'
 import { plan, type PlanOutcome } from '../plan/planner.js'
@@ -131,7 +132,12 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     })
     // Temp files a killed run left behind are not the site's; they are removed, never served.
     const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])
-    for (const d of dirs) await removeAtomicTempFiles(join(options.siteDir, d))
+    // Only folders that really are inside the site: the artifacts naming them can be edited,
+    // and a folder may be a symlink to elsewhere (issue #10).
+    for (const d of dirs) {
+      const real = realSiteFolder(options.siteDir, d)
+      if (real) await removeAtomicTempFiles(real)
+    }
     const recovered = writer.recover()
     if (recovered.length) progress.line(`recovered ${recovered.length} file(s) written by an interrupted run: ${recovered.join(', ')}`, 'warn')
 

@@ -119,3 +119,23 @@ export function checkPublishable(siteDir: string, rel: string): { ok: true; abs:
   }
   return { ok: true, abs: real }
 }
+
+/**
+ * The absolute real location of a site folder named by an artifact (a task's or tracked
+ * file's folder), or undefined when the name is not a plain relative path or the folder
+ * leads outside the real site root through a symlink. For the temp-file sweep, which
+ * deletes (issue #10: `tasks.json` and the tracker are files anyone can edit).
+ */
+export function realSiteFolder(siteDir: string, relDir: string): string | undefined {
+  if (hasControlChars(relDir) || relDir.includes('\\') || isAbsolute(relDir) || posix.isAbsolute(relDir)) return undefined
+  const segments = relDir.split('/').filter((s) => s !== '' && s !== '.')
+  if (segments.includes('..')) return undefined
+  let real: string
+  try {
+    real = realpathSync(resolve(siteDir, ...segments))
+  } catch {
+    return undefined
+  }
+  const realRoot = realpathSync(siteDir)
+  return real === realRoot || isInside(realRoot, real) ? real : undefined
+}

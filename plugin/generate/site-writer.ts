@@ -5,6 +5,7 @@ import { TrackedFileSchema } from '../store/artifact-schemas.js'
 import { sha256, writeFileAtomic } from '../store/atomic-write.js'
 import type { FileBlobs } from '../store/file-blobs.js'
 import { checkRealLocation, checkSitePath, type PathRules } from '../safety/paths.js'
+import { findSecretInText, type KnownSecret } from '../safety/secrets.js'
 
 /**
  * The only code that touches the user's files (shared/DESIGN.md, "Safety"). It refuses to
@@ -33,6 +34,8 @@ export interface SiteWriterOptions extends PathRules {
   overwriteHandEdits: boolean
   /** `.sitesmith` directory for the journal. */
   stateDir: string
+  /** Secrets of this checkout: content carrying one (raw or encoded) is never written. @default [] */
+  secrets?: readonly KnownSecret[]
 }
 
 export type TrackMeta = Omit<TrackedFile, 'hash' | 'updatedAt'>
@@ -102,6 +105,10 @@ export class SiteWriter {
     const checked = checkSitePath(path, this.opts)
     if (!checked.ok) throw new WriteRefusedError(path, checked.reason)
     const { rel, abs } = checked
+    // Every way content reaches the site passes here — fresh answers, cache hits, blob
+    // restores, fixes — so this is where a secret is stopped for all of them (issue #10).
+    const secret = findSecretInText(content, this.opts.secrets ?? [])
+    if (secret) throw new WriteRefusedError(rel, `${rel} is not written: its content carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`)
     const state = this.state(rel)
     if (state === 'user-file') {
       throw new WriteRefusedError(rel, `${rel} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`)

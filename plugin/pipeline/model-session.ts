@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { OptionsError, type ResolvedOptions } from '../options.js'
 import type { Progress } from '../report/progress.js'
 import { createChatClient } from '../llm/create-client.js'
 import { UsageMeter, formatUsage } from '../llm/budget.js'
 import type { ChatClient, ModelOptions } from '../llm/types.js'
 import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.js'
-import { RunLog, secretsFromDotEnv, type RunEvent } from '../store/run-log.js'
+import { RunLog, type RunEvent } from '../store/run-log.js'
 import { storeBlobs, type FileBlobs } from '../store/file-blobs.js'
 import type { Ask } from './ask.js'
-import { guardSecrets, knownSecrets } from './secret-guard.js'
+import { checkExchange, guardSecrets, knownSecrets, type KnownSecret } from './secret-guard.js'
 
 /**
  * Everything a run needs to talk to models: the two clients (created lazily, so a run
@@ -20,6 +18,8 @@ export interface ModelSession {
   ask: Ask
   /** Bytes of written files by hash, in the cache's store (see file-blobs.ts). */
   blobs: FileBlobs
+  /** This checkout's secrets (environment and every .env* file), for the site writer. */
+  secrets: readonly KnownSecret[]
   coderId: string
   plannerId: string
   log(event: Omit<RunEvent, 'stage' | 'event'> & { stage: string; event: string; [k: string]: unknown }): void
@@ -35,10 +35,10 @@ export async function createModelSession(input: {
   signal?: AbortSignal
 }): Promise<ModelSession> {
   const { options, env, progress } = input
-  // Values from a project .env are read only to keep them out of the log; they are never sent anywhere.
-  const dotEnv = join(options.root, '.env')
-  const secrets = existsSync(dotEnv) ? secretsFromDotEnv(readFileSync(dotEnv, 'utf8')) : []
-  const runLog = await RunLog.open(options.siteDir, { run: input.runId, env, secrets })
+  // Values from the project's .env* files are read only to keep them out of prompts, answers,
+  // the cache, the site and the log; they are never sent anywhere (issue #10).
+  const secrets = knownSecrets(env, [options.root, options.siteDir])
+  const runLog = await RunLog.open(options.siteDir, { run: input.runId, env, secrets: secrets.map((s) => s.value) })
   const meter = new UsageMeter(options.budget)
   const cacheLogger = { warn: (m: string) => progress.line(m, 'warn') }
   const cache = new ModelCache({ store: options.cache, mode: options.cacheMode, logger: { ...console, ...cacheLogger }, timeoutMs: options.cacheTimeoutMs, signal: input.signal })
@@ -48,7 +48,7 @@ export async function createModelSession(input: {
   const client = (role: 'planner' | 'coder'): ChatClient => {
     let c = clients.get(role)
     if (!c) {
-      c = guardSecrets(createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role }), knownSecrets(env, options.root))
+      c = guardSecrets(createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role }), secrets)
       clients.set(role, c)
     }
     return c
@@ -57,6 +57,10 @@ export async function createModelSession(input: {
 
   const ask: Ask = async (call) => {
     const c = client(call.role)
+    // The client's guard sees only what goes over the wire; a cache hit never gets there, and
+    // a teammate's cached answer may hold a value that is a secret in THIS checkout.
+    const ctx = { label: call.label, model: c.id }
+    checkExchange('request', call.messages.map((m) => m.content), secrets, ctx)
     const result = await cachedChat(
       { cache, client: c, log: runLog },
       {
@@ -69,6 +73,7 @@ export async function createModelSession(input: {
         source,
       },
     )
+    checkExchange('answer', result.value, secrets, ctx)
     if (result.hit) hits++
     progress.call(result.hit, result.usage.promptTokens + result.usage.completionTokens)
     return { value: result.value, hit: result.hit }
@@ -77,6 +82,7 @@ export async function createModelSession(input: {
   return {
     ask,
     blobs: storeBlobs(cache),
+    secrets,
     coderId: modelId(options.coder),
     plannerId: modelId(options.planner),
     log: (event) => {

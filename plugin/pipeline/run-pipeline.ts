@@ -129,6 +129,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       overwriteHandEdits: options.overwriteHandEdits,
       stateDir,
       blobs: models.blobs,
+      secrets: models.secrets,
     })
     // Temp files a killed run left behind are not the site's; they are removed, never served.
     const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])

@@ -141,6 +141,17 @@ const hangOptions = (ctx: CaseContext): SitesmithOptions => ({
 
 // ------------------------------------------------------------------ the corpus
 
+const htmlEntities = (v: string) => [...v].map((c) => `&#${c.charCodeAt(0)};`).join('')
+
+/** How a model or a server echoes a value so that a plain substring check misses it (issue #10). */
+export const ENCODED_ECHOES: readonly (readonly [string, (v: string) => string])[] = [
+  ['as HTML entities', htmlEntities],
+  ['JSON-escaped (\\u00XX)', (v) => `<script>var t = "${[...v].map((c) => `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}"</script>`],
+  ['URL-encoded', (v) => `<a href="/login?t=${[...v].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}">log in</a>`],
+  ['split across lines', (v) => `${v.slice(0, 14)}\n  ${v.slice(14, 28)}\n  ${v.slice(28)}`],
+  ['as a JS string concatenation', (v) => `<script>var t = '${v.slice(0, 9)}' + '${v.slice(9, 20)}' + '${v.slice(20)}'</script>`],
+]
+
 /**
  * Names real tools load or run from a project folder (each documented by its tool: Vite
  * loads postcss.config.* / .postcssrc*, ESLint eslint.config.*, Babel babel.config.json and
@@ -350,6 +361,47 @@ export const FAULT_CASES: readonly FaultCase[] = [
     setup: ({ site }) => site.write('spec.md', `${FAULT_SPEC}\n## Admin page\nLog in with ${DOTENV_SECRETS.OPENAI_API_KEY}.\n`),
     leakExempt: ['spec.md'],
     maxRequests: 0,
+  },
+  // --- issue #10: secrets by dotenv's rules, and echoes under the usual encodings
+  ...(
+    [
+      ['the Stripe key (its .env line ends in a # comment)', 'STRIPE_SECRET_KEY', DOTENV_SECRETS.STRIPE_SECRET_KEY],
+      ['a GitHub PAT (a name without KEY/TOKEN/SECRET)', 'GITHUB_PAT', DOTENV_SECRETS.GITHUB_PAT],
+      ['DB_PASS', 'DB_PASS', DOTENV_SECRETS.DB_PASS],
+      ['the password inside DATABASE_URL', 'DATABASE_URL \\(password\\)', 'pg-pass-faults-4471'],
+    ] as const
+  ).map(
+    ([what, variable, value]): FaultCase => ({
+      name: `a page answer echoes ${what}`,
+      kind: 'secret',
+      expect: 'fails',
+      error: new RegExp(`task "menu-page" \\(menu\\.html\\): .*contains the value of ${variable} \\(from \\.env\\)`),
+      fault: always('generate', jsonReply({ content: page(`Connect with ${value}`), summary: 'menu' }), 'menu.html'),
+    }),
+  ),
+  ...ENCODED_ECHOES.map(
+    ([encoding, encode]): FaultCase => ({
+      name: `a page answer echoes the GitHub PAT ${encoding}`,
+      kind: 'secret',
+      expect: 'fails',
+      error: /task "menu-page" \(menu\.html\): .*contains the value of GITHUB_PAT \(from \.env\)/,
+      fault: always('generate', jsonReply({ content: page(encode(DOTENV_SECRETS.GITHUB_PAT)), summary: 'menu' }), 'menu.html'),
+      // The oracle looks for raw values; this one looks for the encoded echo itself.
+      verify: ({ site }) => (site.exists('menu.html') && site.read('menu.html').includes(encode(DOTENV_SECRETS.GITHUB_PAT)) ? [`the ${encoding} echo reached menu.html`] : []),
+    }),
+  ),
+  {
+    name: 'a plan carries the DATABASE_URL password HTML-encoded into task instructions',
+    kind: 'secret',
+    expect: 'fails',
+    error: /^plan: .*contains the value of DATABASE_URL \(password\) \(from \.env\)/,
+    fault: () => (stage, req) => {
+      if (!stage.startsWith('plan')) return undefined
+      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: { instructions: string }[] }
+      normal.tasks[0].instructions += ` The admin password is ${htmlEntities('pg-pass-faults-4471')}.`
+      return jsonReply(normal)
+    },
+    verify: ({ site }) => (site.exists('.sitesmith/tasks.json') ? ['a plan holding a secret was saved'] : []),
   },
 ]
 

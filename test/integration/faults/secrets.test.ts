@@ -136,7 +136,7 @@ describe('which values count as secrets (secret-guard)', () => {
     try {
       writeFileSync(join(root, '.env'), 'SECRET_TOKEN=tok-5b1e9c0d7a\nPORT=3000\n')
       writeFileSync(join(root, '.env.local'), 'export STRIPE_KEY="sk_live_0123456789"\n')
-      const secrets = knownSecrets({ OPENAI_API_KEY: 'sk-proj-abc123def456', KEYBOARD_MODE: 'enabled', HOME: '/root' }, root)
+      const secrets = knownSecrets({ OPENAI_API_KEY: 'sk-proj-abc123def456', KEYBOARD_MODE: 'enabled', HOME: '/root' }, [root])
       expect(secrets.map((s) => `${s.name}@${s.from}`).sort()).toEqual(['OPENAI_API_KEY@environment', 'SECRET_TOKEN@.env', 'STRIPE_KEY@.env.local'])
       // Anywhere in an answer: nested values and object keys alike.
       expect(findSecret({ reviews: [{ issues: [{ message: 'ok' }] }], extra: { 'sk_live_0123456789': 1 } }, secrets)?.name).toBe('STRIPE_KEY')

@@ -17,6 +17,11 @@ import { isAtomicTempFile } from '../../../plugin/store/atomic-write.js'
 export const DOTENV_SECRETS = Object.freeze({
   SECRET_TOKEN: 'tok-dotenv-faults-5b1e9c0d7a',
   OPENAI_API_KEY: 'sk-dotenv-faults-key-a8f2c4e6b0d1',
+  // Shapes real projects keep in .env under names that are not KEY/TOKEN/SECRET (issue #10).
+  STRIPE_SECRET_KEY: 'sk_live_51HfaultsFake0000000000000000',
+  GITHUB_PAT: 'ghp_faultsFake00000000000000000000000000',
+  DB_PASS: 'harbour-db-pass-9931',
+  DATABASE_URL: 'postgres://bakery:pg-pass-faults-4471@db.internal:5432/bakery',
 })
 
 /** A fake API key put in the environment of fault runs (the loopback server accepts any key). */
@@ -27,6 +32,10 @@ export const SECRETS: Readonly<Record<string, string>> = Object.freeze({
   'OPENAI_API_KEY (environment)': ENV_KEY,
   'SECRET_TOKEN (.env)': DOTENV_SECRETS.SECRET_TOKEN,
   'OPENAI_API_KEY (.env)': DOTENV_SECRETS.OPENAI_API_KEY,
+  'STRIPE_SECRET_KEY (.env)': DOTENV_SECRETS.STRIPE_SECRET_KEY,
+  'GITHUB_PAT (.env)': DOTENV_SECRETS.GITHUB_PAT,
+  'DB_PASS (.env)': DOTENV_SECRETS.DB_PASS,
+  'DATABASE_URL password (.env)': 'pg-pass-faults-4471',
 })
 
 /**
@@ -35,7 +44,10 @@ export const SECRETS: Readonly<Record<string, string>> = Object.freeze({
  * sub-folder. None of them may change, whatever a model answers.
  */
 export const USER_FILES: Readonly<Record<string, string>> = Object.freeze({
-  '.env': `# local secrets, never committed\nSECRET_TOKEN=${DOTENV_SECRETS.SECRET_TOKEN}\nOPENAI_API_KEY="${DOTENV_SECRETS.OPENAI_API_KEY}"\n`,
+  '.env':
+    `# local secrets, never committed\nSECRET_TOKEN=${DOTENV_SECRETS.SECRET_TOKEN}\nOPENAI_API_KEY="${DOTENV_SECRETS.OPENAI_API_KEY}"\n` +
+    `STRIPE_SECRET_KEY=${DOTENV_SECRETS.STRIPE_SECRET_KEY} # live key, keep out of git\nGITHUB_PAT=${DOTENV_SECRETS.GITHUB_PAT}\n` +
+    `export DB_PASS='${DOTENV_SECRETS.DB_PASS}'\nDATABASE_URL="${DOTENV_SECRETS.DATABASE_URL}"\nNODE_ENV=development\n`,
   'package.json': `${JSON.stringify({ name: 'my-bakery-site', private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' } }, null, 2)}\n`,
   'vite.config.ts': `import { defineConfig } from 'vite'\n\nexport default defineConfig({})\n`,
   'about-us.html': `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>About us</title></head>\n<body>\n  <h1>About us</h1>\n  <p>Written by hand. sitesmith must never touch this page.</p>\n</body>\n</html>\n`,

@@ -82,6 +82,14 @@ export interface SitesmithOptions {
    * @default false
    */
   overwriteHandEdits?: boolean
+  /**
+   * What plans and fixes may do to a person's own files (those `sitesmith adopt` brought in):
+   * `false` — nothing; the run lists what it would have changed. `'chunks'` — `update` them
+   * with chunk edits only (never create over or delete them), every change journaled so
+   * `sitesmith undo` restores the previous bytes (issue 17).
+   * @default false
+   */
+  editUserFiles?: false | 'chunks'
 }
 
 export const DEFAULTS = Object.freeze({
@@ -98,6 +106,7 @@ export const DEFAULTS = Object.freeze({
   failOn: 'error',
   budget: Object.freeze({ maxCalls: 200, maxTokens: 2_000_000 }),
   overwriteHandEdits: false,
+  editUserFiles: false,
 } as const) satisfies Readonly<Required<Omit<SitesmithOptions, 'cacheMode'>>>
 
 export interface ResolvedOptions {
@@ -119,6 +128,7 @@ export interface ResolvedOptions {
   failOn: FailOn
   budget: { maxCalls: number; maxTokens: number }
   overwriteHandEdits: boolean
+  editUserFiles: false | 'chunks'
 }
 
 export class OptionsError extends Error {
@@ -174,6 +184,8 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     throw new OptionsError('check.ignore', (error as Error).message)
   }
 
+  const editUserFiles = user.editUserFiles ?? DEFAULTS.editUserFiles
+  if (editUserFiles !== false && editUserFiles !== 'chunks') throw new OptionsError('editUserFiles', `must be false or 'chunks', got ${JSON.stringify(editUserFiles)}`)
   const cache = user.cache ?? DEFAULTS.cache
   const cacheTimeoutMs = user.cacheTimeoutMs ?? DEFAULTS.cacheTimeoutMs
   if (!Number.isInteger(cacheTimeoutMs) || cacheTimeoutMs < 1 || cacheTimeoutMs > 600_000) throw new OptionsError('cacheTimeoutMs', `must be a whole number of milliseconds from 1 to 600000, got ${cacheTimeoutMs}`)
@@ -199,6 +211,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     failOn,
     budget: { maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls, maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens },
     overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),
+    editUserFiles,
   }
 }
 

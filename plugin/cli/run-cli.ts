@@ -14,12 +14,10 @@ import { planPreview } from './plan-preview.js'
 import { MissingCredentialsError } from '../llm/errors.js'
 import { CacheMissError, closeCacheStore } from '../store/model-cache.js'
 
-export interface CliIo {
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
-  cwd: string
-  env: NodeJS.ProcessEnv
-}
+import type { CliIo } from './cli-io.js'
+import { adoptCommand, undoCommand } from './maintain-commands.js'
+
+export type { CliIo } from './cli-io.js'
 
 const HELP = `sitesmith — turn spec.md into a working static site (the engine of vite-plugin-sitesmith)
 
@@ -32,12 +30,15 @@ Commands:
   check <dir>      lint a site folder with the deterministic checkers (no models)
                    --format text|json|sarif  --runtime  --ignore <glob>  (sitesmith check -h)
   status [dir]     tasks, files (generated / edited by hand / missing), last review; no models
+  adopt [dir]      track an existing site's files as yours, changing none  --draft-spec, --no-model
+  undo [dir]       restore the files of yours the last run changed, byte for byte
 
 Options (generate, plan):
   --cache-mode auto|frozen|refresh   default: frozen when CI is set, else auto (SITESMITH_CACHE_MODE)
   --overwrite-edits                  regenerate files edited by hand (default: keep them)
   --no-review                        skip the review–fix loop
   --no-runtime                       skip the headless-browser check
+  --edit-user-files                  let plans and fixes change your (adopted) files in chunks
 Options are read from the sitesmith plugin in dir's vite.config when there is one.
 
 Exit status: 0 ok, 1 failed tasks or unresolved errors, 2 usage error.
@@ -54,6 +55,7 @@ the sitesmith plugin; credentials from OPENAI_API_KEY / OPENAI_BASE_URL and OLLA
   --overwrite-edits                  regenerate files edited by hand (default: keep them)
   --no-review                        skip the review–fix loop
   --no-runtime                       skip the headless-browser check
+  --edit-user-files                  let plans and fixes change your (adopted) files in chunks
 Exit status: 0 ok, 1 failed tasks or unresolved errors, 2 usage error.
 `,
   plan: `Usage: sitesmith plan [dir] [--cache-mode auto|frozen|refresh]
@@ -81,6 +83,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'init') return initCommand(rest, io)
   if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, env: io.env })
+  if (command === 'adopt') return adoptCommand(rest, io)
+  if (command === 'undo') return undoCommand(rest, io)
   if (command === 'generate' || command === 'plan' || command === 'status') {
     let parsed
     try {
@@ -93,6 +97,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           'no-review': { type: 'boolean' },
           'no-runtime': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
+          'edit-user-files': { type: 'boolean' },
         },
       })
     } catch (error) {
@@ -125,6 +130,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ...loaded.options,
         ...(mode ? { cacheMode: mode as CacheMode } : {}),
         ...(parsed.values['overwrite-edits'] ? { overwriteHandEdits: true } : {}),
+        ...(parsed.values['edit-user-files'] ? { editUserFiles: 'chunks' as const } : {}),
         ...(parsed.values['no-review'] ? { review: { ...loaded.options.review, enabled: false } } : {}),
         ...(parsed.values['no-runtime'] ? { runtimeCheck: { ...loaded.options.runtimeCheck, enabled: false } } : {}),
       }
@@ -179,7 +185,8 @@ async function status(siteDir: string, io: CliIo): Promise<number> {
   const out: string[] = [`site: ${siteDir}`, `tasks: ${tasks.tasks.length}${tasks.specHash ? ` (spec ${tasks.specHash.slice(0, 12)})` : ' (never planned)'}`]
   for (const [path, f] of Object.entries(tracker.files).sort(([a], [b]) => a.localeCompare(b))) {
     const abs = join(siteDir, path)
-    const state = !existsSync(abs) ? 'missing' : sha256(readFileSync(abs)) === f.hash ? 'generated' : 'edited by hand'
+    const same = existsSync(abs) && sha256(readFileSync(abs)) === f.hash
+    const state = !existsSync(abs) ? 'missing' : f.owner === 'user' ? (same ? 'yours' : 'yours, changed') : same ? 'generated' : 'edited by hand'
     out.push(`  ${state.padEnd(15)} ${path}  (${f.generatedBy.stage} by ${f.generatedBy.model})`)
   }
   if (review.run) out.push(`last review: run ${review.run}, ${review.rounds} round(s), ${review.resolved.length} resolved, ${review.unresolved.length} unresolved`)

@@ -9,7 +9,7 @@ import { checkEditedFile, checkFile } from './integrity.js'
 import { runDag } from './scheduler.js'
 import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
 import type { FileBlobs } from '../store/file-blobs.js'
-import { handEditMessage, WriteRefusedError, type SiteWriter } from './site-writer.js'
+import { handEditMessage, UserFileEditOffError, WriteRefusedError, type SiteWriter } from './site-writer.js'
 import {
   ChunkReplacementSchema,
   GENERATE_PROMPT_VERSION,
@@ -35,6 +35,8 @@ export interface TaskReport {
   status: TaskStatus
   cache?: 'hit' | 'miss'
   message?: string
+  /** A person's file this task would have changed in chunks, had `editUserFiles` allowed it (issue 17). */
+  wouldChange?: { target: string; instructions: string }
 }
 
 export interface GenerateInput {
@@ -49,6 +51,8 @@ export interface GenerateInput {
   coderId: string
   concurrency: number
   overwriteHandEdits: boolean
+  /** May `update` tasks change a person's (adopted) file in chunks? @default false */
+  editUserFiles?: false | 'chunks'
   signal?: AbortSignal
   onTask?: (report: TaskReport) => void
   onStart?: (task: Task) => void
@@ -110,8 +114,11 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
   const tracked = writer.tracker.files[task.path]
   const state = writer.state(task.path)
 
+  const usersFile = tracked?.owner === 'user'
   if (tracked?.generatedBy.taskKey === taskKey) {
     if (state !== 'missing') return { taskId: task.id, path: task.path, status: 'unchanged' }
+    // A person's file they deleted is theirs to delete: it is never brought back.
+    if (usersFile) throw new TaskFailedError(task.id, task.path, `${task.path} was the person's file and is gone; sitesmith does not recreate it`)
     // Up to date but not on disk (a fresh checkout): the exact bytes, if the store has them.
     const content = await input.blobs?.get(tracked.hash)
     if (content !== undefined) {
@@ -122,17 +129,29 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
   if (state === 'hand-edited' && !input.overwriteHandEdits) {
     return { taskId: task.id, path: task.path, status: 'kept', message: handEditMessage(task.path) }
   }
-  if (state === 'user-file') {
+  if (state === 'user-file' && usersFile) {
+    // A person's adopted file: changed in chunks only, and only when allowed (issue 17).
+    if (task.action !== 'update') throw new TaskFailedError(task.id, task.path, `${task.path} is the person's file: sitesmith never creates over it; plan an "update" with a target chunk instead`)
+    if (input.editUserFiles !== 'chunks') {
+      const target = task.target ?? 'body'
+      return { taskId: task.id, path: task.path, status: 'kept', message: new UserFileEditOffError(task.path, [target]).message, wouldChange: { target, instructions: task.instructions } }
+    }
+  } else if (state === 'user-file') {
     throw new TaskFailedError(task.id, task.path, `${task.path} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`)
   }
   input.onStart?.(task)
 
-  const produced = task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
-  const written = await writer.write(task.path, produced.content, {
+  const produced: { content: string; summary: string; hit: boolean; from?: string } = task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
+  const meta = {
     summary: produced.summary || tracked?.summary || task.instructions.split('\n')[0].slice(0, 160),
     interface: extractInterface(task.path, produced.content),
     generatedBy: { taskId: task.id, taskKey, stage: task.action === 'update' ? 'update' : 'generate', model: input.coderId },
-  })
+  }
+  const basis = produced.from !== undefined ? { from: produced.from } : undefined
+  const written =
+    usersFile && basis
+      ? await writer.writeUserChunks(task.path, basis.from, produced.content, [task.target ?? 'body'], meta)
+      : await writer.write(task.path, produced.content, meta, basis)
   return { taskId: task.id, path: task.path, status: written.changed ? 'written' : 'unchanged', cache: produced.hit ? 'hit' : 'miss' }
 }
 
@@ -173,7 +192,7 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
     },
   )
   if (!result.ok) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`)
-  return { ...result.value, hit: result.hit }
+  return { ...result.value, hit: result.hit, from: current }
 }
 
 type InterfaceOf = (path: string, content: string) => FileInterface

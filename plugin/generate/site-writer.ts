@@ -6,6 +6,8 @@ import { sha256, writeFileAtomic } from '../store/atomic-write.js'
 import type { FileBlobs } from '../store/file-blobs.js'
 import { checkRealLocation, checkSitePath, type PathRules } from '../safety/paths.js'
 import { findSecretInText, type KnownSecret } from '../safety/secrets.js'
+import { UndoJournal } from '../store/undo-journal.js'
+import { outsideChunksKept } from '../edit/outside-chunks.js'
 
 /**
  * The only code that touches the user's files (shared/DESIGN.md, "Safety"). It refuses to
@@ -36,6 +38,14 @@ export interface SiteWriterOptions extends PathRules {
   stateDir: string
   /** Secrets of this checkout: content carrying one (raw or encoded) is never written. @default [] */
   secrets?: readonly KnownSecret[]
+  /**
+   * Whether a person's (adopted) file may be changed in chunks (issue 17). Off: every such
+   * change is refused and reported as what the run would have changed.
+   * @default false
+   */
+  editUserFiles?: false | 'chunks'
+  /** Names the run in the undo journal. @default 'run' */
+  runId?: string
 }
 
 export type TrackMeta = Omit<TrackedFile, 'hash' | 'updatedAt'>
@@ -91,7 +101,7 @@ export class SiteWriter {
     // Bytes reached through a symlink are not sitesmith's, wherever they lead.
     if (!checkRealLocation(abs, this.opts.siteDir).ok) return 'user-file'
     const tracked = this.tracker.files[rel]
-    if (!tracked) return 'user-file'
+    if (!tracked || tracked.owner === 'user') return 'user-file'
     return sha256(readFileSync(abs)) === tracked.hash ? 'generated' : 'hand-edited'
   }
 
@@ -101,7 +111,7 @@ export class SiteWriter {
   }
 
   /** Write generated content. Throws `WriteRefusedError` (nothing written) when not allowed. */
-  async write(path: string, content: string, meta: TrackMeta): Promise<{ changed: boolean }> {
+  async write(path: string, content: string, meta: TrackMeta, basis?: { from: string }): Promise<{ changed: boolean }> {
     const checked = checkSitePath(path, this.opts)
     if (!checked.ok) throw new WriteRefusedError(path, checked.reason)
     const { rel, abs } = checked
@@ -125,16 +135,91 @@ export class SiteWriter {
     const again = checkRealLocation(abs, this.opts.siteDir)
     if (!again.ok) throw new WriteRefusedError(rel, again.reason)
 
+    const seen = this.diskHash(abs)
     const hash = sha256(content)
     const previous = this.tracker.files[rel]
     const unchangedBytes = state === 'generated' && previous?.hash === hash
     if (!unchangedBytes) {
+      // What the new bytes were made from (an update's source) or, for a whole-file write,
+      // what was there when the write was decided: a hand edit that lands in between —
+      // while the model was answering, or while the temp file was written — is kept.
+      const expected = basis ? sha256(basis.from) : seen
+      if (basis && seen !== expected) throw new WriteRefusedError(rel, hiddenEditMessage(rel))
       appendFileSync(this.journal, JSON.stringify({ path: rel, hash, meta }) + '\n')
-      await writeFileAtomic(abs, content)
+      await writeFileAtomic(abs, content, { beforeRename: () => this.expectOnDisk(rel, abs, expected) })
       await this.opts.blobs?.put(hash, content)
     }
     this.tracker.files[rel] = TrackedFileSchema.parse({ ...meta, hash, updatedAt: unchangedBytes && previous ? previous.updatedAt : new Date().toISOString() })
     return { changed: !unchangedBytes }
+  }
+
+  /**
+   * Change a person's file (owner `user`, brought in by `sitesmith adopt`) in chunks only
+   * (issue 17): allowed only with `editUserFiles: 'chunks'` or an explicit `consent`
+   * (`sitesmith review --apply`); `after` must be `before` with only `targets` replaced;
+   * the file must still hold `before` right up to the rename; the previous bytes are
+   * journaled first so `sitesmith undo` restores them exactly.
+   */
+  async writeUserChunks(path: string, before: string, after: string, targets: readonly string[], meta: TrackMeta, consent = false): Promise<{ changed: boolean }> {
+    const checked = checkSitePath(path, this.opts)
+    if (!checked.ok) throw new WriteRefusedError(path, checked.reason)
+    const { rel, abs } = checked
+    const previous = this.tracker.files[rel]
+    if (previous?.owner !== 'user') throw new WriteRefusedError(rel, `${rel} is not a file adopted from a person (run \`sitesmith adopt\` to bring it in); it is left as it is`)
+    if (this.opts.editUserFiles !== 'chunks' && !consent) throw new UserFileEditOffError(rel, targets)
+    // A secret the person's file did not already hold never enters it (issue #10).
+    const secret = findSecretInText(after, this.opts.secrets ?? [])
+    if (secret && !findSecretInText(before, this.opts.secrets ?? [])) throw new WriteRefusedError(rel, `${rel} is not changed: the edit carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`)
+    const outside = outsideChunksKept(rel, before, after, targets)
+    if (outside) throw new WriteRefusedError(rel, `${outside}; the edit of the person's file is refused`)
+    const beforeHash = sha256(before)
+    if (this.diskHash(abs) !== beforeHash) throw new WriteRefusedError(rel, hiddenEditMessage(rel))
+    const real = checkRealLocation(abs, this.opts.siteDir)
+    if (!real.ok) throw new WriteRefusedError(rel, real.reason)
+    const hash = sha256(after)
+    if (hash === beforeHash) return { changed: false }
+    const entry = TrackedFileSchema.parse({ ...meta, owner: 'user', hash, updatedAt: new Date().toISOString() })
+    new UndoJournal(this.opts.stateDir).record({
+      run: this.opts.runId ?? 'run',
+      path: rel,
+      target: [...targets],
+      beforeHash,
+      afterHash: hash,
+      before: Buffer.from(before, 'utf8').toString('base64'),
+      tracked: previous,
+      at: entry.updatedAt,
+    })
+    appendFileSync(this.journal, JSON.stringify({ path: rel, hash, meta: { ...meta, owner: 'user' } }) + '\n')
+    await writeFileAtomic(abs, after, { beforeRename: () => this.expectOnDisk(rel, abs, beforeHash) })
+    this.tracker.files[rel] = entry
+    return { changed: true }
+  }
+
+  /**
+   * `sitesmith undo`: put back the exact bytes a journaled change replaced, if the file
+   * still holds what that change wrote (a later hand edit is never undone over).
+   */
+  async restore(rel: string, bytes: Buffer, expectHash: string, tracked: TrackedFile | undefined): Promise<void> {
+    const checked = checkSitePath(rel, this.opts)
+    if (!checked.ok) throw new WriteRefusedError(rel, checked.reason)
+    const { abs } = checked
+    if (this.diskHash(abs) !== expectHash) throw new WriteRefusedError(rel, `${rel} changed since sitesmith edited it; it is left as it is (undo would lose that change)`)
+    await writeFileAtomic(abs, bytes, { beforeRename: () => this.expectOnDisk(rel, abs, expectHash) })
+    if (tracked) this.tracker.files[rel] = tracked
+    else delete this.tracker.files[rel]
+  }
+
+  /** Whether plans and fixes may change a person's file in chunks (the `editUserFiles` option). */
+  get editsUserFiles(): boolean {
+    return this.opts.editUserFiles === 'chunks'
+  }
+
+  private diskHash(abs: string): string | null {
+    return existsSync(abs) ? sha256(readFileSync(abs)) : null
+  }
+
+  private expectOnDisk(rel: string, abs: string, expected: string | null): void {
+    if (this.diskHash(abs) !== expected) throw new WriteRefusedError(rel, hiddenEditMessage(rel))
   }
 
   /** Delete a file sitesmith generated. Hand-edited and foreign files are kept (returns why). */
@@ -156,6 +241,21 @@ export class SiteWriter {
     delete this.tracker.files[rel]
     return { deleted: true }
   }
+}
+
+/** A person's file would have been changed, but `editUserFiles` is off (issue 17). */
+export class UserFileEditOffError extends WriteRefusedError {
+  constructor(
+    path: string,
+    readonly targets: readonly string[],
+  ) {
+    super(path, `${path} is the person's file and editUserFiles is off: sitesmith would have changed ${targets.map((t) => `"${t}"`).join(', ')} in it; set editUserFiles: 'chunks' (or --edit-user-files) to let it`)
+    this.name = 'UserFileEditOffError'
+  }
+}
+
+export function hiddenEditMessage(rel: string): string {
+  return `${rel} changed on disk while sitesmith was working on it (a hand edit?); the new version was not written and the file is kept as it is now`
 }
 
 export function handEditMessage(rel: string): string {

@@ -46,6 +46,7 @@ export function fingerprint(options: ResolvedOptions, specText: string | Buffer 
       options.runtimeCheck.enabled,
       options.overwriteHandEdits,
       options.specPath,
+      options.editUserFiles,
     ]),
   )
   const walk = (dir: string) => {

@@ -57,6 +57,11 @@ export interface RunResult {
   errors: string[]
   /** Hand-edited files kept as they are. */
   kept: string[]
+  /**
+   * Chunks of a person's files this run would have changed had `editUserFiles` allowed it
+   * (issue 17); nothing was written to them.
+   */
+  wouldChange?: { path: string; taskId: string; target: string; instructions: string }[]
   /** The file tracker after the run (what sitesmith generated, by path). */
   tracker: FileTracker
   usage: { calls: number; hits: number; tokens: number; summary: string }
@@ -101,7 +106,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   // tasks.json, file_tracker.json, code_review.json (and a cache kept here) are meant to be
   // committed so teammates and CI replay; the per-machine state next to them is not.
   const ignore = join(stateDir, '.gitignore')
-  if (!existsSync(ignore)) writeFileSync(ignore, `run.jsonl\nlock/\nlock.*\npending.jsonl\ndist-check.json\nlast-run.json\n${RUNTIME_MEMO}\nscreenshots/\n`)
+  if (!existsSync(ignore)) writeFileSync(ignore, `run.jsonl\nlock/\nlock.*\npending.jsonl\nundo.jsonl\ndist-check.json\nlast-run.json\n${RUNTIME_MEMO}\nscreenshots/\n`)
 
   if (input.until === undefined) {
     const last = readLastRun(options)
@@ -130,6 +135,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       stateDir,
       blobs: models.blobs,
       secrets: models.secrets,
+      editUserFiles: options.editUserFiles,
+      runId,
     })
     // Temp files a killed run left behind are not the site's; they are removed, never served.
     const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])
@@ -147,7 +154,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       spec,
       previous: previous.tasks.length ? previous : null,
       tracker: writer.tracker,
-      ctx: { siteDir: options.siteDir, protectedPaths: guarded, generatedPaths: new Set(Object.keys(writer.tracker.files)), existingPaths: existingPaths(options.siteDir, writer) },
+      ctx: { siteDir: options.siteDir, protectedPaths: guarded, generatedPaths: generatedPaths(writer), existingPaths: existingPaths(options.siteDir, writer), userPaths: userPaths(writer) },
       ask: models.ask,
     })
     models.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
@@ -169,6 +176,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       coderId: models.coderId,
       concurrency: options.concurrency,
       overwriteHandEdits: options.overwriteHandEdits,
+      editUserFiles: options.editUserFiles,
       signal: input.signal,
       onTask: (r) => {
         models.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
@@ -187,7 +195,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
 
     const changed = new Set(reports.filter((r) => r.status === 'written' || r.status === 'deleted').map((r) => r.path))
     const errors = reports.filter((r) => r.status === 'failed' || r.status === 'blocked').map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
-    const kept = reports.filter((r) => r.status === 'kept').map((r) => r.path)
+    const wouldChange = reports.flatMap((r) => (r.wouldChange ? [{ path: r.path, taskId: r.taskId, ...r.wouldChange }] : []))
+    const kept = reports.filter((r) => r.status === 'kept' && !r.wouldChange).map((r) => r.path)
+    for (const w of wouldChange) progress.line(`would change ${w.path} [${w.target}] (task ${w.taskId}), but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`, 'warn')
     // Cancelled: what finished is saved just above. Checking and reviewing a half-generated
     // site would only spend time (a browser, a model call) and end in a misleading
     // "review: cancelled"; say what was kept instead (test/integration/faults/cancel.test.ts).
@@ -245,6 +255,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           findings = loop.findings
           review = { ...loop.review, reviewed: reviewedAfter(writer.tracker, lastReview ?? emptyReview(), loop.review.files) }
           for (const f of loop.fixed) changed.add(f)
+          for (const w of loop.wouldChange) {
+            wouldChange.push(w)
+            progress.line(`would fix ${w.path} [${w.target}], but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`, 'warn')
+          }
         }
         await writeTracker(options.siteDir, writer.tracker)
         writer.clearJournal()
@@ -256,9 +270,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       if (!checker.runtimeSkipped() && options.runtimeCheck.enabled) await recordRuntimeFindings(options.siteDir, findings)
     }
 
-    const result = finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })
-    // Only a complete run may be short-cut next time: failed tasks must be retried.
-    if (errors.length === 0 && kept.length === 0 && input.until === undefined) await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
+    const result = finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, ...(wouldChange.length ? { wouldChange } : {}), tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })
+    // Only a complete run may be short-cut next time: failed tasks must be retried, and
+    // what a person's files would have needed is said again on every run.
+    if (errors.length === 0 && kept.length === 0 && wouldChange.length === 0 && input.until === undefined) await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
     return result
   } finally {
     await session?.close()
@@ -278,6 +293,15 @@ function protectedPaths(options: ResolvedOptions): string[] {
   const paths = [options.specPath, sitesmithDir(options.siteDir)]
   if (typeof options.cache === 'string') paths.push(options.cache)
   return paths
+}
+
+/** Files sitesmith wrote (not a person's adopted files: those are never deleted). */
+function generatedPaths(writer: SiteWriter): Set<string> {
+  return new Set(Object.entries(writer.tracker.files).filter(([, f]) => f.owner !== 'user').map(([p]) => p))
+}
+
+function userPaths(writer: SiteWriter): Set<string> {
+  return new Set(Object.entries(writer.tracker.files).filter(([, f]) => f.owner === 'user').map(([p]) => p))
 }
 
 function existingPaths(siteDir: string, writer: SiteWriter): Set<string> {

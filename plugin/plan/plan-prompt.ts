@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../llm/types.js'
 import type { SpecSection } from '../spec/sections.js'
-import type { FileTracker, Task } from '../store/artifact-schemas.js'
+import type { FileTracker, Task, TrackedFile } from '../store/artifact-schemas.js'
 
 /** Bump when the wording below changes: cached plans made from older prompts stop matching. */
 export const PLAN_PROMPT_VERSION = 'plan-1'
@@ -15,10 +15,24 @@ Rules:
 - "sections" lists the ids of the spec sections the file serves (ids are given in brackets below). "dependsOn" lists task ids.
 - Task ids are short kebab-case names, e.g. "style", "main-js", "home-page".`
 
-export function fullPlanMessages(sections: SpecSection[]): ChatMessage[] {
+/**
+ * What the planner is told about a person's files (issue 17). Only added when there are
+ * some, so the prompts (and cache keys) of sites sitesmith wrote alone stay as they were.
+ */
+export const USER_FILES_NOTE = `Files marked (the person's) were written by a person. Never "create" or "delete" them. To change one (for example to link a new page from its navigation), use "update" with a "target" chunk and instructions for that chunk only.`
+
+/** One line per person's file: its summary and the ids and links a chunk target can name. */
+export function userFileLine(path: string, f: Pick<TrackedFile, 'summary' | 'interface'>): string {
+  const ids = f.interface.ids.slice(0, 20).map((id) => `#${id}`).join(' ')
+  const links = f.interface.links.slice(0, 20).join(' ')
+  return `- ${path} (the person's): ${f.summary}${ids ? `; ids: ${ids}` : ''}${links ? `; links: ${links}` : ''}`
+}
+
+export function fullPlanMessages(sections: SpecSection[], userFiles: [string, TrackedFile][] = []): ChatMessage[] {
+  const existing = userFiles.length ? `\n\nThe site already has these files:\n${userFiles.map(([p, f]) => userFileLine(p, f)).join('\n')}\n${USER_FILES_NOTE}` : ''
   return [
     { role: 'system', content: RULES },
-    { role: 'user', content: `Plan the site for this spec.\n\n${formatSections(sections)}` },
+    { role: 'user', content: `Plan the site for this spec.\n\n${formatSections(sections)}${existing}` },
   ]
 }
 
@@ -36,13 +50,15 @@ export function deltaPlanMessages(input: DeltaInput): ChatMessage[] {
     .join('\n')
   const files = Object.entries(input.tracker.files)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([path, f]) => `- ${path}: ${f.summary}`)
+    .map(([path, f]) => (f.owner === 'user' ? userFileLine(path, f) : `- ${path}: ${f.summary}`))
     .join('\n')
+  const hasUserFiles = Object.values(input.tracker.files).some((f) => f.owner === 'user')
   const parts = [
     `The spec changed. Return ONLY the tasks needed for the change: "create" for a new file (or to rewrite a file from scratch), "update" with a "target" chunk for a small change to an existing file (a target is "body", "head", a CSS-like selector such as "#nav" or "main > section.hero", a CSS selector or at-rule, or a JavaScript function name), "delete" for a file that is no longer wanted. Do not repeat tasks that need no change. Reuse existing task ids when a task replaces the task of the same file.`,
     `Current tasks:\n${plan || '(none)'}`,
     `Current files:\n${files || '(none)'}`,
   ]
+  if (hasUserFiles) parts.push(USER_FILES_NOTE)
   if (input.changed.length) parts.push(`Changed sections (new text):\n\n${formatSections(input.changed)}`)
   if (input.added.length) parts.push(`New sections:\n\n${formatSections(input.added)}`)
   if (input.removed.length) parts.push(`Removed sections: ${input.removed.join(', ')}`)

@@ -1,7 +1,7 @@
 import type { Ask } from '../pipeline/ask.js'
 import type { ParsedSpec, SpecSection } from '../spec/sections.js'
 import { diffSections } from '../spec/sections.js'
-import type { FileTracker, Task, TasksFile } from '../store/artifact-schemas.js'
+import type { FileTracker, Task, TasksFile, TrackedFile } from '../store/artifact-schemas.js'
 import { PlanAnswerSchema, type PlannedTask } from './plan-schema.js'
 import { PLAN_PROMPT_VERSION, deltaPlanMessages, fullPlanMessages, repairPlanMessages } from './plan-prompt.js'
 import { mergePlan } from './merge-plan.js'
@@ -48,12 +48,16 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
   const ctx: PlanContext = { ...input.ctx, sectionIds: new Set(spec.sections.map((s) => s.id)) }
   const none = { added: [], changed: [], removed: [] }
 
-  if (previous && previous.tasks.length > 0 && previous.specHash === spec.hash) {
+  // A plan with no tasks but known sections is an adopted site (`sitesmith adopt
+  // --draft-spec`, issue 17): its sections are already built by the person's files, so
+  // later spec edits are planned as deltas like any other site's.
+  const planned = previous !== null && (previous.tasks.length > 0 || Object.keys(previous.sectionHashes).length > 0)
+  if (previous && planned && previous.specHash === spec.hash) {
     return { kind: 'unchanged', tasks: previous.tasks, deletes: [], replanned: [], sections: none }
   }
 
-  if (!previous || previous.tasks.length === 0) {
-    const base = fullPlanMessages(spec.sections)
+  if (!previous || !planned) {
+    const base = fullPlanMessages(spec.sections, userFiles(tracker))
     const tasks = await askValidPlan(input, ctx, 'plan', base, (answer) => ({ merged: toTasks(answer), deletes: [] }))
     return { kind: 'full', tasks: tasks.merged, deletes: [], replanned: tasks.merged.map((t) => t.id), sections: { ...none, added: spec.sections.map((s) => s.id) } }
   }
@@ -108,6 +112,13 @@ async function askValidPlan(
   problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged
   throw new PlanError(`The planner's answer was rejected after one repair turn; nothing was written:\n${formatProblems(problems)}`, problems)
+}
+
+/** A person's files the planner may update in chunks but never create or delete (issue 17). */
+function userFiles(tracker: FileTracker): [string, TrackedFile][] {
+  return Object.entries(tracker.files)
+    .filter(([, f]) => f.owner === 'user')
+    .sort(([a], [b]) => a.localeCompare(b))
 }
 
 function toTasks(answer: { tasks: PlannedTask[] }): Task[] {

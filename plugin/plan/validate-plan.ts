@@ -16,6 +16,8 @@ export interface PlanContext extends PathRules {
   generatedPaths: Set<string>
   /** Paths that exist in the site now (for `update`). */
   existingPaths: Set<string>
+  /** A person's files (adopted): updated in chunks only, never created over or deleted (issue 17). */
+  userPaths?: Set<string>
 }
 
 export interface PlanProblem {
@@ -55,6 +57,9 @@ export function validatePlan(tasks: Task[], ctx: PlanContext): PlanProblem[] {
     if (other !== undefined) add('path', `path "${checked.rel}" is also written by task "${other}"; one task per file`)
     paths.set(checked.rel, t.id)
 
+    if (t.action === 'create' && ctx.userPaths?.has(checked.rel) && existsSync(checked.abs)) {
+      add('action', `creates "${checked.rel}", which is the person's file; change it with "update" and a "target" chunk instead`)
+    }
     if (t.action === 'delete' && !ctx.generatedPaths.has(checked.rel)) {
       add('action', `deletes "${checked.rel}", which sitesmith did not generate; sitesmith only deletes its own files`)
     }

@@ -12,12 +12,15 @@ export function formatRunSummary(r: RunResult, options: Pick<ResolvedOptions, 'c
   const errors = r.findings.filter((f) => f.severity === 'error')
   const warnings = r.findings.length - errors.length
   const lines: string[] = []
-  if (r.changed.length === 0 && r.errors.length === 0 && errors.length === 0 && r.kept.length === 0) {
+  const would = r.wouldChange ?? []
+  if (r.changed.length === 0 && r.errors.length === 0 && errors.length === 0 && r.kept.length === 0 && would.length === 0) {
     return `${pc.dim('[sitesmith]')} up to date (${r.tasks.length} files, ${r.usage.calls} model calls${warnings ? `, ${warnings} warning(s)` : ''})`
   }
   lines.push(`${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`)
   for (const e of r.errors) lines.push(`  ${pc.red('✗')} ${e}`)
   for (const k of r.kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
+  // A person's files are changed only with editUserFiles (issue 17); what was held back is listed.
+  for (const w of would) lines.push(`  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${w.instructions.split('\n')[0].slice(0, 160)} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`)
   for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)
   lines.push(`  ${pc.dim(`${r.usage.summary} · cache ${options.cacheMode} · ${(r.durationMs / 1000).toFixed(1)}s`)}`)
   return lines.join('\n')

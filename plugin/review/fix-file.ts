@@ -3,7 +3,7 @@ import type { ReviewIssue } from '../store/artifact-schemas.js'
 import { applyChunkEdits, locateChunk } from '../edit/index.js'
 import { extractInterface } from '../check/index.js'
 import { checkEditedFile } from '../generate/integrity.js'
-import type { SiteWriter } from '../generate/site-writer.js'
+import { UserFileEditOffError, WriteRefusedError, type SiteWriter } from '../generate/site-writer.js'
 import { modelMayWrite } from '../safety/site-file-policy.js'
 import { FIX_PROMPT_VERSION, FixAnswerSchema, fixMessages } from './review-prompt.js'
 import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
@@ -19,6 +19,10 @@ export interface FixOutcome {
   changed: boolean
   /** Outcome per issue, same order as the input. */
   outcomes: NonNullable<ReviewIssue['outcome']>[]
+  /** With `dryRun`: the file as the fix would leave it, and the chunks it replaces. */
+  proposed?: { before: string; after: string; targets: string[] }
+  /** A person's file needed this fix, but `editUserFiles` is off. */
+  wouldChange?: boolean
 }
 
 const REPAIRS = 1
@@ -32,6 +36,10 @@ export async function fixFile(input: {
   coderId: string
   /** Extra context for the fixer: interfaces of the files this one uses. */
   context: string
+  /** The person asked for this fix to be applied (`sitesmith review --apply`), whatever `editUserFiles` says. */
+  consent?: boolean
+  /** Work the fix out but write nothing: the result carries the proposed bytes (`sitesmith review`). */
+  dryRun?: boolean
 }): Promise<FixOutcome> {
   const { path, issues, round, writer } = input
   const outcome = (status: 'fixed' | 'rejected' | 'unresolved' | 'skipped', reason?: string) => ({ status, round, ...(reason ? { reason } : {}) })
@@ -40,7 +48,14 @@ export async function fixFile(input: {
   const policy = modelMayWrite(path)
   if (!policy.ok) return { changed: false, outcomes: issues.map(() => outcome('skipped', policy.reason)) }
   const state = writer.state(path)
-  if (state === 'hand-edited' || state === 'user-file' || state === 'missing') {
+  // A person's adopted file is fixed in chunks when allowed (issue 17); otherwise it is said
+  // what would have changed, and nothing is asked of the model.
+  const usersFile = state === 'user-file' && writer.tracker.files[path]?.owner === 'user'
+  if (usersFile && !writer.editsUserFiles && !input.consent && !input.dryRun) {
+    const why = new UserFileEditOffError(path, [...new Set(issues.map((i) => i.fix.target))]).message
+    return { changed: false, outcomes: issues.map(() => outcome('skipped', why)), wouldChange: true }
+  }
+  if (state === 'hand-edited' || (state === 'user-file' && !usersFile) || state === 'missing') {
     const why = state === 'missing' ? `${path} does not exist` : `${path} was ${state === 'hand-edited' ? 'edited by hand' : 'not written by sitesmith'}; sitesmith does not change it`
     return { changed: false, outcomes: issues.map(() => outcome('skipped', why)) }
   }
@@ -109,12 +124,28 @@ export async function fixFile(input: {
     for (const { i } of live) results[i] = outcome('rejected', result.reason)
     return { changed: false, outcomes: results.map((r) => r!) }
   }
+  if (input.dryRun) {
+    for (const { i } of live) results[i] = outcome('unresolved', 'offered as a diff; not applied')
+    return { changed: false, outcomes: results.map((r) => r!), proposed: { before: source, after: result.value, targets: [...chunkTargets] } }
+  }
   const tracked = writer.tracker.files[path]!
-  const written = await writer.write(path, result.value, {
+  const meta = {
     summary: tracked.summary,
     interface: extractInterface(path, result.value),
     generatedBy: { ...tracked.generatedBy, stage: 'fix', model: input.coderId },
-  })
+  }
+  let written: { changed: boolean }
+  try {
+    written = usersFile
+      ? await writer.writeUserChunks(path, source, result.value, [...chunkTargets], meta, input.consent)
+      : await writer.write(path, result.value, meta, { from: source })
+  } catch (error) {
+    // Edited by hand while the fix was being worked out (or refused for another reason):
+    // the file is kept as it is now and the issues say why.
+    if (!(error instanceof WriteRefusedError)) throw error
+    for (const { i } of live) results[i] = outcome('skipped', error.message)
+    return { changed: false, outcomes: results.map((r) => r!) }
+  }
   for (const { i } of live) results[i] = outcome(written.changed ? 'fixed' : 'unresolved', written.changed ? undefined : 'the edit left the file unchanged')
   return { changed: written.changed, outcomes: results.map((r) => r!) }
 }

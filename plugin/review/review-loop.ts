@@ -37,6 +37,8 @@ export interface ReviewLoopResult {
   findings: Finding[]
   /** Files the fix stage changed. */
   fixed: string[]
+  /** Fixes a person's files needed while `editUserFiles` is off (issue 17): nothing was written. */
+  wouldChange: { path: string; taskId: string; target: string; instructions: string }[]
 }
 
 export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResult> {
@@ -47,6 +49,7 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
   const resolved = new Map<string, Finding>()
   const fixedFiles = new Set<string>()
   const reviewed = new Set<string>()
+  const wouldChange: ReviewLoopResult['wouldChange'] = []
   let toReview = new Set([...input.changed, ...errorFiles(findings)])
   let rounds = 0
 
@@ -98,6 +101,7 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
       if (issues.length === 0) continue
       const result = await fixFile({ path: file, issues, round: rounds, writer, ask: input.ask, coderId: input.coderId, context: dependencyContext(file, input) })
       issues.forEach((issue, i) => (issue.outcome = result.outcomes[i]))
+      if (result.wouldChange) for (const issue of issues) wouldChange.push({ path: file, taskId: `review-round-${rounds}`, target: issue.fix.target, instructions: issue.fix.instructions })
       reviews.push({ file, round: rounds, issues })
       if (result.changed) {
         changedThisRound.push(file)
@@ -126,7 +130,7 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
     resolved: [...resolved.values()],
     unresolved: findings,
   }
-  return { review, findings, fixed: [...fixedFiles].sort() }
+  return { review, findings, fixed: [...fixedFiles].sort(), wouldChange }
 }
 
 function errorFiles(findings: Finding[]): string[] {

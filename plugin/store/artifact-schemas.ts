@@ -57,6 +57,12 @@ export const TrackedFileSchema = z.object({
     stage: z.string(),
     model: z.string(),
   }),
+  /**
+   * Whose file it is. Absent (every tracker written before issue 17) means sitesmith's;
+   * `user` marks a person's file brought in by `sitesmith adopt`: never created over or
+   * deleted, changed only in chunks and only when `editUserFiles` allows it.
+   */
+  owner: z.enum(['sitesmith', 'user']).optional(),
   updatedAt: z.string(),
 })
 export type TrackedFile = z.infer<typeof TrackedFileSchema>

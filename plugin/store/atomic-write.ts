@@ -36,6 +36,13 @@ export interface AtomicWriteOptions {
    * @default 0o666 (minus the umask)
    */
   mode?: number
+  /**
+   * Runs after the temp file is complete and right before the rename; throwing aborts the
+   * write (temp removed, target untouched). The site writer uses it to re-check that the
+   * target still holds the bytes the new content was made from, so a hand edit that lands
+   * while a model call is in flight is never renamed over (issue 17).
+   */
+  beforeRename?: () => void | Promise<void>
 }
 
 /**
@@ -74,6 +81,7 @@ export async function writeFileAtomic(
     }
     // `open` applies the umask; an existing file's exact mode is restored explicitly.
     if (existingMode !== undefined) await chmod(tmp, existingMode)
+    await options.beforeRename?.()
     await rename(tmp, path)
     renamed = true
     if (fsync) await syncDirectory(dir)

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runRuntimeCheck } from '../../../plugin/check/runtime/index.js'
@@ -142,5 +142,15 @@ describe.each([
     expect(server.requests).toEqual([])
     expect(again.out).toMatch(/up to date \(\d+ files, 0 model calls/)
     expect(again.out).not.toMatch(/inside plugin hooks|PLUGIN_TIMINGS/)
+  }, 120_000)
+
+  it.runIf(type === 'commonjs')('the README\'s vite.config.ts also loads in the CommonJS package (Vite bundles it as CJS and requires the plugin)', async () => {
+    renameSync(join(dir, 'vite.config.mts'), join(dir, 'vite.config.ts'))
+    server.reset()
+    const cjs = await sh('npm run build', dir, { ...npmEnv, OPENAI_API_KEY: 'sk-loopback-newcomer-0000', OLLAMA_HOST: server.url })
+    expect(cjs.code, cjs.out).toBe(0)
+    expect(cjs.out).not.toMatch(/ESM only/)
+    expect(cjs.out).toMatch(/up to date \(\d+ files, 0 model calls/)
+    expect(server.requests).toEqual([])
   }, 120_000)
 })

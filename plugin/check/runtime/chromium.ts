@@ -25,6 +25,12 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--disable-component-update',
   '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  // WebRTC's ICE gathering sends STUN/TURN over UDP straight from the network stack, where
+  // neither request routing nor the host-resolver rule sees it (issue #10). Without a proxy
+  // this policy leaves no UDP path: no candidates are gathered, no packet is sent
+  // (test/e2e/runtime/webrtc-offline.test.ts).
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ])
 
 const HOW_TO_FIX = 'install it (apt install chromium) or set SITESMITH_CHROMIUM to a Chromium/Chrome binary'

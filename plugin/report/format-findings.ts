@@ -2,6 +2,7 @@ import pc from 'picocolors'
 
 import { codeFrame, formatLocation } from './code-frame.js'
 import type { Finding } from './diagnostic.js'
+import { escapeControl } from '../safety/site-file-policy.js'
 
 /**
  * How findings are shown: readable text with a code frame per finding for people, and the
@@ -40,7 +41,8 @@ export function formatFindingsText(findings: readonly Finding[], options: Format
   const blocks: string[] = []
   findings.forEach((f, i) => {
     const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning')
-    const head = `${c.bold(formatLocation(options.displayPath?.(f.file) ?? f.file, f.line, f.column))}  ${sev}  ${f.message}  ${c.dim(f.rule)}`
+    // A message may quote page console text or a model-chosen name: control bytes are shown escaped (issue #10).
+    const head = `${c.bold(escapeControl(formatLocation(options.displayPath?.(f.file) ?? f.file, f.line, f.column)))}  ${sev}  ${escapeControl(f.message)}  ${c.dim(f.rule)}`
     const src = i < maxFrames ? sourceOf(f.file) : undefined
     const frame = src === undefined ? '' : codeFrame(src, f.line, f.column, { color: options.color })
     blocks.push(frame ? `${head}\n${indent(frame)}` : head)

@@ -1,5 +1,6 @@
 import pc from 'picocolors'
 import type { Logger } from './logger.js'
+import { escapeTerminal } from '../safety/site-file-policy.js'
 
 /**
  * Progress of one run: stage, tasks done/total, cache hits, tokens, elapsed. On a TTY
@@ -71,7 +72,8 @@ export class Progress {
   /** Print a line that stays (above the live line on a TTY). */
   line(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
     this.clear()
-    this.opts.logger[level](`${pc.dim(`[${this.name}]`)} ${text}`)
+    // Paths, task errors and page console text come from models and pages: never raw escapes (issue #10).
+    this.opts.logger[level](`${pc.dim(`[${this.name}]`)} ${escapeTerminal(text)}`)
     if (this.live && this.stage !== 'done') this.draw()
   }
 

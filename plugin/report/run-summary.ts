@@ -2,6 +2,7 @@ import pc from 'picocolors'
 import type { FailOn, ResolvedOptions } from '../options.js'
 import type { Finding } from './diagnostic.js'
 import type { RunResult } from '../pipeline/run-pipeline.js'
+import { escapeControl, escapeTerminal } from '../safety/site-file-policy.js'
 
 /**
  * The lines a person reads after a run: what changed, what failed, what is left, and the
@@ -20,16 +21,17 @@ export function formatRunSummary(r: RunResult, options: Pick<ResolvedOptions, 'c
   for (const e of r.errors) lines.push(`  ${pc.red('✗')} ${e}`)
   for (const k of r.kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
   // A person's files are changed only with editUserFiles (issue 17); what was held back is listed.
-  for (const w of would) lines.push(`  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${w.instructions.split('\n')[0].slice(0, 160)} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`)
-  for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)
+  for (const w of would) lines.push(`  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`)
+  for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${escapeControl(`${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)}`)
   lines.push(`  ${pc.dim(`${r.usage.summary} · cache ${options.cacheMode} · ${(r.durationMs / 1000).toFixed(1)}s`)}`)
   return lines.join('\n')
 }
 
 /** A thrown error as a person should read it: message (with its own frame, if any), no stack noise. */
 export function formatRunFailure(error: unknown): string {
-  if (error instanceof Error) return `sitesmith: ${error.message}`
-  return `sitesmith: ${String(error)}`
+  // Error messages can quote model output (issue #10): no raw escape reaches the terminal.
+  if (error instanceof Error) return `sitesmith: ${escapeTerminal(error.message)}`
+  return `sitesmith: ${escapeTerminal(String(error))}`
 }
 
 export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] {
@@ -39,5 +41,5 @@ export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] 
 
 /** Why `vite build` fails: every unresolved finding at or above `failOn`, one per line. */
 export function formatFailingFindings(failing: Finding[], failOn: FailOn): string {
-  return `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):\n${failing.map((f) => `  ${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`).join('\n')}`
+  return `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):\n${failing.map((f) => `  ${escapeControl(`${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`)}`).join('\n')}`
 }

@@ -138,3 +138,15 @@ export function escapeControl(s: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`
   })
 }
+
+/**
+ * Like {@link escapeControl}, but colour (SGR) sequences such as `\x1b[31m` are kept: for
+ * lines sitesmith itself may have coloured. Everything else — OSC title/hyperlink
+ * sequences, cursor moves, screen clears, bells — is shown escaped.
+ */
+export function escapeTerminal(s: string): string {
+  return s
+    .split(/(\x1b\[[0-9;]*m)/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeControl(part)))
+    .join('')
+}

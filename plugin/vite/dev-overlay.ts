@@ -4,6 +4,7 @@ import type { ErrorPayload } from 'vite'
 import type { Finding } from '../report/diagnostic.js'
 import { codeFrame } from '../report/code-frame.js'
 import { formatRunFailure } from '../report/run-summary.js'
+import { escapeControl } from '../safety/site-file-policy.js'
 
 /**
  * What the dev overlay shows, page by page (issue #14): each finding once, on the pages it
@@ -49,6 +50,7 @@ export function overlayState(input: {
   const byPage = new Map<string, { lines: string[]; first?: Finding }>()
   const add = (page: string, line: string, f?: Finding) => {
     const entry = byPage.get(page) ?? { lines: [] }
+    line = escapeControl(line) // model- and page-derived text: control bytes shown escaped (issue #10)
     if (!entry.lines.includes(line)) entry.lines.push(line)
     if (f && !entry.first && f.line > 0) entry.first = f
     byPage.set(page, entry)

@@ -20,7 +20,9 @@ async function stunAttempt(browser: Browser): Promise<{ packets: number; candida
   let packets = 0
   socket.on('message', () => packets++)
   await new Promise<void>((done) => socket.bind(0, '127.0.0.1', () => done()))
-  onTestFinished(() => socket.close())
+  onTestFinished(() => {
+    socket.close()
+  })
   const page = await browser.newPage()
   await page.setContent('<!doctype html><p>rtc</p>')
   const candidates = await page.evaluate(async (port) => {

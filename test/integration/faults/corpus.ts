@@ -403,6 +403,22 @@ export const FAULT_CASES: readonly FaultCase[] = [
     },
     verify: ({ site }) => (site.exists('.sitesmith/tasks.json') ? ['a plan holding a secret was saved'] : []),
   },
+  // --- terminal escape injection (issue #10): a model-chosen path or answer that would rewrite the terminal
+  {
+    name: 'plan path with terminal escape sequences (OSC title, clear screen)',
+    kind: 'terminal',
+    expect: 'fails',
+    error: /task "esc", path: path ".*\\x1b\]0;owned\\x07\\x1b\[2J.*" contains control characters/,
+    fault: planWith([task('esc', '\u001b]0;owned\u0007\u001b[2Jpwn.html')]),
+    verify: (_ctx, result) => (result ? ['the plan was accepted'] : []),
+  },
+  {
+    name: 'a coder answer whose summary and content carry terminal escapes',
+    kind: 'terminal',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): /,
+    fault: always('generate', jsonReply({ content: page('\u001b]8;;http://evil.example\u0007menu\u001b]8;;\u0007'), summary: '\u001b[2J\u001b]0;owned\u0007' }), 'menu.html'),
+  },
 ]
 
 // ------------------------------------------------------------------ running one case
@@ -460,6 +476,8 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
       else if (c.error && !c.error.test(error)) problems.push(`error does not match ${c.error}: ${error.slice(0, 400)}`)
     }
     // Errors are printed to terminals: model bytes must not smuggle escape sequences into them.
+    const rawEscape = /\u001b(?!\[[0-9;]*m)|\u0007|\u009b/.exec(printed.join('\n'))
+    if (rawEscape) problems.push(`the printed output carries a raw terminal control byte U+${rawEscape[0].charCodeAt(0).toString(16).padStart(4, '0')}`)
     const control = error === undefined ? null : CONTROL_CHARS.exec(error)
     if (control) problems.push(`the error message carries raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} from the model's answer`)
     // Nothing that existed changed; nothing outside the site appeared or changed.

@@ -20,6 +20,7 @@ import { BudgetExceededError } from '../llm/errors.js'
 import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, type SiteChecker } from './site-checks.js'
 import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
+import { loadTracker } from './tracker-recovery.js'
 import { RUNTIME_MEMO, carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
 
 /**
@@ -125,7 +126,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     const models = await createModelSession({ options, env, runId, progress, signal: input.signal })
     session = models
     const previous = await readTasks(options.siteDir)
-    const tracker = await readTracker(options.siteDir)
+    const tracker = await loadTracker({ siteDir: options.siteDir, previous, blobs: models.blobs, coderId: models.coderId, warn: (m) => progress.line(m, 'warn') })
     const guarded = protectedPaths(options)
     const writer = new SiteWriter({
       siteDir: options.siteDir,

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 
 import { compareFindings } from '../report/diagnostic.js'
 import type { Finding } from '../report/diagnostic.js'
@@ -36,6 +36,15 @@ export interface CheckFilesOptions {
    * @default every file
    */
   only?: Iterable<string>
+  /**
+   * The URL path the site is served under (Vite's `base`, e.g. `/docs/`): root-relative URLs
+   * under it resolve in the site, others are another site's and not judged. Unset, it is
+   * inferred (see `rebaseRootRelative`): `/` for a site with a root `index.html`.
+   * @default inferred
+   */
+  base?: string
+  /** The site folder's name, so `/<…>/<name>/page.html` resolves under a sub-path deploy. @default none */
+  siteName?: string
 }
 
 /**
@@ -45,7 +54,7 @@ export interface CheckFilesOptions {
 export function checkFiles(files: ReadonlyMap<string, string>, options: CheckFilesOptions = {}): Finding[] {
   const normalized = new Map<string, string>()
   for (const [path, text] of files) normalized.set(normalizePath(path), text)
-  const model = buildSiteModel(normalized, [...(options.otherPaths ?? [])].map(normalizePath))
+  const model = buildSiteModel(normalized, [...(options.otherPaths ?? [])].map(normalizePath), { base: options.base, siteName: options.siteName })
   const only = options.only ? new Set([...options.only].map(normalizePath)) : undefined
   const seen = new Set<string>()
   const out: Finding[] = []
@@ -112,7 +121,7 @@ export async function checkSiteDetailed(dir: string, options: CheckSiteOptions =
     if (isIgnored(path)) otherPaths.push(path)
     else texts.set(path, text)
   }
-  let findings = checkFiles(texts, { otherPaths, only: options.files })
+  let findings = checkFiles(texts, { otherPaths, only: options.files, siteName: basename(root) })
   let suppressed = 0
   if (options.suppressions) {
     const result = applySuppressions(findings, texts, KNOWN_RULES)

@@ -42,6 +42,8 @@ export interface JsFacts {
   opaque: boolean
   /** Reads `location.hash` or listens for `hashchange`: fragments may be routes, not ids. */
   readsHash: boolean
+  /** Calls `history.pushState`/`replaceState`: the page may route its own links (#13). */
+  pushesHistory: boolean
   /** Parses or fetches other documents (`DOMParser`, `fetch`, iframes): lookups may target them. */
   readsOtherDocuments: boolean
   imports: ImportRef[]
@@ -103,6 +105,7 @@ export function collectFacts(program: Program): JsFacts {
     probedGlobals: new Set(),
     opaque: false,
     readsHash: false,
+    pushesHistory: false,
     readsOtherDocuments: false,
     imports: [],
     exports: new Set(),
@@ -236,6 +239,10 @@ export function collectFacts(program: Program): JsFacts {
         case 'setProperty':
           if (firstString?.startsWith('--')) f.cssVarDefs.add(firstString)
           break
+        case 'pushState':
+        case 'replaceState':
+          if (isHistory(callee.object)) f.pushesHistory = true
+          break
         case 'addModule': {
           // A worklet script runs in its own global scope (`registerPaint`, `registerProcessor`), #13.
           const worklet = workletOf(callee.object)
@@ -349,6 +356,11 @@ function keyName(key: AnyNode, computed: boolean): string | undefined {
   if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
   if (computed && key.type === 'TemplateLiteral' && key.expressions.length === 0) return key.quasis[0]?.value.cooked ?? undefined
   return undefined
+}
+
+/** `history` or `window.history`. */
+function isHistory(n: AnyNode): boolean {
+  return n.type === 'Identifier' ? n.name === 'history' : n.type === 'MemberExpression' && propertyName(n) === 'history'
 }
 
 /** `CSS.paintWorklet` or a bare `paintWorklet` → `paint`. */

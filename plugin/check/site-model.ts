@@ -10,8 +10,8 @@ import type { ScriptAnalysis, ScriptKind } from './js-script.js'
 import { LineIndex } from './line-index.js'
 import { PageIndex, PageSet } from './page-set.js'
 import type { Position } from './line-index.js'
-import { classifyUrl, isHtmlPath, resolveLocal, sitePaths } from './urls.js'
-import type { SitePaths, UrlRef } from './urls.js'
+import { classifyUrl, isHtmlPath, rebaseRootRelative, resolveLocal, sitePaths } from './urls.js'
+import type { ServedAt, SitePaths, UrlRef } from './urls.js'
 
 /**
  * The whole site parsed once: every page, script (file, inline, handler) and stylesheet
@@ -55,6 +55,8 @@ export interface PageModel {
   openReason: string | undefined
   /** A script reads `location.hash`: fragments may be client-side routes. */
   readsHash: boolean
+  /** A script calls `history.pushState`: extensionless links may be its client-side routes. */
+  routesLinks: boolean
 }
 
 export interface ScriptUnit {
@@ -128,7 +130,7 @@ export function isCheckedFile(path: string): boolean {
   return isHtmlPath(path) || JS_FILE.test(path) || CSS_FILE.test(path)
 }
 
-export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: Iterable<string> = []): SiteModel {
+export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: Iterable<string> = [], served: ServedAt = {}): SiteModel {
   const paths = sitePaths([...texts.keys(), ...otherPaths])
   const lineIndexes = new Map<string, LineIndex>()
   const urlMemo = new Map<string, UrlRef>()
@@ -166,6 +168,7 @@ export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: I
       let ref = urlMemo.get(key)
       if (!ref) {
         ref = classifyUrl(url, from, baseDir)
+        if (ref.kind === 'local') ref = rebaseRootRelative(ref, paths, served)
         urlMemo.set(key, ref)
       }
       // Only same-document references depend on the referring file itself.
@@ -243,6 +246,7 @@ class ModelBuilder {
       windowGlobals: new Set(),
       openReason: undefined,
       readsHash: false,
+      routesLinks: false,
     }
     this.m.pages.set(file, page)
     for (const s of facts.scripts) {
@@ -485,6 +489,7 @@ class ModelBuilder {
         for (const n of a.facts.windowGlobals) page.windowGlobals.add(n)
         if (a.facts.opaque || a.scope.dynamicScope) this.open(page.file, `${unit.src ?? 'an inline script'} defines globals dynamically`)
         if (a.facts.readsHash) page.readsHash = true
+        if (a.facts.pushesHistory) page.routesLinks = true
       }
       page.openReason = this.openPages.get(page.file)
     }

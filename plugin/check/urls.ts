@@ -19,6 +19,8 @@ export type UrlRef =
       sameDocument: boolean
       /** True when the path ends with `/` (a directory index). */
       directory: boolean
+      /** Written as `/x`: resolved against where the site is served, not the file (#13). */
+      rootRelative?: boolean
     }
 
 const SCHEME = /^[a-z][a-z\d+.-]*:/i
@@ -55,7 +57,7 @@ export function classifyUrl(raw: string, fromFile: string, baseDir = posix.dirna
   if (normal === '..' || normal.startsWith('../')) return { kind: 'unknown' }
   const directory = decoded.endsWith('/') || normal === '.'
   const path = normal === '.' ? '' : normal.replace(/\/$/, '')
-  return { kind: 'local', path, hash, sameDocument: false, directory }
+  return { kind: 'local', path, hash, sameDocument: false, directory, rootRelative: decoded.startsWith('/') }
 }
 
 function safeDecode(s: string): string {
@@ -111,4 +113,34 @@ function join(dir: string, name: string): string {
 /** True for paths the checker treats as HTML documents. */
 export function isHtmlPath(p: string): boolean {
   return /\.html?$/i.test(p)
+}
+
+/**
+ * Where the site is served (#13). A root-relative URL means "from the origin's root", which
+ * is the site's root only when the site is served at `/`:
+ *  - `base` given (Vite's `base`, e.g. `/docs/`): URLs under it resolve in the site, URLs
+ *    outside it belong to another site on the origin and are not judged;
+ *  - otherwise a site with no root `index.html` is a folder of a larger deploy (a demo in a
+ *    collection), so its root-relative URLs are not judged; and a URL running through a
+ *    folder named like the site (`/dom-examples/history-api/…` in `history-api/`, the way
+ *    GitHub Pages serves a repository) resolves below that folder.
+ */
+export interface ServedAt {
+  base?: string
+  siteName?: string
+}
+
+export function rebaseRootRelative(ref: Extract<UrlRef, { kind: 'local' }>, site: SitePaths, served: ServedAt): UrlRef {
+  if (!ref.rootRelative) return ref
+  const base = served.base?.replace(/^\/+|\/+$/g, '')
+  if (base) {
+    if (ref.path !== base && !ref.path.startsWith(`${base}/`)) return { kind: 'unknown' }
+    return { ...ref, path: ref.path.slice(base.length).replace(/^\//, ''), directory: ref.directory || ref.path === base }
+  }
+  if (served.base !== undefined) return ref
+  if (!site.files.has('index.html') && !site.files.has('public/index.html')) return { kind: 'unknown' }
+  if (!served.siteName || resolveLocal(ref, site) !== undefined) return ref
+  const segments = ref.path.split('/')
+  const at = segments.indexOf(served.siteName)
+  return at < 0 ? ref : { ...ref, path: segments.slice(at + 1).join('/'), directory: ref.directory || at === segments.length - 1 }
 }

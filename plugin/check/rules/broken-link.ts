@@ -25,6 +25,8 @@ export function brokenLink(model: SiteModel): Finding[] {
     for (const link of page.facts.links) {
       if (link.role === 'fragment-only') continue
       const target = missing(link.url, page.file, page.baseDir)
+      // A pushState router answers `<a href="eagle">` itself; a missing `eagle.png` is still missing (#13).
+      if (target !== undefined && page.routesLinks && link.tag === 'a' && !/\.[a-z\d]+$/i.test(target)) continue
       if (target !== undefined) report(page.file, link.offset, `<${link.tag} ${link.attr}>`, link.url, target)
     }
     for (const s of page.facts.scripts) {

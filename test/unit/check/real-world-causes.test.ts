@@ -140,3 +140,43 @@ describe('UMD globals assigned through an expression that picks the global objec
     expect(rules(files('(typeof exports !== "undefined" ? exports : {}).lib'))).toEqual(['undefined-reference app.js:1 "lib" is not defined'])
   })
 })
+
+describe('links a history.pushState router answers', () => {
+  const files = (script: string, links: string) => ({ 'index.html': page(links, '<script src="r.js"></script>'), 'r.js': script })
+  const router = "document.body.onclick = (e) => { e.preventDefault(); history.pushState({}, '', e.target.href) }\n"
+
+  it('accepts extensionless links on a page that routes with pushState', () => {
+    expect(rules(files(router, '<a href="eagle">e</a> <a href="birds/owl">o</a>'))).toEqual([])
+  })
+
+  it('still reports missing files with an extension there, and routes on pages without a router', () => {
+    expect(rules(files(router, '<a href="eagle.html">e</a>\n<img src="eagle.png" alt="">'))).toEqual([
+      'broken-link index.html:9 <a href> "eagle.html" points to eagle.html, which does not exist',
+      'broken-link index.html:10 <img src> "eagle.png" points to eagle.png, which does not exist',
+    ])
+    expect(rules(files('console.log(1)\n', '<a href="eagle">e</a>'))).toEqual(['broken-link index.html:9 <a href> "eagle" points to eagle, which does not exist'])
+  })
+})
+
+describe('root-relative URLs and where the site is served', () => {
+  const site = { 'index.html': page('<a href="/docs/about.html">a</a> <a href="/docs/gone.html">g</a> <a href="/blog/">b</a>'), 'about.html': page('<p>a</p>') }
+  const check = (files: Record<string, string>, options: { base?: string; siteName?: string }) =>
+    checkFiles(new Map(Object.entries(files)), options).map((f) => `${f.rule} ${f.file} ${f.message}`)
+
+  it('with a base (Vite base): resolves URLs under it, leaves other sites on the origin alone', () => {
+    expect(check(site, { base: '/docs/' })).toEqual(['broken-link index.html <a href> "/docs/gone.html" points to gone.html, which does not exist'])
+  })
+
+  it('without one: a folder named like the site is a sub-path deploy; a site with an index judges the rest', () => {
+    expect(check(site, { siteName: 'docs' })).toEqual([
+      'broken-link index.html <a href> "/docs/gone.html" points to gone.html, which does not exist',
+      'broken-link index.html <a href> "/blog/" points to blog/, which does not exist',
+    ])
+  })
+
+  it('a folder without a root index.html is part of a larger deploy: its root-relative URLs are not judged', () => {
+    expect(check({ 'lesson.html': page('<a href="/about">a</a> <a href="gone.html">g</a>') }, {})).toEqual([
+      'broken-link lesson.html <a href> "gone.html" points to gone.html, which does not exist',
+    ])
+  })
+})

@@ -15,7 +15,7 @@ import { MissingCredentialsError } from '../llm/errors.js'
 import { CacheMissError, closeCacheStore } from '../store/model-cache.js'
 
 import type { CliIo } from './cli-io.js'
-import { adoptCommand, undoCommand } from './maintain-commands.js'
+import { adoptCommand, reviewCommand, undoCommand } from './maintain-commands.js'
 
 export type { CliIo } from './cli-io.js'
 
@@ -32,6 +32,8 @@ Commands:
   status [dir]     tasks, files (generated / edited by hand / missing), last review; no models
   adopt [dir]      track an existing site's files as yours, changing none  --draft-spec, --no-model
   undo [dir]       restore the files of yours the last run changed, byte for byte
+  review [dir] [--since <git-ref> | <files…>] [--apply]
+                   checks + the large model's review of the files you changed; fixes as a diff
 
 Options (generate, plan):
   --cache-mode auto|frozen|refresh   default: frozen when CI is set, else auto (SITESMITH_CACHE_MODE)
@@ -85,6 +87,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, env: io.env })
   if (command === 'adopt') return adoptCommand(rest, io)
   if (command === 'undo') return undoCommand(rest, io)
+  if (command === 'review') return reviewCommand(rest, io)
   if (command === 'generate' || command === 'plan' || command === 'status') {
     let parsed
     try {

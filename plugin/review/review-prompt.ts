@@ -51,6 +51,8 @@ export function reviewMessages(input: {
   findings: Finding[]
   sections: SpecSection[]
   summaries: { path: string; summary: string }[]
+  /** Another system prompt (`sitesmith review` of a person's changes, issue 17); default the generated-files one. */
+  system?: string
 }): ChatMessage[] {
   const parts: string[] = []
   if (input.sections.length) parts.push(`Spec:\n${formatSections(input.sections)}`)
@@ -64,7 +66,7 @@ export function reviewMessages(input: {
     parts.push(`File ${f.path} (targets: ${f.targets.slice(0, 40).join(', ')}):\n${numbered(f.content)}`)
   }
   return [
-    { role: 'system', content: REVIEW_SYSTEM },
+    { role: 'system', content: input.system ?? REVIEW_SYSTEM },
     { role: 'user', content: parts.join('\n\n') },
   ]
 }

@@ -16,6 +16,7 @@ import {
   GeneratedFileSchema,
   UPDATE_PROMPT_VERSION,
   generateMessages,
+  packedGenerateMessages,
   updateMessages,
   type TaskContext,
 } from './generate-prompt.js'
@@ -158,7 +159,17 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
 async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
   const result = await askUntilAccepted(
     input.ask,
-    { stage: 'generate', role: 'coder', promptVersion: GENERATE_PROMPT_VERSION, messages: generateMessages(ctx), schema: GeneratedFileSchema, label: `generate:${task.id}`, taskId: task.id, path: task.path },
+    {
+      stage: 'generate',
+      role: 'coder',
+      promptVersion: GENERATE_PROMPT_VERSION,
+      messages: generateMessages(ctx),
+      pack: () => packedGenerateMessages(ctx),
+      schema: GeneratedFileSchema,
+      label: `generate:${task.id}`,
+      taskId: task.id,
+      path: task.path,
+    },
     {
       repairs: GATE_REPAIRS,
       accept: (answer) => {
@@ -180,7 +191,17 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
   if (!chunk.ok) throw new TaskFailedError(task.id, task.path, `cannot update target "${target}": ${chunk.reason}`)
   const result = await askUntilAccepted(
     input.ask,
-    { stage: 'update', role: 'coder', promptVersion: UPDATE_PROMPT_VERSION, messages: updateMessages(ctx, chunk.text), schema: ChunkReplacementSchema, label: `update:${task.id}`, taskId: task.id, path: task.path },
+    {
+      stage: 'update',
+      role: 'coder',
+      promptVersion: UPDATE_PROMPT_VERSION,
+      messages: updateMessages(ctx, chunk.text),
+      pack: () => packedGenerateMessages(ctx, chunk.text),
+      schema: ChunkReplacementSchema,
+      label: `update:${task.id}`,
+      taskId: task.id,
+      path: task.path,
+    },
     {
       repairs: GATE_REPAIRS,
       accept: (answer) => {

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../llm/types.js'
 import type { FileInterface, Task } from '../store/artifact-schemas.js'
 import type { SpecSection } from '../spec/sections.js'
 import { formatSections } from '../plan/plan-prompt.js'
+import { clipText, isMentioned, mentionedWords } from '../llm/pack-prompt.js'
 
 /** Bump when the wording below changes: cached files made from older prompts stop matching. */
 export const GENERATE_PROMPT_VERSION = 'generate-1'
@@ -77,4 +78,26 @@ function context(c: TaskContext): string[] {
 /** Only the non-empty parts of an interface: shorter prompts, same information. */
 export function compact(i: FileInterface): Partial<FileInterface> {
   return Object.fromEntries(Object.entries(i).filter(([, v]) => Array.isArray(v) && v.length > 0)) as Partial<FileInterface>
+}
+
+/**
+ * Smaller prompts for a task whose full prompt does not fit the coder's window (issue #15),
+ * most faithful first: dependency interfaces trimmed to the names the task mentions (files it
+ * names keep theirs whole), then long spec sections shortened, then dependencies reduced to
+ * their paths. Each says in the prompt that it was shortened; a prompt that fits is never packed.
+ */
+export function* packedGenerateMessages(c: TaskContext, chunk?: string): Generator<{ messages: ChatMessage[]; note: string }> {
+  const build = (x: TaskContext) => (chunk === undefined ? generateMessages(x) : updateMessages(x, chunk))
+  const words = mentionedWords([c.task.instructions, ...c.sections.map((s) => s.text)].join('\n'))
+  const trimmed = c.dependencies.map((d) => ({ path: d.path, summary: clipText(d.summary, 160, '…'), interface: relevantInterface(d.path, d.interface, words) }))
+  yield { note: 'dependency interfaces trimmed to the names the task mentions', messages: build({ ...c, dependencies: trimmed }) }
+  const sections = c.sections.map((s) => ({ ...s, text: clipText(s.text, 1500) }))
+  yield { note: 'and spec sections shortened to 1500 characters', messages: build({ ...c, sections, dependencies: trimmed }) }
+  const bare = c.dependencies.map((d) => ({ path: d.path, summary: '', interface: relevantInterface(d.path, {} as FileInterface, words) }))
+  yield { note: 'and dependencies reduced to their paths', messages: build({ ...c, sections, dependencies: bare }) }
+}
+
+function relevantInterface(path: string, i: FileInterface, words: ReadonlySet<string>): FileInterface {
+  if (isMentioned(path, words)) return i
+  return Object.fromEntries(Object.entries(i).map(([k, v]) => [k, Array.isArray(v) ? v.filter((n) => typeof n === 'string' && isMentioned(n, words)) : v])) as FileInterface
 }

@@ -8,6 +8,8 @@ import { createOpenAIProvider, isOfficialOpenAI, OPENAI_DEFAULT_BASE_URL } from 
 import { estimateTokens, type Provider, type RawAnswer } from './provider.js'
 import { withRetry, type RetryPolicy } from './retry.js'
 import { chatStructured } from './structured-chat.js'
+import { roleLimits } from './context-budget.js'
+import { checkTruncation, fitOutput, ollamaBehindOpenAI, onceWarner } from './context-guard.js'
 import type { ChatClient, ChatEvent, ChatMessage, ChatRequest, ChatResult, ModelOptions } from './types.js'
 
 /**
@@ -51,6 +53,7 @@ const ModelOptionsSchema = z.strictObject({
   maxRetries: z.number().int().min(0).max(20).optional(),
   repairTurns: z.number().int().min(0).max(10).optional(),
   maxOutputTokens: z.number().int().positive().optional(),
+  contextWindow: z.number().int().min(512).max(10_000_000).optional(),
 })
 
 /** Invalid role configuration; thrown by `createChatClient` (at start-up, not mid-run). */
@@ -70,6 +73,10 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
     throw new ModelOptionsError(`invalid ${role} options: ${problems.join('; ')}`)
   }
   const o = parsed.data
+  const limits = roleLimits(o)
+  if (limits.maxOutputTokens >= limits.contextWindow) {
+    throw new ModelOptionsError(`invalid ${role} options: ${role}.maxOutputTokens (${limits.maxOutputTokens}) must be below ${role}.contextWindow (${limits.contextWindow}), or no prompt fits`)
+  }
   const env = deps.env ?? process.env
   const id = `${o.provider}:${o.model}`
   const timeoutMs = o.timeoutMs ?? MODEL_DEFAULTS.timeoutMs
@@ -82,6 +89,7 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
   const secrets = [env.OPENAI_API_KEY, env.OLLAMA_API_KEY].map(nonEmpty).filter((s): s is string => !!s && s.length >= 4)
   const redact = (text: string) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text)
   const emit = (e: ChatEvent) => deps.onEvent?.(e)
+  const warned = new Set<string>()
 
   // Built on first use: a role that is never asked (everything cached) needs no credentials.
   let provider: Provider | undefined
@@ -127,6 +135,7 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
       if (signal?.aborted) throw new ModelAbortedError(ctx, signal.reason)
       return await p.send({
         ...call,
+        contextWindow: limits.contextWindow,
         temperature: o.temperature ?? MODEL_DEFAULTS.temperature,
         signal: controller.signal,
         timeoutMs: timeoutMs + 1000,
@@ -157,8 +166,11 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
         if (signal?.aborted) throw new ModelAbortedError(ctx, signal.reason)
         const p = getProvider(label)
         ctx = { ...ctx, endpoint: p.endpoint }
-        const send = (messages: ChatMessage[], maxOutputTokens: number, turn: number) =>
-          withRetry(
+        const warnOnce = onceWarner(warned, label, id, emit)
+        if (o.provider === 'openai') warnOnce(ollamaBehindOpenAI(p.endpoint, 'port'))
+        const send = (messages: ChatMessage[], wanted: number, turn: number) => {
+          const maxOutputTokens = fitOutput(messages, wanted, limits, ctx)
+          return withRetry(
             async (attempt) => {
               deps.meter?.beginCall(stage, estimateTokens(messages), ctx)
               tally.calls++
@@ -170,6 +182,8 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               deps.meter?.addUsage(stage, answer.usage)
               answeredBy = answer.model
               emit({ type: 'response', label, stage, model: id, usage: answer.usage, finishReason: answer.finishReason, durationMs: Math.round(performance.now() - started) })
+              if (answer.servedBy === 'ollama') warnOnce(ollamaBehindOpenAI(p.endpoint, 'fingerprint'))
+              if (turn === 0) checkTruncation(answer, messages, limits, o.model, p.endpoint, ctx)
               return answer
             },
             policy,
@@ -179,9 +193,10 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               onRetry: (r) => emit({ type: 'retry', label, model: id, retry: r.retry, delayMs: r.delayMs, code: r.error.code, reason: redact(r.error.message) }),
             },
           )
+        }
         const value = await chatStructured(send, req.messages, req.schema, {
           repairTurns: o.repairTurns ?? MODEL_DEFAULTS.repairTurns,
-          maxOutputTokens: req.maxOutputTokens ?? o.maxOutputTokens ?? MODEL_DEFAULTS.maxOutputTokens,
+          maxOutputTokens: req.maxOutputTokens ?? limits.maxOutputTokens,
           ctx,
           onRepair: (turn, problem) => emit({ type: 'repair', label, model: id, turn, problem }),
           onTruncated: (maxOutputTokens, next) => emit({ type: 'truncated', label, model: id, maxOutputTokens, nextMaxOutputTokens: next }),

@@ -15,6 +15,8 @@ export type ModelErrorCode =
   | 'E_BUDGET'
   | 'E_ABORTED'
   | 'E_SECRET'
+  | 'E_CONTEXT'
+  | 'E_CONTEXT_TRUNCATED'
 
 /** Where a failure happened: the "location" of a model error. */
 export interface ModelErrorContext {
@@ -111,6 +113,41 @@ export class TruncatedAnswerError extends ModelError {
       ctx,
     )
     this.maxOutputTokens = maxOutputTokens
+  }
+}
+
+/**
+ * The prompt plus the answer budget does not fit the role's `contextWindow`, even after
+ * packing: refused before sending, because a server would cut it silently (issue #15).
+ */
+export class ContextOverflowError extends ModelError {
+  readonly promptTokens: number
+  readonly contextWindow: number
+  readonly maxOutputTokens: number
+  constructor(m: { promptTokens: number; method: string; contextWindow: number; maxOutputTokens: number }, ctx: ModelErrorContext) {
+    super(
+      'E_CONTEXT',
+      `the prompt is ${m.promptTokens} tokens (${m.method}) and the answer may take ${m.maxOutputTokens}: more than this role's contextWindow of ${m.contextWindow}, so nothing was sent. ` +
+        `Raise contextWindow (if the model supports it; for Ollama see \`ollama show <model>\`), lower maxOutputTokens, or split the spec section`,
+      ctx,
+    )
+    this.promptTokens = m.promptTokens
+    this.contextWindow = m.contextWindow
+    this.maxOutputTokens = m.maxOutputTokens
+  }
+}
+
+/**
+ * The server evaluated far fewer prompt tokens than were sent: it cut the prompt without an
+ * error (Ollama at `num_ctx`, ollama/ollama#8099). The answer is discarded, never used.
+ */
+export class ContextTruncatedError extends ModelError {
+  readonly evaluated: number
+  readonly sent: number
+  constructor(reason: string, m: { evaluated: number; sent: number }, ctx: ModelErrorContext) {
+    super('E_CONTEXT_TRUNCATED', reason, ctx)
+    this.evaluated = m.evaluated
+    this.sent = m.sent
   }
 }
 

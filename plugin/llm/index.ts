@@ -7,6 +7,8 @@ export { createChatClient, MODEL_DEFAULTS, ModelOptionsError, type ChatClientDep
 export { UsageMeter, formatUsage, type UsageLimits, type UsageSnapshot, type StageUsage } from './budget.js'
 export {
   BudgetExceededError,
+  ContextOverflowError,
+  ContextTruncatedError,
   MissingCredentialsError,
   ModelAbortedError,
   ModelError,

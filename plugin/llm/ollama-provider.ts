@@ -18,8 +18,8 @@ export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434'
 /** Smallest and largest context window requested. */
 export const MIN_NUM_CTX = 4096
 export const MAX_NUM_CTX = 32768
-/** Characters per token for sizing the context: deliberately lower than the usual 4 so code-heavy prompts still fit. */
-const CHARS_PER_TOKEN = 3.5
+/** UTF-8 bytes per token for sizing the context: the stated estimate of tokens.ts (errs towards a bigger window). */
+const BYTES_PER_TOKEN = 3
 
 export interface OllamaProviderConfig {
   model: string
@@ -35,17 +35,18 @@ export interface ContextWindow {
 }
 
 /**
- * The context window for a prompt: room for the prompt (≈ chars/3.5 tokens) plus the answer
+ * The context window for a prompt: room for the prompt (≈ bytes/3 tokens) plus the answer
  * (`num_predict`, which Ollama also counts against `num_ctx`), rounded up to a power of two,
  * at least 4096 and at most 32768.
  */
-export function contextWindow(messages: ReadonlyArray<{ content: string }>, numPredict: number): ContextWindow {
-  const chars = messages.reduce((n, m) => n + m.content.length, 0)
-  const promptTokens = Math.ceil(chars / CHARS_PER_TOKEN)
+export function contextWindow(messages: ReadonlyArray<{ content: string }>, numPredict: number, maxNumCtx = MAX_NUM_CTX): ContextWindow {
+  const bytes = messages.reduce((n, m) => n + Buffer.byteLength(m.content), 0)
+  const promptTokens = Math.ceil(bytes / BYTES_PER_TOKEN)
   const need = promptTokens + Math.max(0, numPredict)
   let numCtx = MIN_NUM_CTX
-  while (numCtx < need && numCtx < MAX_NUM_CTX) numCtx *= 2
-  return { numCtx, promptTokens, capped: need > MAX_NUM_CTX }
+  while (numCtx < need && numCtx < maxNumCtx) numCtx *= 2
+  numCtx = Math.min(numCtx, Math.max(maxNumCtx, 1))
+  return { numCtx, promptTokens, capped: need > numCtx }
 }
 
 /** JSON Schema for Ollama's `format`, of what the model must write (zod's input side). */
@@ -84,13 +85,13 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
       })
       let format = formats.get(call.schema)
       if (!format) formats.set(call.schema, (format = formatSchema(call.schema)))
-      const window = contextWindow(call.messages, call.maxOutputTokens)
+      const window = contextWindow(call.messages, call.maxOutputTokens, call.contextWindow)
       if (window.capped) {
         call.emit({
           type: 'warning',
           label: call.label,
           model: ctx.model,
-          message: `prompt of about ${window.promptTokens} tokens plus ${call.maxOutputTokens} for the answer exceeds num_ctx ${MAX_NUM_CTX}; Ollama may drop the start of the prompt`,
+          message: `prompt of about ${window.promptTokens} tokens plus ${call.maxOutputTokens} for the answer exceeds num_ctx ${window.numCtx}; Ollama may drop the start of the prompt`,
         })
       }
 
@@ -106,7 +107,7 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
       } catch (err) {
         throw classifyError(err, ctx, (name) => responseHeaders?.get(name))
       }
-      return toRawAnswer(r, call, cfg.model, ctx)
+      return { ...toRawAnswer(r, call, cfg.model, ctx), numCtx: window.numCtx }
     },
   }
 }
@@ -119,6 +120,7 @@ function toRawAnswer(r: unknown, call: ProviderCall, model: string, ctx: { label
   const content = typeof res.message.content === 'string' ? res.message.content : ''
   return {
     content,
+    promptReported: typeof res.prompt_eval_count === 'number',
     finishReason: typeof res.done_reason === 'string' ? res.done_reason : null,
     usage: {
       // Ollama omits prompt_eval_count when the whole prompt came from its KV cache.

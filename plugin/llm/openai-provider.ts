@@ -76,6 +76,9 @@ function toRawAnswer(completion: unknown, call: ProviderCall, model: string, end
   const usage = c?.usage
   return {
     content: content || refusal,
+    promptReported: typeof usage?.prompt_tokens === 'number',
+    // Ollama's OpenAI-compatible endpoint signs its answers; there num_ctx cannot be set (ollama/ollama#4447).
+    ...((c as { system_fingerprint?: unknown } | null)?.system_fingerprint === 'fp_ollama' ? { servedBy: 'ollama' as const } : {}),
     finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
     usage: {
       promptTokens: typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : estimateTokens(call.messages),

@@ -20,6 +20,8 @@ export interface ProviderCall {
   timeoutMs: number
   /** Reports provider-specific details (num_ctx, capped context). */
   emit: (e: ChatEvent) => void
+  /** The role's window: Ollama's largest `num_ctx`. */
+  contextWindow: number
 }
 
 export interface RawAnswer {
@@ -30,6 +32,12 @@ export interface RawAnswer {
   usage: Usage
   /** The model that answered, as the server reported it. */
   model: string
+  /** Whether `usage.promptTokens` came from the server (else it is our estimate). */
+  promptReported?: boolean
+  /** The `num_ctx` sent (Ollama's native API). */
+  numCtx?: number
+  /** The server is Ollama although spoken to as OpenAI (`system_fingerprint: fp_ollama`). */
+  servedBy?: 'ollama'
 }
 
 export interface Provider {

@@ -69,6 +69,13 @@ export interface ModelOptions {
   repairTurns?: number
   /** Upper bound for the answer, in tokens. @default 4096 */
   maxOutputTokens?: number
+  /**
+   * What the model can read: prompt plus answer, in tokens (Ollama: the largest `num_ctx` asked
+   * for; set it to what `ollama show <model>` reports and your memory allows). A prompt that does
+   * not fit is packed or refused before sending (issue #15).
+   * @default 128000 for openai, 32768 for ollama
+   */
+  contextWindow?: number
 }
 
 /** What the model layer reports while it works (deps.onEvent of createChatClient); for the run log and progress. */

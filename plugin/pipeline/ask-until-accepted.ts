@@ -19,13 +19,26 @@ export async function askUntilAccepted<T, R>(
   },
 ): Promise<{ ok: true; value: R; hit: boolean } | { ok: false; reason: string }> {
   let messages = call.messages
+  let suffix: AskCall<T>['messages'] = []
   let hit = true
   for (let attempt = 0; ; attempt++) {
-    const answer = await ask({ ...call, messages })
+    const tail = suffix
+    // A packed prompt (issue #15) keeps its packing in the send-back turns: the variants grow by the same turns.
+    const pack = call.pack && (() => [...call.pack!()].map((v) => ({ ...v, messages: [...v.messages, ...tail] })))
+    const answer = await ask({ ...call, messages, pack })
     hit &&= answer.hit
     const accepted = opts.accept(answer.value)
     if (accepted.ok) return { ok: true, value: accepted.value, hit }
     if (attempt >= opts.repairs) return accepted
-    messages = [...messages, { role: 'assistant', content: JSON.stringify(answer.value) }, { role: 'user', content: opts.retry(accepted.reason) }]
+    const turn = [{ role: 'assistant' as const, content: echo(JSON.stringify(answer.value)) }, { role: 'user' as const, content: opts.retry(accepted.reason) }]
+    messages = [...messages, ...turn]
+    suffix = [...suffix, ...turn]
   }
+}
+
+/** Longest rejected answer quoted back whole; a runaway answer would crowd out the context window (issue #15). */
+const MAX_ECHO_CHARS = 32_000
+
+function echo(text: string): string {
+  return text.length <= MAX_ECHO_CHARS ? text : `${text.slice(0, MAX_ECHO_CHARS)}… (${text.length - MAX_ECHO_CHARS} more characters not repeated)`
 }

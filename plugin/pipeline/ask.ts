@@ -20,6 +20,12 @@ export interface AskCall<T> {
   label: string
   taskId?: string
   path?: string
+  /**
+   * Smaller versions of `messages`, most faithful first, tried in order when `messages` does not
+   * fit the role's context window (issue #15); a prompt that fits is sent exactly as built, so
+   * its cache key never changes. Without one that fits, nothing is sent.
+   */
+  pack?: () => Iterable<{ messages: ChatMessage[]; note: string }>
 }
 
 export interface AskResult<T> {

@@ -2,7 +2,9 @@ import { OptionsError, type ResolvedOptions } from '../options.js'
 import type { Progress } from '../report/progress.js'
 import { createChatClient } from '../llm/create-client.js'
 import { UsageMeter, formatUsage } from '../llm/budget.js'
-import type { ChatClient, ModelOptions } from '../llm/types.js'
+import type { ChatClient, ChatEvent, ModelOptions } from '../llm/types.js'
+import { roleLimits } from '../llm/context-budget.js'
+import { fitCall } from './fit-call.js'
 import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.js'
 import { RunLog, type RunEvent } from '../store/run-log.js'
 import { storeBlobs, type FileBlobs } from '../store/file-blobs.js'
@@ -48,15 +50,25 @@ export async function createModelSession(input: {
   const client = (role: 'planner' | 'coder'): ChatClient => {
     let c = clients.get(role)
     if (!c) {
-      c = guardSecrets(createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role }), secrets)
+      const onEvent = (e: ChatEvent) => {
+        // Context warnings (an openai role that is really Ollama, a prompt over num_ctx) must reach the person.
+        if (e.type !== 'warning') return
+        progress.line(`${role} (${e.model}): ${e.message}`, 'warn')
+        runLog.write({ stage: e.label.split(':')[0] || e.label, event: 'warning', detail: { role, model: e.model, message: e.message } })
+      }
+      c = guardSecrets(createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role, onEvent }), secrets)
       clients.set(role, c)
     }
     return c
   }
   let hits = 0
 
-  const ask: Ask = async (call) => {
-    const c = client(call.role)
+  const limits = { planner: roleLimits(options.planner), coder: roleLimits(options.coder) }
+  const ask: Ask = async (original) => {
+    const c = client(original.role)
+    const call = fitCall(original, limits[original.role], (variant, m) =>
+      runLog.write({ stage: original.stage, event: 'packed', taskId: original.taskId, path: original.path, detail: { variant, promptTokens: m.promptTokens, room: m.room } }),
+    )
     // The client's guard sees only what goes over the wire; a cache hit never gets there, and
     // a teammate's cached answer may hold a value that is a secret in THIS checkout.
     const ctx = { label: call.label, model: c.id }

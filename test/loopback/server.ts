@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
+import { applyOllamaContext, showResponse } from './ollama-context.js'
 import { UnmatchedRequestError } from './script.js'
 import type { Fault, LoggedMessage, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
 import {
@@ -95,6 +96,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       })
     }
     if (method === 'GET' && path === '/api/version') return sendJson(res, 200, { version: '0.0.0-loopback' })
+    if (method === 'POST' && path === '/api/show') return showModel(res, await readBody(req, maxBody))
     if ((method === 'GET' || method === 'HEAD') && path === '/') {
       res.writeHead(200, { 'content-type': 'text/plain' })
       return void res.end('Ollama is running')
@@ -121,7 +123,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       return sendJson(res, 400, errorBody(protocol, 400, `request body is not a JSON object: ${(err as Error).message}`))
     }
 
-    const messages = toMessages(body.messages)
+    let messages = toMessages(body.messages)
+    const ollamaSide = options.ollama && (protocol === 'ollama' || options.ollama.openaiCompat)
+    const context = ollamaSide ? applyOllamaContext(messages, body.options?.num_ctx, options.ollama!, protocol === 'openai') : undefined
+    if (context) messages = context.messages
     const logged: LoopbackRequest = {
       seq: ++seq,
       protocol,
@@ -133,6 +138,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       body,
       headers: flatHeaders(req),
       receivedAt: Date.now(),
+      ...(context ? { context: { numCtx: context.numCtx, promptTokens: context.promptTokens, evaluated: context.evaluated, truncated: context.truncated } } : {}),
     }
     requests.push(logged)
 
@@ -167,9 +173,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       model: reply.model ?? (req.model || 'loopback'),
       content: reply.content,
       finishReason: reply.finishReason ?? 'stop',
-      usage: reply.usage ?? estimateUsage(req.messages, reply.content),
+      usage: reply.usage ?? (req.context ? { promptTokens: req.context.evaluated, completionTokens: Math.ceil(reply.content.length / 4) } : estimateUsage(req.messages, reply.content)),
       id: `chatcmpl-loopback-${req.seq}`,
       created: Math.floor(req.receivedAt / 1000),
+      ...(req.protocol === 'openai' && options.ollama?.openaiCompat ? { systemFingerprint: 'fp_ollama' } : {}),
     }
   }
 
@@ -256,6 +263,12 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       }, ms)
       closing.signal.addEventListener('abort', onAbort, { once: true })
     })
+  }
+
+  /** Ollama's `POST /api/show` (see ollama-context.ts). */
+  function showModel(res: ServerResponse, raw: string | undefined): Promise<void> {
+    const shown = showResponse(raw, models, options.ollama)
+    return sendJson(res, shown.status, shown.body)
   }
 
   await new Promise<void>((resolve, reject) => {

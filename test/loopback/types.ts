@@ -33,6 +33,11 @@ export interface LoopbackRequest {
   receivedAt: number
   /** `Date.now()` when the reply (or fault) was complete; undefined while pending or for `hang`. */
   respondedAt?: number
+  /**
+   * With `ollama` behaviour on: the window used and whether the prompt was cut. `messages`
+   * and `lastUserMessage` are then what the "model" saw after the cut.
+   */
+  context?: { numCtx: number; promptTokens: number; evaluated: number; truncated: boolean }
 }
 
 export interface ReplyUsage {
@@ -111,6 +116,29 @@ export interface UnmatchedRecord {
   request: LoopbackRequest
 }
 
+/**
+ * Behave like a real Ollama about the context window (issue #15, see ollama-context.ts). Off by
+ * default, so other tests see prompts whole.
+ */
+export interface OllamaBehaviour {
+  /** `num_ctx` when a request sets none (and always on the `/v1` endpoint). @default 4096 */
+  defaultNumCtx?: number
+  /** The model's trained context length: a larger `num_ctx` is clamped to it; reported by `/api/show`. @default 32768 */
+  contextLength?: number
+  /** How this server's tokenizer counts: bytes per token. @default 4 */
+  bytesPerToken?: number
+  /** `half`: keep num_ctx/2 + 2 tokens (current Ollama); `fill`: keep num_ctx. @default 'half' */
+  truncation?: 'half' | 'fill'
+  /** Ignore `options.num_ctx` in requests (a proxy that drops options). @default false */
+  ignoreNumCtx?: boolean
+  /**
+   * `/v1/chat/completions` is Ollama's OpenAI-compatible endpoint: it applies the same
+   * truncation with the default window and answers with `system_fingerprint: "fp_ollama"`.
+   * @default false
+   */
+  openaiCompat?: boolean
+}
+
 export interface LoopbackOptions {
   /** Decides every chat answer. Throwing `UnmatchedRequestError` records the request in `server.unmatched`. */
   respond: Respond
@@ -120,6 +148,8 @@ export interface LoopbackOptions {
   models?: string[]
   /** Largest accepted request body, in bytes; larger gets HTTP 413. @default 16 MiB */
   maxBodyBytes?: number
+  /** Truncate prompts like Ollama does (see OllamaBehaviour). @default undefined (prompts are never cut) */
+  ollama?: OllamaBehaviour
 }
 
 export interface LoopbackServer {

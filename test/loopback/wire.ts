@@ -14,6 +14,8 @@ export interface Answer {
   /** Stable per request so all chunks of one stream share an id. */
   id: string
   created: number
+  /** OpenAI `system_fingerprint`; Ollama's `/v1` sends `fp_ollama`. */
+  systemFingerprint?: string
 }
 
 /** The server's usage estimate when a reply gives none: ceil(chars/4), like the providers' own fallback. */
@@ -28,6 +30,7 @@ export function openaiCompletion(a: Answer): object {
     object: 'chat.completion',
     created: a.created,
     model: a.model,
+    ...(a.systemFingerprint ? { system_fingerprint: a.systemFingerprint } : {}),
     choices: [
       {
         index: 0,

@@ -343,14 +343,16 @@ describe('openai provider specifics', () => {
 })
 
 describe('ollama provider specifics', () => {
-  it('num_ctx grows with the prompt size and is capped', async () => {
-    const { server, client, events } = await setup('ollama', always(jsonReply(GOOD)))
-    for (const chars of [100, 30_000, 90_000, 200_000]) {
+  it('num_ctx grows with the prompt size; a prompt over the role\'s contextWindow is refused before sending (#15)', async () => {
+    const { server, client } = await setup('ollama', always(jsonReply(GOOD)))
+    for (const chars of [100, 30_000, 80_000]) {
       await client.chat({ messages: ask('x'.repeat(chars)), schema: Envelope, label: 'generate:big' })
     }
-    expect(server.requests.map((r) => r.body.options.num_ctx)).toEqual([8192, 16384, 32768, 32768])
-    expect(events.filter((e) => e.type === 'warning')).toHaveLength(1)
-    expect((events.find((e) => e.type === 'warning') as { message: string }).message).toContain('num_ctx 32768')
+    expect(server.requests.map((r) => r.body.options.num_ctx)).toEqual([8192, 16384, 32768])
+    const err = await failure(client.chat({ messages: ask('x'.repeat(200_000)), schema: Envelope, label: 'generate:huge' }))
+    expect(err.code).toBe('E_CONTEXT')
+    expect(err.message).toMatch(/^generate:huge: the prompt is \d+ tokens \(estimate \(3 bytes a token\)\) and the answer may take 4096: more than this role's contextWindow of 32768, so nothing was sent/)
+    expect(server.requests).toHaveLength(3)
   })
 
   it('OLLAMA_HOST from the env object is used when no baseURL is given', async () => {

@@ -50,6 +50,13 @@ export interface SitesmithOptions {
     enabled?: boolean
     /** Check → review → fix rounds at most. @default 2 */
     maxRounds?: number
+    /**
+     * Send screenshots of the pages changed in a run (at 1280 and 390 px) to the planner
+     * model with their spec sections, asking for visible defects (issue #18). Needs a model
+     * that takes images (OpenAI image input; an Ollama vision model).
+     * @default false
+     */
+    visual?: boolean
   }
   runtimeCheck?: {
     /** Load every page in headless Chromium and click what has a handler. @default true */
@@ -58,6 +65,14 @@ export interface SitesmithOptions {
     executablePath?: string
     /** Save a PNG of each page to `.sitesmith/screenshots/`. @default false */
     screenshots?: boolean
+    /** axe-core's WCAG A/AA rules on every page: `a11y-<rule>` findings, serious/critical as errors. @default true */
+    a11y?: boolean
+    /**
+     * Layout at 1280 and 390 px wide: sideways scrolling, covered controls, small tap targets,
+     * cut-off and clipped text (`layout-*` findings, crops in `.sitesmith/screenshots/layout/`).
+     * @default true
+     */
+    layout?: boolean
   }
   check?: {
     /**
@@ -100,8 +115,8 @@ export const DEFAULTS = Object.freeze({
   cache: '.sitesmith/cache',
   cacheTimeoutMs: 5000,
   concurrency: 4,
-  review: Object.freeze({ enabled: true, maxRounds: 2 }),
-  runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false }),
+  review: Object.freeze({ enabled: true, maxRounds: 2, visual: false }),
+  runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false, a11y: true, layout: true }),
   check: Object.freeze({ ignore: Object.freeze<string[]>([]) }),
   failOn: 'error',
   budget: Object.freeze({ maxCalls: 200, maxTokens: 2_000_000 }),
@@ -122,8 +137,8 @@ export interface ResolvedOptions {
   cacheMode: CacheMode
   cacheTimeoutMs: number
   concurrency: number
-  review: { enabled: boolean; maxRounds: number }
-  runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean }
+  review: { enabled: boolean; maxRounds: number; visual: boolean }
+  runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean; a11y: boolean; layout: boolean }
   check: { ignore: readonly string[] }
   failOn: FailOn
   budget: { maxCalls: number; maxTokens: number }
@@ -201,11 +216,13 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     cacheMode,
     cacheTimeoutMs,
     concurrency,
-    review: { enabled: user.review?.enabled ?? DEFAULTS.review.enabled, maxRounds },
+    review: { enabled: user.review?.enabled ?? DEFAULTS.review.enabled, maxRounds, visual: user.review?.visual ?? DEFAULTS.review.visual },
     runtimeCheck: {
       enabled: user.runtimeCheck?.enabled ?? DEFAULTS.runtimeCheck.enabled,
       executablePath: env.SITESMITH_CHROMIUM || user.runtimeCheck?.executablePath || DEFAULTS.runtimeCheck.executablePath,
       screenshots: user.runtimeCheck?.screenshots ?? DEFAULTS.runtimeCheck.screenshots,
+      a11y: user.runtimeCheck?.a11y ?? DEFAULTS.runtimeCheck.a11y,
+      layout: user.runtimeCheck?.layout ?? DEFAULTS.runtimeCheck.layout,
     },
     check: { ignore: Object.freeze([...ignore]) },
     failOn,

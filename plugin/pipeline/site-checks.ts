@@ -39,6 +39,7 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
         pages: listHtmlPages(dir, ['public']).filter((p) => !isIgnored(p)),
         executablePath: options.runtimeCheck.executablePath,
         screenshotsDir: options.runtimeCheck.screenshots ? join(sitesmithDir(options.siteDir), 'screenshots') : undefined,
+        audit: { a11y: options.runtimeCheck.a11y, layout: options.runtimeCheck.layout, cropsDir: join(sitesmithDir(options.siteDir), 'screenshots') },
         signal: input.signal,
       })
       if (runtime.skipped) {

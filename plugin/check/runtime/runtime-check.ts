@@ -5,9 +5,11 @@
  * as `runtime-error` / `failed-request` findings in the file that holds the defect.
  */
 import { resolve } from 'node:path'
+import type { Page } from 'playwright-core'
 
 import { compareFindings, type Finding } from '../../report/diagnostic.js'
 import { defaultChromiumPath, launchChromium } from './chromium.js'
+import { auditDesktop, auditPhone, type AuditOptions } from './page-audit.js'
 import { checkPage, type PageCheckResult, type UncertainFinding } from './page-check.js'
 import { siteSources } from './site-sources.js'
 import { normalizePagePath } from './site-url.js'
@@ -34,6 +36,11 @@ export interface RuntimeCheckOptions {
   concurrency?: number
   /** Stops the check: the browser and server are closed and the promise rejects with the reason. */
   signal?: AbortSignal
+  /**
+   * Accessibility (axe-core, WCAG A/AA) and layout at 1280 and 390 px (issue #18): findings
+   * `a11y-<axe id>` and `layout-*`. Off when undefined.
+   */
+  audit?: AuditOptions
   /** Called after each page is checked, with its path (count calls for pages done of `pages.length`; with `concurrency` > 1 pages finish in any order). */
   onProgress?: (page: string) => void
 }
@@ -94,17 +101,28 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
     onAbort = () => void closeBrowser()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
+      const audit = opts.audit?.a11y || opts.audit?.layout ? opts.audit : undefined
+      const sources = siteSources(server.root)
       const settings = {
         browser,
         origin: server.origin,
         urlOf: (path: string) => server.url(path),
-        sources: siteSources(server.root),
+        sources,
         timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         idleMs: opts.idleMs ?? 100,
         triggerIdleMs: opts.triggerIdleMs ?? 10,
         maxTriggers: opts.maxTriggersPerPage ?? 100,
         ...(opts.screenshotsDir ? { screenshotsDir: resolve(opts.screenshotsDir) } : {}),
         ...(signal ? { signal } : {}),
+        ...(audit ? { audit: (tab: Page, page: string) => auditDesktop(tab, page, sources, audit) } : {}),
+      }
+      const checkOne = async (page: string): Promise<PageCheckResult> => {
+        const checkedPage = await checkPage(settings, page)
+        if (audit?.layout) {
+          const phone = await auditPhone({ browser, origin: server.origin, url: server.url(page), page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })
+          checkedPage.findings.push(...phone.filter((f) => !checkedPage.findings.some((d) => sameElementIssue(d, f))))
+        }
+        return checkedPage
       }
       // Results are kept in page order whatever order pages finish in, so de-duplication
       // (first page wins) and the screenshot list do not depend on timing.
@@ -116,7 +134,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
           signal?.throwIfAborted()
           const index = next++
           try {
-            checked[index] = await checkPage(settings, pages[index])
+            checked[index] = await checkOne(pages[index])
           } catch (error) {
             if (signal?.aborted) throw signal.reason
             failure ??= `${firstLine(error)} while checking ${pages[index]}`
@@ -147,6 +165,11 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
     if (onAbort) signal?.removeEventListener('abort', onAbort)
     await server.close()
   }
+}
+
+/** The same layout defect of the same element at both widths is reported once, at the first width. */
+function sameElementIssue(a: Finding, b: Finding): boolean {
+  return a.rule === b.rule && a.rule.startsWith('layout-') && a.file === b.file && a.line === b.line && a.column === b.column && a.line > 0
 }
 
 /** Drops repeats: a shared script failing the same way on every page is one defect, reported for the first page. */

@@ -62,6 +62,8 @@ export async function auditPhone(input: {
 }): Promise<Finding[]> {
   if (!input.opts.layout) return []
   const context = await input.browser.newContext({ serviceWorkers: 'block', viewport: { ...PHONE } })
+  // Closing the context rejects whatever is pending: a page that hangs costs one budget, no more.
+  const deadline = setTimeout(() => void context.close().catch(() => {}), input.timeoutMs)
   try {
     await context.addInitScript({ content: PAGE_AGENT_SCRIPT })
     await context.route('**/*', (route, request) =>
@@ -74,9 +76,20 @@ export async function auditPhone(input: {
     if (response && response.status() >= 400) return [] // the desktop pass reported it
     await tab.evaluate(settleExpression(input.idleMs))
     return await layoutFindings(tab, input.page, input.sources, PHONE.width, input.opts.cropsDir)
+  } catch (error) {
+    // The desktop pass already reported a page that does not load or hangs; a browser that
+    // died is reported by the next page's check.
+    if (pageWentAway(error)) return []
+    throw error
   } finally {
+    clearTimeout(deadline)
     await context.close().catch(() => {})
   }
+}
+
+/** Errors of the page or of its (closed) context, as opposed to a bug here. */
+function pageWentAway(error: unknown): boolean {
+  return error instanceof Error && /Target page, context or browser has been closed|Timeout|net::|Navigation/i.test(error.message)
 }
 
 async function layoutFindings(tab: Page, page: string, sources: SiteSources, width: number, cropsDir?: string): Promise<Finding[]> {

@@ -119,7 +119,11 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
       const checkOne = async (page: string): Promise<PageCheckResult> => {
         const checkedPage = await checkPage(settings, page)
         if (audit?.layout) {
-          const phone = await auditPhone({ browser, origin: server.origin, url: server.url(page), page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })
+          // A page stuck in a loop was reported by the desktop pass; do not wait on it twice.
+          const stuck = checkedPage.findings.some((f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message))
+          const phone = stuck
+            ? []
+            : await auditPhone({ browser, origin: server.origin, url: server.url(page), page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })
           checkedPage.findings.push(...phone.filter((f) => !checkedPage.findings.some((d) => sameElementIssue(d, f))))
         }
         return checkedPage

@@ -99,7 +99,7 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
       try {
         r = await client.chat({
           model: cfg.model,
-          messages: call.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content })),
+          messages: call.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content, ...(m.images?.length ? { images: m.images } : {}) })),
           stream: false,
           format,
           options: { num_ctx: window.numCtx, num_predict: call.maxOutputTokens, temperature: call.temperature },

@@ -1,5 +1,5 @@
 import OpenAI from 'openai'
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
 
 import { ModelHttpError } from './errors.js'
 import { estimateTokens, redactUrl, type Provider, type ProviderCall, type RawAnswer } from './provider.js'
@@ -46,7 +46,7 @@ export function createOpenAIProvider(cfg: OpenAIProviderConfig): Provider {
     async send(call: ProviderCall): Promise<RawAnswer> {
       const params: ChatCompletionCreateParamsNonStreaming = {
         model: cfg.model,
-        messages: withJsonMention(call.messages),
+        messages: withJsonMention(call.messages).map(toOpenAIMessage),
         temperature: call.temperature,
         response_format: { type: 'json_object' },
         stream: false,
@@ -103,4 +103,16 @@ export function isOfficialOpenAI(baseURL: string): boolean {
 export function withJsonMention(messages: ChatMessage[]): ChatMessage[] {
   if (messages.some((m) => /json/i.test(m.content))) return messages
   return [{ role: 'system', content: 'Reply with one JSON object.' }, ...messages]
+}
+
+/** A message with images becomes content parts: the text first, then each PNG as a data URL. */
+function toOpenAIMessage(m: ChatMessage): ChatCompletionMessageParam {
+  if (!m.images?.length) return { role: m.role, content: m.content } as ChatCompletionMessageParam
+  return {
+    role: 'user',
+    content: [
+      { type: 'text', text: m.content },
+      ...m.images.map((b64) => ({ type: 'image_url' as const, image_url: { url: `data:image/png;base64,${b64}` } })),
+    ],
+  }
 }

@@ -11,6 +11,11 @@ export type Role = 'system' | 'user' | 'assistant'
 export interface ChatMessage {
   role: Role
   content: string
+  /**
+   * PNG screenshots sent with the message, base64 without a `data:` prefix (the visual
+   * review, issue #18): OpenAI image input parts, Ollama's `images`.
+   */
+  images?: string[]
 }
 
 export interface Usage {

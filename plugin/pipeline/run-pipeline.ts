@@ -18,7 +18,7 @@ import { SiteWriter } from '../generate/site-writer.js'
 import { reviewLoop } from '../review/review-loop.js'
 import { BudgetExceededError } from '../llm/errors.js'
 import { createModelSession, type ModelSession } from './model-session.js'
-import { checkSiteNow, type SiteChecker } from './site-checks.js'
+import { checkSiteNow, visualShots, type SiteChecker } from './site-checks.js'
 import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
 import { loadTracker } from './tracker-recovery.js'
 import { RUNTIME_MEMO, carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
@@ -241,6 +241,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           check: () => checker.full(),
           initialFindings: findings,
           onRound: (round, stage) => progress.setStage(`${stage} (round ${round})`),
+          ...(options.review.visual ? { screenshots: visualShots(options, progress, input.signal) } : {}),
         }).catch((error: unknown) => {
           // A review that cannot finish (out of budget, a model that keeps failing, a frozen
           // cache without the answer) does not undo generation: the run still ends with its

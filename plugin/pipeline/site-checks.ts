@@ -5,6 +5,7 @@ import type { Progress } from '../report/progress.js'
 import { checkSite } from '../check/index.js'
 import { ignoreMatcher } from '../check/ignore-globs.js'
 import { runRuntimeCheck } from '../check/runtime/runtime-check.js'
+import { screenshotPages, type PageShots } from '../check/runtime/screenshots.js'
 import { sitesmithDir } from '../store/artifacts.js'
 import { listHtmlPages } from '../vite/html-pages.js'
 
@@ -50,5 +51,18 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
       return [...findings, ...runtime.findings.filter((f) => !isIgnored(f.file))].sort(compareFindings)
     },
     runtimeSkipped: () => skipped,
+  }
+}
+
+/**
+ * Pictures for the visual review (`review.visual`): the changed pages at desktop and phone
+ * width, from the site as it is on disk. Without Chromium the visual review is skipped with
+ * one line saying why.
+ */
+export function visualShots(options: ResolvedOptions, progress: Progress, signal?: AbortSignal): (pages: string[]) => Promise<PageShots[]> {
+  return async (pages) => {
+    const { shots, skipped } = await screenshotPages({ dir: options.siteDir, pages, executablePath: options.runtimeCheck.executablePath, signal })
+    if (skipped) progress.line(`visual review skipped: ${skipped}`, 'warn')
+    return shots
   }
 }

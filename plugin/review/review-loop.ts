@@ -7,7 +7,8 @@ import { compact } from '../generate/generate-prompt.js'
 import type { SiteWriter } from '../generate/site-writer.js'
 import { toolLoadedReason } from '../safety/site-file-policy.js'
 import { fixFile } from './fix-file.js'
-import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, reviewMessages } from './review-prompt.js'
+import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, VISUAL_PROMPT_VERSION, reviewMessages, visualMessages, type ReviewAnswer } from './review-prompt.js'
+import type { PageShots } from '../check/runtime/screenshots.js'
 
 /**
  * check → review (large model) → fix (small model) → check …, at most `maxRounds` rounds,
@@ -30,6 +31,12 @@ export interface ReviewLoopInput {
   /** Findings already computed for the current disk state (saves one check). */
   initialFindings?: Finding[]
   onRound?: (round: number, stage: 'review' | 'fix' | 'check') => void
+  /**
+   * The visual review (`review.visual`, issue #18): pictures of the given pages at desktop
+   * and phone width. When set, the first round also shows the large model the pages changed
+   * in this run and asks for visible defects; its issues are fixed like any other.
+   */
+  screenshots?: (pages: string[]) => Promise<PageShots[]>
 }
 
 export interface ReviewLoopResult {
@@ -82,9 +89,12 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
       label: `review:round-${rounds}`,
     })
 
+    const answers: ReviewAnswer['reviews'] = [...answer.value.reviews]
+    if (rounds === 1 && input.screenshots) answers.push(...(await visualReview(input, files, sectionIds)))
+
     // The reviewer is untrusted too: issues for files it was not shown are not applied.
     const byFile = new Map<string, ReviewIssue[]>()
-    for (const r of answer.value.reviews) {
+    for (const r of answers) {
       const file = r.file.replace(/^\.\//, '')
       const issues: ReviewIssue[] = r.issues.map((i) => ({ ...i }))
       if (!paths.has(file)) {
@@ -131,6 +141,39 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
     unresolved: findings,
   }
   return { review, findings, fixed: [...fixedFiles].sort(), wouldChange }
+}
+
+/**
+ * One question per page changed in this run: its screenshots, its spec sections and the
+ * files a fix may change (the page and the stylesheets under review). Only pages the run
+ * changed are pictured, so an unchanged site costs no images.
+ */
+async function visualReview(input: ReviewLoopInput, files: { path: string; targets: string[] }[], sectionIds: string[]): Promise<ReviewAnswer['reviews']> {
+  const changed = new Set(input.changed)
+  const pages = files.filter((f) => changed.has(f.path) && /\.html?$/i.test(f.path)).map((f) => f.path)
+  if (pages.length === 0 || !input.screenshots) return []
+  const stylesheets = files.filter((f) => f.path.endsWith('.css'))
+  const out: ReviewAnswer['reviews'] = []
+  for (const shot of await input.screenshots(pages)) {
+    const own = input.tasksByPath.get(shot.page)?.sections ?? sectionIds
+    const answer = await input.ask({
+      stage: 'review',
+      role: 'planner',
+      promptVersion: VISUAL_PROMPT_VERSION,
+      messages: visualMessages({
+        page: shot.page,
+        sections: own.map((id) => input.sections.get(id)).filter((s): s is SpecSection => !!s),
+        files: [...files.filter((f) => f.path === shot.page), ...stylesheets],
+        desktop: shot.desktop,
+        phone: shot.phone,
+      }),
+      schema: ReviewAnswerSchema,
+      label: `review:visual:${shot.page}`,
+    })
+    // A visual issue has no checker finding: it says where it came from.
+    out.push(...answer.value.reviews.map((r) => ({ ...r, issues: r.issues.map((i) => ({ ...i, rule: i.rule ?? 'visual' })) })))
+  }
+  return out
 }
 
 function errorFiles(findings: Finding[]): string[] {

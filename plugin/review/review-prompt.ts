@@ -7,6 +7,7 @@ import { formatSections } from '../plan/plan-prompt.js'
 /** Bump when the wording below changes. */
 export const REVIEW_PROMPT_VERSION = 'review-1'
 export const FIX_PROMPT_VERSION = 'fix-1'
+export const VISUAL_PROMPT_VERSION = 'visual-1'
 
 export const ReviewAnswerSchema = z.object({
   reviews: z
@@ -68,6 +69,24 @@ export function reviewMessages(input: {
   return [
     { role: 'system', content: input.system ?? REVIEW_SYSTEM },
     { role: 'user', content: parts.join('\n\n') },
+  ]
+}
+
+const VISUAL_SYSTEM = `You look at screenshots of one page of a static website, just written from a spec: first at desktop width (1280 px), then at phone width (390 px).
+Report only defects a visitor can see in the pictures: content the spec asks for that is missing or wrong, text that overlaps, is cut off or unreadable, elements out of place, a layout broken at one width. Do not report style preferences or anything you cannot see.
+Reply with one JSON object: {"reviews":[{"file","issues":[{"severity","message","fix":{"target","instructions"}}]}]}.
+"file" is one of the files listed; "target" is the chunk of that file to change, chosen from its targets. "instructions" are short numbered steps that a junior developer can apply to that chunk alone.
+If nothing is wrong, reply {"reviews":[]}.`
+
+/** The visual review of one page: its spec sections, the files a fix may change, and two screenshots. */
+export function visualMessages(input: { page: string; sections: SpecSection[]; files: { path: string; targets: string[] }[]; desktop: string; phone: string }): ChatMessage[] {
+  const parts: string[] = [`Page: ${input.page}`]
+  if (input.sections.length) parts.push(`Spec:\n${formatSections(input.sections)}`)
+  parts.push(`Files a fix may change:\n${input.files.map((f) => `- ${f.path} (targets: ${f.targets.slice(0, 40).join(', ')})`).join('\n')}`)
+  parts.push('Screenshots: desktop (1280 px), then phone (390 px).')
+  return [
+    { role: 'system', content: VISUAL_SYSTEM },
+    { role: 'user', content: parts.join('\n\n'), images: [input.desktop, input.phone] },
   ]
 }
 

@@ -11,13 +11,15 @@ import { UnmatchedRequestError, jsonReply, type LoopbackRequest, type Reply } fr
  * page ("Home page" → index.html); "Look and feel" → css/style.css; "Behaviour" →
  * js/main.js; other sections (navigation, footer, intro) are served by every page.
  */
-export type Stage = 'plan' | 'plan-delta' | 'plan-repair' | 'generate' | 'update' | 'review' | 'fix'
+export type Stage = 'plan' | 'plan-delta' | 'plan-repair' | 'generate' | 'update' | 'review' | 'visual' | 'fix'
 
 export interface ScriptedSiteOptions {
   /** Rewrite a generated file (to seed defects). Called with the clean content. */
   mutate?: (path: string, content: string) => string
   /** Answer review requests (default: no issues). */
   review?: (req: LoopbackRequest) => unknown
+  /** Answer visual-review requests (screenshots; default: nothing wrong). */
+  visual?: (req: LoopbackRequest) => unknown
   /** Answer fix requests (default: unmatched → the test fails loudly). */
   fix?: (req: LoopbackRequest) => unknown
   /** Replace the whole answer for a stage (faults, malformed JSON…); return undefined for the default. */
@@ -34,6 +36,7 @@ export function stageOf(req: LoopbackRequest): Stage {
   if (system.startsWith('You write one file')) return 'generate'
   if (system.startsWith('You change one part')) return 'update'
   if (system.startsWith('You review')) return 'review'
+  if (system.startsWith('You look at screenshots')) return 'visual'
   if (system.startsWith('You fix')) return 'fix'
   throw new UnmatchedRequestError(`scripted site: unknown stage for system prompt ${JSON.stringify(system.slice(0, 60))}`)
 }
@@ -65,6 +68,8 @@ export function scriptedSite(opts: ScriptedSiteOptions = {}): (req: LoopbackRequ
       }
       case 'review':
         return jsonReply(opts.review ? opts.review(req) : { reviews: [] })
+      case 'visual':
+        return jsonReply(opts.visual ? opts.visual(req) : { reviews: [] })
       case 'fix':
         if (!opts.fix) throw new UnmatchedRequestError('scripted site: a fix was requested but the test scripted none')
         return jsonReply(opts.fix(req))

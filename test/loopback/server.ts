@@ -319,7 +319,9 @@ function toMessages(raw: unknown): LoggedMessage[] {
         : Array.isArray(c)
           ? c.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('')
           : ''
-    return { role, content }
+    // OpenAI image parts and Ollama's `images` array, counted so tests can see what was sent.
+    const images = (Array.isArray(c) ? c.filter((part) => part?.type === 'image_url').length : 0) + (Array.isArray(m?.images) ? m.images.length : 0)
+    return images > 0 ? { role, content, images } : { role, content }
   })
 }
 

@@ -10,6 +10,8 @@ export interface LoggedMessage {
   role: string
   /** Text content. OpenAI content-part arrays are joined (text parts only). */
   content: string
+  /** Images sent with the message (OpenAI `image_url` parts, Ollama `images`), when any. */
+  images?: number
 }
 
 /** One chat request as the server received it. GETs (`/v1/models`, `/api/tags`, …) are not logged here. */

@@ -1,8 +1,8 @@
 /**
  * Accessibility and layout of a page as a person sees it (issue #18): axe-core and the
- * layout probe at desktop width (1280 px, in the tab the runtime check already loaded,
- * before anything is clicked), and the layout probe again at phone width (390 px) in a
- * fresh context, so pages that size themselves on load are seen as a phone would load them.
+ * layout probe at desktop width (1280 px), and the layout probe again at phone width
+ * (390 px), each on a fresh load before anything is clicked, so pages that size themselves
+ * on load are seen as a phone would load them.
  * Layout findings carry the element's selector and a screenshot crop.
  */
 import { mkdir } from 'node:fs/promises'
@@ -41,27 +41,41 @@ const SEVERITY: Readonly<Record<LayoutRule, Severity>> = Object.freeze({
 /** Findings of one rule at most per page and width: a broken grid should not flood the review. */
 const MAX_PER_RULE = 5
 
-/** The desktop audit, in the runtime check's own tab (loaded, settled, nothing fired yet). */
-export async function auditDesktop(tab: Page, page: string, sources: SiteSources, opts: AuditOptions): Promise<Finding[]> {
-  const findings: Finding[] = []
-  if (opts.a11y) findings.push(...(await checkAccessibility(tab, page, sources)))
-  if (opts.layout) findings.push(...(await layoutFindings(tab, page, sources, DESKTOP.width, opts.cropsDir)))
-  return findings
-}
-
-/** The phone-width layout audit, in a fresh context that reaches nothing but the site. */
-export async function auditPhone(input: {
+export interface AuditInput {
   browser: Browser
   origin: string
   url: string
   page: string
   sources: SiteSources
+  /** Budget of each width's pass; a pass over it is dropped (the page check reports pages that hang). */
   timeoutMs: number
   idleMs: number
   opts: AuditOptions
-}): Promise<Finding[]> {
-  if (!input.opts.layout) return []
-  const context = await input.browser.newContext({ serviceWorkers: 'block', viewport: { ...PHONE } })
+}
+
+/**
+ * Both passes for one page: axe and the layout probe at desktop width, the layout probe at
+ * phone width. Each pass is a fresh load in its own context with its own budget, so a slow
+ * audit never turns into a "page did not load" finding of the page check. The same layout
+ * defect of the same element at both widths is reported once, at desktop width.
+ */
+export async function auditPage(input: AuditInput): Promise<Finding[]> {
+  const { opts } = input
+  const desktop = await inFreshPage(input, DESKTOP, async (tab) => [
+    ...(opts.a11y ? await checkAccessibility(tab, input.page, input.sources) : []),
+    ...(opts.layout ? await layoutFindings(tab, input.page, input.sources, DESKTOP.width, opts.cropsDir) : []),
+  ])
+  const phone = opts.layout ? await inFreshPage(input, PHONE, (tab) => layoutFindings(tab, input.page, input.sources, PHONE.width, opts.cropsDir)) : []
+  return [...desktop, ...phone.filter((f) => !desktop.some((d) => sameElementIssue(d, f)))]
+}
+
+function sameElementIssue(a: Finding, b: Finding): boolean {
+  return a.rule === b.rule && a.file === b.file && a.line === b.line && a.column === b.column && a.line > 0
+}
+
+/** Loads the page at `viewport` in a context that reaches nothing but the site, and runs `work` on it. */
+async function inFreshPage(input: AuditInput, viewport: { width: number; height: number }, work: (tab: Page) => Promise<Finding[]>): Promise<Finding[]> {
+  const context = await input.browser.newContext({ serviceWorkers: 'block', viewport: { ...viewport } })
   // Closing the context rejects whatever is pending: a page that hangs costs one budget, no more.
   const deadline = setTimeout(() => void context.close().catch(() => {}), input.timeoutMs)
   try {
@@ -72,12 +86,16 @@ export async function auditPhone(input: {
     await context.routeWebSocket(() => true, (socket) => void socket.close().catch(() => {}))
     const tab = await context.newPage()
     tab.on('dialog', (dialog) => void dialog.accept().catch(() => {}))
+    // Popups are not the page under test.
+    context.on('page', (other) => {
+      if (other !== tab) void other.close().catch(() => {})
+    })
     const response = await tab.goto(input.url, { waitUntil: 'load', timeout: input.timeoutMs })
-    if (response && response.status() >= 400) return [] // the desktop pass reported it
+    if (response && response.status() >= 400) return [] // the page check reported it
     await tab.evaluate(settleExpression(input.idleMs))
-    return await layoutFindings(tab, input.page, input.sources, PHONE.width, input.opts.cropsDir)
+    return await work(tab)
   } catch (error) {
-    // The desktop pass already reported a page that does not load or hangs; a browser that
+    // The page check already reports a page that does not load or hangs; a browser that
     // died is reported by the next page's check.
     if (pageWentAway(error)) return []
     throw error

@@ -63,8 +63,6 @@ export interface PageCheckSettings {
   maxTriggers: number
   /** Absolute directory for `<page>.png`; no screenshot when undefined. */
   screenshotsDir?: string
-  /** Accessibility and layout audit of the loaded page, before anything is fired (issue #18). */
-  audit?: (tab: Page, page: string) => Promise<Finding[]>
   signal?: AbortSignal
 }
 
@@ -212,7 +210,6 @@ class PageRun {
     }
     await tab.evaluate(settleExpression(settings.idleMs))
     if (settings.screenshotsDir) await this.takeScreenshot(tab, settings.screenshotsDir)
-    if (settings.audit) this.findings.push(...(await settings.audit(tab, this.page)))
     this.armed = true
     const candidates = await this.listCandidates(tab)
     this.phase = { kind: 'between' }

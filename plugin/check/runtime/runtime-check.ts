@@ -5,11 +5,10 @@
  * as `runtime-error` / `failed-request` findings in the file that holds the defect.
  */
 import { resolve } from 'node:path'
-import type { Page } from 'playwright-core'
 
 import { compareFindings, type Finding } from '../../report/diagnostic.js'
 import { defaultChromiumPath, launchChromium } from './chromium.js'
-import { auditDesktop, auditPhone, type AuditOptions } from './page-audit.js'
+import { auditPage, type AuditOptions } from './page-audit.js'
 import { checkPage, type PageCheckResult, type UncertainFinding } from './page-check.js'
 import { siteSources } from './site-sources.js'
 import { normalizePagePath } from './site-url.js'
@@ -114,17 +113,16 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         maxTriggers: opts.maxTriggersPerPage ?? 100,
         ...(opts.screenshotsDir ? { screenshotsDir: resolve(opts.screenshotsDir) } : {}),
         ...(signal ? { signal } : {}),
-        ...(audit ? { audit: (tab: Page, page: string) => auditDesktop(tab, page, sources, audit) } : {}),
       }
       const checkOne = async (page: string): Promise<PageCheckResult> => {
         const checkedPage = await checkPage(settings, page)
-        if (audit?.layout) {
-          // A page stuck in a loop was reported by the desktop pass; do not wait on it twice.
+        if (audit) {
+          // A page stuck in a loop was reported by the page check; do not wait on it again.
           const stuck = checkedPage.findings.some((f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message))
-          const phone = stuck
-            ? []
-            : await auditPhone({ browser, origin: server.origin, url: server.url(page), page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })
-          checkedPage.findings.push(...phone.filter((f) => !checkedPage.findings.some((d) => sameElementIssue(d, f))))
+          if (!stuck) {
+            const url = server.url(page)
+            checkedPage.findings.push(...(await auditPage({ browser, origin: server.origin, url, page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })))
+          }
         }
         return checkedPage
       }
@@ -169,11 +167,6 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
     if (onAbort) signal?.removeEventListener('abort', onAbort)
     await server.close()
   }
-}
-
-/** The same layout defect of the same element at both widths is reported once, at the first width. */
-function sameElementIssue(a: Finding, b: Finding): boolean {
-  return a.rule === b.rule && a.rule.startsWith('layout-') && a.file === b.file && a.line === b.line && a.column === b.column && a.line > 0
 }
 
 /** Drops repeats: a shared script failing the same way on every page is one defect, reported for the first page. */

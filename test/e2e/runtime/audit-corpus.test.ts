@@ -26,8 +26,9 @@ beforeAll(async () => {
     dir: ROOT,
     pages: [...seeded.map((s) => pageOf('seeded', s)), ...clean.map((s) => pageOf('clean', s))],
     audit: { a11y: true, layout: true },
+    concurrency: 3,
   })
-}, 180_000)
+}, 400_000)
 
 describe('accessibility and layout findings', () => {
   it('runs in Chromium', () => {

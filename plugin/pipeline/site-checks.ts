@@ -48,6 +48,9 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
         if (!warned) progress.line(`runtime check skipped: ${runtime.skipped}`, 'warn')
         warned = true
       }
+      if (runtime.auditIncomplete.length > 0) {
+        progress.line(`accessibility/layout check incomplete (a pass ran out of its time budget): ${runtime.auditIncomplete.join(', ')}`, 'warn')
+      }
       return [...findings, ...runtime.findings.filter((f) => !isIgnored(f.file))].sort(compareFindings)
     },
     runtimeSkipped: () => skipped,

@@ -3,6 +3,10 @@
  * Chromium launch, every page loaded and every handler fired, browser closed) divided by the
  * number of pages, on a synthetic 10-page site that is clean — so the figure is the cost of
  * checking, not of reporting. Median of three runs.
+ *
+ * runtime_check_audit_ms_per_page / runtime_check_audit_cost_ratio (issue #18): the same
+ * check with accessibility (axe-core) and layout at 1280 and 390 px on, interleaved with the
+ * runs without, so the ratio compares like with like on this machine at this moment.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,21 +22,34 @@ export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sitesmith-bench-runtime-'))
   try {
     const pages = writeSite(dir)
-    const perPage: number[] = []
+    const plain: number[] = []
+    const audited: number[] = []
     for (let i = 0; i < RUNS; i++) {
-      const result = await runRuntimeCheck({ dir, pages })
-      if (result.skipped) throw new Error(`runtime bench needs Chromium: ${result.skipped}`)
-      if (result.findings.length > 0 || result.pagesChecked !== PAGES) {
-        throw new Error(`runtime bench site must check clean: ${JSON.stringify(result.findings.slice(0, 3))}`)
+      for (const [audit, times] of [[false, plain], [true, audited]] as const) {
+        const result = await runRuntimeCheck({ dir, pages, ...(audit ? { audit: { a11y: true, layout: true } } : {}) })
+        if (result.skipped) throw new Error(`runtime bench needs Chromium: ${result.skipped}`)
+        if (result.findings.length > 0 || result.pagesChecked !== PAGES) {
+          throw new Error(`runtime bench site must check clean: ${JSON.stringify(result.findings.slice(0, 3))}`)
+        }
+        times.push(result.durationMs / result.pagesChecked)
       }
-      perPage.push(result.durationMs / result.pagesChecked)
     }
-    perPage.sort((a, b) => a - b)
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     return {
       runtime_check_ms_per_page: {
-        value: perPage[Math.floor(RUNS / 2)],
+        value: median(plain),
         unit: 'ms',
         note: `median of ${RUNS} runs; total/pages on a ${PAGES}-page site, ~6 triggers per page, one browser launch included`,
+      },
+      runtime_check_audit_ms_per_page: {
+        value: median(audited),
+        unit: 'ms',
+        note: `the same with axe-core (WCAG A/AA) and the layout probe at 1280 and 390 px (two more page loads per page); median of ${RUNS}, interleaved`,
+      },
+      runtime_check_audit_cost_ratio: {
+        value: median(audited) / median(plain),
+        unit: 'ratio',
+        note: `${median(audited).toFixed(0)} vs ${median(plain).toFixed(0)} ms per page, with vs without accessibility + layout`,
       },
     }
   } finally {
@@ -46,7 +63,7 @@ function writeSite(dir: string): string[] {
   mkdirSync(join(dir, 'js'))
   writeFileSync(
     join(dir, 'css', 'site.css'),
-    ':root { --accent: #235; }\nbody { font-family: system-ui; margin: 0; }\nnav a { margin-right: 1rem; color: var(--accent); }\n.open { display: block; }\n',
+    ':root { --accent: #235; }\nbody { font-family: system-ui; margin: 0; }\nnav a { display: inline-block; padding: 0.75rem 0.5rem; color: var(--accent); }\nbutton { padding: 0.5rem 1rem; }\n.open { display: block; }\n',
   )
   writeFileSync(
     join(dir, 'js', 'site.js'),
@@ -84,7 +101,7 @@ document.getElementById('q').addEventListener('input', (event) => {
   <main>
     <h1>Page ${i}</h1>
     ${[1, 2, 3].map((n) => `<article><h2>Story ${n}</h2><p>Text of story ${n} on page ${i}.</p><button onclick="like(${n})">Like</button> <span id="likes-${n}">0</span></article>`).join('\n    ')}
-    <form id="search"><input id="q" name="q"><button type="submit">Search</button></form>
+    <form id="search"><label for="q">Search</label> <input id="q" name="q"><button type="submit">Search</button></form>
     <p id="hint"></p><p id="result"></p>
   </main>
 </body>

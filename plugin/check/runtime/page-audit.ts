@@ -59,14 +59,18 @@ export interface AuditInput {
  * audit never turns into a "page did not load" finding of the page check. The same layout
  * defect of the same element at both widths is reported once, at desktop width.
  */
-export async function auditPage(input: AuditInput): Promise<Finding[]> {
+export async function auditPage(input: AuditInput): Promise<{ findings: Finding[]; incomplete: string[] }> {
   const { opts } = input
   const desktop = await inFreshPage(input, DESKTOP, async (tab) => [
     ...(opts.a11y ? await checkAccessibility(tab, input.page, input.sources) : []),
     ...(opts.layout ? await layoutFindings(tab, input.page, input.sources, DESKTOP.width, opts.cropsDir) : []),
   ])
-  const phone = opts.layout ? await inFreshPage(input, PHONE, (tab) => layoutFindings(tab, input.page, input.sources, PHONE.width, opts.cropsDir)) : []
-  return [...desktop, ...phone.filter((f) => !desktop.some((d) => sameElementIssue(d, f)))]
+  const phone = opts.layout ? await inFreshPage(input, PHONE, (tab) => layoutFindings(tab, input.page, input.sources, PHONE.width, opts.cropsDir)) : { findings: [] }
+  return {
+    findings: [...desktop.findings, ...phone.findings.filter((f) => !desktop.findings.some((d) => sameElementIssue(d, f)))],
+    // Said, not dropped: a pass that could not finish is not a clean pass.
+    incomplete: [desktop.incomplete, phone.incomplete].filter((x): x is string => x !== undefined),
+  }
 }
 
 function sameElementIssue(a: Finding, b: Finding): boolean {
@@ -74,7 +78,11 @@ function sameElementIssue(a: Finding, b: Finding): boolean {
 }
 
 /** Loads the page at `viewport` in a context that reaches nothing but the site, and runs `work` on it. */
-async function inFreshPage(input: AuditInput, viewport: { width: number; height: number }, work: (tab: Page) => Promise<Finding[]>): Promise<Finding[]> {
+async function inFreshPage(
+  input: AuditInput,
+  viewport: { width: number; height: number },
+  work: (tab: Page) => Promise<Finding[]>,
+): Promise<{ findings: Finding[]; incomplete?: string }> {
   const context = await input.browser.newContext({ serviceWorkers: 'block', viewport: { ...viewport } })
   // Closing the context rejects whatever is pending: a page that hangs costs one budget, no more.
   const deadline = setTimeout(() => void context.close().catch(() => {}), input.timeoutMs)
@@ -91,13 +99,13 @@ async function inFreshPage(input: AuditInput, viewport: { width: number; height:
       if (other !== tab) void other.close().catch(() => {})
     })
     const response = await tab.goto(input.url, { waitUntil: 'load', timeout: input.timeoutMs })
-    if (response && response.status() >= 400) return [] // the page check reported it
+    if (response && response.status() >= 400) return { findings: [] } // the page check reported it
     await tab.evaluate(settleExpression(input.idleMs))
-    return await work(tab)
+    return { findings: await work(tab) }
   } catch (error) {
-    // The page check already reports a page that does not load or hangs; a browser that
-    // died is reported by the next page's check.
-    if (pageWentAway(error)) return []
+    // A page that does not load or hangs is the page check's finding; here it only means
+    // this pass could not finish, which the caller says.
+    if (pageWentAway(error)) return { findings: [], incomplete: `${input.page} at ${viewport.width} px` }
     throw error
   } finally {
     clearTimeout(deadline)

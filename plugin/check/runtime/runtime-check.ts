@@ -62,6 +62,8 @@ export interface RuntimeCheckResult {
   uncertain: UncertainFinding[]
   /** Absolute paths of the screenshots written. */
   screenshots: string[]
+  /** Accessibility/layout passes that could not finish (`page at width`): not checked, not clean. */
+  auditIncomplete: string[]
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000
@@ -73,7 +75,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
   const { signal } = opts
   signal?.throwIfAborted()
   const pages = [...new Set(opts.pages.map(normalizePagePath))]
-  const result: RuntimeCheckResult = { findings: [], pagesChecked: 0, durationMs: 0, uncertain: [], screenshots: [] }
+  const result: RuntimeCheckResult = { findings: [], pagesChecked: 0, durationMs: 0, uncertain: [], screenshots: [], auditIncomplete: [] }
   const finish = (): RuntimeCheckResult => {
     result.findings = dedupe(result.findings).sort(compareFindings)
     result.uncertain = dedupe(result.uncertain).sort(compareFindings)
@@ -114,6 +116,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         ...(opts.screenshotsDir ? { screenshotsDir: resolve(opts.screenshotsDir) } : {}),
         ...(signal ? { signal } : {}),
       }
+      const auditIncomplete = result.auditIncomplete
       const checkOne = async (page: string): Promise<PageCheckResult> => {
         const checkedPage = await checkPage(settings, page)
         if (audit) {
@@ -121,7 +124,9 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
           const stuck = checkedPage.findings.some((f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message))
           if (!stuck) {
             const url = server.url(page)
-            checkedPage.findings.push(...(await auditPage({ browser, origin: server.origin, url, page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })))
+            const audited = await auditPage({ browser, origin: server.origin, url, page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })
+            checkedPage.findings.push(...audited.findings)
+            auditIncomplete.push(...audited.incomplete)
           }
         }
         return checkedPage

@@ -62,9 +62,10 @@ describe('the example site from a clean checkout', () => {
     expect((await checkSite(dist)).filter((f) => f.severity === 'error')).toEqual([])
   })
 
-  it('a headless browser loading and clicking through dist/ finds nothing', async () => {
+  it('a headless browser loading and clicking through dist/ finds nothing, accessibility and layout at both widths included', async () => {
     const dist = join(site, 'dist')
-    const result = await runRuntimeCheck({ dir: dist, pages: ['about.html', 'index.html', 'menu.html', 'order.html'] })
+    // Accessibility and layout at desktop and phone width included (issue #18).
+    const result = await runRuntimeCheck({ dir: dist, pages: ['about.html', 'index.html', 'menu.html', 'order.html'], audit: { a11y: true, layout: true } })
     expect(result.skipped, 'Chromium is required for this test (.ci/run installs it)').toBeUndefined()
     expect(result.findings).toEqual([])
   })

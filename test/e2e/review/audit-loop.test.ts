@@ -5,6 +5,8 @@
  * tap targets) is repaired through the real clients and real Chromium; the final check
  * finds nothing, and every byte the defects did not touch is as a clean answer wrote it.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 
 import { CodeReviewSchema } from '../../../plugin/store/artifact-schemas.js'
@@ -46,6 +48,14 @@ it('finds two of each accessibility and layout defect, fixes them through the lo
   expect(review.unresolved).toEqual([])
   expect(result.findings).toEqual([])
   for (const kind of SEEDED) expect(review.resolved.some((f) => `${f.rule} ${f.file}` === kind), `resolved: ${kind}`).toBe(true)
+  // Each layout finding names its element by selector and points at a crop of it on disk.
+  const layout = review.findings.filter((f) => f.rule.startsWith('layout-'))
+  expect(layout.length).toBeGreaterThanOrEqual(4)
+  for (const f of layout) {
+    const crop = /\(screenshot: (\.sitesmith\/screenshots\/layout\/[\w.-]+\.png)\)$/.exec(f.message)?.[1]
+    expect(crop, f.message).toBeDefined()
+    expect(existsSync(join(site.dir, crop!)), crop).toBe(true)
+  }
 
   // Fixes were chunk edits: the files are exactly the clean answers.
   for (const path of ['index.html', 'order.html', 'css/style.css']) expect(site.read(path), path).toBe(cleanAuditFile(path))

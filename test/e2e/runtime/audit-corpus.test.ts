@@ -34,6 +34,7 @@ describe('accessibility and layout findings', () => {
   it('runs in Chromium', () => {
     expect(result.skipped, 'Chromium is required (.ci/run installs it)').toBeUndefined()
     expect(result.pagesChecked).toBe(seeded.length + clean.length)
+    expect(result.auditIncomplete, 'every accessibility/layout pass finished').toEqual([])
   })
 
   it('the seeded corpus has two sites of each kind', () => {

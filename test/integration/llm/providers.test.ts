@@ -88,6 +88,23 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     expect(server.unmatched).toEqual([])
   })
 
+  it('sends a message\'s images as the provider\'s image input (the visual review, #18)', async () => {
+    const { server, client } = await setup(provider, always(jsonReply({ reviews: [] })))
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+    await client.chat({ messages: [{ role: 'system', content: 'Reply with JSON.' }, { role: 'user', content: 'Look.', images: [png, png] }], schema: z.object({ reviews: z.array(z.unknown()) }), label: 'review:visual' })
+    const [req] = server.requests
+    expect(req.messages[1]).toEqual({ role: 'user', content: 'Look.', images: 2 })
+    if (provider === 'openai') {
+      expect(req.body.messages[1].content).toEqual([
+        { type: 'text', text: 'Look.' },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+      ])
+    } else {
+      expect(req.body.messages[1]).toEqual({ role: 'user', content: 'Look.', images: [png, png] })
+    }
+  })
+
   it('accepts JSON wrapped in prose and a fence without a repair turn', async () => {
     const { server, client } = await setup(provider, always({ content: `Sure! Here it is:\n\`\`\`json\n${JSON.stringify(GOOD)}\n\`\`\`` }))
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })

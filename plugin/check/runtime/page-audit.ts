@@ -47,7 +47,7 @@ export interface AuditInput {
   url: string
   page: string
   sources: SiteSources
-  /** Budget of each width's pass; a pass over it is dropped (the page check reports pages that hang). */
+  /** Budget of each width's pass; a pass over it is reported as incomplete (the page check reports pages that hang). */
   timeoutMs: number
   idleMs: number
   opts: AuditOptions

@@ -40,6 +40,12 @@ export interface RuntimeCheckOptions {
    * `a11y-<axe id>` and `layout-*`. Off when undefined.
    */
   audit?: AuditOptions
+  /**
+   * Budget of each accessibility/layout pass (a fresh load plus axe or the layout probe).
+   * Generous on purpose: a page that hangs was already reported by the page check and is
+   * not audited, so this only bounds a slow machine. @default 60000
+   */
+  auditTimeoutMs?: number
   /** Called after each page is checked, with its path (count calls for pages done of `pages.length`; with `concurrency` > 1 pages finish in any order). */
   onProgress?: (page: string) => void
 }
@@ -67,6 +73,7 @@ export interface RuntimeCheckResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000
+const DEFAULT_AUDIT_TIMEOUT_MS = 60_000
 const LAUNCH_TIMEOUT_MS = 30_000
 
 /** Runs the runtime check. Never throws for a missing browser (see `skipped`); rejects on abort and on bad `dir`/`pages`. */
@@ -124,7 +131,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
           const stuck = checkedPage.findings.some((f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message))
           if (!stuck) {
             const url = server.url(page)
-            const audited = await auditPage({ browser, origin: server.origin, url, page, sources, timeoutMs: settings.timeoutMs, idleMs: settings.idleMs, opts: audit })
+            const audited = await auditPage({ browser, origin: server.origin, url, page, sources, timeoutMs: opts.auditTimeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS, idleMs: settings.idleMs, opts: audit })
             checkedPage.findings.push(...audited.findings)
             auditIncomplete.push(...audited.incomplete)
           }

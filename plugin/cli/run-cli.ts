@@ -10,6 +10,7 @@ import { readCodeReview, readTasks, readTracker } from '../store/artifacts.js'
 import { sha256 } from '../store/atomic-write.js'
 import { loadSitesmithOptions } from './load-options.js'
 import { initCommand } from './init.js'
+import { doctorCommand } from './doctor.js'
 import { planPreview } from './plan-preview.js'
 import { MissingCredentialsError } from '../llm/errors.js'
 import { CacheMissError, closeCacheStore } from '../store/model-cache.js'
@@ -34,6 +35,7 @@ Commands:
   undo [dir]       restore the files of yours the last run changed, byte for byte
   review [dir] [--since <git-ref> | <files…>] [--apply]
                    checks + the large model's review of the files you changed; fixes as a diff
+  doctor [dir]     check each role's model: endpoint, model, context, JSON mode, a round trip, tokens/s
 
 Options (generate, plan):
   --cache-mode auto|frozen|refresh   default: frozen when CI is set, else auto (SITESMITH_CACHE_MODE)
@@ -84,6 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   if (command === 'init') return initCommand(rest, io)
+  if (command === 'doctor') return doctorCommand(rest, io)
   if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, env: io.env })
   if (command === 'adopt') return adoptCommand(rest, io)
   if (command === 'undo') return undoCommand(rest, io)

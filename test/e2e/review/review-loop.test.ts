@@ -96,7 +96,9 @@ describe('review–fix loop with a real browser', () => {
     // Without its stylesheet the page shows the phone menu button next to the bare nav links:
     // the layout check rightly warns that they are too small and close to tap (issue #18).
     expect(new Set(review.unresolved.filter((f) => f.severity === 'warning').map((f) => `${f.rule} ${f.file}`))).toEqual(new Set(['layout-tap-target about.html']))
-    // Everything else was fixed.
-    expect(new Set(review.resolved.map((f) => f.rule))).toEqual(new Set(['unknown-handler', 'runtime-error', 'missing-element', 'undefined-css-variable']))
+    // Everything else was fixed — including the low contrast the undefined variable caused:
+    // without its background the header's white links stood on the cream page (#18).
+    expect(new Set(review.resolved.map((f) => f.rule))).toEqual(new Set(['unknown-handler', 'runtime-error', 'missing-element', 'undefined-css-variable', 'a11y-color-contrast']))
+    expect(review.resolved.find((f) => f.rule === 'a11y-color-contrast')?.file).toBe('index.html')
   })
 })

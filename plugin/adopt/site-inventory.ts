@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, posix, resolve } from 'node:path'
 import { isSiteDir } from '../check/site-files.js'
-import { checkSitePath, isInside, WRITABLE_EXTENSIONS } from '../safety/paths.js'
-import { mayPublish } from '../safety/site-file-policy.js'
+import { checkSitePath, isInside, WRITABLE_EXTENSIONS } from '../site-files/paths.js'
+import { mayPublish } from '../site-files/site-file-policy.js'
 
 /**
  * Which files of a folder are the site (issue 17, `sitesmith adopt`): pages, styles,

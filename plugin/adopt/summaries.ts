@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { parse } from 'parse5'
 import type { FileInterface } from '../store/artifact-schemas.js'
-import type { Ask } from '../pipeline/ask.js'
+import type { Ask } from '../llm/ask.js'
 import type { ChatMessage } from '../llm/types.js'
 
 /**

@@ -5,7 +5,7 @@ import { readTracker, sitesmithDir, writeTracker } from '../store/artifacts.js'
 import { acquireSiteLock } from '../store/site-lock.js'
 import { UndoJournal } from '../store/undo-journal.js'
 import { sha256 } from '../store/atomic-write.js'
-import { SiteWriter, WriteRefusedError } from '../generate/site-writer.js'
+import { SiteWriter, WriteRefusedError } from '../site-files/site-writer.js'
 
 /**
  * `sitesmith undo [dir]` (issue 17): put back, byte for byte, the person's files the last

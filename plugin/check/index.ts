@@ -1,22 +1,22 @@
 import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 
-import { compareFindings } from '../report/diagnostic.js'
-import type { Finding } from '../report/diagnostic.js'
+import { compareFindings } from '../diagnostics/diagnostic.js'
+import type { Finding } from '../diagnostics/diagnostic.js'
 import { ignoreMatcher } from './ignore-globs.js'
 import { RULES } from './rules/index.js'
 import { readSiteFiles } from './site-files.js'
 import { buildSiteModel } from './site-model.js'
-import { isHtmlPath } from './urls.js'
+import { isHtmlPath } from '../analysis/urls.js'
 import { applySuppressions } from './suppressions.js'
 
 /**
  * The static cross-file checker (shared/DESIGN.md, "Checkers"): parse every file of a site
  * once into a site model, run every rule over it, return findings in a stable order.
  */
-export { extractInterface } from './extract-interface.js'
-export { parseCheck } from './parse-check.js'
-export type { ParseCheckResult } from './parse-check.js'
+export { extractInterface } from '../analysis/extract-interface.js'
+export { parseCheck } from '../analysis/parse-check.js'
+export type { ParseCheckResult } from '../analysis/parse-check.js'
 export { buildSiteModel } from './site-model.js'
 export type { SiteModel } from './site-model.js'
 export { RULES } from './rules/index.js'

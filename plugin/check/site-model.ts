@@ -1,17 +1,17 @@
 import { posix } from 'node:path'
 
-import { analyzeCss } from './css-sheet.js'
-import type { SheetFacts } from './css-sheet.js'
-import { analyzePage } from './html-page.js'
-import type { PageFacts } from './html-page.js'
-import { analyzeScript } from './js-script.js'
-import type { WorkletKind } from './js-facts.js'
-import type { ScriptAnalysis, ScriptKind } from './js-script.js'
-import { LineIndex } from './line-index.js'
+import { analyzeCss } from '../analysis/css-sheet.js'
+import type { SheetFacts } from '../analysis/css-sheet.js'
+import { analyzePage } from '../analysis/html-page.js'
+import type { PageFacts } from '../analysis/html-page.js'
+import { analyzeScript } from '../analysis/js-script.js'
+import type { WorkletKind } from '../analysis/js-facts.js'
+import type { ScriptAnalysis, ScriptKind } from '../analysis/js-script.js'
+import { LineIndex } from '../diagnostics/line-index.js'
 import { PageIndex, PageSet } from './page-set.js'
-import type { Position } from './line-index.js'
-import { classifyUrl, isHtmlPath, rebaseRootRelative, resolveLocal, sitePaths } from './urls.js'
-import type { ServedAt, SitePaths, UrlRef } from './urls.js'
+import type { Position } from '../diagnostics/line-index.js'
+import { classifyUrl, isHtmlPath, rebaseRootRelative, resolveLocal, sitePaths } from '../analysis/urls.js'
+import type { ServedAt, SitePaths, UrlRef } from '../analysis/urls.js'
 
 /**
  * The whole site parsed once: every page, script (file, inline, handler) and stylesheet

@@ -1,5 +1,5 @@
-import type { Finding } from '../report/diagnostic.js'
-import { LineIndex } from './line-index.js'
+import type { Finding } from '../diagnostics/diagnostic.js'
+import { LineIndex } from '../diagnostics/line-index.js'
 
 /**
  * Suppression comments for `sitesmith check` (issue #13), in the style of eslint's

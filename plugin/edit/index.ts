@@ -7,7 +7,7 @@ import { fenceLine, stripFences } from './fences.js'
 import { htmlEngine } from './html-chunks.js'
 import { jsEngine } from './js-chunks.js'
 import { copiedChunks, repeatsRestOfFile } from './overreach.js'
-import { findPlaceholder } from './placeholders.js'
+import { findPlaceholder } from '../analysis/placeholders.js'
 import { trimReplacement } from './reindent.js'
 import { detectEol, lineColumn, listSome, q, toEol, toLf, type Eol } from './text.js'
 import { reject, type ChunkEdit, type EditRejection, type EditResult, type LocateResult } from './types.js'
@@ -22,7 +22,7 @@ import { reject, type ChunkEdit, type EditRejection, type EditResult, type Locat
 
 export type { ChunkEdit, ChunkLocation, EditRejection, EditRejectionCode, EditResult, LocateResult } from './types.js'
 export type { ListedChunk } from './engine.js'
-export { findPlaceholder } from './placeholders.js'
+export { findPlaceholder } from '../analysis/placeholders.js'
 export { stripFences } from './fences.js'
 
 export type EditLanguage = 'html' | 'css' | 'js'

@@ -2,7 +2,7 @@ import * as acorn from 'acorn'
 import * as walk from 'acorn-walk'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
-import { patternNames } from '../check/js-declarations.js'
+import { patternNames } from '../analysis/js-declarations.js'
 import { fitIndentation } from './reindent.js'
 import { ACORN_BASE, parseJs, parseJsAnyMode, type JsMode } from './syntax.js'
 import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q } from './text.js'

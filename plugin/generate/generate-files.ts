@@ -1,15 +1,15 @@
-import type { Ask } from '../pipeline/ask.js'
+import type { Ask } from '../llm/ask.js'
 import type { SpecSection } from '../spec/sections.js'
 import type { FileInterface, Task } from '../store/artifact-schemas.js'
 import { stableStringify } from '../store/model-cache.js'
 import { sha256 } from '../store/atomic-write.js'
-import { extractInterface } from '../check/index.js'
+import { extractInterface } from '../analysis/extract-interface.js'
 import { applyChunkEdit, locateChunk } from '../edit/index.js'
-import { checkEditedFile, checkFile } from './integrity.js'
+import { checkEditedFile, checkFile } from '../site-files/integrity.js'
 import { runDag } from './scheduler.js'
-import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
+import { askUntilAccepted } from '../llm/ask-until-accepted.js'
 import type { FileBlobs } from '../store/file-blobs.js'
-import { handEditMessage, UserFileEditOffError, WriteRefusedError, type SiteWriter } from './site-writer.js'
+import { handEditMessage, UserFileEditOffError, WriteRefusedError, type SiteWriter } from '../site-files/site-writer.js'
 import {
   ChunkReplacementSchema,
   GENERATE_PROMPT_VERSION,

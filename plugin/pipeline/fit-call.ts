@@ -1,5 +1,5 @@
 import { measurePrompt, type Measure, type RoleLimits } from '../llm/context-budget.js'
-import type { AskCall } from './ask.js'
+import type { AskCall } from '../llm/ask.js'
 
 /**
  * The call as it will be sent: unchanged when its prompt fits the role's window; else the first

@@ -7,7 +7,7 @@ import { FindingSchema } from '../store/artifact-schemas.js'
 import { readMemo, writeMemo } from '../store/memo-file.js'
 import { sitesmithDir } from '../store/artifacts.js'
 import { isSiteDir } from '../check/site-files.js'
-import type { Finding } from '../report/diagnostic.js'
+import type { Finding } from '../diagnostics/diagnostic.js'
 
 /**
  * The no-op fast path (issue 4: a warm rebuild should cost about what a plain `vite build`

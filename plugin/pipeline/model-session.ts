@@ -8,7 +8,7 @@ import { fitCall } from './fit-call.js'
 import { ModelCache, cachedChat, type CacheSource } from '../store/model-cache.js'
 import { RunLog, type RunEvent } from '../store/run-log.js'
 import { storeBlobs, type FileBlobs } from '../store/file-blobs.js'
-import type { Ask } from './ask.js'
+import type { Ask } from '../llm/ask.js'
 import { checkExchange, guardSecrets, knownSecrets, type KnownSecret } from './secret-guard.js'
 
 /**

@@ -1,6 +1,6 @@
 import { SecretInModelTrafficError } from '../llm/errors.js'
 import type { ChatClient, ChatMessage } from '../llm/types.js'
-import { findSecret, type KnownSecret } from '../safety/secrets.js'
+import { findSecret, type KnownSecret } from '../site-files/secrets.js'
 
 /**
  * Keeps known secrets out of model traffic (shared/DESIGN.md: "Secrets are never put in a
@@ -16,7 +16,7 @@ import { findSecret, type KnownSecret } from '../safety/secrets.js'
  * an echo that are caught, are the rules of plugin/safety/secrets.ts (issue #10). The same
  * check runs on answers served from the cache (`checkExchange`), which never reach a client.
  */
-export { findSecret, knownSecrets, looksLikeCredential, type KnownSecret } from '../safety/secrets.js'
+export { findSecret, knownSecrets, looksLikeCredential, type KnownSecret } from '../site-files/secrets.js'
 
 /** `client` with both directions checked (see the module comment). */
 export function guardSecrets(client: ChatClient, secrets: readonly KnownSecret[]): ChatClient {

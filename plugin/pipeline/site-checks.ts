@@ -1,13 +1,13 @@
 import { join } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
-import { compareFindings, type Finding } from '../report/diagnostic.js'
+import { compareFindings, type Finding } from '../diagnostics/diagnostic.js'
 import type { Progress } from '../report/progress.js'
 import { checkSite } from '../check/index.js'
 import { ignoreMatcher } from '../check/ignore-globs.js'
 import { runRuntimeCheck } from '../check/runtime/runtime-check.js'
 import { screenshotPages, type PageShots } from '../check/runtime/screenshots.js'
 import { sitesmithDir } from '../store/artifacts.js'
-import { listHtmlPages } from '../vite/html-pages.js'
+import { listHtmlPages } from '../check/html-pages.js'
 
 /**
  * The check stage as the pipeline uses it: the deterministic cross-file checker over the

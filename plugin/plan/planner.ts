@@ -1,4 +1,4 @@
-import type { Ask } from '../pipeline/ask.js'
+import type { Ask } from '../llm/ask.js'
 import type { ParsedSpec, SpecSection } from '../spec/sections.js'
 import { diffSections } from '../spec/sections.js'
 import type { FileTracker, Task, TasksFile, TrackedFile } from '../store/artifact-schemas.js'

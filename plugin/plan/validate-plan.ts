@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
 import type { Task } from '../store/artifact-schemas.js'
 import { existsSync } from 'node:fs'
-import { checkRealLocation, checkSitePath, type PathRules } from '../safety/paths.js'
+import { checkRealLocation, checkSitePath, type PathRules } from '../site-files/paths.js'
 
 /**
  * Semantic checks on a plan, run before anything is written (issue 3): unique ids and

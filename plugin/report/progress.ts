@@ -1,6 +1,6 @@
 import pc from 'picocolors'
 import type { Logger } from './logger.js'
-import { escapeTerminal } from '../safety/site-file-policy.js'
+import { escapeTerminal } from '../site-files/site-file-policy.js'
 
 /**
  * Progress of one run: stage, tasks done/total, cache hits, tokens, elapsed. On a TTY

@@ -1,8 +1,8 @@
 import pc from 'picocolors'
 import type { FailOn, ResolvedOptions } from '../options.js'
-import type { Finding } from './diagnostic.js'
+import type { Finding } from '../diagnostics/diagnostic.js'
 import type { RunResult } from '../pipeline/run-pipeline.js'
-import { escapeControl, escapeTerminal } from '../safety/site-file-policy.js'
+import { escapeControl, escapeTerminal } from '../site-files/site-file-policy.js'
 
 /**
  * The lines a person reads after a run: what changed, what failed, what is left, and the

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { editLanguage } from '../edit/index.js'
-import { checkSitePath, isInside } from '../safety/paths.js'
+import { checkSitePath, isInside } from '../site-files/paths.js'
 import { artifactPath } from '../store/artifacts.js'
 import { siteInventory } from '../adopt/site-inventory.js'
 

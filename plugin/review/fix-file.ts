@@ -1,12 +1,12 @@
-import type { Ask } from '../pipeline/ask.js'
+import type { Ask } from '../llm/ask.js'
 import type { ReviewIssue } from '../store/artifact-schemas.js'
 import { applyChunkEdits, locateChunk } from '../edit/index.js'
-import { extractInterface } from '../check/index.js'
-import { checkEditedFile } from '../generate/integrity.js'
-import { UserFileEditOffError, WriteRefusedError, type SiteWriter } from '../generate/site-writer.js'
-import { modelMayWrite } from '../safety/site-file-policy.js'
+import { extractInterface } from '../analysis/extract-interface.js'
+import { checkEditedFile } from '../site-files/integrity.js'
+import { UserFileEditOffError, WriteRefusedError, type SiteWriter } from '../site-files/site-writer.js'
+import { modelMayWrite } from '../site-files/site-file-policy.js'
 import { FIX_PROMPT_VERSION, FixAnswerSchema, fixMessages } from './review-prompt.js'
-import { askUntilAccepted } from '../pipeline/ask-until-accepted.js'
+import { askUntilAccepted } from '../llm/ask-until-accepted.js'
 
 /**
  * The fix stage for one file (small model): every issue's target chunk is located, chunks

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { ChatMessage } from '../llm/types.js'
-import type { Finding } from '../report/diagnostic.js'
+import type { Finding } from '../diagnostics/diagnostic.js'
 import type { SpecSection } from '../spec/sections.js'
 import { formatSections } from '../plan/plan-prompt.js'
 

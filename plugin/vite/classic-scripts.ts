@@ -1,5 +1,5 @@
 import MagicString from 'magic-string'
-import { decodeUrlPath } from '../safety/site-file-policy.js'
+import { decodeUrlPath } from '../site-files/site-file-policy.js'
 
 
 /**

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ErrorPayload } from 'vite'
-import type { Finding } from '../report/diagnostic.js'
-import { codeFrame } from '../report/code-frame.js'
+import type { Finding } from '../diagnostics/diagnostic.js'
+import { codeFrame } from '../diagnostics/code-frame.js'
 import { formatRunFailure } from '../report/run-summary.js'
-import { escapeControl } from '../safety/site-file-policy.js'
+import { escapeControl } from '../site-files/site-file-policy.js'
 
 /**
  * What the dev overlay shows, page by page (issue #14): each finding once, on the pages it

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import type { FileTracker } from '../store/artifact-schemas.js'
-import { checkPublishable } from '../safety/paths.js'
+import { checkPublishable } from '../site-files/paths.js'
 
 /**
  * Files the built site needs that Vite never sees: classic `<script src>` files (marked

@@ -1,4 +1,4 @@
-import type { Finding } from '../../report/diagnostic.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
 import type { SiteModel } from '../site-model.js'
 import { findingAt } from './shared.js'
 

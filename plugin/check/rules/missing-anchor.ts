@@ -1,7 +1,7 @@
-import type { Finding } from '../../report/diagnostic.js'
-import { matchesPattern } from '../html-strings.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
+import { matchesPattern } from '../../analysis/html-strings.js'
 import type { PageModel, SiteModel } from '../site-model.js'
-import { isHtmlPath } from '../urls.js'
+import { isHtmlPath } from '../../analysis/urls.js'
 import { didYouMean, findingAt } from './shared.js'
 
 /**

@@ -1,5 +1,5 @@
-import type { Finding } from '../../report/diagnostic.js'
-import { matchesPattern } from '../html-strings.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
+import { matchesPattern } from '../../analysis/html-strings.js'
 import type { SiteModel } from '../site-model.js'
 import { didYouMean, findingAt } from './shared.js'
 

@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 
-import type { Finding } from '../../report/diagnostic.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
 import type { ScriptUnit, SiteModel } from '../site-model.js'
 import { didYouMean, findingAt, listNames } from './shared.js'
 

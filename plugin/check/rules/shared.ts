@@ -1,5 +1,5 @@
-import type { Finding, Severity } from '../../report/diagnostic.js'
-import { BROWSER_GLOBALS, isVendorPrefixed } from '../known-names.js'
+import type { Finding, Severity } from '../../diagnostics/diagnostic.js'
+import { BROWSER_GLOBALS, isVendorPrefixed } from '../../analysis/known-names.js'
 import type { PageModel, ScriptUnit, SiteModel } from '../site-model.js'
 
 /** A checker rule: a pure function from the parsed site to findings. */

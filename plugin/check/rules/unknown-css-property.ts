@@ -1,5 +1,5 @@
-import type { Finding } from '../../report/diagnostic.js'
-import { CSS_PROPERTIES } from '../known-names.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
+import { CSS_PROPERTIES } from '../../analysis/known-names.js'
 import type { SiteModel } from '../site-model.js'
 import { didYouMean, findingAt } from './shared.js'
 

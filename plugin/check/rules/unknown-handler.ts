@@ -1,5 +1,5 @@
-import type { Finding } from '../../report/diagnostic.js'
-import { HANDLER_SCOPE_METHODS } from '../known-names.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
+import { HANDLER_SCOPE_METHODS } from '../../analysis/known-names.js'
 import type { SiteModel } from '../site-model.js'
 import { declaredElsewhere } from './declared-elsewhere.js'
 import { didYouMean, findingAt, isPageGlobal } from './shared.js'

@@ -16,7 +16,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { errors as playwrightErrors, type Browser, type BrowserContext, type ConsoleMessage, type Page, type Request, type Route } from 'playwright-core'
 
-import type { Finding } from '../../report/diagnostic.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
 import { inlineHandlerEvent, locateInlineHandler } from './inline-handler-location.js'
 import {
   PAGE_AGENT_SCRIPT,

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path'
 
-import { compareFindings, type Finding } from '../../report/diagnostic.js'
+import { compareFindings, type Finding } from '../../diagnostics/diagnostic.js'
 import { defaultChromiumPath, launchChromium } from './chromium.js'
 import { auditPage, type AuditOptions } from './page-audit.js'
 import { checkPage, type PageCheckResult, type UncertainFinding } from './page-check.js'

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 
-import { compareFindings, type Finding } from '../../../plugin/report/diagnostic.js'
+import { compareFindings, type Finding } from '../../../plugin/diagnostics/diagnostic.js'
 import { runRuntimeCheck, type RuntimeCheckResult } from '../../../plugin/check/runtime/index.js'
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'runtime')

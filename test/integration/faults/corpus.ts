@@ -6,7 +6,7 @@ import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf, taskOf, type Stage } from '../../helpers/scripted-site.js'
 import type { SitesmithOptions } from '../../../plugin/options.js'
 import type { RunResult } from '../../../plugin/pipeline/run-pipeline.js'
-import { MAX_FILE_BYTES } from '../../../plugin/generate/integrity.js'
+import { MAX_FILE_BYTES } from '../../../plugin/site-files/integrity.js'
 import type { Logger } from '../../../plugin/report/logger.js'
 import { DOTENV_SECRETS, ENV_KEY, checkSiteConsistent, compareIdentical, compareUnchanged, findLeaks, hashTree, seedUserFiles } from './site-state.js'
 

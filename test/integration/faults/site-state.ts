@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { FileTrackerSchema, TasksFileSchema, type FileTracker } from '../../../plugin/store/artifact-schemas.js'
-import { checkFile } from '../../../plugin/generate/integrity.js'
+import { checkFile } from '../../../plugin/site-files/integrity.js'
 import { isAtomicTempFile } from '../../../plugin/store/atomic-write.js'
 
 /**

@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite } from '../../helpers/scripted-site.js'
-import { SiteWriter, WriteRefusedError } from '../../../plugin/generate/site-writer.js'
+import { SiteWriter, WriteRefusedError } from '../../../plugin/site-files/site-writer.js'
 import { sha256 } from './site-state.js'
 
 /**

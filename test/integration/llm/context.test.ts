@@ -1,6 +1,6 @@
 import { onTestFinished, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createChatClient, ModelError, type ChatEvent, type ChatMessage, type ModelOptions } from '../../../plugin/llm/index.js'
+import { createChatClient, ModelError, type ChatEvent, type ChatMessage, type ModelOptions } from '../../../plugin/llm/create-client.js'
 import { measurePrompt, roleLimits } from '../../../plugin/llm/context-budget.js'
 import { ollamaBehindOpenAI } from '../../../plugin/llm/context-guard.js'
 import { tokenCounter } from '../../../plugin/llm/tokens.js'

@@ -3,17 +3,10 @@ import { inspect } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
-import {
-  createChatClient,
-  ModelError,
-  ModelOptionsError,
-  UsageMeter,
-  type ChatEvent,
-  type ChatMessage,
-  type ModelOptions,
-  type ProviderName,
-} from '../../../plugin/llm/index.js'
-import type { ChatClientDeps } from '../../../plugin/llm/create-client.js'
+import { UsageMeter } from '../../../plugin/llm/budget.js'
+import { createChatClient, ModelOptionsError, type ChatClientDeps } from '../../../plugin/llm/create-client.js'
+import { ModelError } from '../../../plugin/llm/errors.js'
+import type { ChatEvent, ChatMessage, ModelOptions, ProviderName } from '../../../plugin/llm/types.js'
 import { always, jsonReply, script, startLoopbackServer, type LoopbackServer, type Reply } from '../../loopback/server.js'
 
 /**

@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { checkCommand } from '../../../plugin/check/command.js'
 import { checkSite } from '../../../plugin/check/index.js'
-import { codeFrame, formatLocation } from '../../../plugin/report/code-frame.js'
-import type { Finding } from '../../../plugin/report/diagnostic.js'
-import { formatFindingsJson, formatFindingsText, shouldUseColor, summaryLine } from '../../../plugin/report/format-findings.js'
+import { codeFrame, formatLocation } from '../../../plugin/diagnostics/code-frame.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
+import { formatFindingsJson, formatFindingsText, shouldUseColor, summaryLine } from '../../../plugin/diagnostics/format-findings.js'
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'check')
 

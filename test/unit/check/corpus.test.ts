@@ -6,7 +6,7 @@ import { z } from 'zod'
 
 import { checkSite } from '../../../plugin/check/index.js'
 import { RULES } from '../../../plugin/check/rules/index.js'
-import type { Finding } from '../../../plugin/report/diagnostic.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
 
 /**
  * Precision and recall of the static checker over the fixture corpus, by (rule, file):

@@ -1,13 +1,13 @@
 import { parse } from 'acorn'
 import { describe, expect, it } from 'vitest'
 
-import { analyzeScopes } from '../../../plugin/check/js-scope.js'
-import { valueTemplates } from '../../../plugin/check/js-static-values.js'
-import { matchesPattern } from '../../../plugin/check/html-strings.js'
-import { LineIndex } from '../../../plugin/check/line-index.js'
-import { selectorNames } from '../../../plugin/check/selectors.js'
-import { classifyUrl, resolveLocal, sitePaths } from '../../../plugin/check/urls.js'
-import { varUsesWithoutFallback } from '../../../plugin/check/css-sheet.js'
+import { analyzeScopes } from '../../../plugin/analysis/js-scope.js'
+import { valueTemplates } from '../../../plugin/analysis/js-static-values.js'
+import { matchesPattern } from '../../../plugin/analysis/html-strings.js'
+import { LineIndex } from '../../../plugin/diagnostics/line-index.js'
+import { selectorNames } from '../../../plugin/analysis/selectors.js'
+import { classifyUrl, resolveLocal, sitePaths } from '../../../plugin/analysis/urls.js'
+import { varUsesWithoutFallback } from '../../../plugin/analysis/css-sheet.js'
 
 function unresolved(code: string, sourceType: 'script' | 'module' = 'script'): string[] {
   const program = parse(code, { ecmaVersion: 'latest', sourceType })

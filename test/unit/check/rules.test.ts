@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { checkFiles } from '../../../plugin/check/index.js'
-import type { Finding } from '../../../plugin/report/diagnostic.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
 
 /**
  * One true positive and the tricky true negatives for each rule, on in-memory sites

@@ -11,7 +11,7 @@ import { join, posix, relative, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { checkFiles, extractInterface } from '../../../plugin/check/index.js'
-import { checkFile } from '../../../plugin/generate/integrity.js'
+import { checkFile } from '../../../plugin/site-files/integrity.js'
 import { PlanAnswerSchema } from '../../../plugin/plan/plan-schema.js'
 import { validatePlan } from '../../../plugin/plan/validate-plan.js'
 import { parseSpec } from '../../../plugin/spec/sections.js'

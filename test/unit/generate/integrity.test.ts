@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkEditedFile, checkFile, MAX_FILE_BYTES } from '../../../plugin/generate/integrity.js'
+import { checkEditedFile, checkFile, MAX_FILE_BYTES } from '../../../plugin/site-files/integrity.js'
 
 const PAGE = '<!doctype html>\n<html lang="en">\n<head><title>x</title></head>\n<body>\n  <main><p>Hello</p></main>\n</body>\n</html>\n'
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { formatFindingsText } from '../../../plugin/report/format-findings.js'
+import { formatFindingsText } from '../../../plugin/diagnostics/format-findings.js'
 import { formatFailingFindings, formatRunFailure } from '../../../plugin/report/run-summary.js'
 import { Progress } from '../../../plugin/report/progress.js'
 import { overlayState } from '../../../plugin/vite/dev-overlay.js'
-import type { Finding } from '../../../plugin/report/diagnostic.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
 
 /**
  * Issue #10, case 7: page console text (a runtime finding) and model-chosen names reach the

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 
 import { checkCommand } from '../../../plugin/check/command.js'
-import type { Finding } from '../../../plugin/report/diagnostic.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
 import { formatFindingsSarif } from '../../../plugin/report/format-sarif.js'
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { checkRealLocation, checkSitePath } from '../../../plugin/safety/paths.js'
+import { checkRealLocation, checkSitePath } from '../../../plugin/site-files/paths.js'
 
 const siteDir = mkdtempSync(join(tmpdir(), 'sitesmith-paths-'))
 const rules = { siteDir, protectedPaths: [join(siteDir, 'spec.md'), join(siteDir, '.sitesmith')] }

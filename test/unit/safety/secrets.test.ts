@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { dotEnvSecrets, findSecretInText, knownSecrets, type KnownSecret } from '../../../plugin/safety/secrets.js'
+import { dotEnvSecrets, findSecretInText, knownSecrets, type KnownSecret } from '../../../plugin/site-files/secrets.js'
 
 /**
  * Issue #10, cases 3 and 5: secrets by dotenv's rules (the parser Vite uses), and echoes

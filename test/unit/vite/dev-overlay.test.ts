@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dedupeFindings, inUserWords, overlayState } from '../../../plugin/vite/dev-overlay.js'
-import type { Finding } from '../../../plugin/report/diagnostic.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
 import { MissingCredentialsError } from '../../../plugin/llm/errors.js'
 
 const f = (rule: string, file: string, line: number, message: string, page?: string): Finding => ({ rule, severity: 'error', file, line, column: 3, message, ...(page ? { page } : {}) })

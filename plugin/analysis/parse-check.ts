@@ -2,7 +2,7 @@ import { analyzeCss } from './css-sheet.js'
 import { analyzePage } from './html-page.js'
 import { parseScript } from './js-script.js'
 import type { SyntaxProblem } from './js-script.js'
-import { LineIndex } from './line-index.js'
+import { LineIndex } from '../diagnostics/line-index.js'
 
 export type ParseCheckResult = { ok: true } | { ok: false; message: string; line: number; column: number }
 

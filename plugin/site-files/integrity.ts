@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
-import { parseCheck } from '../check/index.js'
-import { findPlaceholder } from '../edit/index.js'
+import { parseCheck } from '../analysis/parse-check.js'
+import { findPlaceholder } from '../analysis/placeholders.js'
 import { stripFences } from '../llm/structured.js'
 
 /**

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { isSiteDir } from '../check/site-files.js'
+import { isSiteDir } from './site-files.js'
 
 /**
  * Every HTML page under the site root, as site-relative posix paths. `vite build` gets all

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../llm/types.js'
+import type { ChatMessage } from './types.js'
 import type { ZodType } from 'zod'
 
 /**

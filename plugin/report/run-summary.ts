@@ -1,15 +1,31 @@
 import pc from 'picocolors'
 import type { FailOn, ResolvedOptions } from '../options.js'
 import type { Finding } from '../diagnostics/diagnostic.js'
-import type { RunResult } from '../pipeline/run-pipeline.js'
 import { escapeControl, escapeTerminal } from '../site-files/site-file-policy.js'
+
+/**
+ * The part of a run's result a summary reads. Declared here rather than imported from the
+ * pipeline so the report layer sits below it (docs/ARCHITECTURE.md); the pipeline's
+ * `RunResult` satisfies it structurally.
+ */
+export interface RunOutcome {
+  tasks: readonly unknown[]
+  changed: string[]
+  findings: Finding[]
+  review?: { rounds: number; resolved: readonly unknown[] }
+  errors: string[]
+  kept: string[]
+  usage: { calls: number; summary: string }
+  runtimeSkipped?: string
+  durationMs: number
+}
 
 /**
  * The lines a person reads after a run: what changed, what failed, what is left, and the
  * model usage (shared/DESIGN.md: "a usage line after every run"). A run that changed
  * nothing prints one quiet line.
  */
-export function formatRunSummary(r: RunResult, options: Pick<ResolvedOptions, 'cacheMode'>): string {
+export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, 'cacheMode'>): string {
   const errors = r.findings.filter((f) => f.severity === 'error')
   const warnings = r.findings.length - errors.length
   const lines: string[] = []

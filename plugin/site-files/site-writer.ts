@@ -4,13 +4,14 @@ import type { FileTracker, TrackedFile } from '../store/artifact-schemas.js'
 import { TrackedFileSchema } from '../store/artifact-schemas.js'
 import { sha256, writeFileAtomic } from '../store/atomic-write.js'
 import type { FileBlobs } from '../store/file-blobs.js'
+import { checkEditedFile } from './integrity.js'
 import { checkRealLocation, checkSitePath, type PathRules } from './paths.js'
 import { findSecretInText, type KnownSecret } from './secrets.js'
 import { UndoJournal } from '../store/undo-journal.js'
 import { outsideChunksKept } from '../edit/outside-chunks.js'
 
 /**
- * The only code that touches the user's files (shared/DESIGN.md, "Safety"). It refuses to
+ * The only code that touches the user's files (docs/ARCHITECTURE.md, "Safety"). It refuses to
  * overwrite a file a person wrote or edited, deletes only files sitesmith generated, and
  * writes atomically. Each write is journaled first, so a run killed between writing a file
  * and saving the tracker is recognised on the next run as sitesmith's own write rather
@@ -110,7 +111,12 @@ export class SiteWriter {
     return existsSync(abs) && checkRealLocation(abs, this.opts.siteDir).ok ? readFileSync(abs, 'utf8') : null
   }
 
-  /** Write generated content. Throws `WriteRefusedError` (nothing written) when not allowed. */
+  /**
+   * Write generated content. Throws `WriteRefusedError` (nothing written) when not allowed:
+   * a path outside the site rules, a person's file, or content that fails the integrity gate.
+   * The gate runs here, not only in the callers, so no write can skip it (#11) — a restored
+   * blob from a shared store is checked like a fresh answer.
+   */
   async write(path: string, content: string, meta: TrackMeta, basis?: { from: string }): Promise<{ changed: boolean }> {
     const checked = checkSitePath(path, this.opts)
     if (!checked.ok) throw new WriteRefusedError(path, checked.reason)
@@ -119,6 +125,8 @@ export class SiteWriter {
     // restores, fixes — so this is where a secret is stopped for all of them (issue #10).
     const secret = findSecretInText(content, this.opts.secrets ?? [])
     if (secret) throw new WriteRefusedError(rel, `${rel} is not written: its content carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`)
+    const gate = checkEditedFile(rel, content)
+    if (!gate.ok) throw new WriteRefusedError(rel, gate.reason)
     const state = this.state(rel)
     if (state === 'user-file') {
       throw new WriteRefusedError(rel, `${rel} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`)

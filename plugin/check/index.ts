@@ -11,7 +11,7 @@ import { isHtmlPath } from '../analysis/urls.js'
 import { applySuppressions } from './suppressions.js'
 
 /**
- * The static cross-file checker (shared/DESIGN.md, "Checkers"): parse every file of a site
+ * The static cross-file checker (docs/ARCHITECTURE.md, "Checkers"): parse every file of a site
  * once into a site model, run every rule over it, return findings in a stable order.
  */
 export { extractInterface } from '../analysis/extract-interface.js'

@@ -2,12 +2,12 @@
  * One diagnostic type for everything sitesmith reports: checker rules, runtime (browser)
  * findings, integrity-gate rejections and pipeline errors are all turned into a `Finding`
  * before they are printed, sent to Vite's overlay or written to `code_review.json`.
- * The JSON shape of `sitesmith check --format json` is a contract (shared/DESIGN.md).
+ * The JSON shape of `sitesmith check --format json` is a contract (docs/ARCHITECTURE.md).
  */
 export type Severity = 'error' | 'warning'
 
 export interface Finding {
-  /** Rule id, e.g. `broken-link`, `unknown-handler`, `runtime-error` (DESIGN.md table). */
+  /** Rule id, e.g. `broken-link`, `unknown-handler`, `runtime-error` (README, "Checker rules"). */
   rule: string
   severity: Severity
   /** Path relative to the site root, posix separators. The file holding the broken reference. */

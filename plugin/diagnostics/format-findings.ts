@@ -6,7 +6,7 @@ import { escapeControl } from '../site-files/site-file-policy.js'
 
 /**
  * How findings are shown: readable text with a code frame per finding for people, and the
- * JSON contract of `sitesmith check --format json` (shared/DESIGN.md) for machines.
+ * JSON contract of `sitesmith check --format json` (docs/ARCHITECTURE.md) for machines.
  */
 
 export interface FormatTextOptions {

@@ -1,5 +1,5 @@
 /**
- * Small models wrap code in markdown fences even when told not to (shared/DESIGN.md,
+ * Small models wrap code in markdown fences even when told not to (docs/ARCHITECTURE.md,
  * failure modes). One fence that encloses the whole replacement is unwrapped before any
  * other check; a fence line left anywhere else is reported, never written into a file.
  */

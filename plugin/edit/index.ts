@@ -13,7 +13,7 @@ import { detectEol, lineColumn, listSome, q, toEol, toLf, type Eol } from './tex
 import { reject, type ChunkEdit, type EditRejection, type EditResult, type LocateResult } from './types.js'
 
 /**
- * Chunk editing (shared/DESIGN.md, "Editing in chunks"): replace one named region of a
+ * Chunk editing (docs/ARCHITECTURE.md, "Editing in chunks"): replace one named region of a
  * file and keep every other byte identical. Updates and fixes use this instead of
  * whole-file rewrites. Every function here is pure (strings in, a result value out) and
  * never throws for bad model output; the caller writes the file only on `ok: true`, so a

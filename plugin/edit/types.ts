@@ -1,5 +1,5 @@
 /**
- * Shared shapes of the chunk-edit API (shared/DESIGN.md, "Editing in chunks"). Every
+ * Shared shapes of the chunk-edit API (docs/ARCHITECTURE.md, "Editing in chunks"). Every
  * outcome is a value, never a throw: a rejection carries a reason written for the model
  * that produced the replacement, so the fix loop can quote it back verbatim.
  */

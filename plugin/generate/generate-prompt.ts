@@ -10,7 +10,7 @@ export const GENERATE_PROMPT_VERSION = 'generate-1'
 export const UPDATE_PROMPT_VERSION = 'update-1'
 
 /**
- * One JSON envelope with the whole file in one `content` string (shared/DESIGN.md: code in
+ * One JSON envelope with the whole file in one `content` string (docs/ARCHITECTURE.md: code in
  * JSON scores a little lower than plain code, so the prompt stays short and the checkers
  * and review catch the rest).
  */

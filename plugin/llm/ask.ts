@@ -6,7 +6,7 @@ import type { ZodType } from 'zod'
  * says which role it needs and what it asks; the pipeline decides whether a cached answer
  * exists (0 calls), whether a miss is allowed (frozen mode), and tallies usage.
  * The cache key is derived from exactly the messages sent, so the key can never disagree
- * with what the model saw (shared/DESIGN.md, "Cache").
+ * with what the model saw (docs/ARCHITECTURE.md, "Cache").
  */
 export interface AskCall<T> {
   /** `plan`, `plan-delta`, `plan-repair`, `generate`, `update`, `review`, `fix`. */

@@ -2,7 +2,7 @@ import { BudgetExceededError, type ModelErrorContext } from './errors.js'
 import type { Usage } from './types.js'
 
 /**
- * Per-run model budget (DESIGN.md, "Fix loops that burn tokens"). One meter is shared by both
+ * Per-run model budget (docs/ARCHITECTURE.md, "Fix loops that burn tokens"). One meter is shared by both
  * roles of a run; it is consulted BEFORE every HTTP request, so a run stops cleanly with what
  * was done kept instead of discovering the overrun afterwards.
  *

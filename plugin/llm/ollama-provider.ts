@@ -10,7 +10,7 @@ import type { ChatMessage } from './types.js'
  * The `ollama` provider: the official client against a local or remote Ollama. The answer is
  * constrained with `format` = the JSON Schema of the zod schema, and `num_ctx` is sized from
  * the prompt, because Ollama's small default context silently drops the start of long prompts
- * (DESIGN.md, "Truncated answers").
+ * (docs/ARCHITECTURE.md, "Truncated answers").
  */
 
 export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434'

@@ -7,7 +7,7 @@ import { coerceToSchema } from './json-coerce.js'
 import type { ChatMessage } from './types.js'
 
 /**
- * Structured output from models that do not always follow the format (DESIGN.md, "Small/local
+ * Structured output from models that do not always follow the format (docs/ARCHITECTURE.md, "Small/local
  * models ignore the output format"): find the JSON object in whatever came back, validate it
  * with zod, and describe what is wrong concisely enough to quote in a repair turn.
  * Model output is untrusted data: it is only ever `JSON.parse`d, never evaluated.

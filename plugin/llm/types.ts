@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod'
 
 /**
- * The model layer's one small interface (shared/DESIGN.md, "Model layer"): send messages,
+ * The model layer's one small interface (docs/ARCHITECTURE.md, "Model layer"): send messages,
  * get back a zod-validated value plus token usage. Providers are built on the official
  * `openai` and `ollama` clients; everything above this file is provider-agnostic.
  */

@@ -24,7 +24,7 @@ import { loadTracker } from './tracker-recovery.js'
 import { RUNTIME_MEMO, carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
 
 /**
- * One run of the whole pipeline (shared/DESIGN.md, "Data flow"):
+ * One run of the whole pipeline (docs/ARCHITECTURE.md, "Data flow"):
  * spec → plan → generate → check → review → fix → report. Every stage is a function of its
  * inputs; only the site writer touches the user's files; every model call goes through the
  * cache. The Vite plugin and the CLI both call this.

@@ -3,8 +3,8 @@ import type { ChatClient, ChatMessage } from '../llm/types.js'
 import { findSecret, type KnownSecret } from '../site-files/secrets.js'
 
 /**
- * Keeps known secrets out of model traffic (shared/DESIGN.md: "Secrets are never put in a
- * prompt or a log"). The run log scrubs what it writes, but a model answer is also cached,
+ * Keeps known secrets out of model traffic (docs/ARCHITECTURE.md, "Safety": secrets never go into a
+ * prompt, the cache, a log or a page). The run log scrubs what it writes, but a model answer is also cached,
  * written into the site (a public website) and shown in the next prompts; and a prompt is
  * built from the spec and the site's files, which a person may have pasted a key into.
  * So both directions are checked against the exact values the run knows:

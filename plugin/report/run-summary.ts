@@ -22,7 +22,7 @@ export interface RunOutcome {
 
 /**
  * The lines a person reads after a run: what changed, what failed, what is left, and the
- * model usage (shared/DESIGN.md: "a usage line after every run"). A run that changed
+ * model usage (docs/ARCHITECTURE.md: "a usage line after every run"). A run that changed
  * nothing prints one quiet line.
  */
 export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, 'cacheMode'>): string {

@@ -13,7 +13,7 @@ import { askUntilAccepted } from '../llm/ask-until-accepted.js'
  * nested in another requested chunk are folded into the outer one, the model returns only
  * replacement chunks, and the edits apply all together or not at all. A rejected answer
  * gets one repair turn quoting why; then the issues are recorded as rejected, never
- * half-applied (shared/DESIGN.md, "Edits silently dropped or half-applied").
+ * half-applied (docs/ARCHITECTURE.md, "Edits silently dropped or half-applied").
  */
 export interface FixOutcome {
   changed: boolean

@@ -12,8 +12,8 @@ import type { PageShots } from '../check/runtime/screenshots.js'
 
 /**
  * check → review (large model) → fix (small model) → check …, at most `maxRounds` rounds,
- * stopping as soon as no error finding is left or a round makes no progress (shared/
- * DESIGN.md, "Fix loops that burn tokens"). The review sees only the files changed in this
+ * stopping as soon as no error finding is left or a round makes no progress (docs/
+ * ARCHITECTURE.md, "Fix loops that burn tokens"). The review sees only the files changed in this
  * run plus files that hold error findings, with the findings handed over as facts.
  */
 export interface ReviewLoopInput {

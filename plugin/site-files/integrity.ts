@@ -6,7 +6,7 @@ import { stripFences } from '../llm/structured.js'
 /**
  * The integrity gate: nothing reaches the disk unless it is whole. Small models answer in
  * prose, wrap code in markdown fences, elide parts ("// rest of the code remains the
- * same") or get cut off at their length limit (shared/DESIGN.md, failure modes); each of
+ * same") or get cut off at their length limit (docs/ARCHITECTURE.md, failure modes); each of
  * those is rejected here with a reason that can be fed back to the model.
  */
 

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep, posix } from 'node:path'
 import { MODEL_FILE_EXTENSIONS, escapeControl, hasControlChars, mayPublish, modelMayWrite } from './site-file-policy.js'
 
 /**
- * The model controls paths, so every path in a plan is untrusted (shared/DESIGN.md,
+ * The model controls paths, so every path in a plan is untrusted (docs/ARCHITECTURE.md,
  * "Safety"). A path is accepted only if it is a plain relative posix path inside the site
  * root that names a kind of file a static site is made of, and is none of the files a
  * project depends on (spec, Vite config, package files, env files, VCS, dependencies).

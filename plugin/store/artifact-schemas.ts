@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * zod schemas of the per-site artifacts in `<root>/.sitesmith/` (shared/DESIGN.md,
+ * zod schemas of the per-site artifacts in `<root>/.sitesmith/` (docs/ARCHITECTURE.md,
  * "Artifacts"). They are validated on every read and every write.
  */
 

@@ -16,7 +16,7 @@ import { jsonParseErrorLocation, locateJsonPath, type TextLocation } from './jso
 import { formatIssue } from './zod-issues.js'
 
 /**
- * The per-site artifacts in `<siteDir>/.sitesmith/` (shared/DESIGN.md, "Artifacts"):
+ * The per-site artifacts in `<siteDir>/.sitesmith/` (docs/ARCHITECTURE.md, "Artifacts"):
  * validated with zod on every read and write, written atomically as pretty JSON with a
  * stable key order and a trailing newline so git diffs stay small, and not rewritten at
  * all when nothing changed (no mtime churn to wake watchers).

@@ -6,7 +6,7 @@ import { Keyv, type KeyvStoreAdapter, type StoredData } from 'keyv'
 import { isNotFound, isAtomicTempFile, sha256, writeFileAtomic } from './atomic-write.js'
 
 /**
- * The default model-response cache store (shared/DESIGN.md, "Cache"): a keyv storage
+ * The default model-response cache store (docs/ARCHITECTURE.md, "Cache"): a keyv storage
  * adapter that keeps one human-readable JSON file per key, `<dir>/<k0k1>/<key>.json`
  * (sharded by the first two characters of the sha256 key so no directory grows huge).
  *

@@ -10,7 +10,7 @@ import type { RunLogSink } from './run-log.js'
 import { formatIssues } from './zod-issues.js'
 
 /**
- * The cache every model call goes through (shared/DESIGN.md, "Cache"; issue 4).
+ * The cache every model call goes through (docs/ARCHITECTURE.md, "Cache"; issue 4).
  *
  * Key = sha256 of a stable serialisation of stage, model id, prompt version and the
  * call's real inputs, so the same question is never asked twice and a changed input is

@@ -6,7 +6,7 @@ import { isNotFound, writeFileAtomic } from './atomic-write.js'
 import { SITESMITH_DIR } from './artifacts.js'
 
 /**
- * The run log, `<siteDir>/.sitesmith/run.jsonl` (shared/DESIGN.md, "Artifacts"): one JSON
+ * The run log, `<siteDir>/.sitesmith/run.jsonl` (docs/ARCHITECTURE.md, "Artifacts"): one JSON
  * object per line for every stage, cache hit/miss, token count, duration and error, so
  * "why did this run call the model 14 times" has an answer after the fact.
  *

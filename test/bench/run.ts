@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every `test/bench/*.bench.ts`, merges what each returns into
- * `test/bench/results.json` (`{ "<metric>": { "value": n, "unit": "…" } }`, shared/DESIGN.md)
+ * `test/bench/results.json` (`{ "<metric>": { "value": n, "unit": "…" } }`, docs/ARCHITECTURE.md)
  * and prints a table. `npm run bench -- check` runs only benches whose file name contains
  * "check". Ratios are measured side by side inside one bench, never against stored times.
  */

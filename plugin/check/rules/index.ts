@@ -14,7 +14,7 @@ import { unknownHandler } from './unknown-handler.js'
 
 export type { Rule } from './shared.js'
 
-/** Every static rule by its id (the ids are a contract: shared/DESIGN.md). */
+/** Every static rule by its id (the ids are a contract: docs/ARCHITECTURE.md). */
 export const RULES: Readonly<Record<string, Rule>> = Object.freeze({
   'broken-link': brokenLink,
   'missing-anchor': missingAnchor,

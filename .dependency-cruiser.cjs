@@ -6,9 +6,9 @@
 const LAYERS = [
   ['diagnostics'], // the one diagnostic type, code frames, line/column index, renderers
   ['llm'], // model clients, structured output, the ask / ask-until-accepted loop
-  ['options.ts'], // the plugin's options and their frozen defaults
   ['store'], // hashing, atomic writes, artifacts, the model cache, run log, lock
-  ['analysis'], // parsing and facts of one file: parse5 / postcss / acorn, interfaces
+  ['analysis'], // parsing and facts of one file: parse5 / postcss / acorn, interfaces, ignore globs
+  ['options.ts'], // the plugin's options and their frozen defaults
   ['edit', 'site-files'], // chunk edits | the one door to the user's files (path rules, gate, writer)
   ['spec'],
   ['plan'],

@@ -1,14 +1,15 @@
 import { isAbsolute, relative as relativePath, resolve as resolvePath } from 'node:path'
 import type { Keyv } from 'keyv'
-import { ignoreMatcher } from './check/ignore-globs.js'
+import { ignoreMatcher } from './analysis/ignore-globs.js'
 import type { ModelOptions } from './llm/types.js'
+import { CACHE_MODES, type CacheMode } from './store/model-cache.js'
 
 /**
  * Public options of `sitesmith(options)`. Every option has a documented default; defaults
  * are frozen below and resolved exactly once per plugin instance (`resolveOptions`).
  */
 
-export type CacheMode = 'auto' | 'frozen' | 'refresh'
+export type { CacheMode }
 export type FailOn = 'error' | 'warning' | 'never'
 
 export interface SitesmithOptions {
@@ -154,7 +155,6 @@ export class OptionsError extends Error {
   }
 }
 
-const CACHE_MODES: readonly CacheMode[] = ['auto', 'frozen', 'refresh']
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never']
 
 /**

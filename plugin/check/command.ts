@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util'
 
 import { compareFindings, type Finding } from '../diagnostics/diagnostic.js'
 import { formatFindingsJson, formatFindingsText, shouldUseColor } from '../diagnostics/format-findings.js'
-import { formatFindingsSarif } from '../report/format-sarif.js'
-import { IgnoreGlobError, ignoreMatcher, type IgnoreMatcher } from './ignore-globs.js'
+import { formatFindingsSarif } from '../diagnostics/format-sarif.js'
+import { IgnoreGlobError, ignoreMatcher, type IgnoreMatcher } from '../analysis/ignore-globs.js'
 import { checkSiteDetailed, KNOWN_RULES, type SiteCheck } from './index.js'
 import { applySuppressions } from './suppressions.js'
 

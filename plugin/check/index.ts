@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path'
 
 import { compareFindings } from '../diagnostics/diagnostic.js'
 import type { Finding } from '../diagnostics/diagnostic.js'
-import { ignoreMatcher } from './ignore-globs.js'
+import { ignoreMatcher } from '../analysis/ignore-globs.js'
 import { RULES } from './rules/index.js'
 import { readSiteFiles } from './site-files.js'
 import { buildSiteModel } from './site-model.js'
@@ -21,7 +21,7 @@ export { buildSiteModel } from './site-model.js'
 export type { SiteModel } from './site-model.js'
 export { RULES } from './rules/index.js'
 export { readSiteFiles } from './site-files.js'
-export { ignoreMatcher, IgnoreGlobError } from './ignore-globs.js'
+export { ignoreMatcher, IgnoreGlobError } from '../analysis/ignore-globs.js'
 export { applySuppressions, parseDirectives } from './suppressions.js'
 
 export interface CheckFilesOptions {

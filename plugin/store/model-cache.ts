@@ -2,7 +2,6 @@ import type { Keyv } from 'keyv'
 import { z } from 'zod'
 
 import type { ChatClient, ChatRequest, Usage } from '../llm/types.js'
-import type { CacheMode } from '../options.js'
 import { sha256 } from './atomic-write.js'
 import { createFileKeyv, type Logger } from './file-store.js'
 import { STORE_DOWN, StoreGuard, closeStore } from './store-guard.js'
@@ -114,27 +113,9 @@ export type CacheEntry = z.infer<typeof CacheEntrySchema>
 
 // ---------------------------------------------------------------- modes
 
-export const CACHE_MODES = ['auto', 'frozen', 'refresh'] as const satisfies readonly CacheMode[]
-
-/**
- * `SITESMITH_CACHE_MODE` wins, then the option, then `frozen` when `CI` is set (a miss
- * in CI should fail loudly, not call a model), else `auto`.
- */
-export function resolveCacheMode(option: CacheMode | undefined, env: NodeJS.ProcessEnv = process.env): CacheMode {
-  const fromEnv = env.SITESMITH_CACHE_MODE?.trim()
-  if (fromEnv) {
-    if (!(CACHE_MODES as readonly string[]).includes(fromEnv)) {
-      throw new Error(`SITESMITH_CACHE_MODE=${JSON.stringify(fromEnv)} is not a cache mode; use one of ${CACHE_MODES.join(', ')}`)
-    }
-    return fromEnv as CacheMode
-  }
-  if (option !== undefined) {
-    if (!(CACHE_MODES as readonly string[]).includes(option)) throw new Error(`cacheMode ${JSON.stringify(option)} is not one of ${CACHE_MODES.join(', ')}`)
-    return option
-  }
-  const ci = env.CI?.trim().toLowerCase()
-  return ci && ci !== 'false' && ci !== '0' ? 'frozen' : 'auto'
-}
+/** `auto` reads and writes, `frozen` makes a miss an error, `refresh` ignores reads (docs/ARCHITECTURE.md, "Cache"). */
+export const CACHE_MODES = Object.freeze(['auto', 'frozen', 'refresh'] as const)
+export type CacheMode = (typeof CACHE_MODES)[number]
 
 // ---------------------------------------------------------------- the cache
 

@@ -7,7 +7,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { checkCommand } from '../../../plugin/check/command.js'
 import { checkSite } from '../../../plugin/check/index.js'
-import { compileGlob, ignoreMatcher } from '../../../plugin/check/ignore-globs.js'
+import { compileGlob, ignoreMatcher } from '../../../plugin/analysis/ignore-globs.js'
 import { parseDirectives } from '../../../plugin/check/suppressions.js'
 import { DEFAULTS, resolveOptions } from '../../../plugin/options.js'
 import { checkSiteNow } from '../../../plugin/pipeline/site-checks.js'

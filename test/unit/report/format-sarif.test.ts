@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 
 import { checkCommand } from '../../../plugin/check/command.js'
 import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
-import { formatFindingsSarif } from '../../../plugin/report/format-sarif.js'
+import { formatFindingsSarif } from '../../../plugin/diagnostics/format-sarif.js'
 
 /**
  * `--format sarif` validated against the SARIF 2.1.0 JSON schema (draft-04) as Microsoft's

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
 import { createFileKeyv } from '../../../plugin/store/file-store.js'
-import { ModelCache, cacheKey, cachedChat, resolveCacheMode, stableStringify } from '../../../plugin/store/model-cache.js'
+import { ModelCache, cacheKey, cachedChat, stableStringify } from '../../../plugin/store/model-cache.js'
 import type { RunEvent } from '../../../plugin/store/run-log.js'
 import { FakeChatClient, memoryLogger } from './fake-chat-client.js'
 import { modelCacheContract } from './model-cache-contract.js'
@@ -75,17 +75,6 @@ describe('cacheKey', () => {
   })
   it('refuses an empty stage', () => {
     expect(() => cacheKey({ ...base, stage: '' })).toThrow('stage must be a non-empty string')
-  })
-})
-
-describe('resolveCacheMode', () => {
-  it('env wins, then option, then CI → frozen, else auto', () => {
-    expect(resolveCacheMode(undefined, {})).toBe('auto')
-    expect(resolveCacheMode(undefined, { CI: 'true' })).toBe('frozen')
-    expect(resolveCacheMode(undefined, { CI: 'false' })).toBe('auto')
-    expect(resolveCacheMode('refresh', { CI: '1' })).toBe('refresh')
-    expect(resolveCacheMode('frozen', { SITESMITH_CACHE_MODE: 'auto' })).toBe('auto')
-    expect(() => resolveCacheMode(undefined, { SITESMITH_CACHE_MODE: 'off' })).toThrow('SITESMITH_CACHE_MODE="off" is not a cache mode')
   })
 })
 

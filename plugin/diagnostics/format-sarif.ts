@@ -1,7 +1,7 @@
 import { isAbsolute, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-import type { Finding } from '../diagnostics/diagnostic.js'
+import type { Finding } from './diagnostic.js'
 
 /**
  * `sitesmith check --format sarif` (issue #13): a SARIF 2.1.0 log for code-scanning tools

@@ -9,7 +9,8 @@ const LAYERS = [
   ['store'], // hashing, atomic writes, artifacts, the model cache, run log, lock
   ['analysis'], // parsing and facts of one file: parse5 / postcss / acorn, interfaces, ignore globs
   ['options.ts'], // the plugin's options and their frozen defaults
-  ['edit', 'site-files'], // chunk edits | the one door to the user's files (path rules, gate, writer)
+  ['edit'], // chunk edits: parse5 / postcss / acorn splices
+  ['site-files'], // the one door to the user's files: site-file policy, path rules, gate, writer
   ['spec'],
   ['plan'],
   ['generate'],
@@ -17,6 +18,7 @@ const LAYERS = [
   ['review'],
   ['report'], // run summary, progress line, logger
   ['pipeline'], // one run: spec -> plan -> generate -> check -> review, lock, model session
+  ['adopt'], // taking over an existing site (inventory, drafted spec, first run) and undoing a run
   ['vite', 'cli'], // the adapters
   ['index.ts', 'cli.ts'], // the package's entry points
 ]

@@ -16,6 +16,7 @@ export interface RunOutcome {
   errors: string[]
   kept: string[]
   usage: { calls: number; summary: string }
+  wouldChange?: { path: string; taskId: string; target: string; instructions: string }[]
   runtimeSkipped?: string
   durationMs: number
 }

@@ -77,7 +77,7 @@ describe('the layer rule (npm run lint:deps)', () => {
     expect(await exitCode(dir)).not.toBe(0)
   })
 
-  it('fails on a contract importing a stage, and on a sideways import within one layer', async () => {
+  it('fails on a contract importing a stage, and on a service importing the one above it', async () => {
     const dir = tree({
       'plugin/diagnostics/render.ts': "import { x } from '../check/index.js'\nexport const y = x\n",
       'plugin/check/index.ts': 'export const x = 1\n',

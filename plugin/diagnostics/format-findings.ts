@@ -2,7 +2,7 @@ import pc from 'picocolors'
 
 import { codeFrame, formatLocation } from './code-frame.js'
 import type { Finding } from './diagnostic.js'
-import { escapeControl } from '../site-files/site-file-policy.js'
+import { escapeControl } from './escape.js'
 
 /**
  * How findings are shown: readable text with a code frame per finding for people, and the

@@ -21,6 +21,11 @@
  *   characters is refused outright (it could rewrite the terminal it is printed on).
  */
 
+import { escapeControl } from '../diagnostics/escape.js'
+
+// Escaping for terminals lives with the renderers; re-exported for the policy's callers.
+export { escapeControl, escapeTerminal } from '../diagnostics/escape.js'
+
 export type PolicyVerdict = { ok: true } | { ok: false; reason: string }
 
 /** Extensions of files a model may create: text a static site is made of. */
@@ -129,24 +134,4 @@ export function decodeUrlPath(path: string): string | null {
   if (/%[0-9a-f]{2}/i.test(current)) return null // still encoded after 4 rounds: not a real page reference
   if (current.includes('\\') || hasControlChars(current)) return null
   return current
-}
-
-/** `s` with every control or escape byte shown as `\xNN` / `\u{…}` (for terminals and the overlay). */
-export function escapeControl(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0)
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`
-  })
-}
-
-/**
- * Like {@link escapeControl}, but colour (SGR) sequences such as `\x1b[31m` are kept: for
- * lines sitesmith itself may have coloured. Everything else — OSC title/hyperlink
- * sequences, cursor moves, screen clears, bells — is shown escaped.
- */
-export function escapeTerminal(s: string): string {
-  return s
-    .split(/(\x1b\[[0-9;]*m)/)
-    .map((part, i) => (i % 2 === 1 ? part : escapeControl(part)))
-    .join('')
 }

@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path'
 import { editLanguage } from '../edit/index.js'
 import { checkSitePath, isInside } from '../site-files/paths.js'
 import { artifactPath } from '../store/artifacts.js'
-import { siteInventory } from '../adopt/site-inventory.js'
+import { siteInventory } from './site-inventory.js'
 
 /**
  * Which files `sitesmith review` looks at (issue 17): those a person changed in the working

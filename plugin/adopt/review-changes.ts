@@ -10,9 +10,9 @@ import { acquireSiteLock } from '../store/site-lock.js'
 import { SiteWriter } from '../site-files/site-writer.js'
 import { createModelSession } from '../pipeline/model-session.js'
 import { checkSiteNow } from '../pipeline/site-checks.js'
-import { fixFile } from './fix-file.js'
-import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, reviewMessages } from './review-prompt.js'
-import { unifiedDiff } from './unified-diff.js'
+import { fixFile } from '../review/fix-file.js'
+import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, reviewMessages } from '../review/review-prompt.js'
+import { unifiedDiff } from '../review/unified-diff.js'
 
 /**
  * `sitesmith review` (issue 17): the checks plus the large model's review of the files a

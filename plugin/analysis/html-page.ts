@@ -73,6 +73,16 @@ const JS_TYPES = new Set([
   'text/jscript', 'text/livescript', 'text/x-ecmascript', 'text/x-javascript',
 ])
 
+/**
+ * How a browser runs a `<script type>`: as a module, as a classic script, or not at all (JSON,
+ * templates: data, not code). The one list for the checker, the chunk editor and the Vite
+ * adapter that copies classic scripts to `dist/` (#11: they used to disagree).
+ */
+export function scriptKindOfType(type: string | undefined): 'module' | 'classic' | null {
+  const t = (type ?? '').split(';')[0].trim().toLowerCase()
+  return t === 'module' ? 'module' : JS_TYPES.has(t) ? 'classic' : null
+}
+
 /** parse5 tokenizer errors that mean content is truncated, not just sloppy. */
 const FATAL_ERRORS = new Set(['eof-in-tag', 'eof-in-comment', 'eof-in-doctype', 'eof-in-cdata', 'eof-in-script-html-comment-like-text'])
 
@@ -186,13 +196,12 @@ class PageWalker {
   }
 
   private script(el: Element, inTemplate: boolean): void {
-    const type = (attr(el, 'type') ?? '').split(';')[0].trim().toLowerCase()
-    const kind = type === 'module' ? 'module' : JS_TYPES.has(type) ? 'classic' : undefined
+    const kind = scriptKindOfType(attr(el, 'type'))
     const text = textChild(el)
     if (!kind) {
       // Client-side templates (`text/template`, `text/x-handlebars`, JSX in `text/babel`…)
       // hold markup that scripts render; JSON blocks (ld+json, importmap) do not.
-      if (text && !/json|importmap|speculationrules/.test(type)) htmlStringNames(text.code, { ids: this.facts.templateIds, classes: this.facts.classes })
+      if (text && !/json|importmap|speculationrules/i.test(attr(el, 'type') ?? '')) htmlStringNames(text.code, { ids: this.facts.templateIds, classes: this.facts.classes })
       return
     }
     if (inTemplate) return

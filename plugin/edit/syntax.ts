@@ -1,5 +1,6 @@
 import * as acorn from 'acorn'
 import postcss, { CssSyntaxError } from 'postcss'
+import { scriptKindOfType } from '../analysis/html-page.js'
 
 /**
  * One place that says what "parses" means for JS and CSS, with the failing offset so a
@@ -60,8 +61,6 @@ function offsetOf(text: string, line: number, column: number): number {
 
 /** JS types a browser executes; other `<script type>`s (JSON, templates) are data, not code. */
 export function scriptMode(type: string | undefined): JsMode | null {
-  const t = (type ?? '').trim().toLowerCase()
-  if (t === 'module') return 'module'
-  if (t === '' || t === 'text/javascript' || t === 'application/javascript' || t === 'text/ecmascript' || t === 'application/ecmascript') return 'script'
-  return null
+  const kind = scriptKindOfType(type)
+  return kind === 'module' ? 'module' : kind === 'classic' ? 'script' : null
 }

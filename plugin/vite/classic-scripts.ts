@@ -1,4 +1,5 @@
 import MagicString from 'magic-string'
+import { scriptKindOfType } from '../analysis/html-page.js'
 import { decodeUrlPath } from '../site-files/site-file-policy.js'
 
 
@@ -29,8 +30,7 @@ export function markClassicScripts(html: string): { html: string; scripts: Class
     const attrs = parseAttributes(m[1])
     const src = attrs.get('src')
     if (!src || EXTERNAL.test(src) || attrs.has('vite-ignore')) continue
-    const type = (attrs.get('type') ?? '').trim().toLowerCase()
-    if (type === 'module' || (type !== '' && type !== 'text/javascript' && type !== 'application/javascript')) continue
+    if (scriptKindOfType(attrs.get('type')) !== 'classic') continue
     const startTagEnd = m.index! + '<script'.length + m[1].length // the offset of `>`
     s.appendLeft(m[1].trimEnd().endsWith('/') ? startTagEnd - (m[1].length - m[1].trimEnd().length) - 1 : startTagEnd, ' vite-ignore')
     scripts.push({ src })

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, type DefaultTreeAdapterMap } from 'parse5'
 import { describe, expect, it } from 'vitest'
+import { analyzePage, scriptKindOfType } from '../../../plugin/analysis/html-page.js'
 import { markClassicScripts, resolveFromPage } from '../../../plugin/vite/classic-scripts.js'
 import { REPO } from '../../helpers/temp-site.js'
 
@@ -14,9 +15,8 @@ function classicByParse5(html: string): string[] {
   const walk = (n: Node) => {
     if ('tagName' in n && n.tagName === 'script') {
       const a = new Map((n as Element).attrs.map((x) => [x.name, x.value]))
-      const type = (a.get('type') ?? '').trim().toLowerCase()
       const src = a.get('src')
-      if (src && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) && !a.has('vite-ignore') && (type === '' || type === 'text/javascript' || type === 'application/javascript')) out.push(src)
+      if (src && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) && !a.has('vite-ignore') && scriptKindOfType(a.get('type')) === 'classic') out.push(src)
     }
     for (const c of ('childNodes' in n ? (n.childNodes as Node[]) : [])) walk(c)
     if ('content' in n && n.content) walk(n.content as unknown as Node)
@@ -64,6 +64,22 @@ describe('markClassicScripts', () => {
     expect(scripts.map((s) => s.src)).toEqual(classicByParse5(html))
     expect(scripts.map((s) => s.src)).toEqual(['a.js', 'b.js', 'c.js', 'd.js'])
     expect(out).toContain('<script src=c.js async vite-ignore/>')
+  })
+
+  it('copies every script the checker treats as classic, and no other (#11: the lists disagreed)', () => {
+    const html = [
+      '<script type="application/ecmascript" src="ecma.js"></script>',
+      '<script type="TEXT/JAVASCRIPT" src="upper.js"></script>',
+      '<script type="text/javascript1.5" src="old.js"></script>',
+      '<script type="application/x-javascript" src="x.js"></script>',
+      '<script type="module" src="mod.js"></script>',
+      '<script type="text/x-template" src="tpl.js"></script>',
+      '<script type="application/json" src="data.json"></script>',
+    ].join('\n')
+    const copied = markClassicScripts(html).scripts.map((s) => s.src)
+    expect(copied).toEqual(['ecma.js', 'upper.js', 'old.js', 'x.js'])
+    const checked = analyzePage(html).scripts.flatMap((s) => ('src' in s && s.kind === 'classic' ? [s.src] : []))
+    expect(copied).toEqual(checked)
   })
 })
 

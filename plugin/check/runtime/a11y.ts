@@ -11,7 +11,7 @@
  */
 import type { Page } from 'playwright-core'
 
-import type { Finding } from '../../report/diagnostic.js'
+import type { Finding } from '../../diagnostics/diagnostic.js'
 import { ELEMENT_HELPERS } from './layout-probe.js'
 import { locateElement, type ElementSignature } from './element-location.js'
 import type { SiteSources } from './site-sources.js'

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 
-import type { Finding, Severity } from '../../report/diagnostic.js'
+import type { Finding, Severity } from '../../diagnostics/diagnostic.js'
 import { checkAccessibility } from './a11y.js'
 import { locateElement } from './element-location.js'
 import { layoutProbeExpression, type LayoutIssue, type LayoutRule } from './layout-probe.js'

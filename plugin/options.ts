@@ -83,6 +83,13 @@ export interface SitesmithOptions {
      * @default []
      */
     ignore?: readonly string[]
+    /**
+     * Origins generated files may load scripts, styles, fonts, images or frames from, e.g.
+     * `['https://fonts.googleapis.com', 'https://fonts.gstatic.com']`. Any other origin in a
+     * file sitesmith wrote is an `external-resource` error (#10).
+     * @default []
+     */
+    allowOrigins?: readonly string[]
   }
   /** Which unresolved findings fail `vite build`. @default 'error' */
   failOn?: FailOn
@@ -118,7 +125,7 @@ export const DEFAULTS = Object.freeze({
   concurrency: 4,
   review: Object.freeze({ enabled: true, maxRounds: 2, visual: false }),
   runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false, a11y: true, layout: true }),
-  check: Object.freeze({ ignore: Object.freeze<string[]>([]) }),
+  check: Object.freeze({ ignore: Object.freeze<string[]>([]), allowOrigins: Object.freeze<string[]>([]) }),
   failOn: 'error',
   budget: Object.freeze({ maxCalls: 200, maxTokens: 2_000_000 }),
   overwriteHandEdits: false,
@@ -140,7 +147,7 @@ export interface ResolvedOptions {
   concurrency: number
   review: { enabled: boolean; maxRounds: number; visual: boolean }
   runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean; a11y: boolean; layout: boolean }
-  check: { ignore: readonly string[] }
+  check: { ignore: readonly string[]; allowOrigins: readonly string[] }
   failOn: FailOn
   budget: { maxCalls: number; maxTokens: number }
   overwriteHandEdits: boolean
@@ -198,6 +205,12 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
   } catch (error) {
     throw new OptionsError('check.ignore', (error as Error).message)
   }
+  const allowOrigins = user.check?.allowOrigins ?? DEFAULTS.check.allowOrigins
+  for (const o of Array.isArray(allowOrigins) ? allowOrigins : [allowOrigins]) {
+    if (typeof o !== 'string' || !/^https?:\/\/[^/\s]+$/i.test(o.trim().replace(/\/$/, ''))) {
+      throw new OptionsError('check.allowOrigins', `each entry must be an origin like "https://fonts.googleapis.com", got ${JSON.stringify(o)}`)
+    }
+  }
 
   const editUserFiles = user.editUserFiles ?? DEFAULTS.editUserFiles
   if (editUserFiles !== false && editUserFiles !== 'chunks') throw new OptionsError('editUserFiles', `must be false or 'chunks', got ${JSON.stringify(editUserFiles)}`)
@@ -224,7 +237,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
       a11y: user.runtimeCheck?.a11y ?? DEFAULTS.runtimeCheck.a11y,
       layout: user.runtimeCheck?.layout ?? DEFAULTS.runtimeCheck.layout,
     },
-    check: { ignore: Object.freeze([...ignore]) },
+    check: { ignore: Object.freeze([...ignore]), allowOrigins: Object.freeze([...(allowOrigins as readonly string[])]) },
     failOn,
     budget: { maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls, maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens },
     overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),

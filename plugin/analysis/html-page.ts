@@ -38,6 +38,12 @@ export interface PageFacts {
   /** Tokenizer errors that mean the text is cut off or malformed (for the integrity gate). */
   fatalErrors: { code: string; offset: number }[]
   /**
+   * Where the page sends the visitor or their input without a link being followed: form
+   * `action`/`formaction` and `<meta http-equiv="refresh">` URLs. Not link-checked (a form
+   * posts to a backend the static site may not have); judged by `external-resource` (#10).
+   */
+  sends: PageLink[]
+  /**
    * No doctype and no `<html>`, `<head>` or `<body>` tag: a snippet or partial that is pasted
    * or included into another page (#13), so its `#x` links may target that page's ids.
    */
@@ -120,6 +126,7 @@ export function analyzePage(source: string): PageFacts {
     styleAttrs: [],
     handlers: [],
     fatalErrors: [],
+    sends: [],
     fragment: false,
   }
   const doc = parse(source, {
@@ -229,6 +236,15 @@ class PageWalker {
       const name = attr(el, 'href') !== undefined ? 'href' : 'xlink:href'
       const value = attr(el, name)
       if (value) f.links.push({ url: value, offset: this.valueOffset(el, name), tag, attr: name, role: value.trim().startsWith('#') ? 'fragment-only' : 'resource' })
+    }
+    for (const name of tag === 'form' ? ['action'] : tag === 'button' || tag === 'input' ? ['formaction'] : []) {
+      const value = attr(el, name)
+      if (value?.trim()) f.sends.push({ url: value, offset: this.valueOffset(el, name), tag, attr: name, role: 'navigate' })
+    }
+    if (tag === 'meta' && (attr(el, 'http-equiv') ?? '').trim().toLowerCase() === 'refresh') {
+      const content = attr(el, 'content') ?? ''
+      const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)([^'"]+)\1\s*$/i.exec(content)
+      if (m && m[2] && !/^[\d.]+$/.test(m[2].trim())) f.sends.push({ url: m[2].trim(), offset: this.valueOffset(el, 'content') + content.indexOf(m[2]), tag, attr: 'content', role: 'navigate' })
     }
     for (const name of ['srcset', 'imagesrcset']) {
       const value = attr(el, name)

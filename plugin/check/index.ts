@@ -5,6 +5,7 @@ import { compareFindings } from '../diagnostics/diagnostic.js'
 import type { Finding } from '../diagnostics/diagnostic.js'
 import { ignoreMatcher } from '../analysis/ignore-globs.js'
 import { RULES } from './rules/index.js'
+import { externalResource, type ExternalResourceOptions } from './rules/external-resource.js'
 import { readSiteFiles } from './site-files.js'
 import { buildSiteModel } from './site-model.js'
 import { isHtmlPath } from '../analysis/urls.js'
@@ -45,6 +46,12 @@ export interface CheckFilesOptions {
   base?: string
   /** The site folder's name, so `/<…>/<name>/page.html` resolves under a sub-path deploy. @default none */
   siteName?: string
+  /**
+   * Files sitesmith generated, judged by `external-resource` (#10) with the origins they may
+   * load from. Undefined: the rule does not run (a folder a person wrote).
+   * @default undefined
+   */
+  generated?: ExternalResourceOptions
 }
 
 /**
@@ -58,7 +65,9 @@ export function checkFiles(files: ReadonlyMap<string, string>, options: CheckFil
   const only = options.only ? new Set([...options.only].map(normalizePath)) : undefined
   const seen = new Set<string>()
   const out: Finding[] = []
-  for (const rule of Object.values(RULES)) {
+  const generated = options.generated
+  const rules = generated ? [...Object.values(RULES), (m: typeof model) => externalResource(m, generated)] : Object.values(RULES)
+  for (const rule of rules) {
     for (const f of rule(model)) {
       if (only && !only.has(f.file)) continue
       // A script file run both as classic and as module is analysed twice; report once.
@@ -90,6 +99,8 @@ export interface CheckSiteOptions {
    * @default false
    */
   suppressions?: boolean
+  /** See `CheckFilesOptions.generated`. @default undefined (the rule does not run) */
+  generated?: ExternalResourceOptions
 }
 
 export interface SiteCheck {
@@ -121,7 +132,7 @@ export async function checkSiteDetailed(dir: string, options: CheckSiteOptions =
     if (isIgnored(path)) otherPaths.push(path)
     else texts.set(path, text)
   }
-  let findings = checkFiles(texts, { otherPaths, only: options.files, siteName: basename(root) })
+  let findings = checkFiles(texts, { otherPaths, only: options.files, siteName: basename(root), ...(options.generated ? { generated: options.generated } : {}) })
   let suppressed = 0
   if (options.suppressions) {
     const result = applySuppressions(findings, texts, KNOWN_RULES)
@@ -132,7 +143,7 @@ export async function checkSiteDetailed(dir: string, options: CheckSiteOptions =
 }
 
 /** Rule ids a suppression may name: the static rules and the browser check's. */
-export const KNOWN_RULES: ReadonlySet<string> = new Set([...Object.keys(RULES), 'runtime-error', 'failed-request', 'invalid-suppression'])
+export const KNOWN_RULES: ReadonlySet<string> = new Set([...Object.keys(RULES), 'external-resource', 'runtime-error', 'failed-request', 'invalid-suppression'])
 
 function normalizePath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '')

@@ -6,7 +6,7 @@ import { checkSite } from '../check/index.js'
 import { ignoreMatcher } from '../analysis/ignore-globs.js'
 import { runRuntimeCheck } from '../check/runtime/runtime-check.js'
 import { screenshotPages, type PageShots } from '../check/runtime/screenshots.js'
-import { sitesmithDir } from '../store/artifacts.js'
+import { readTracker, sitesmithDir } from '../store/artifacts.js'
 import { listHtmlPages } from '../check/html-pages.js'
 
 /**
@@ -29,7 +29,17 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
 
   // `check.ignore` (issue #13): ignored files are not checked, nor judged by the browser pass.
   const isIgnored = ignoreMatcher(options.check.ignore)
-  const staticOnly = async () => (await checkSite(dir, { ignore: options.check.ignore })).sort(compareFindings)
+  // external-resource (#10) judges the files sitesmith wrote, as the tracker lists them now;
+  // the dist/ check (another dir) has no tracker of its own and is not judged by it.
+  const generated = async () => {
+    if (input.dir !== undefined && input.dir !== options.siteDir) return {}
+    // A tracker that does not parse is the pipeline's to report; the rule then has nothing to judge.
+    const tracker = await readTracker(options.siteDir).catch(() => undefined)
+    if (!tracker) return {}
+    const paths = Object.entries(tracker.files).filter(([, f]) => f.owner !== 'user').map(([p]) => p)
+    return { generated: { generated: new Set(paths), allowOrigins: options.check.allowOrigins } }
+  }
+  const staticOnly = async () => (await checkSite(dir, { ignore: options.check.ignore, ...(await generated()) })).sort(compareFindings)
   return {
     staticOnly,
     async full() {

@@ -13,9 +13,9 @@ import type { Finding, Severity } from '../../diagnostics/diagnostic.js'
 import { checkAccessibility } from './a11y.js'
 import { locateElement } from './element-location.js'
 import { layoutProbeExpression, type LayoutIssue, type LayoutRule } from './layout-probe.js'
-import { PAGE_AGENT_SCRIPT, settleExpression } from './page-agent.js'
+import { settleExpression } from './page-agent.js'
 import type { SiteSources } from './site-sources.js'
-import { siteFileForUrl } from './site-url.js'
+import { openSiteTab } from './site-tab.js'
 
 export const DESKTOP = Object.freeze({ width: 1280, height: 800 })
 export const PHONE = Object.freeze({ width: 390, height: 844 })
@@ -83,21 +83,10 @@ async function inFreshPage(
   viewport: { width: number; height: number },
   work: (tab: Page) => Promise<Finding[]>,
 ): Promise<{ findings: Finding[]; incomplete?: string }> {
-  const context = await input.browser.newContext({ serviceWorkers: 'block', viewport: { ...viewport } })
+  const { context, tab } = await openSiteTab(input.browser, input.origin, viewport)
   // Closing the context rejects whatever is pending: a page that hangs costs one budget, no more.
   const deadline = setTimeout(() => void context.close().catch(() => {}), input.timeoutMs)
   try {
-    await context.addInitScript({ content: PAGE_AGENT_SCRIPT })
-    await context.route('**/*', (route, request) =>
-      (siteFileForUrl(request.url(), input.origin) === undefined ? route.abort('blockedbyclient') : route.continue()).catch(() => {}),
-    )
-    await context.routeWebSocket(() => true, (socket) => void socket.close().catch(() => {}))
-    const tab = await context.newPage()
-    tab.on('dialog', (dialog) => void dialog.accept().catch(() => {}))
-    // Popups are not the page under test.
-    context.on('page', (other) => {
-      if (other !== tab) void other.close().catch(() => {})
-    })
     const response = await tab.goto(input.url, { waitUntil: 'load', timeout: input.timeoutMs })
     if (response && response.status() >= 400) return { findings: [] } // the page check reported it
     await tab.evaluate(settleExpression(input.idleMs))

@@ -1,6 +1,6 @@
 /**
  * Screenshots of pages at desktop and phone width for the visual review (issue #18): the
- * site served on 127.0.0.1, every request off the site blocked, each page loaded fresh in
+ * site served on 127.0.0.1, every request off the site blocked (`openSiteTab`), each page loaded fresh in
  * its own context per width and pictured as loaded (the top 2,000 CSS px at most, enough
  * for a model to judge the layout without paying for a whole long page).
  */
@@ -8,8 +8,9 @@ import type { Browser } from 'playwright-core'
 
 import { defaultChromiumPath, launchChromium } from './chromium.js'
 import { DESKTOP, PHONE } from './page-audit.js'
-import { PAGE_AGENT_SCRIPT, settleExpression } from './page-agent.js'
-import { normalizePagePath, siteFileForUrl } from './site-url.js'
+import { settleExpression } from './page-agent.js'
+import { openSiteTab } from './site-tab.js'
+import { normalizePagePath } from './site-url.js'
 import { startStaticServer } from './static-server.js'
 
 export interface PageShots {
@@ -57,14 +58,8 @@ export async function screenshotPages(opts: {
 }
 
 async function picture(browser: Browser, origin: string, url: string, viewport: { width: number; height: number }, timeoutMs: number): Promise<string> {
-  const context = await browser.newContext({ serviceWorkers: 'block', viewport })
+  const { context, tab } = await openSiteTab(browser, origin, viewport)
   try {
-    await context.addInitScript({ content: PAGE_AGENT_SCRIPT })
-    await context.route('**/*', (route, request) =>
-      (siteFileForUrl(request.url(), origin) === undefined ? route.abort('blockedbyclient') : route.continue()).catch(() => {}),
-    )
-    const tab = await context.newPage()
-    tab.on('dialog', (dialog) => void dialog.accept().catch(() => {}))
     await tab.goto(url, { waitUntil: 'load', timeout: timeoutMs })
     await tab.evaluate(settleExpression(100))
     const height = (await tab.evaluate('document.documentElement.scrollHeight')) as number

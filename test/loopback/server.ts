@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
-import { applyOllamaContext, showResponse } from './ollama-context.js'
+import { applyOllamaContext, OLLAMA_BEHAVIOUR_DEFAULTS, showResponse } from './ollama-context.js'
+import { REAL_MODEL_LIMITS, askedOutput, cutToTokens, openaiPromptTokens, openaiRefusal, type LimitRecord } from './model-limits.js'
 import { UnmatchedRequestError } from './script.js'
 import type { Fault, LoggedMessage, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
 import {
@@ -18,6 +19,7 @@ import {
 export * from './types.js'
 export { script, always, jsonReply, UnmatchedRequestError, type ScriptRule, type Script, type Matcher, type ReplySpec } from './script.js'
 export { loopbackModel, loopbackEnv, LOOPBACK_API_KEY } from './clients.js'
+export { REAL_MODEL_LIMITS, type ModelLimit, type LimitRecord } from './model-limits.js'
 
 /**
  * A model server on 127.0.0.1 that the real `openai` and `ollama` clients talk to in tests
@@ -49,6 +51,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   const globalLatency = Math.max(0, options.latencyMs ?? 0)
   const models = options.models ?? DEFAULT_MODELS
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
+  const limitTable = options.limits === true ? REAL_MODEL_LIMITS : options.limits || undefined
 
   const requests: LoopbackRequest[] = []
   const unmatched: UnmatchedRecord[] = []
@@ -124,8 +127,11 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
 
     let messages = toMessages(body.messages)
-    const ollamaSide = options.ollama && (protocol === 'ollama' || options.ollama.openaiCompat)
-    const context = ollamaSide ? applyOllamaContext(messages, body.options?.num_ctx, options.ollama!, protocol === 'openai') : undefined
+    // With limits on, the Ollama endpoint always behaves like Ollama about its window.
+    const ollamaBehaviour = options.ollama ?? (limitTable ? {} : undefined)
+    const ollamaSide = ollamaBehaviour && (protocol === 'ollama' || options.ollama?.openaiCompat)
+    const context = ollamaSide ? applyOllamaContext(messages, body.options?.num_ctx, ollamaBehaviour, protocol === 'openai') : undefined
+    const limits = limitTable ? measureLimits(protocol, typeof body.model === 'string' ? body.model : '', messages, body, context) : undefined
     if (context) messages = context.messages
     const logged: LoopbackRequest = {
       seq: ++seq,
@@ -139,8 +145,15 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       headers: flatHeaders(req),
       receivedAt: Date.now(),
       ...(context ? { context: { numCtx: context.numCtx, promptTokens: context.promptTokens, evaluated: context.evaluated, truncated: context.truncated } } : {}),
+      ...(limits ? { limits: limits.record } : {}),
     }
     requests.push(logged)
+    if (limits?.refusal) {
+      // The real server refuses before the model sees anything.
+      await sendJson(res, 400, limits.refusal)
+      logged.respondedAt = Date.now()
+      return
+    }
 
     let reply: Reply
     try {
@@ -163,8 +176,43 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     if (res.destroyed) return // the client gave up (timeout, abort) while we waited
 
     if ('fault' in reply) await sendFault(res, logged, reply)
-    else await sendAnswer(res, logged, toAnswer(logged, reply))
+    else await sendAnswer(res, logged, toAnswer(logged, logged.limits ? withinOutput(logged, reply, logged.limits) : reply))
     logged.respondedAt = Date.now()
+  }
+
+  /**
+   * The prompt measured against the model's limits (model-limits.ts): OpenAI counts with the
+   * model's encoding and refuses what does not fit; Ollama's window is the num_ctx it used.
+   */
+  function measureLimits(
+    protocol: Protocol,
+    model: string,
+    messages: LoggedMessage[],
+    body: Record<string, any>,
+    context: ReturnType<typeof applyOllamaContext> | undefined,
+  ): { record: LimitRecord; refusal?: object } {
+    const limit = limitTable![model] ?? {}
+    const asked = askedOutput(body, protocol)
+    if (context) {
+      const room = context.numCtx - context.evaluated
+      const maxOutputTokens = Math.max(0, Math.min(asked ?? Infinity, limit.maxOutputTokens ?? Infinity, room))
+      const method = `${options.ollama?.bytesPerToken ?? OLLAMA_BEHAVIOUR_DEFAULTS.bytesPerToken} bytes a token`
+      return { record: { contextWindow: context.numCtx, maxOutputTokens, promptTokens: context.promptTokens, method, outcome: context.truncated ? 'truncated' : 'ok' } }
+    }
+    const { tokens, method } = openaiPromptTokens(messages, model)
+    const window = limit.contextWindow ?? Infinity
+    const maxOutputTokens = Math.max(0, Math.min(asked ?? Infinity, limit.maxOutputTokens ?? Infinity, window - tokens))
+    const refusal = openaiRefusal(tokens, asked, model, limit)
+    return { record: { contextWindow: window, maxOutputTokens, promptTokens: tokens, method, outcome: refusal ? 'refused' : 'ok' }, ...(refusal ? { refusal } : {}) }
+  }
+
+  /** A scripted answer as the model could really give it: cut at the output limit with finish reason `length`. */
+  function withinOutput<R extends { content: string; finishReason?: Answer['finishReason']; usage?: Answer['usage'] }>(req: LoopbackRequest, reply: R, rec: LimitRecord): R {
+    const cut = cutToTokens(reply.content, rec.maxOutputTokens, req.model, req.protocol, options.ollama?.bytesPerToken)
+    rec.answerTokens = cut.tokens
+    if (cut.cut && rec.outcome === 'ok') rec.outcome = 'cut'
+    const promptTokens = req.context ? req.context.evaluated : rec.promptTokens
+    return { ...reply, content: cut.content, ...(cut.cut ? { finishReason: 'length' as const } : {}), usage: reply.usage ?? { promptTokens, completionTokens: cut.tokens } }
   }
 
   function toAnswer(req: LoopbackRequest, reply: { content: string; usage?: Answer['usage']; finishReason?: Answer['finishReason']; model?: string }): Answer {

@@ -4,6 +4,8 @@
  * engineers build on, so extend them additively.
  */
 
+import type { LimitRecord, ModelLimit } from './model-limits.js'
+
 export type Protocol = 'openai' | 'ollama'
 
 export interface LoggedMessage {
@@ -40,6 +42,11 @@ export interface LoopbackRequest {
    * and `lastUserMessage` are then what the "model" saw after the cut.
    */
   context?: { numCtx: number; promptTokens: number; evaluated: number; truncated: boolean }
+  /**
+   * With `limits` on (issue #16): the prompt and answer tokens as the server counted them and
+   * the limits that applied. A test asserts `outcome === 'ok'` for every request.
+   */
+  limits?: LimitRecord
 }
 
 export interface ReplyUsage {
@@ -152,6 +159,14 @@ export interface LoopbackOptions {
   maxBodyBytes?: number
   /** Truncate prompts like Ollama does (see OllamaBehaviour). @default undefined (prompts are never cut) */
   ollama?: OllamaBehaviour
+  /**
+   * Enforce real model limits per model id (issue #16, model-limits.ts): `true` for
+   * REAL_MODEL_LIMITS (gpt-4o-mini 128k context / 16,384 output; Ollama models bounded by
+   * num_ctx), or a table of your own. OpenAI: an overlong prompt gets HTTP 400
+   * `context_length_exceeded`; Ollama: the prompt is cut to num_ctx (as with `ollama`); both:
+   * an answer over the output limit is cut with finish reason `length`. @default undefined (no limits)
+   */
+  limits?: true | Record<string, ModelLimit>
 }
 
 export interface LoopbackServer {

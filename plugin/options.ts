@@ -237,7 +237,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
       a11y: user.runtimeCheck?.a11y ?? DEFAULTS.runtimeCheck.a11y,
       layout: user.runtimeCheck?.layout ?? DEFAULTS.runtimeCheck.layout,
     },
-    check: { ignore: Object.freeze([...ignore]), allowOrigins: Object.freeze([...(allowOrigins as readonly string[])]) },
+    check: { ignore: Object.freeze([...ignore]), allowOrigins: Object.freeze([...allowOrigins]) },
     failOn,
     budget: { maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls, maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens },
     overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),

@@ -36,6 +36,6 @@ function pageTitle(html: string): string | undefined {
     }
     for (const c of (node.childNodes ?? []) as { nodeName: string; childNodes?: unknown[] }[]) walk(c)
   }
-  walk(parse(html) as unknown as { nodeName: string; childNodes?: unknown[] })
+  walk(parse(html))
   return found
 }

@@ -63,7 +63,7 @@ function titles(html: string): { title?: string; heading?: string } {
     const content = (node as { content?: { nodeName: string; childNodes?: unknown[] } }).content
     if (content) walk(content)
   }
-  walk(parse(html) as unknown as { nodeName: string; childNodes?: unknown[] })
+  walk(parse(html))
   return out
 }
 

@@ -41,7 +41,7 @@ export function analyzeCss(css: string, mode: 'sheet' | 'declarations'): SheetFa
   if (mode === 'declarations') {
     const stray = root.nodes.find((n) => n.type !== 'decl' && n.type !== 'comment')
     if (stray) {
-      facts.syntaxError = { message: `a style attribute holds declarations only, found a ${stray.type === 'rule' ? 'rule' : `@${(stray as AtRule).name}`}`, offset: stray.source?.start?.offset ?? 0 }
+      facts.syntaxError = { message: `a style attribute holds declarations only, found a ${stray.type === 'rule' ? 'rule' : `@${stray.name}`}`, offset: stray.source?.start?.offset ?? 0 }
       return facts
     }
   }

@@ -283,7 +283,7 @@ class Walker {
         }
         return
       case 'ExportDefaultDeclaration':
-        this.visit(node.declaration as AnyNode, scope)
+        this.visit(node.declaration, scope)
         return
       default:
         this.visitChildren(node, scope)

@@ -340,7 +340,7 @@ function identities(doc: CssDoc): Map<string, number[]> {
     if (n.type !== 'rule' && n.type !== 'atrule') return
     if (n.type === 'atrule' && !/keyframes$|^property$/i.test(n.name)) return
     const path: string[] = []
-    for (let p = n.parent; p && p.type !== 'root'; p = p.parent) path.unshift(identityOf(p as Node) ?? '')
+    for (let p = n.parent; p && p.type !== 'root'; p = p.parent) path.unshift(identityOf(p) ?? '')
     if (n.type === 'rule' && n.parent?.type === 'atrule' && !GROUPING_AT_RULES.has((n.parent as postcss.AtRule).name.toLowerCase()) && !/keyframes$/i.test((n.parent as postcss.AtRule).name)) return
     const key = [...path, identityOf(n)].join(' { ')
     out.set(key, [...(out.get(key) ?? []), offsets(n).start])

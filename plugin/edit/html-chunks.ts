@@ -50,10 +50,10 @@ function buildDoc(source: string): HtmlDoc {
   const index = indexElements(root)
   const comments: Array<[number, number]> = []
   const walk = (node: ParentNode): void => {
-    for (const child of node.childNodes as ChildNode[]) {
+    for (const child of node.childNodes) {
       if (child.nodeName === '#comment' && child.sourceCodeLocation) comments.push([child.sourceCodeLocation.startOffset, child.sourceCodeLocation.endOffset])
       if ('childNodes' in child) walk(child)
-      if ('content' in child) walk((child as DefaultTreeAdapterTypes.Template).content)
+      if ('content' in child) walk(child.content)
     }
   }
   walk(root)

@@ -58,7 +58,7 @@ export function indexElements(root: ParentNode): ElementIndex {
       all.push(el)
       byNode.set(child, el)
       visit(child, el, inTemplate)
-      if (child.tagName === 'template' && 'content' in child) visit((child as DefaultTreeAdapterTypes.Template).content, el, true)
+      if (child.tagName === 'template' && 'content' in child) visit(child.content, el, true)
     }
   }
   visit(root, null, false)

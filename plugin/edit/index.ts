@@ -39,9 +39,9 @@ export function editLanguage(path: string): EditLanguage | null {
 // Each engine is generic over its own document type; the orchestrator only passes them back.
 type AnyEngine = Engine<unknown, unknown>
 const ENGINES: Record<EditLanguage, AnyEngine> = {
-  html: htmlEngine as AnyEngine,
-  css: cssEngine as AnyEngine,
-  js: jsEngine as AnyEngine,
+  html: htmlEngine,
+  css: cssEngine,
+  js: jsEngine,
 }
 
 interface Prepared {

@@ -103,7 +103,7 @@ function memberChunks(owner: string, type: 'class' | 'object', members: AnyNode[
       out.push({ keys: [`${owner}.${name}`], kind: m.type === 'MethodDefinition' ? 'method' : 'property', start: m.start, end: m.end, names: [name], exported: false, declKind: null, level: 'member', declarator: false, owner: { name: owner, type, members }, node: m })
     } else if (m.type === 'Property' && !m.computed) {
       const name = keyName(m.key)
-      if (name === null || !(m.method || isFunctionLike(m.value as AnyNode))) continue
+      if (name === null || !(m.method || isFunctionLike(m.value))) continue
       out.push({ keys: [`${owner}.${name}`], kind: 'property', start: m.start, end: m.end, names: [name], exported: false, declKind: null, level: 'member', declarator: false, owner: { name: owner, type, members }, node: m })
     }
   }
@@ -228,7 +228,7 @@ function readTarget(target: string): Query | string {
   if (t.includes('(')) {
     let key: string | null = null
     try {
-      key = callKey(acorn.parseExpressionAt(t, 0, { ecmaVersion: 'latest' }) as AnyNode)
+      key = callKey(acorn.parseExpressionAt(t, 0, { ecmaVersion: 'latest' }))
     } catch {
       key = null
     }

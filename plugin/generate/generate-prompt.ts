@@ -77,7 +77,7 @@ function context(c: TaskContext): string[] {
 
 /** Only the non-empty parts of an interface: shorter prompts, same information. */
 export function compact(i: FileInterface): Partial<FileInterface> {
-  return Object.fromEntries(Object.entries(i).filter(([, v]) => Array.isArray(v) && v.length > 0)) as Partial<FileInterface>
+  return Object.fromEntries(Object.entries(i).filter(([, v]) => Array.isArray(v) && v.length > 0))
 }
 
 /**

@@ -176,7 +176,7 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               tally.calls++
               emit({ type: 'request', label, stage, model: id, attempt, turn, maxOutputTokens })
               const started = performance.now()
-              const answer = await attemptOnce(p, { messages, maxOutputTokens, label, schema: req.schema as z.ZodType<unknown> }, signal, ctx)
+              const answer = await attemptOnce(p, { messages, maxOutputTokens, label, schema: req.schema }, signal, ctx)
               tally.promptTokens += answer.usage.promptTokens
               tally.completionTokens += answer.usage.completionTokens
               deps.meter?.addUsage(stage, answer.usage)

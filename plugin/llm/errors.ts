@@ -62,7 +62,6 @@ function formatMessage(reason: string, ctx: ModelErrorContext): string {
  * (test/integration/faults: "binary garbage as the answer").
  */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 

@@ -107,7 +107,7 @@ export function withJsonMention(messages: ChatMessage[]): ChatMessage[] {
 
 /** A message with images becomes content parts: the text first, then each PNG as a data URL. */
 function toOpenAIMessage(m: ChatMessage): ChatCompletionMessageParam {
-  if (!m.images?.length) return { role: m.role, content: m.content } as ChatCompletionMessageParam
+  if (!m.images?.length) return { role: m.role, content: m.content }
   return {
     role: 'user',
     content: [

@@ -128,7 +128,7 @@ export async function fixFile(input: {
     for (const { i } of live) results[i] = outcome('unresolved', 'offered as a diff; not applied')
     return { changed: false, outcomes: results.map((r) => r!), proposed: { before: source, after: result.value, targets: [...chunkTargets] } }
   }
-  const tracked = writer.tracker.files[path]!
+  const tracked = writer.tracker.files[path]
   const meta = {
     summary: tracked.summary,
     interface: extractInterface(path, result.value),

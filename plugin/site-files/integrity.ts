@@ -63,7 +63,6 @@ export function checkEditedFile(path: string, content: string): Gate {
 
 function checkWhole(path: string, content: string): Gate {
   if (Buffer.byteLength(content) > MAX_FILE_BYTES) return { ok: false, reason: `${path}: the content is ${Buffer.byteLength(content)} bytes, over the ${MAX_FILE_BYTES}-byte limit` }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/.test(content.replace(/^\uFEFF/, ''))) return { ok: false, reason: `${path}: the content contains binary or control characters` }
 
   const ext = posix.extname(path).toLowerCase()

@@ -24,7 +24,7 @@ export function storeBlobs(store: BlobStore): FileBlobs {
   return {
     async get(hash) {
       const value = await store.read(PREFIX + hash)
-      const content = typeof value === 'object' && value !== null && 'content' in value ? (value as { content: unknown }).content : undefined
+      const content = typeof value === 'object' && value !== null && 'content' in value ? value.content : undefined
       // Content-addressed: anything that does not hash to its key is ignored, whatever put it there.
       return typeof content === 'string' && sha256(content) === hash ? content : undefined
     },

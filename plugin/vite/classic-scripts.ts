@@ -31,7 +31,7 @@ export function markClassicScripts(html: string): { html: string; scripts: Class
     const src = attrs.get('src')
     if (!src || EXTERNAL.test(src) || attrs.has('vite-ignore')) continue
     if (scriptKindOfType(attrs.get('type')) !== 'classic') continue
-    const startTagEnd = m.index! + '<script'.length + m[1].length // the offset of `>`
+    const startTagEnd = m.index + '<script'.length + m[1].length // the offset of `>`
     s.appendLeft(m[1].trimEnd().endsWith('/') ? startTagEnd - (m[1].length - m[1].trimEnd().length) - 1 : startTagEnd, ' vite-ignore')
     scripts.push({ src })
   }

@@ -22,7 +22,7 @@ export interface OverlayState {
   all: OverlayError | null
 }
 
-export const EMPTY_STATE: OverlayState = Object.freeze({ pages: Object.freeze({}), all: null }) as OverlayState
+export const EMPTY_STATE: OverlayState = Object.freeze({ pages: Object.freeze({}), all: null })
 
 /** A failed task, as the run reports it. */
 export interface FailedFile {

@@ -69,7 +69,7 @@ export function attachDevServer(input: {
       return
     }
     send(...args)
-  }) as typeof server.ws.send
+  })
 
   const isOwnEcho = (p: Payload): boolean => {
     if (p.type !== 'full-reload' || !p.path || p.path === '*' || !tracked) return false

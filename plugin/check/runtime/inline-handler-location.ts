@@ -64,7 +64,7 @@ function collect(node: ParentNode, visit: (el: Element) => void): void {
     if ('tagName' in child) {
       visit(child)
       // <template> children live in a separate fragment.
-      if (child.tagName === 'template' && 'content' in child) collect((child as DefaultTreeAdapterTypes.Template).content, visit)
+      if (child.tagName === 'template' && 'content' in child) collect(child.content, visit)
     }
     if ('childNodes' in child) collect(child, visit)
   }

@@ -15,8 +15,9 @@ export async function planPreview(options: ResolvedOptions, reason: string): Pro
   const lines = [`plan: the planner was not asked (${reason})`]
   if (!existsSync(options.specPath)) return lines.join('\n') + '\n'
   // Read as the run reads it (BOM and CRLF normalised), so the hashes compare (#12).
-  const spec = parseSpec(readSpec(options.specPath, relative(options.root, options.specPath) || options.specPath))
+  const text = readSpec(options.specPath, relative(options.root, options.specPath) || options.specPath)
   const previous = await readTasks(options.siteDir)
+  const spec = parseSpec(text, previous.sectionHashes)
   if (previous.tasks.length === 0) {
     lines.push(`no plan yet: the first run plans the whole spec (${spec.sections.length} section(s): ${spec.sections.map((s) => s.id).join(', ')})`)
     return lines.join('\n') + '\n'

@@ -113,8 +113,6 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     const last = readLastRun(options)
     if (last && last.fingerprint === fingerprint(options, specText)) return upToDate(last, started, await readTracker(options.siteDir))
   }
-  const spec = parseSpec(specText)
-  const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
 
   // One run per site at a time (issue 7): a second process waits for, or is refused by, the lock.
   const holder = readSiteLockOwner(options.siteDir)
@@ -126,6 +124,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     const models = await createModelSession({ options, env, runId, progress, signal: input.signal })
     session = models
     const previous = await readTasks(options.siteDir)
+    // Ids of repeated headings follow their text from the last plan (#12).
+    const spec = parseSpec(specText, previous.sectionHashes)
+    const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
     const tracker = await loadTracker({ siteDir: options.siteDir, previous, blobs: models.blobs, coderId: models.coderId, warn: (m) => progress.line(m, 'warn') })
     const guarded = protectedPaths(options)
     const writer = new SiteWriter({

@@ -58,3 +58,46 @@ describe('parseSpec', () => {
     expect(d.added).toEqual(['contact'])
   })
 })
+
+describe('section ids of repeated and emoji-only headings follow their text (#12)', () => {
+  const HOURS = `## Home page\nWelcome.\n\n## Opening hours\nTown shop: 8-18.\n\n## Opening hours\nHarbour kiosk: 9-14.\n`
+  const ids = (text: string, previous?: Record<string, string>) => parseSpec(text, previous).sections.map((s) => s.id)
+  const town = '## Opening hours\nTown shop: 8-18.\n\n'
+
+  it('deleting the first of two keeps the second one its id', () => {
+    const before = parseSpec(HOURS)
+    expect(before.sections.map((s) => s.id)).toEqual(['home-page', 'opening-hours', 'opening-hours-2'])
+    const after = parseSpec(HOURS.replace(town, ''), sectionHashes(before.sections))
+    expect(after.sections.map((s) => s.id)).toEqual(['home-page', 'opening-hours-2'])
+    expect(diffSections(sectionHashes(before.sections), after.sections)).toEqual({ added: [], changed: [], removed: ['opening-hours'], unchanged: ['home-page', 'opening-hours-2'] })
+  })
+
+  it('reordering them changes no id; editing one changes only its own', () => {
+    const previous = sectionHashes(parseSpec(HOURS).sections)
+    const swapped = HOURS.replace(town, '') + '\n' + town
+    expect(ids(swapped, previous)).toEqual(['home-page', 'opening-hours-2', 'opening-hours'])
+    const edited = parseSpec(HOURS.replace('9-14', '10-15'), previous)
+    expect(diffSections(previous, edited.sections).changed).toEqual(['opening-hours-2'])
+  })
+
+  it('a new repeat is an added section; an id never goes to two sections', () => {
+    const first = parseSpec(HOURS.replace(town, ''), sectionHashes(parseSpec(HOURS).sections))
+    const third = parseSpec(`## Opening hours\nA third shop.\n\n` + HOURS.replace(town, ''), sectionHashes(first.sections))
+    expect(third.sections.map((s) => s.id)).toEqual(['opening-hours', 'home-page', 'opening-hours-2'])
+    expect(diffSections(sectionHashes(first.sections), third.sections).added).toEqual(['opening-hours'])
+    // A heading whose own slug is "opening-hours-2" keeps it; the repeat goes elsewhere.
+    expect(ids(`## Opening hours\na\n## Opening hours 2\nb\n## Opening hours\nc\n`)).toEqual(['opening-hours', 'opening-hours-2', 'opening-hours-3'])
+  })
+
+  it('emoji-only headings: deleting the first keeps the second its id', () => {
+    const spec = `## 🕗\nHours.\n\n## ⚓\nHarbour.\n`
+    const before = parseSpec(spec)
+    expect(before.sections.map((s) => s.id)).toEqual(['section', 'section-2'])
+    expect(ids(spec.replace('## 🕗\nHours.\n\n', ''), sectionHashes(before.sections))).toEqual(['section-2'])
+  })
+
+  it('unique headings keep their slug whatever the previous plan says', () => {
+    const previous = sectionHashes(parseSpec(SPEC).sections)
+    expect(ids(SPEC.replace('Three bakers.', 'Four bakers.'), previous)).toEqual(ids(SPEC))
+  })
+})

@@ -64,7 +64,8 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       // .env files stay where the project has them.
       const moved = resolved.siteDir !== root ? siteRootConfig(userConfig, root, resolved.siteDir) : {}
       if (env.command !== 'build') return moved
-      const logger = viteLogger(createLogger(userConfig.logLevel, { allowClearScreen: false }))
+      // Vite resolves its logger after this hook: a project's customLogger is honoured here too.
+      const logger = viteLogger(userConfig.customLogger ?? createLogger(userConfig.logLevel, { allowClearScreen: false }))
       // Generation runs before Vite resolves its inputs, so every generated page can be an input.
       try {
         const result = await run(logger)
@@ -73,11 +74,13 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
         buildRunError = error
         return moved
       }
+      const withTimings = mergeConfig(moved, quietTimings(userConfig))
       const existing = userConfig.build?.rolldownOptions?.input ?? userConfig.build?.rollupOptions?.input
-      if (existing) return moved
+      if (existing) return withTimings
       const pages = listHtmlPages(resolved.siteDir, ['public'])
-      if (pages.length === 0) return moved
-      return mergeConfig(moved, { build: { rolldownOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ''), join(resolved.siteDir, p)])) } } })
+      if (pages.length === 0) return withTimings
+      const input = Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ''), join(resolved.siteDir, p)]))
+      return mergeConfig(withTimings, { build: { rolldownOptions: { input } } })
     },
 
     configResolved(c) {
@@ -132,7 +135,10 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     async writeBundle() {
       if (config.command !== 'build') return
       const logger = viteLogger(config.logger)
+      const started = performance.now()
       const dist = await validateDist({ outDir: resolve(config.root, config.build.outDir), options: resolved, logger })
+      // The browser check is the slow part of a build by design; say its cost once, ourselves (#14).
+      if (!dist.reused) logger.info(`sitesmith: dist/ checked in ${((performance.now() - started) / 1000).toFixed(1)}s`)
       if (dist.runtimeSkipped) logger.warn(`sitesmith: dist/ browser check skipped: ${dist.runtimeSkipped}`)
       const failing = failingFindings([...dist.findings, ...(lastRun?.findings ?? [])], resolved.failOn)
       if (failing.length) this.error(formatFailingFindings(failing, resolved.failOn))
@@ -168,4 +174,16 @@ function siteRootConfig(user: UserConfig, root: string, siteDir: string): UserCo
     // Vite empties an outDir inside its root; this one was inside the project's root.
     build: { outDir, ...(user.build?.emptyOutDir === undefined && inside && !inside.startsWith('..') && !isAbsolute(inside) ? { emptyOutDir: true } : {}) },
   }
+}
+
+/**
+ * Rolldown's timing banner (PLUGIN_TIMINGS) blames whichever plugin's hook ran longest; on a
+ * first build that is always sitesmith's dist/ browser check, which is slow by design and
+ * reports its own time (#14). Off unless the project set `checks.bundlerTimings` or
+ * `checks.pluginTimings` itself, which is respected either way.
+ */
+function quietTimings(userConfig: UserConfig): UserConfig {
+  const checks = userConfig.build?.rolldownOptions?.checks ?? userConfig.build?.rollupOptions?.checks
+  if (checks?.bundlerTimings !== undefined || checks?.pluginTimings !== undefined) return {}
+  return { build: { rolldownOptions: { checks: { bundlerTimings: false } } } }
 }

@@ -124,6 +124,9 @@ describe.each([
     expect(first.code, first.out).toBe(0)
     expect(firstCalls).toBeGreaterThan(3)
     expect(first.out).toMatch(/\[sitesmith\] \d+ file\(s\) changed/)
+    // The first build runs the dist/ browser check: its cost is said once, no timing banner (#14).
+    expect(first.out).toMatch(/sitesmith: dist\/ checked in \d+\.\ds/)
+    expect(first.out).not.toMatch(/inside plugin hooks|PLUGIN_TIMINGS/)
     expect(readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.html')).sort()).toEqual(['about.html', 'index.html'])
     expect(existsSync(join(dir, 'dist', 'js', 'main.js'))).toBe(true)
   })

@@ -12,7 +12,10 @@ import type { Usage } from './types.js'
  */
 
 export interface UsageLimits {
-  /** HTTP requests per run at most (retries and repair turns count). @default Infinity */
+  /**
+   * HTTP requests per run at most (retries and repair turns count; an attempt whose connection
+   * was refused sent nothing and does not). @default Infinity
+   */
   maxCalls?: number
   /** Prompt + completion tokens per run at most. @default Infinity */
   maxTokens?: number
@@ -81,6 +84,19 @@ export class UsageMeter {
     }
     this.#calls++
     this.#stage(stage).calls++
+  }
+
+  /**
+   * Gives back a call reserved by `beginCall` whose request never left this machine (the
+   * connection was refused or the host not found, #12): no model was asked, so it is
+   * neither a model call in the usage line nor a call against `maxCalls`.
+   */
+  refundCall(stage: string): void {
+    const s = this.#stage(stage)
+    if (this.#calls === 0 || s.calls === 0) return
+    this.#calls--
+    s.calls--
+    if (s.calls === 0 && s.promptTokens === 0 && s.completionTokens === 0) this.#byStage.delete(stage)
   }
 
   /** Adds the usage an answer reported. */

@@ -65,6 +65,24 @@ export function classifyError(err: unknown, ctx: ModelErrorContext, responseHead
   return new ModelHttpError(`request failed: ${String(e?.message ?? err).slice(0, 300)}`, ctx, { retryable: false, cause: err })
 }
 
+/** Codes that mean no connection was made, so no byte of the request reached a server. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/**
+ * Whether `err` says the request was never sent: the connection was refused or could not be
+ * opened (#12: such an attempt is not a model call and does not use the run's budget).
+ */
+export function neverSent(err: unknown): boolean {
+  const seen = new Set<unknown>()
+  for (let cur: any = err; cur && typeof cur === 'object' && !seen.has(cur) && seen.size < 8; cur = cur.cause) {
+    seen.add(cur)
+    if (typeof cur.code === 'string' && NOT_CONNECTED_CODES.has(cur.code)) return true
+    // AggregateError (happy eyeballs: every address refused) keeps its causes in `errors`.
+    if (Array.isArray(cur.errors) && cur.errors.length > 0 && cur.errors.every((e: unknown) => neverSent(e))) return true
+  }
+  return false
+}
+
 /** A short description of a dropped connection anywhere in the `cause` chain, or undefined. */
 export function connectionProblem(err: unknown): string | undefined {
   const seen = new Set<unknown>()

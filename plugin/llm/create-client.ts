@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 import type { UsageMeter } from './budget.js'
-import { classifyError } from './classify-error.js'
+import { classifyError, neverSent } from './classify-error.js'
 import { MissingCredentialsError, ModelAbortedError, ModelError, ModelTimeoutError, type ModelErrorContext } from './errors.js'
 import { createOllamaProvider, OLLAMA_DEFAULT_HOST } from './ollama-provider.js'
 import { createOpenAIProvider, isOfficialOpenAI, OPENAI_DEFAULT_BASE_URL } from './openai-provider.js'
@@ -176,7 +176,14 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               tally.calls++
               emit({ type: 'request', label, stage, model: id, attempt, turn, maxOutputTokens })
               const started = performance.now()
-              const answer = await attemptOnce(p, { messages, maxOutputTokens, label, schema: req.schema }, signal, ctx)
+              const answer = await attemptOnce(p, { messages, maxOutputTokens, label, schema: req.schema }, signal, ctx).catch((err: unknown) => {
+                // A refused connection asked no model: not a call, not budget spent (#12).
+                if (neverSent(err)) {
+                  deps.meter?.refundCall(stage)
+                  tally.calls--
+                }
+                throw err
+              })
               tally.promptTokens += answer.usage.promptTokens
               tally.completionTokens += answer.usage.completionTokens
               deps.meter?.addUsage(stage, answer.usage)

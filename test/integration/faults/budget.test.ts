@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
+import { startLoopbackServer } from '../../loopback/server.js'
 import { scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
 import type { RunResult } from '../../../plugin/pipeline/run-pipeline.js'
 import { FAULT_SPEC, PLANNED } from './corpus.js'
@@ -77,5 +78,26 @@ describe('per-run budget', () => {
     expect(error?.message).toMatch(/^plan: run budget exhausted: 0 of maxCalls 0 model calls used/)
     expect(site.server.requests).toEqual([])
     expect(hashTree(site.dir)).toEqual(before)
+  })
+
+  it('a coder whose connection is refused spends no call of the budget and is named, not "budget exhausted" (#12)', async () => {
+    site = await createTempSite({ spec: FAULT_SPEC, respond: scriptedSite() })
+    const dead = await startLoopbackServer({ respond: scriptedSite() })
+    const deadURL = dead.url
+    await dead.close()
+    // The plan and the two files without dependencies, asked at once, fit; were each of their
+    // refused attempts (3 with the retries) a call, the budget would stop them.
+    const { result, error } = await settle(
+      site.run({ budget: { maxCalls: 3 }, review: { enabled: false }, coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: deadURL, maxRetries: 2 } }, { env: env() }),
+    )
+    expect(error).toBeUndefined()
+    expect(site.server.requests.map(stageOf)).toEqual(['plan'])
+    const [refused, notRun] = [result!.errors.filter((e) => /connection refused/.test(e)), result!.errors.filter((e) => /not run: it depends on/.test(e))]
+    expect(refused.map((e) => /^task "[^"]+" \(([^)]+)\)/.exec(e)?.[1]).sort()).toEqual(['css/style.css', 'js/main.js'])
+    expect(refused.length + notRun.length).toBe(result!.errors.length)
+    expect(notRun.length).toBe(PLANNED.length - 2)
+    expect(result!.errors.join('\n')).not.toMatch(/budget/)
+    expect(result!.usage.calls).toBe(1)
+    expect(result!.usage.summary).toMatch(/^model usage: 1 call,/)
   })
 })

@@ -379,15 +379,18 @@ describe('ollama provider specifics', () => {
     expect(server.requests).toHaveLength(1)
   })
 
-  it('a refused connection is retried and then named as such', async () => {
+  it.each(['ollama', 'openai'] as const)('%s: a refused connection is retried, named as such, and is no model call (#12)', async (provider) => {
     const dead = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
-    const url = dead.url
+    const url = provider === 'ollama' ? dead.url : dead.openaiBaseURL
     await dead.close()
-    const client = createChatClient({ provider: 'ollama', model: 'm', baseURL: url, maxRetries: 1 }, { retryBaseMs: 1, env: {} })
+    // maxCalls 1 with 2 attempts: were a refused attempt a call, the retry would hit the budget.
+    const meter = new UsageMeter({ maxCalls: 1 })
+    const client = createChatClient({ provider, model: 'm', baseURL: url, maxRetries: 1 }, { retryBaseMs: 1, env: { OPENAI_API_KEY: 'sk-loopback-test-key-0000' }, meter })
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'plan' }))
     expect(err.code).toBe('E_MODEL_HTTP')
     expect(err.message).toContain('connection refused — is the server running?')
-    expect(err.calls).toBe(2)
+    expect(err.calls).toBe(0)
+    expect(meter.snapshot()).toMatchObject({ calls: 0, byStage: {} })
   })
 })
 

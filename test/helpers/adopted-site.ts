@@ -42,6 +42,8 @@ Answers for new rowers: what to wear, whether you need to swim, and how the firs
 export interface MaintainScript {
   /** Called when the update of a chunk is asked (before answering): lets a test edit the file by hand mid-flight. */
   onUpdate?: (req: LoopbackRequest) => void
+  /** Replaces the scripted navigation chunk answer (the chunk as sent → the replacement). */
+  update?: (chunk: string) => string
   review?: (req: LoopbackRequest) => unknown
   fix?: (req: LoopbackRequest) => unknown
 }
@@ -69,6 +71,7 @@ export function maintainModel(opts: MaintainScript = {}): (req: LoopbackRequest)
       opts.onUpdate?.(req)
       const chunk = /replace exactly this\):\n([\s\S]*)$/.exec(user)?.[1]
       if (!chunk) throw new UnmatchedRequestError('update request without a chunk')
+      if (opts.update) return jsonReply({ replacement: opts.update(chunk), summary: 'Home page.' })
       return jsonReply({ replacement: chunk.replace(/(<li><a href="join\.html">Join<\/a><\/li>)(\r?\n)(\s*)/, '$1$2$3<li><a href="faq.html">FAQ</a></li>$2$3'), summary: 'Home page; the menu links the FAQ.' })
     }
     if (system.startsWith('You review')) return jsonReply(opts.review ? opts.review(req) : { reviews: [] })

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs'
+import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
@@ -129,6 +129,26 @@ describe('sitesmith adopt → a new section → chunk edit of the person’s pag
     expect(run.errors.join('\n')).toMatch(/index\.html changed on disk while sitesmith was working on it/)
     expect(run.changed).toEqual(['faq.html'])
     // Nothing of that run to undo: the edit never landed.
+    expect((await undoLastRun(site.options())).restored).toEqual([])
+  })
+})
+
+describe('a chunk edit of a person’s file that carries a secret', () => {
+  it('is refused: index.html keeps every byte, the run names the file and the variable, nothing to undo', async () => {
+    const key = 'sk-live-4f9a1c2e7b3d8a60'
+    const site = await adopted({ update: (chunk) => chunk.replace('</ul>', `<li data-k="${key}">x</li></ul>`) })
+    site.write('.env', `VITE_PAYMENT_KEY=${key}\n`)
+    await adoptSite({ options: site.options(), logger: silentLogger, env: site.env, draftSpec: true })
+    appendFileSync(join(site.dir, 'spec.md'), FAQ_SECTION)
+    const original = readFileSync(join(site.dir, 'index.html'))
+
+    const run = await site.run({ editUserFiles: 'chunks' })
+    expect(readFileSync(join(site.dir, 'index.html')).equals(original)).toBe(true)
+    // Stopped at the answer, before the writer: not written, not cached, not logged (#10).
+    expect(run.errors.join('\n')).toMatch(/task "home-nav" \(index\.html\): .*contains the value of VITE_PAYMENT_KEY \(from \.env\); it was discarded/)
+    expect(readdirSync(site.cacheDir, { recursive: true }).map(String).filter((f) => statSync(join(site.cacheDir, f)).isFile() && readFileSync(join(site.cacheDir, f)).includes(key))).toEqual([])
+    expect(run.changed).not.toContain('index.html')
+    expect(JSON.stringify(await readTracker(site.dir))).not.toContain(key)
     expect((await undoLastRun(site.options())).restored).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createTempSite, REPO, type TempSite } from '../../helpers/temp-site.js'
@@ -96,5 +96,40 @@ export default { plugins: [sitesmith({
     const undo = await cli(['undo'], site.dir)
     expect(undo.code, undo.stderr).toBe(0)
     expect(site.read('crew.html')).toBe(crew)
+  })
+})
+
+describe('sitesmith review with neither --since nor files', () => {
+  it('reviews the site files modified since the last recorded run, and only those', { timeout: 120_000 }, async () => {
+    const site: TempSite = await createTempSite({ spec: '# x\n', respond: maintainModel() })
+    onTestFinished(() => site.dispose())
+    copyFixture(site.dir)
+    writeFileSync(
+      join(site.dir, 'vite.config.mjs'),
+      `import sitesmith from ${JSON.stringify(join(REPO, 'dist', 'index.js'))}
+export default { plugins: [sitesmith({
+  planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: ${JSON.stringify(site.server.openaiBaseURL)}, timeoutMs: 10000 },
+  coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: ${JSON.stringify(site.server.url)}, timeoutMs: 10000 },
+  cache: ${JSON.stringify(site.cacheDir)},
+  runtimeCheck: { enabled: false },
+})] }
+`,
+    )
+    const adopt = await cli(['adopt', '--no-model'], site.dir)
+    expect(adopt.code, adopt.stderr).toBe(0)
+    // A later edit than the run sitesmith recorded (set explicitly: file times can share a tick).
+    const tracker = statSync(join(site.dir, '.sitesmith', 'file_tracker.json')).mtime
+    site.write('schedule.html', site.read('schedule.html').replace('</main>', '<p>Winter hours from November.</p>\n</main>'))
+    utimesSync(join(site.dir, 'schedule.html'), tracker, new Date(tracker.getTime() + 5_000))
+    site.server.requests.length = 0
+
+    const r = await cli(['review'], site.dir)
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/reviewing 1 file\(s\) modified since the last run/)
+    const reviews = site.server.requests.filter((q) => q.messages[0].content.startsWith('You review'))
+    expect(reviews).toHaveLength(1)
+    expect([...reviews[0].lastUserMessage.matchAll(/^File (\S+) \(targets/gm)].map((m) => m[1])).toEqual(['schedule.html'])
+    const review = CodeReviewSchema.parse(JSON.parse(readFileSync(join(site.dir, '.sitesmith', 'code_review.json'), 'utf8')))
+    expect(review.files).toEqual(['schedule.html'])
   })
 })

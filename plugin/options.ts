@@ -94,9 +94,18 @@ export interface SitesmithOptions {
   /** Which unresolved findings fail `vite build`. @default 'error' */
   failOn?: FailOn
   budget?: {
-    /** Model calls per run at most (cache hits are free). @default 200 */
+    /**
+     * Model calls per run at most (cache hits are free). Unset, the limit follows the plan's
+     * size — 3 calls a task plus 20, never below 200 — and the run says so before generating
+     * (issue #16); set, it is enforced as given.
+     * @default 200
+     */
     maxCalls?: number
-    /** Tokens (prompt + completion) per run at most. @default 2_000_000 */
+    /**
+     * Tokens (prompt + completion) per run at most. Unset, it follows the plan's size like
+     * `maxCalls`: 20,000 tokens a task, never below 2,000,000.
+     * @default 2_000_000
+     */
     maxTokens?: number
   }
   /**
@@ -149,7 +158,8 @@ export interface ResolvedOptions {
   runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean; a11y: boolean; layout: boolean }
   check: { ignore: readonly string[]; allowOrigins: readonly string[] }
   failOn: FailOn
-  budget: { maxCalls: number; maxTokens: number }
+  /** `fromPlan`: the limits not set by the user, which grow with the plan (issue #16). */
+  budget: { maxCalls: number; maxTokens: number; fromPlan: { maxCalls: boolean; maxTokens: boolean } }
   overwriteHandEdits: boolean
   editUserFiles: false | 'chunks'
 }
@@ -239,7 +249,11 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     },
     check: { ignore: Object.freeze([...ignore]), allowOrigins: Object.freeze([...allowOrigins]) },
     failOn,
-    budget: { maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls, maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens },
+    budget: {
+      maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls,
+      maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens,
+      fromPlan: { maxCalls: user.budget?.maxCalls === undefined, maxTokens: user.budget?.maxTokens === undefined },
+    },
     overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),
     editUserFiles,
   }

@@ -33,7 +33,7 @@ export interface UsageSnapshot extends StageUsage {
 }
 
 export class UsageMeter {
-  readonly limits: { maxCalls: number; maxTokens: number }
+  #limits: Readonly<{ maxCalls: number; maxTokens: number }>
   #calls = 0
   #promptTokens = 0
   #completionTokens = 0
@@ -43,7 +43,21 @@ export class UsageMeter {
     const maxCalls = limits.maxCalls ?? Infinity
     const maxTokens = limits.maxTokens ?? Infinity
     if (!(maxCalls >= 0) || !(maxTokens >= 0)) throw new RangeError(`budget: maxCalls and maxTokens must be >= 0 (got ${maxCalls}, ${maxTokens})`)
-    this.limits = Object.freeze({ maxCalls, maxTokens })
+    this.#limits = Object.freeze({ maxCalls, maxTokens })
+  }
+
+  get limits(): Readonly<{ maxCalls: number; maxTokens: number }> {
+    return this.#limits
+  }
+
+  /**
+   * Raises the limits to what a plan needs (issue #16: a default budget follows the plan's
+   * size). Never lowers them: calls already counted stay within the limits they started under.
+   */
+  raise(limits: UsageLimits): void {
+    const maxCalls = Math.max(this.#limits.maxCalls, limits.maxCalls ?? 0)
+    const maxTokens = Math.max(this.#limits.maxTokens, limits.maxTokens ?? 0)
+    this.#limits = Object.freeze({ maxCalls, maxTokens })
   }
 
   get calls(): number {
@@ -122,6 +136,24 @@ export class UsageMeter {
     let s = this.#byStage.get(stage)
     if (!s) this.#byStage.set(stage, (s = { calls: 0, promptTokens: 0, completionTokens: 0 }))
     return s
+  }
+}
+
+/** Model calls a plan's task may take: generate, a repair turn, a fix. */
+export const CALLS_PER_TASK = 3
+/** Planning and review calls on top of the tasks'. */
+export const CALLS_PER_RUN = 20
+/** Tokens a task may take: its prompt and answer, its share of the review, a repair and a fix. */
+export const TOKENS_PER_TASK = 20_000
+
+/**
+ * The default budget for a plan of `tasks` tasks (issue #16): at least `base` (the defaults of
+ * a small site), else 3 calls and 20,000 tokens a task plus 20 calls for planning and review.
+ */
+export function budgetForPlan(tasks: number, base: { maxCalls: number; maxTokens: number }): { maxCalls: number; maxTokens: number } {
+  return {
+    maxCalls: Math.max(base.maxCalls, CALLS_PER_TASK * tasks + CALLS_PER_RUN),
+    maxTokens: Math.max(base.maxTokens, TOKENS_PER_TASK * tasks),
   }
 }
 

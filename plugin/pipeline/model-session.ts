@@ -1,7 +1,7 @@
 import { OptionsError, type ResolvedOptions } from '../options.js'
 import type { Progress } from '../report/progress.js'
 import { createChatClient } from '../llm/create-client.js'
-import { UsageMeter, formatUsage } from '../llm/budget.js'
+import { UsageMeter, budgetForPlan, formatUsage } from '../llm/budget.js'
 import type { ChatClient, ChatEvent, ModelOptions } from '../llm/types.js'
 import { roleLimits } from '../llm/context-budget.js'
 import { fitCall } from './fit-call.js'
@@ -26,6 +26,11 @@ export interface ModelSession {
   plannerId: string
   log(event: Omit<RunEvent, 'stage' | 'event'> & { stage: string; event: string; [k: string]: unknown }): void
   usage(): { calls: number; hits: number; tokens: number; summary: string }
+  /**
+   * Grows the limits the user left unset to what a plan of `tasks` tasks needs (issue #16) and
+   * returns the line that says so, or undefined when the budget stays as it was.
+   */
+  scaleBudget(tasks: number): string | undefined
   close(): Promise<void>
 }
 
@@ -104,6 +109,20 @@ export async function createModelSession(input: {
     usage: () => {
       const s = meter.snapshot()
       return { calls: s.calls, hits, tokens: s.promptTokens + s.completionTokens, summary: `${formatUsage(s)} · ${hits} cache hit${hits === 1 ? '' : 's'}` }
+    },
+    scaleBudget: (tasks) => {
+      const { fromPlan } = options.budget
+      if (!fromPlan.maxCalls && !fromPlan.maxTokens) return undefined
+      const before = meter.limits
+      const want = budgetForPlan(tasks, { maxCalls: options.budget.maxCalls, maxTokens: options.budget.maxTokens })
+      meter.raise({ ...(fromPlan.maxCalls ? { maxCalls: want.maxCalls } : {}), ...(fromPlan.maxTokens ? { maxTokens: want.maxTokens } : {}) })
+      const after = meter.limits
+      if (after.maxCalls === before.maxCalls && after.maxTokens === before.maxTokens) return undefined
+      const n = (x: number) => x.toLocaleString('en-US')
+      return (
+        `budget for ${n(tasks)} task(s): up to ${n(after.maxCalls)} model calls and ${n(after.maxTokens)} tokens ` +
+        `(the default follows the plan's size: 3 calls and 20,000 tokens a task; set budget.maxCalls / budget.maxTokens to cap it)`
+      )
     },
     close: async () => {
       // A file-backed cache holds nothing open. A keyv store passed in the options outlives

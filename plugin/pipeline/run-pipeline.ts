@@ -17,6 +17,7 @@ import { generateFiles, type TaskReport } from '../generate/generate-files.js'
 import { SiteWriter } from '../site-files/site-writer.js'
 import { reviewLoop } from '../review/review-loop.js'
 import { BudgetExceededError } from '../llm/errors.js'
+import { roleLimits } from '../llm/context-budget.js'
 import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, visualShots, type SiteChecker } from './site-checks.js'
 import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
@@ -158,10 +159,18 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       tracker: writer.tracker,
       ctx: { siteDir: options.siteDir, protectedPaths: guarded, generatedPaths: generatedPaths(writer), existingPaths: existingPaths(options.siteDir, writer), userPaths: userPaths(writer) },
       ask: models.ask,
+      limits: roleLimits(options.planner),
+      concurrency: options.concurrency,
     })
     models.log({ stage: 'plan', event: planned.kind, tasks: planned.tasks.length, deletes: planned.deletes.length })
     if (planned.kind !== 'unchanged') {
       progress.line(planSummary(planned))
+    }
+    // Said before anything is spent on generation (issue #16).
+    const scaled = models.scaleBudget(planned.tasks.length + planned.deletes.length)
+    if (scaled) {
+      progress.line(scaled)
+      models.log({ stage: 'plan', event: 'budget', tasks: planned.tasks.length + planned.deletes.length, line: scaled })
     }
     if (input.until === 'plan') {
       return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], kept: [], tracker: writer.tracker })
@@ -241,6 +250,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           sections,
           check: () => checker.full(),
           initialFindings: findings,
+          limits: roleLimits(options.planner),
           onRound: (round, stage) => progress.setStage(`${stage} (round ${round})`),
           ...(options.review.visual ? { screenshots: visualShots(options, progress, input.signal) } : {}),
         }).catch((error: unknown) => {
@@ -317,7 +327,8 @@ function planSummary(p: PlanOutcome): string {
   const what = p.kind === 'full' ? 'planned' : p.kind === 'delta' ? 're-planned' : 'sections removed;'
   const s = p.sections
   const changes = [s.added.length && `${s.added.length} new`, s.changed.length && `${s.changed.length} changed`, s.removed.length && `${s.removed.length} removed`].filter(Boolean).join(', ')
-  return `${what} ${p.tasks.length} task(s)${p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
+  const shards = p.groups ? ` in shards (a site plan, then ${p.groups} group(s) of pages)` : ''
+  return `${what} ${p.tasks.length} task(s)${shards}${p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
 }
 
 /** The result of a run that found its inputs exactly as the last complete run left them. */

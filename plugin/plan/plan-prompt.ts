@@ -42,22 +42,41 @@ export interface DeltaInput {
   changed: SpecSection[]
   added: SpecSection[]
   removed: string[]
+  /**
+   * Section ids that changed, for a large plan (issue #16): the prompt then lists only the tasks
+   * serving them and the shared files others depend on (the group being re-planned), with the
+   * other files as a bounded digest of paths. Unset: every task and file, as always.
+   */
+  focus?: ReadonlySet<string>
 }
 
+/** Paths a delta digest names at most; the rest are counted. */
+const DIGEST_PATHS = 500
+
 export function deltaPlanMessages(input: DeltaInput): ChatMessage[] {
-  const plan = input.previous
+  const focus = input.focus
+  const shared = new Set(input.previous.flatMap((t) => t.dependsOn))
+  const shown = focus ? input.previous.filter((t) => shared.has(t.id) || t.sections.some((s) => focus.has(s))) : input.previous
+  const shownPaths = new Set(shown.map((t) => t.path))
+  const plan = shown
     .map((t) => `- ${t.id}: ${t.action} ${t.path}${t.target ? ` (target ${t.target})` : ''}; sections [${t.sections.join(', ')}]; dependsOn [${t.dependsOn.join(', ')}]`)
     .join('\n')
-  const files = Object.entries(input.tracker.files)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([path, f]) => (f.owner === 'user' ? userFileLine(path, f) : `- ${path}: ${f.summary}`))
-    .join('\n')
+  const entries = Object.entries(input.tracker.files).sort(([a], [b]) => a.localeCompare(b))
+  const listed = focus ? entries.filter(([path, f]) => f.owner === 'user' || shownPaths.has(path)) : entries
+  const files = listed.map(([path, f]) => (f.owner === 'user' ? userFileLine(path, f) : `- ${path}: ${f.summary}`)).join('\n')
   const hasUserFiles = Object.values(input.tracker.files).some((f) => f.owner === 'user')
   const parts = [
     `The spec changed. Return ONLY the tasks needed for the change: "create" for a new file (or to rewrite a file from scratch), "update" with a "target" chunk for a small change to an existing file (a target is "body", "head", a CSS-like selector such as "#nav" or "main > section.hero", a CSS selector or at-rule, or a JavaScript function name), "delete" for a file that is no longer wanted. Do not repeat tasks that need no change. Reuse existing task ids when a task replaces the task of the same file.`,
-    `Current tasks:\n${plan || '(none)'}`,
+    `Current tasks${focus ? ` (those serving the changed sections and the shared files; ${input.previous.length - shown.length} other tasks are unaffected)` : ''}:\n${plan || '(none)'}`,
     `Current files:\n${files || '(none)'}`,
   ]
+  if (focus) {
+    const others = entries.filter(([path, f]) => f.owner !== 'user' && !shownPaths.has(path)).map(([path]) => path)
+    if (others.length) {
+      const named = others.slice(0, DIGEST_PATHS).join(', ')
+      parts.push(`Other files of the site (${others.length}, not affected): ${named}${others.length > DIGEST_PATHS ? ` and ${others.length - DIGEST_PATHS} more` : ''}`)
+    }
+  }
   if (hasUserFiles) parts.push(USER_FILES_NOTE)
   if (input.changed.length) parts.push(`Changed sections (new text):\n\n${formatSections(input.changed)}`)
   if (input.added.length) parts.push(`New sections:\n\n${formatSections(input.added)}`)

@@ -1,10 +1,13 @@
 import type { Ask } from '../llm/ask.js'
+import type { RoleLimits } from '../llm/context-budget.js'
 import type { ParsedSpec, SpecSection } from '../spec/sections.js'
 import { diffSections } from '../spec/sections.js'
 import type { FileTracker, Task, TasksFile, TrackedFile } from '../store/artifact-schemas.js'
 import { PlanAnswerSchema, type PlannedTask } from './plan-schema.js'
 import { PLAN_PROMPT_VERSION, deltaPlanMessages, fullPlanMessages, repairPlanMessages } from './plan-prompt.js'
 import { mergePlan } from './merge-plan.js'
+import { shardedPlan } from './sharded-plan.js'
+import { shouldShard, singleCallSections } from './shard-size.js'
 import { formatProblems, validatePlan, type PlanContext, type PlanProblem } from './validate-plan.js'
 
 /**
@@ -19,6 +22,13 @@ export interface PlanInput {
   tracker: FileTracker
   ctx: Omit<PlanContext, 'sectionIds'>
   ask: Ask
+  /**
+   * The planner role's limits (issue #16). With them, a spec too big for one plan call is
+   * planned in shards and a delta on a large plan sees a bounded digest; without, one call.
+   */
+  limits?: RoleLimits
+  /** Group calls of a sharded plan asked at once. @default 4 */
+  concurrency?: number
 }
 
 export interface PlanOutcome {
@@ -30,6 +40,8 @@ export interface PlanOutcome {
   /** Ids of tasks the planner added or replaced in this run. */
   replanned: string[]
   sections: { added: string[]; changed: string[]; removed: string[] }
+  /** A sharded first plan (issue #16): how many group calls followed the site plan. */
+  groups?: number
 }
 
 export class PlanError extends Error {
@@ -58,6 +70,12 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
 
   if (!previous || !planned) {
     const base = fullPlanMessages(spec.sections, userFiles(tracker))
+    if (input.limits && shouldShard(spec.sections.length, base, input.limits)) {
+      const fail = (message: string, problems: PlanProblem[]) => new PlanError(message, problems)
+      const sharded = await shardedPlan({ sections: spec.sections, userFiles: userFiles(tracker), ctx, ask: input.ask, limits: input.limits, concurrency: input.concurrency ?? 4, toTasks, fail })
+      const added = spec.sections.map((s) => s.id)
+      return { kind: 'full', tasks: sharded.tasks, deletes: [], replanned: sharded.tasks.map((t) => t.id), sections: { ...none, added }, groups: sharded.groups }
+    }
     const tasks = await askValidPlan(input, ctx, 'plan', base, (answer) => ({ merged: toTasks(answer), deletes: [] }))
     return { kind: 'full', tasks: tasks.merged, deletes: [], replanned: tasks.merged.map((t) => t.id), sections: { ...none, added: spec.sections.map((s) => s.id) } }
   }
@@ -73,12 +91,15 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
     return { kind: 'removal', tasks: merged.tasks, deletes: merged.deletes, replanned: [], sections }
   }
 
+  const large = input.limits !== undefined && previous.tasks.length > singleCallSections(input.limits.maxOutputTokens)
   const base = deltaPlanMessages({
     previous: previous.tasks,
     tracker,
     changed: diff.changed.map((id) => byId.get(id)!),
     added: diff.added.map((id) => byId.get(id)!),
     removed: diff.removed,
+    // A large plan's delta sees only the tasks serving what changed (its group) and a digest of the rest.
+    ...(large ? { focus: new Set([...diff.changed, ...diff.added, ...diff.removed]) } : {}),
   })
   const result = await askValidPlan(input, ctx, 'plan-delta', base, (answer) => {
     const m = mergePlan(previous.tasks, toTasks(answer), removed)

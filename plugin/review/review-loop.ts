@@ -7,7 +7,9 @@ import { compact } from '../generate/generate-prompt.js'
 import type { SiteWriter } from '../site-files/site-writer.js'
 import { toolLoadedReason } from '../site-files/site-file-policy.js'
 import { fixFile } from './fix-file.js'
-import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, VISUAL_PROMPT_VERSION, reviewMessages, visualMessages, type ReviewAnswer } from './review-prompt.js'
+import type { ChatMessage } from '../llm/types.js'
+import { measurePrompt, type RoleLimits } from '../llm/context-budget.js'
+import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, VISUAL_PROMPT_VERSION, reviewFileBlock, reviewMessages, visualMessages, type ReviewAnswer, type ReviewFile } from './review-prompt.js'
 import type { PageShots } from '../check/runtime/screenshots.js'
 
 /**
@@ -37,6 +39,8 @@ export interface ReviewLoopInput {
    * in this run and asks for visible defects; its issues are fixed like any other.
    */
   screenshots?: (pages: string[]) => Promise<PageShots[]>
+  /** The reviewer's limits (issue #16): the files are reviewed in batches that fit. Without them, one prompt for all files. */
+  limits?: RoleLimits
 }
 
 export interface ReviewLoopResult {
@@ -73,23 +77,36 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
     files.forEach((f) => reviewed.add(f.path))
     const paths = new Set(files.map((f) => f.path))
     const sectionIds = [...new Set(files.flatMap((f) => input.tasksByPath.get(f.path)?.sections ?? []))].sort()
-    const answer = await input.ask({
-      stage: 'review',
-      role: 'planner',
-      promptVersion: REVIEW_PROMPT_VERSION,
-      messages: reviewMessages({
-        files,
-        findings: findings.filter((f) => paths.has(f.file)),
-        sections: sectionIds.map((id) => input.sections.get(id)).filter((s): s is SpecSection => !!s),
-        summaries: Object.entries(writer.tracker.files)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([path, f]) => ({ path, summary: f.summary })),
-      }),
-      schema: ReviewAnswerSchema,
-      label: `review:round-${rounds}`,
-    })
+    const summaries = Object.entries(writer.tracker.files)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([path, f]) => ({ path, summary: f.summary }))
+    const messagesFor = (batch: ReviewFile[]) => {
+      const inBatch = new Set(batch.map((f) => f.path))
+      const ids = [...new Set(batch.flatMap((f) => input.tasksByPath.get(f.path)?.sections ?? []))].sort()
+      return reviewMessages({
+        files: batch,
+        findings: findings.filter((f) => inBatch.has(f.file)),
+        sections: ids.map((id) => input.sections.get(id)).filter((s): s is SpecSection => !!s),
+        summaries,
+      })
+    }
+    // Files in batches whose prompts fit the reviewer's window (issue #16); a site whose review
+    // fits one prompt is asked exactly as before.
+    const batches = reviewBatches(files, messagesFor, input.limits)
+    const batchAnswers: ReviewAnswer['reviews'][] = []
+    for (const [i, batch] of batches.entries()) {
+      const answer = await input.ask({
+        stage: 'review',
+        role: 'planner',
+        promptVersion: REVIEW_PROMPT_VERSION,
+        messages: messagesFor(batch),
+        schema: ReviewAnswerSchema,
+        label: batches.length === 1 ? `review:round-${rounds}` : `review:round-${rounds}:batch-${i + 1}-of-${batches.length}`,
+      })
+      batchAnswers.push(answer.value.reviews)
+    }
 
-    const answers: ReviewAnswer['reviews'] = [...answer.value.reviews]
+    const answers: ReviewAnswer['reviews'] = batchAnswers.flat()
     if (rounds === 1 && input.screenshots) answers.push(...(await visualReview(input, files, sectionIds)))
 
     // The reviewer is untrusted too: issues for files it was not shown are not applied.
@@ -173,6 +190,45 @@ async function visualReview(input: ReviewLoopInput, files: { path: string; targe
     // A visual issue has no checker finding: it says where it came from.
     out.push(...answer.value.reviews.map((r) => ({ ...r, issues: r.issues.map((i) => ({ ...i, rule: i.rule ?? 'visual' })) })))
   }
+  return out
+}
+
+/**
+ * The files in order, cut into batches whose review prompt fits: all in one when that fits (or
+ * when no limits are known), else greedily by each file's own tokens (its numbered text; its
+ * findings and sections are in the slack left below the room), each batch then measured whole
+ * and halved until it fits. A single file too big for the window is sent alone and refused by
+ * the model layer with the numbers.
+ */
+function reviewBatches(files: ReviewFile[], build: (batch: ReviewFile[]) => ChatMessage[], limits?: RoleLimits): ReviewFile[][] {
+  if (!limits || measurePrompt(build(files), limits).fits) return [files]
+  const room = limits.contextWindow - limits.maxOutputTokens
+  const base = limits.counter.count(build([]))
+  const share = Math.floor((room - base) * 0.8)
+  const greedy: ReviewFile[][] = []
+  let current: ReviewFile[] = []
+  let used = 0
+  for (const f of files) {
+    const cost = limits.counter.count(reviewFileBlock(f))
+    if (current.length > 0 && used + cost > share) {
+      greedy.push(current)
+      current = []
+      used = 0
+    }
+    current.push(f)
+    used += cost
+  }
+  if (current.length) greedy.push(current)
+  const out: ReviewFile[][] = []
+  const settle = (batch: ReviewFile[]): void => {
+    if (batch.length === 1 || measurePrompt(build(batch), limits).fits) out.push(batch)
+    else {
+      const half = Math.ceil(batch.length / 2)
+      settle(batch.slice(0, half))
+      settle(batch.slice(half))
+    }
+  }
+  greedy.forEach(settle)
   return out
 }
 

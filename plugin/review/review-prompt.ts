@@ -63,13 +63,16 @@ export function reviewMessages(input: {
       ? `Checker findings:\n${input.findings.map((f) => `- ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.severity}: ${f.message}${f.page ? ` (page ${f.page})` : ''}`).join('\n')}`
       : 'Checker findings: none',
   )
-  for (const f of input.files) {
-    parts.push(`File ${f.path} (targets: ${f.targets.slice(0, 40).join(', ')}):\n${numbered(f.content)}`)
-  }
+  for (const f of input.files) parts.push(reviewFileBlock(f))
   return [
     { role: 'system', content: input.system ?? REVIEW_SYSTEM },
     { role: 'user', content: parts.join('\n\n') },
   ]
+}
+
+/** One file as the review prompt shows it: its targets and its numbered lines. */
+export function reviewFileBlock(f: ReviewFile): string {
+  return `File ${f.path} (targets: ${f.targets.slice(0, 40).join(', ')}):\n${numbered(f.content)}`
 }
 
 const VISUAL_SYSTEM = `You look at screenshots of one page of a static website, just written from a spec: first at desktop width (1280 px), then at phone width (390 px).

@@ -11,7 +11,7 @@ import { UnmatchedRequestError, jsonReply, type LoopbackRequest, type Reply } fr
  * page ("Home page" → index.html); "Look and feel" → css/style.css; "Behaviour" →
  * js/main.js; other sections (navigation, footer, intro) are served by every page.
  */
-export type Stage = 'plan' | 'plan-delta' | 'plan-repair' | 'generate' | 'update' | 'review' | 'visual' | 'fix'
+export type Stage = 'plan' | 'plan-delta' | 'plan-repair' | 'plan-site' | 'plan-group' | 'generate' | 'update' | 'review' | 'visual' | 'fix'
 
 export interface ScriptedSiteOptions {
   /** Rewrite a generated file (to seed defects). Called with the clean content. */
@@ -29,6 +29,9 @@ export interface ScriptedSiteOptions {
 export function stageOf(req: LoopbackRequest): Stage {
   const system = req.messages.find((m) => m.role === 'system')?.content ?? ''
   const user = req.messages.filter((m) => m.role === 'user')
+  // Sharded plans (issue #16); their repair turns are answered like first asks.
+  if (system.startsWith('You plan a large static website')) return 'plan-site'
+  if (system.startsWith('You plan the pages of one group')) return 'plan-group'
   if (system.startsWith('You plan')) {
     if (user.length > 1) return 'plan-repair'
     return user[0]?.content.startsWith('The spec changed') ? 'plan-delta' : 'plan'
@@ -61,6 +64,10 @@ export function scriptedSite(opts: ScriptedSiteOptions = {}): (req: LoopbackRequ
         return jsonReply({ tasks: planFromSections(parseSections(req.messages.find((m) => m.role === 'user')!.content)) })
       case 'plan-delta':
         return jsonReply({ tasks: deltaFromRequest(req.lastUserMessage) })
+      case 'plan-site':
+        return jsonReply(sitePlanFromSections(parseSections(req.messages.find((m) => m.role === 'user')!.content)))
+      case 'plan-group':
+        return jsonReply({ tasks: groupFromRequest(req.messages.find((m) => m.role === 'user')!.content) })
       case 'generate': {
         const { id, path } = taskOf(req)
         const content = fileFor(path, req.messages.find((m) => m.role === 'user')!.content)
@@ -142,6 +149,42 @@ export function planFromSections(sections: Section[]) {
     })),
   ]
   return tasks
+}
+
+/** The site plan of a sharded plan: the shared files of planFromSections and its pages as a list. */
+export function sitePlanFromSections(sections: Section[]) {
+  const tasks = planFromSections(sections)
+  const shared = tasks.filter((t) => !t.path.endsWith('.html'))
+  const pages = tasks
+    .filter((t) => t.path.endsWith('.html'))
+    .map((t) => {
+      const title = /Page "([^"]+)"/.exec(t.instructions)![1]
+      return { path: t.path, title, purpose: `The ${title} page.`, sections: t.sections }
+    })
+  return { shared, pages }
+}
+
+/**
+ * A group's page tasks. The navigation of a page lists the home page and the pages of its
+ * group (a hub per group, as large sites do), so pages stay small.
+ */
+function groupFromRequest(text: string) {
+  const mine = [...text.split('Plan these pages')[1].split('\n\nSpec:')[0].matchAll(/^- (\S+): (.+?) \(sections \[([^\]]*)\]\)/gm)].map((m) => ({
+    path: m[1],
+    title: m[2],
+    sections: m[3].split(', ').filter(Boolean),
+  }))
+  const home = /^- (index\.html): ([^—\n]+?)(?: —|$)/m.exec(text)
+  const hub = [...(home && !mine.some((p) => p.path === 'index.html') ? [{ path: home[1], title: home[2].trim() }] : []), ...mine]
+  const nav = hub.map((p) => `${p.path}=${p.title}`).join(', ')
+  return mine.map((p) => ({
+    id: `${slugOf(p.path.replace(/\.html$/, ''))}-page`,
+    action: 'create',
+    path: p.path,
+    instructions: `Page "${p.title}". Nav: ${nav}. Load css/style.css and js/main.js (defer).`,
+    dependsOn: ['style', 'main-js'],
+    sections: p.sections,
+  }))
 }
 
 function deltaFromRequest(text: string) {

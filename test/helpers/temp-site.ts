@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
-import { startLoopbackServer, type LoopbackServer, type Respond } from '../loopback/server.js'
+import { startLoopbackServer, type LoopbackOptions, type LoopbackServer, type Respond } from '../loopback/server.js'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from '../../plugin/options.js'
 import { runPipeline, type RunResult } from '../../plugin/pipeline/run-pipeline.js'
 import { silentLogger, type Logger } from '../../plugin/report/logger.js'
@@ -30,13 +30,13 @@ export interface TempSite {
   dispose(): Promise<void>
 }
 
-export async function createTempSite(input: { spec: string; respond: Respond; latencyMs?: number; cacheDir?: string }): Promise<TempSite> {
+export async function createTempSite(input: { spec: string; respond: Respond; latencyMs?: number; cacheDir?: string; limits?: LoopbackOptions['limits'] }): Promise<TempSite> {
   const base = join(REPO, 'test', '.tmp')
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, 'site-'))
   const cacheDir = input.cacheDir ?? join(dir, '..', `${dir.split(sep).pop()}-cache`)
   writeFileSync(join(dir, 'spec.md'), existsSync(join(REPO, input.spec)) ? readFileSync(join(REPO, input.spec), 'utf8') : input.spec)
-  const server = await startLoopbackServer({ respond: input.respond, latencyMs: input.latencyMs })
+  const server = await startLoopbackServer({ respond: input.respond, latencyMs: input.latencyMs, limits: input.limits })
   const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-loopback-test-key-0000', PATH: process.env.PATH }
 
   const pluginOptions = (extra: SitesmithOptions = {}): SitesmithOptions => ({

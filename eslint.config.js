@@ -34,6 +34,8 @@ export default tseslint.config(
     rules: {
       // Escaping terminal output and the site-file path policy match control characters on purpose.
       'no-control-regex': 'off',
+      // An abort rejects with the signal's own reason (typed any), as the platform's APIs do.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
     },
   },
   {

@@ -202,7 +202,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
   const planner = { ...DEFAULTS.planner, ...user.planner }
   const coder = { ...DEFAULTS.coder, ...user.coder }
   for (const [field, m] of [['planner', planner], ['coder', coder]] as const) {
-    if (m.provider !== 'openai' && m.provider !== 'ollama') throw new OptionsError(`${field}.provider`, `"${m.provider}" is not "openai" or "ollama" (any OpenAI-compatible server works with provider "openai" and a baseURL)`)
+    if (m.provider !== 'openai' && m.provider !== 'ollama') throw new OptionsError(`${field}.provider`, `"${String(m.provider)}" is not "openai" or "ollama" (any OpenAI-compatible server works with provider "openai" and a baseURL)`)
     if (!m.model) throw new OptionsError(`${field}.model`, 'is empty')
   }
 
@@ -215,8 +215,12 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
   } catch (error) {
     throw new OptionsError('check.ignore', (error as Error).message)
   }
-  const allowOrigins = user.check?.allowOrigins ?? DEFAULTS.check.allowOrigins
-  for (const o of Array.isArray(allowOrigins) ? allowOrigins : [allowOrigins]) {
+  // Typed readonly string[], but a JavaScript config may pass a lone string, which spread would split.
+  const allowOrigins: unknown = user.check?.allowOrigins ?? DEFAULTS.check.allowOrigins
+  if (!Array.isArray(allowOrigins)) {
+    throw new OptionsError('check.allowOrigins', `must be an array of origins, got ${JSON.stringify(allowOrigins)}`)
+  }
+  for (const o of allowOrigins as unknown[]) {
     if (typeof o !== 'string' || !/^https?:\/\/[^/\s]+$/i.test(o.trim().replace(/\/$/, ''))) {
       throw new OptionsError('check.allowOrigins', `each entry must be an origin like "https://fonts.googleapis.com", got ${JSON.stringify(o)}`)
     }
@@ -247,7 +251,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
       a11y: user.runtimeCheck?.a11y ?? DEFAULTS.runtimeCheck.a11y,
       layout: user.runtimeCheck?.layout ?? DEFAULTS.runtimeCheck.layout,
     },
-    check: { ignore: Object.freeze([...ignore]), allowOrigins: Object.freeze([...allowOrigins]) },
+    check: { ignore: Object.freeze([...(ignore as string[])]), allowOrigins: Object.freeze([...(allowOrigins as string[])]) },
     failOn,
     budget: {
       maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls,

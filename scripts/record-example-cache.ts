@@ -25,9 +25,9 @@ const answers = join(repo, 'scripts', 'example-answers')
 const site = join(repo, 'example-site')
 const cacheDir = join(repo, 'cache')
 
-const plan = JSON.parse(readFileSync(join(answers, 'plan.json'), 'utf8'))
-const summaries: Record<string, string> = JSON.parse(readFileSync(join(answers, 'summaries.json'), 'utf8'))
-const review = JSON.parse(readFileSync(join(answers, 'review.json'), 'utf8'))
+const plan = JSON.parse(readFileSync(join(answers, 'plan.json'), 'utf8')) as { tasks: { path: string }[] }
+const summaries = JSON.parse(readFileSync(join(answers, 'summaries.json'), 'utf8')) as Record<string, string>
+const review: unknown = JSON.parse(readFileSync(join(answers, 'review.json'), 'utf8'))
 const { defects } = JSON.parse(readFileSync(join(answers, 'defects.json'), 'utf8')) as { defects: { path: string; find: string; replace: string }[] }
 const clean = (path: string) => readFileSync(join(answers, 'files', path), 'utf8')
 
@@ -76,7 +76,7 @@ const server = await startLoopbackServer({
 try {
   // Start from nothing: the example folder holds only spec.md and its config, the cache is rebuilt.
   const tracker = await readTracker(site)
-  for (const p of [...Object.keys(tracker.files), ...plan.tasks.map((t: { path: string }) => t.path)]) rmSync(join(site, p), { force: true })
+  for (const p of [...Object.keys(tracker.files), ...plan.tasks.map((t) => t.path)]) rmSync(join(site, p), { force: true })
   for (const d of ['.sitesmith', 'css', 'js', 'dist']) rmSync(join(site, d), { recursive: true, force: true })
   rmSync(cacheDir, { recursive: true, force: true })
 

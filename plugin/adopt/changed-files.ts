@@ -34,7 +34,7 @@ export function changedSinceRef(siteDir: string, ref: string, protectedPaths: st
     try {
       return execFileSync('git', args, { cwd: siteDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
     } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0]
+      const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n')[0]
       throw new ReviewUsageError(`git ${args[0]} in ${siteDir} failed: ${stderr || (error as Error).message}`)
     }
   }

@@ -1,4 +1,4 @@
-import { parse, type DefaultTreeAdapterTypes } from 'parse5'
+import { html, parse, type DefaultTreeAdapterTypes } from 'parse5'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
 import { indexElements, parseSelector, selectAll, uniqueSelector, type ElementIndex, type IndexedElement } from './html-selector.js'
@@ -16,7 +16,6 @@ import { reject, type EditRejection } from './types.js'
  * back whole, because "content only" and "a different element" cannot be told apart.
  */
 
-type ChildNode = DefaultTreeAdapterTypes.ChildNode
 type ParentNode = DefaultTreeAdapterTypes.ParentNode
 
 export interface HtmlDoc {
@@ -42,7 +41,7 @@ const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe
 /** Tokenizer complaints browsers shrug off and hand-written pages are full of (`&copy` without `;`). */
 const TOLERATED_ERRORS = new Set(['missing-semicolon-after-character-reference', 'unknown-named-character-reference'])
 const LANDMARKS = new Set(['header', 'nav', 'main', 'footer', 'aside', 'section', 'article', 'form', 'dialog'])
-const HTML_NS = 'http://www.w3.org/1999/xhtml'
+const HTML_NS = html.NS.HTML
 
 function buildDoc(source: string): HtmlDoc {
   const errors: HtmlDoc['errors'] = []

@@ -33,7 +33,7 @@ export function repetition(t: string): { unit: string; times: number } | undefin
     run = i > 0 && lines[i] === lines[i - 1] && lines[i].length >= 4 ? run + 1 : 1
     if (run >= LOOP_REPEATS) {
       let times = run
-      while (i + 1 < lines.length && lines[i + 1] === lines[i]) (times++, i++)
+      for (; i + 1 < lines.length && lines[i + 1] === lines[i]; i++) times++
       return { unit: lines[i], times }
     }
   }

@@ -1,3 +1,4 @@
+import { causeChain } from './cause-chain.js'
 import { ModelError, ModelHttpError, type ModelErrorContext } from './errors.js'
 import { isRetryableStatus, parseRetryAfter } from './retry.js'
 
@@ -85,14 +86,14 @@ export function neverSent(err: unknown): boolean {
 
 /** A short description of a dropped connection anywhere in the `cause` chain, or undefined. */
 export function connectionProblem(err: unknown): string | undefined {
-  const seen = new Set<unknown>()
   const parts: string[] = []
   let hit = false
-  for (let cur: any = err; cur && typeof cur === 'object' && !seen.has(cur) && seen.size < 8; cur = cur.cause) {
-    seen.add(cur)
+  for (const cur of causeChain(err)) {
     const code = typeof cur.code === 'string' ? cur.code : undefined
     const msg = typeof cur.message === 'string' ? cur.message : ''
-    if ((code && CONNECTION_CODES.has(code)) || CONNECTION_MESSAGES.test(msg) || CONNECTION_NAMES.has(cur.name) || CONNECTION_NAMES.has(cur.constructor?.name)) hit = true
+    const names = [cur.name, (cur.constructor as { name?: unknown } | undefined)?.name]
+    const named = names.some((n) => typeof n === 'string' && CONNECTION_NAMES.has(n))
+    if ((code && CONNECTION_CODES.has(code)) || CONNECTION_MESSAGES.test(msg) || named) hit = true
     parts.push(code ? `${code}${msg ? ` ${msg}` : ''}` : msg)
   }
   return hit ? parts.filter(Boolean).join(' ← ').slice(0, 300) : undefined

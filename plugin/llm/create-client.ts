@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import type { UsageMeter } from './budget.js'
+import { causeChain } from './cause-chain.js'
 import { classifyError, neverSent } from './classify-error.js'
 import { MissingCredentialsError, ModelAbortedError, ModelError, ModelTimeoutError, type ModelErrorContext } from './errors.js'
 import { createOllamaProvider, OLLAMA_DEFAULT_HOST } from './ollama-provider.js'
@@ -226,9 +227,7 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
  * server echoed back.
  */
 function scrubSecrets(err: Error, redact: (text: string) => string): void {
-  const seen = new Set<unknown>()
-  for (let cur: any = err; cur && typeof cur === 'object' && !seen.has(cur) && seen.size < 8; cur = cur.cause) {
-    seen.add(cur)
+  for (const cur of causeChain(err)) {
     rewrite(cur, 'message', (v) => (typeof v === 'string' ? redact(v) : v))
     rewrite(cur, 'stack', (v) => (typeof v === 'string' ? redact(v) : v))
     rewrite(cur, 'error', (v) => {

@@ -72,10 +72,10 @@ function toolCallArguments(value: Record<string, unknown>): Record<string, unkno
 }
 
 function get(root: unknown, path: PropertyKey[]): unknown {
-  let cur: any = root
+  let cur = root
   for (const k of path) {
     if (cur === null || typeof cur !== 'object') return undefined
-    cur = cur[k as any]
+    cur = (cur as Record<PropertyKey, unknown>)[k]
   }
   return cur
 }
@@ -84,7 +84,7 @@ function get(root: unknown, path: PropertyKey[]): unknown {
 function set(root: unknown, path: PropertyKey[], v: unknown): unknown {
   if (path.length === 0) return v
   const [k, ...rest] = path
-  const copy: any = Array.isArray(root) ? [...root] : { ...(root as object) }
-  copy[k as any] = set(copy[k as any], rest, v)
+  const copy = (Array.isArray(root) ? (root as unknown[]).slice() : { ...(root as object) }) as Record<PropertyKey, unknown>
+  copy[k] = set(copy[k], rest, v)
   return copy
 }

@@ -68,7 +68,7 @@ export class SiteWriter {
       if (!line.trim()) continue
       let entry: { path: string; hash: string; meta: TrackMeta } | { path: string; deleted: true }
       try {
-        entry = JSON.parse(line)
+        entry = JSON.parse(line) as typeof entry
       } catch {
         continue // a torn last line: the write it announced never finished renaming
       }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { readFile, readdir, rm, rmdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Keyv, type KeyvStoreAdapter, type StoredData } from 'keyv'
+import { Keyv, type DeserializedData, type KeyvStoreAdapter, type StoredData } from 'keyv'
 
 import { isNotFound, isAtomicTempFile, sha256, writeFileAtomic } from './atomic-write.js'
 
@@ -158,7 +158,7 @@ export class FileStore extends EventEmitter implements KeyvStoreAdapter {
   async disconnect(): Promise<void> {}
 }
 
-export interface FileKeyvOptions extends FileStoreOptions {}
+export type FileKeyvOptions = FileStoreOptions
 
 /**
  * A keyv instance over a `FileStore` that writes each entry as an indented JSON object
@@ -172,6 +172,6 @@ export function createFileKeyv(dir: string, options: FileKeyvOptions = {}): Keyv
     // Plain JSON (not keyv's default, which escapes strings that start with ':') keeps the
     // files readable and editable by hand; cache values are JSON data, never Buffers.
     serialize: (data) => `${JSON.stringify(data, null, 2)}\n`,
-    deserialize: (text) => JSON.parse(text),
+    deserialize: <Value>(text: string) => JSON.parse(text) as DeserializedData<Value>,
   })
 }

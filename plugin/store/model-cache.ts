@@ -175,7 +175,7 @@ export class ModelCache {
 
   /** A raw store read, bounded; undefined on a miss or a store failure (warned). */
   async read(key: string): Promise<unknown> {
-    const value = await this.guard.run(`reading ${key.slice(0, 17)}`, () => this.keyv.get(key) as Promise<unknown>)
+    const value = await this.guard.run(`reading ${key.slice(0, 17)}`, () => this.keyv.get<unknown>(key))
     return value === STORE_DOWN ? undefined : value
   }
 

@@ -232,7 +232,8 @@ export async function trimRunLog(file: string, maxBytes: number, keepRuns: numbe
     if (raw.trim() === '') continue
     let run = ''
     try {
-      run = String((JSON.parse(raw) as { run?: unknown }).run ?? '')
+      const id = (JSON.parse(raw) as { run?: unknown }).run
+      run = typeof id === 'string' ? id : ''
     } catch {
       continue // torn line
     }

@@ -56,7 +56,7 @@ export function attachDevServer(input: {
   // Hold Vite's reloads of what sitesmith writes: during a run every reload is held (one
   // follows the run), and afterwards a reload of a file whose bytes are exactly what
   // sitesmith recorded is a late echo of that run's own write.
-  const send = server.ws.send.bind(server.ws) as (...args: unknown[]) => void
+  const send = server.ws.send.bind<(...args: unknown[]) => void>(server.ws)
   server.ws.send = ((...args: unknown[]) => {
     const payload = args[0] as Payload
     if (typeof payload === 'object' && (payload.type === 'full-reload' || payload.type === 'update') && (running || isOwnEcho(payload))) {

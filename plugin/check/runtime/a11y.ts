@@ -27,12 +27,12 @@ export async function checkAccessibility(tab: Page, page: string, sources: SiteS
   // frame results, and the runtime check closes every page but the one under test.
   const results = await new AxeBuilder({ page: tab }).withTags([...A11Y_TAGS]).disableRules([...DISABLED_RULES]).setLegacyMode(true).analyze()
   const nodes = results.violations.flatMap((v) => v.nodes.map((node) => ({ v, node, selector: firstSelector(node.target) })))
-  const signatures = (await tab.evaluate(
+  const signatures = await tab.evaluate<Array<ElementSignature | null>>(
     `(() => { ${ELEMENT_HELPERS}
       return ${JSON.stringify(nodes.map((n) => n.selector))}.map((s) => {
         try { const el = s && document.querySelector(s); return el ? signatureOf(el) : null } catch { return null }
       }) })()`,
-  )) as Array<ElementSignature | null>
+  )
   const html = await sources(page)
   return nodes.map(({ v, node, selector }, i) => {
     const signature = signatures[i]
@@ -52,7 +52,7 @@ export async function checkAccessibility(tab: Page, page: string, sources: SiteS
 
 /** axe targets are selectors, or arrays of them for nodes inside frames / shadow roots: the first names the element in the page. */
 function firstSelector(target: unknown): string {
-  const first = Array.isArray(target) ? target[0] : target
+  const first: unknown = Array.isArray(target) ? (target as unknown[])[0] : target
   return typeof first === 'string' ? first : Array.isArray(first) && typeof first[0] === 'string' ? first[0] : ''
 }
 

@@ -108,7 +108,7 @@ function pageWentAway(error: unknown): boolean {
 }
 
 async function layoutFindings(tab: Page, page: string, sources: SiteSources, width: number, cropsDir?: string): Promise<Finding[]> {
-  const issues = (await tab.evaluate(layoutProbeExpression({ phone: width < DESKTOP.width, max: MAX_PER_RULE }))) as LayoutIssue[]
+  const issues = await tab.evaluate<LayoutIssue[]>(layoutProbeExpression({ phone: width < DESKTOP.width, max: MAX_PER_RULE }))
   const html = await sources(page)
   const findings: Finding[] = []
   for (const [n, issue] of issues.entries()) {
@@ -130,7 +130,7 @@ async function layoutFindings(tab: Page, page: string, sources: SiteSources, wid
 /** A crop around the element with some context; undefined when the picture could not be taken. */
 async function saveCrop(tab: Page, path: string, rect: LayoutIssue['rect']): Promise<string | undefined> {
   const margin = 24
-  const size = (await tab.evaluate('({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight })')) as { w: number; h: number }
+  const size = await tab.evaluate<{ w: number; h: number }>('({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight })')
   const x = Math.max(0, Math.floor(rect.x - margin))
   const y = Math.max(0, Math.floor(rect.y - margin))
   const width = Math.max(1, Math.min(size.w - x, Math.ceil(rect.width + 2 * margin), 1600))

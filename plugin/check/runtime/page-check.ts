@@ -406,7 +406,7 @@ class PageRun {
   }
 
   private async listCandidates(tab: Page): Promise<TriggerCandidate[]> {
-    return ((await tab.evaluate(listCandidatesExpression(this.settings.maxTriggers))) as TriggerCandidate[] | null) ?? []
+    return (await tab.evaluate<TriggerCandidate[] | null>(listCandidatesExpression(this.settings.maxTriggers))) ?? []
   }
 
   /** Back to a first visit: storage cleared (earlier triggers may have saved state), page re-loaded. */

@@ -140,7 +140,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
       }
       // Results are kept in page order whatever order pages finish in, so de-duplication
       // (first page wins) and the screenshot list do not depend on timing.
-      const checked: Array<PageCheckResult | undefined> = new Array(pages.length)
+      const checked = new Array<PageCheckResult | undefined>(pages.length)
       let next = 0
       let failure: string | undefined
       const worker = async (): Promise<void> => {

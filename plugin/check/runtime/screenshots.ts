@@ -62,7 +62,7 @@ async function picture(browser: Browser, origin: string, url: string, viewport: 
   try {
     await tab.goto(url, { waitUntil: 'load', timeout: timeoutMs })
     await tab.evaluate(settleExpression(100))
-    const height = (await tab.evaluate('document.documentElement.scrollHeight')) as number
+    const height = await tab.evaluate<number>('document.documentElement.scrollHeight')
     const png = await tab.screenshot({
       fullPage: true,
       clip: { x: 0, y: 0, width: viewport.width, height: Math.max(1, Math.min(height, MAX_HEIGHT)) },

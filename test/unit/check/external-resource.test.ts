@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 
 import { checkFiles } from '../../../plugin/check/index.js'
 import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
+import { resolveOptions, type SitesmithOptions } from '../../../plugin/options.js'
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -70,5 +71,13 @@ describe('external-resource', () => {
   it('judges only generated files: a person\'s own page, or a folder with no tracker, gets none', () => {
     expect(rulesOf(checkFiles(files, { otherPaths: ['img/bg.png'], generated: { generated: new Set(['css/site.css']), allowOrigins: [] } })).every((f) => f.file === 'css/site.css')).toBe(true)
     expect(rulesOf(checkFiles(files, { otherPaths: ['img/bg.png'] }))).toEqual([])
+  })
+
+  it('the check.allowOrigins option is a list: a lone string from a JavaScript config is refused, not split', () => {
+    const root = process.cwd()
+    const origins = ['https://fonts.googleapis.com']
+    expect(resolveOptions({ check: { allowOrigins: origins } }, { root }).check.allowOrigins).toEqual(origins)
+    const lone = { check: { allowOrigins: 'https://fonts.googleapis.com' } } as unknown as SitesmithOptions
+    expect(() => resolveOptions(lone, { root })).toThrow(/option "check.allowOrigins": must be an array/)
   })
 })

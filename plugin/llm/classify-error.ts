@@ -74,14 +74,12 @@ const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', '
  * opened (#12: such an attempt is not a model call and does not use the run's budget).
  */
 export function neverSent(err: unknown): boolean {
-  const seen = new Set<unknown>()
-  for (let cur: any = err; cur && typeof cur === 'object' && !seen.has(cur) && seen.size < 8; cur = cur.cause) {
-    seen.add(cur)
+  return causeChain(err).some((cur) => {
     if (typeof cur.code === 'string' && NOT_CONNECTED_CODES.has(cur.code)) return true
     // AggregateError (happy eyeballs: every address refused) keeps its causes in `errors`.
-    if (Array.isArray(cur.errors) && cur.errors.length > 0 && cur.errors.every((e: unknown) => neverSent(e))) return true
-  }
-  return false
+    const errors: unknown = cur.errors
+    return Array.isArray(errors) && errors.length > 0 && (errors as unknown[]).every((e) => neverSent(e))
+  })
 }
 
 /** A short description of a dropped connection anywhere in the `cause` chain, or undefined. */

@@ -81,7 +81,7 @@ export function parseSpec(source: string, previous: Readonly<Record<string, stri
 function assignIds(bases: string[], hashes: string[], previous: Readonly<Record<string, string>>): string[] {
   const reserved = new Set(bases)
   const used = new Set<string>()
-  const ids: string[] = new Array(bases.length)
+  const ids = new Array<string>(bases.length)
   const numbered = (base: string, id: string) => id.startsWith(`${base}-`) && /^\d+$/.test(id.slice(base.length + 1))
   const rank = (base: string, id: string) => (id === base ? 1 : Number(id.slice(base.length + 1)))
   for (const base of new Set(bases)) {

@@ -142,11 +142,11 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
   }
   input.onStart?.(task)
 
-  const produced: { content: string; summary: string; hit: boolean; from?: string } = task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
+  const produced: { content: string; summary: string; hit: boolean; by: string; from?: string } = task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
   const meta = {
     summary: produced.summary || tracked?.summary || task.instructions.split('\n')[0].slice(0, 160),
     interface: extractInterface(task.path, produced.content),
-    generatedBy: { taskId: task.id, taskKey, stage: task.action === 'update' ? 'update' : 'generate', model: input.coderId },
+    generatedBy: { taskId: task.id, taskKey, stage: task.action === 'update' ? 'update' : 'generate', model: produced.by },
   }
   const basis = produced.from !== undefined ? { from: produced.from } : undefined
   const written =
@@ -180,7 +180,7 @@ async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
     },
   )
   if (!result.ok) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${result.reason}`)
-  return { ...result.value, hit: result.hit }
+  return { ...result.value, hit: result.hit, by: result.by }
 }
 
 async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
@@ -213,7 +213,7 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
     },
   )
   if (!result.ok) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`)
-  return { ...result.value, hit: result.hit, from: current }
+  return { ...result.value, hit: result.hit, by: result.by, from: current }
 }
 
 type InterfaceOf = (path: string, content: string) => FileInterface

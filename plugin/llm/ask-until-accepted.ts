@@ -17,7 +17,7 @@ export async function askUntilAccepted<T, R>(
     /** The user turn that follows a rejected answer. */
     retry: (reason: string) => string
   },
-): Promise<{ ok: true; value: R; hit: boolean } | { ok: false; reason: string }> {
+): Promise<{ ok: true; value: R; hit: boolean; by: string } | { ok: false; reason: string }> {
   let messages = call.messages
   let suffix: AskCall<T>['messages'] = []
   let hit = true
@@ -28,7 +28,8 @@ export async function askUntilAccepted<T, R>(
     const answer = await ask({ ...call, messages, pack })
     hit &&= answer.hit
     const accepted = opts.accept(answer.value)
-    if (accepted.ok) return { ok: true, value: accepted.value, hit }
+    // The accepted answer's author is who the file is credited to (#12).
+    if (accepted.ok) return { ok: true, value: accepted.value, hit, by: answer.by }
     if (attempt >= opts.repairs) return accepted
     const turn = [{ role: 'assistant' as const, content: echo(JSON.stringify(answer.value)) }, { role: 'user' as const, content: opts.retry(accepted.reason) }]
     messages = [...messages, ...turn]

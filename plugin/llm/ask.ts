@@ -31,6 +31,8 @@ export interface AskCall<T> {
 export interface AskResult<T> {
   value: T
   hit: boolean
+  /** Who produced the answer (a model id, or the cache's credit for a hand-written entry); files are credited to it. */
+  by: string
 }
 
 export type Ask = <T>(call: AskCall<T>) => Promise<AskResult<T>>

@@ -93,7 +93,7 @@ export async function createModelSession(input: {
     checkExchange('answer', result.value, secrets, ctx)
     if (result.hit) hits++
     progress.call(result.hit, result.usage.promptTokens + result.usage.completionTokens)
-    return { value: result.value, hit: result.hit }
+    return { value: result.value, hit: result.hit, by: result.by }
   }
 
   return {

@@ -132,7 +132,7 @@ export async function fixFile(input: {
   const meta = {
     summary: tracked.summary,
     interface: extractInterface(path, result.value),
-    generatedBy: { ...tracked.generatedBy, stage: 'fix', model: input.coderId },
+    generatedBy: { ...tracked.generatedBy, stage: 'fix', model: result.by },
   }
   let written: { changed: boolean }
   try {

@@ -301,7 +301,17 @@ export interface CachedChatResult<T> {
   /** HTTP requests this call made (zero on a hit). */
   calls: number
   key: string
+  /**
+   * Who produced the answer, as files are credited (#12): the model id the entry records, or
+   * `HAND_WRITTEN` for an entry written by hand (the example cache), whatever model it is keyed to.
+   */
+  by: string
 }
+
+/** The credit of an answer no model produced: a hand-written cache entry. */
+export const HAND_WRITTEN = 'cache:hand-written'
+
+const creditOf = (source: CacheSource | undefined, model: string): string => (source?.kind === 'hand-written' ? HAND_WRITTEN : model)
 
 /** A fresh object each time: callers may add to the usage they get back. */
 const noUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0 })
@@ -327,7 +337,7 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
     const parsed = request.schema.safeParse(entry.value)
     if (parsed.success) {
       logEvent({ cache: 'hit' })
-      return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key }
+      return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key, by: creditOf(entry.source, entry.model) }
     }
     cache.logger.warn(
       `sitesmith cache: cached answer for ${request.label} (${key}) no longer matches its schema (${formatIssues(parsed.error.issues, 2).replaceAll('\n', '; ')}); treating it as a miss`,
@@ -361,10 +371,10 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
     const parsed = request.schema.safeParse(shared.value)
     if (!parsed.success) throw new Error(`${request.label}: shared answer does not match this request's schema: ${formatIssues(parsed.error.issues, 2)}`)
     logEvent({ cache: 'hit', detail: { label: request.label, key, shared: true } })
-    return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key }
+    return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key, by: creditOf(call.source, client.id) }
   }
   logEvent({ cache: 'miss', tokens: { prompt: usage.promptTokens, completion: usage.completionTokens } })
-  return { value: shared.value as T, hit: false, usage, calls, key }
+  return { value: shared.value as T, hit: false, usage, calls, key, by: creditOf(call.source, client.id) }
 }
 
 async function storeAnswer<T>(cache: ModelCache, key: string, call: CachedChatCall<T>, model: string, value: T, usage: Usage): Promise<void> {

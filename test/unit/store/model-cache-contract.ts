@@ -45,7 +45,8 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
     expect(first).toMatchObject({ hit: false, calls: 1, usage: { promptTokens: 100, completionTokens: 20 } })
     // Key order of the inputs does not matter.
     const second = await cachedChat({ cache, client: c }, call({ sections: ['a'], instructions: 'home' }))
-    expect(second).toEqual({ value: first.value, hit: true, calls: 0, usage: { promptTokens: 0, completionTokens: 0 }, key: first.key })
+    expect(second).toEqual({ value: first.value, hit: true, calls: 0, usage: { promptTokens: 0, completionTokens: 0 }, key: first.key, by: first.by })
+    expect(first.by).toBe('ollama:test')
     expect(c.calls).toBe(1)
     const entry = (await cache.peek(first.key)) as CacheEntry
     expect(entry).toMatchObject({ key: first.key, stage: 'generate', model: 'ollama:test', promptVersion: 'g1', label: 'generate:index', source: { kind: 'model' } })

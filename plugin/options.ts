@@ -74,6 +74,11 @@ export interface SitesmithOptions {
      * @default true
      */
     layout?: boolean
+    /**
+     * Pages loaded at once, each in its own browser context of one Chromium (issue #16): more
+     * pages per second on a large site, more memory. @default 2
+     */
+    concurrency?: number
   }
   check?: {
     /**
@@ -133,7 +138,7 @@ export const DEFAULTS = Object.freeze({
   cacheTimeoutMs: 5000,
   concurrency: 4,
   review: Object.freeze({ enabled: true, maxRounds: 2, visual: false }),
-  runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false, a11y: true, layout: true }),
+  runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false, a11y: true, layout: true, concurrency: 2 }),
   check: Object.freeze({ ignore: Object.freeze<string[]>([]), allowOrigins: Object.freeze<string[]>([]) }),
   failOn: 'error',
   budget: Object.freeze({ maxCalls: 200, maxTokens: 2_000_000 }),
@@ -155,7 +160,7 @@ export interface ResolvedOptions {
   cacheTimeoutMs: number
   concurrency: number
   review: { enabled: boolean; maxRounds: number; visual: boolean }
-  runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean; a11y: boolean; layout: boolean }
+  runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean; a11y: boolean; layout: boolean; concurrency: number }
   check: { ignore: readonly string[]; allowOrigins: readonly string[] }
   failOn: FailOn
   /** `fromPlan`: the limits not set by the user, which grow with the plan (issue #16). */
@@ -194,6 +199,10 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
 
   const failOn = user.failOn ?? DEFAULTS.failOn
   if (!FAIL_ON.includes(failOn)) throw new OptionsError('failOn', `"${failOn}" is not one of ${FAIL_ON.join(', ')}`)
+  const runtimeConcurrency = user.runtimeCheck?.concurrency ?? DEFAULTS.runtimeCheck.concurrency
+  if (!Number.isInteger(runtimeConcurrency) || runtimeConcurrency < 1 || runtimeConcurrency > 32) {
+    throw new OptionsError('runtimeCheck.concurrency', `must be an integer from 1 to 32, got ${runtimeConcurrency}`)
+  }
   const concurrency = user.concurrency ?? DEFAULTS.concurrency
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new OptionsError('concurrency', `must be an integer from 1 to 64, got ${concurrency}`)
   const maxRounds = user.review?.maxRounds ?? DEFAULTS.review.maxRounds
@@ -250,6 +259,7 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
       screenshots: user.runtimeCheck?.screenshots ?? DEFAULTS.runtimeCheck.screenshots,
       a11y: user.runtimeCheck?.a11y ?? DEFAULTS.runtimeCheck.a11y,
       layout: user.runtimeCheck?.layout ?? DEFAULTS.runtimeCheck.layout,
+      concurrency: runtimeConcurrency,
     },
     check: { ignore: Object.freeze([...(ignore as string[])]), allowOrigins: Object.freeze([...(allowOrigins as string[])]) },
     failOn,

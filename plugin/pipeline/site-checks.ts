@@ -49,6 +49,7 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
         dir,
         pages: listHtmlPages(dir, ['public']).filter((p) => !isIgnored(p)),
         executablePath: options.runtimeCheck.executablePath,
+        concurrency: options.runtimeCheck.concurrency,
         screenshotsDir: options.runtimeCheck.screenshots ? join(sitesmithDir(options.siteDir), 'screenshots') : undefined,
         audit: { a11y: options.runtimeCheck.a11y, layout: options.runtimeCheck.layout, cropsDir: join(sitesmithDir(options.siteDir), 'screenshots') },
         signal: input.signal,

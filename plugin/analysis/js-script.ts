@@ -20,7 +20,7 @@ export interface SyntaxProblem {
 }
 
 export type ScriptAnalysis =
-  | { ok: true; kind: ScriptKind; program: Program; scope: ScopeResult; facts: JsFacts }
+  | { ok: true; kind: ScriptKind; scope: ScopeResult; facts: JsFacts }
   | { ok: false; kind: ScriptKind; error: SyntaxProblem }
 
 /** Handler attributes receive `event` (`evt` in SVG) as their parameter. */
@@ -46,7 +46,8 @@ export function analyzeScript(code: string, kind: ScriptKind): ScriptAnalysis {
     program,
     kind === 'handler' ? { outer: HANDLER_PARAMS, asFunctionBody: true, knownGlobals: ANY_SCRIPT_GLOBALS } : { knownGlobals: ANY_SCRIPT_GLOBALS },
   )
-  return { ok: true, kind, program, scope, facts: collectFacts(program) }
+  // The tree is not kept: a site's analyses live as long as its check, their trees need not (#13, scale).
+  return { ok: true, kind, scope, facts: collectFacts(program) }
 }
 
 function syntaxProblem(e: unknown, kind: ScriptKind): SyntaxProblem {

@@ -1,7 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-
-import pLimit from 'p-limit'
 
 import { isCheckedFile } from './site-model.js'
 
@@ -20,11 +18,6 @@ export interface ReadSiteOptions {
    * @default 2_000_000
    */
   maxFileBytes?: number
-  /**
-   * Files read at once.
-   * @default 32
-   */
-  concurrency?: number
 }
 
 export interface SiteFiles {
@@ -34,44 +27,58 @@ export interface SiteFiles {
   otherPaths: string[]
 }
 
-/** Read a site directory: every HTML/CSS/JS file as text, every other file by path only. */
+/**
+ * Read a site directory: every HTML/CSS/JS file as text, every other file by path only.
+ * Reads are synchronous: the check that follows is one synchronous parse of everything, and
+ * a promise per file cost more CPU than the reading itself (#13: 5,000 files, 0.2–0.5 s
+ * against 30 ms).
+ */
 export async function readSiteFiles(root: string, options: ReadSiteOptions = {}): Promise<SiteFiles> {
   const maxBytes = options.maxFileBytes ?? 2_000_000
-  const limit = pLimit(options.concurrency ?? 32)
   const found: { rel: string; abs: string; symlink: boolean }[] = []
   const otherPaths: string[] = []
 
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true })
-    const subdirs: Promise<void>[] = []
-    for (const e of entries) {
+  const walk = (dir: string, rel: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
       const relPath = rel ? `${rel}/${e.name}` : e.name
       const abs = join(dir, e.name)
       if (e.isDirectory()) {
-        if (!isSiteDir(e.name)) continue
-        subdirs.push(walk(abs, relPath))
+        if (isSiteDir(e.name)) walk(abs, relPath)
       } else if (e.isFile() || e.isSymbolicLink()) {
         if (!isCheckedFile(relPath)) otherPaths.push(relPath)
         else found.push({ rel: relPath, abs, symlink: e.isSymbolicLink() })
       }
     }
-    await Promise.all(subdirs)
   }
-  await walk(root, '')
+  walk(root, '')
 
   const texts = new Map<string, string>()
-  await Promise.all(
-    found.map((f) =>
-      limit(async () => {
-        // Only symlinks need a stat (to skip links to directories); plain files are read directly.
-        if (f.symlink && !(await stat(f.abs).catch(() => undefined))?.isFile()) return
-        const text = await readFile(f.abs, 'utf8').catch(() => undefined)
-        if (text === undefined) return
-        if (text.length > maxBytes) otherPaths.push(f.rel)
-        else texts.set(f.rel, text)
-      }),
-    ),
-  )
-  // Stable order regardless of how the reads interleaved.
+  for (const f of found) {
+    // Only symlinks need a stat (to skip links to directories); plain files are read directly.
+    if (f.symlink && !isFile(f.abs)) continue
+    const text = readText(f.abs)
+    if (text === undefined) continue
+    if (text.length > maxBytes) otherPaths.push(f.rel)
+    else texts.set(f.rel, text)
+  }
+  // Stable order whatever order the directory listing gave.
   return { texts: new Map([...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), otherPaths: otherPaths.sort() }
+}
+
+/** A symlink's target is a file (not a directory, not dangling, not a loop). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** The file's text, or undefined when it cannot be read (gone since the listing, no permission). */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
 }

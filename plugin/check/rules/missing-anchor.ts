@@ -41,7 +41,7 @@ function hasAnchor(model: SiteModel, page: PageModel, hash: string, idOnly: bool
   if (page.facts.ids.has(hash) || page.facts.templateIds.has(hash) || (!idOnly && page.facts.anchorNames.has(hash))) return true
   if (page.readsHash) return true
   if (model.index.createdIds.has(hash)) return true
-  for (const unit of page.units) {
+  for (const unit of [...page.inline, ...page.group.units, ...page.handlers]) {
     if (!unit.analysis.ok) continue
     const f = unit.analysis.facts
     if (f.dynamicIds || f.stringTokens.has(hash)) return true

@@ -34,7 +34,7 @@ export function missingElement(model: SiteModel): Finding[] {
 function idsVisibleTo(model: SiteModel, unit: ScriptUnit): (id: string) => boolean {
   const pages = pagesOf(model, unit)
   // Scripts that parse fetched documents or iframes may look up ids of any page.
-  const readsOthers = pages.some((p) => p.units.some((u) => u.analysis.ok && u.analysis.facts.readsOtherDocuments))
+  const readsOthers = pages.some((p) => p.readsOtherDocuments)
   if (pages.length === 0 || readsOthers) return (id) => model.index.pageIds.has(id)
   return (id) => pages.some((p) => p.facts.ids.has(id) || p.facts.templateIds.has(id))
 }

@@ -33,13 +33,8 @@ export function isPageGlobal(page: PageModel, name: string): boolean {
 }
 
 /** The pages that run a unit (empty for workers and scripts no page loads). */
-export function pagesOf(model: SiteModel, unit: ScriptUnit): PageModel[] {
-  const out: PageModel[] = []
-  for (const p of unit.pages) {
-    const page = model.pages.get(p)
-    if (page) out.push(page)
-  }
-  return out
+export function pagesOf(_model: SiteModel, unit: ScriptUnit): readonly PageModel[] {
+  return unit.pages.models()
 }
 
 /** Human list: `a, b and 3 more`. */

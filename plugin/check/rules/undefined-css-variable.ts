@@ -1,5 +1,5 @@
 import type { Finding } from '../../diagnostics/diagnostic.js'
-import type { SiteModel } from '../site-model.js'
+import type { SheetModel, SiteModel } from '../site-model.js'
 import { didYouMean, findingAt } from './shared.js'
 import { sheetsSeeingUnknownStyles } from './style-scope.js'
 
@@ -13,7 +13,9 @@ import { sheetsSeeingUnknownStyles } from './style-scope.js'
 export function undefinedCssVariable(model: SiteModel): Finding[] {
   const out: Finding[] = []
   const defs = model.index.cssVarDefs
-  const seesUnknownStyles = sheetsSeeingUnknownStyles(model)
+  // Which pages see which sheets is only worked out if some `var()` is undefined (#13: it is pages × sheets).
+  let sees: ((sheet: SheetModel) => boolean) | undefined
+  const seesUnknownStyles = (sheet: SheetModel) => (sees ??= sheetsSeeingUnknownStyles(model))(sheet)
   for (const sheet of model.sheets) {
     if (sheet.facts.varUses.length === 0 || sheet.facts.varUses.every((u) => defs.has(u.name)) || seesUnknownStyles(sheet)) continue
     for (const use of sheet.facts.varUses) {

@@ -81,7 +81,7 @@ async function runtime(site: TempSite): Promise<BenchResult> {
   const c1 = median(one)
   const c4 = median(four)
   return {
-    large_runtime_check_pages_per_s_c1: { value: c1, unit: 'pages/s', note: `${pages.length} pages, one Chromium, one context at a time; accessibility/layout passes off; better of 2, interleaved with c4` },
+    large_runtime_check_pages_per_s_c1: { value: c1, unit: 'pages/s', note: `${pages.length} pages, one Chromium, one context at a time; accessibility/layout passes off; the faster of 2 runs, interleaved with c4` },
     large_runtime_check_pages_per_s_c4: { value: c4, unit: 'pages/s', note: `${pages.length} pages, four browser contexts at once (runtimeCheck.concurrency: 4): ${(c4 / c1).toFixed(2)}x concurrency 1, on 2 shared cores` },
   }
 }

@@ -38,6 +38,8 @@ export interface TaskReport {
   message?: string
   /** A person's file this task would have changed in chunks, had `editUserFiles` allowed it (issue 17). */
   wouldChange?: { target: string; instructions: string }
+  /** For a kept hand edit: the task key and the bytes kept, so the notice is given once for them (#12). */
+  keptFor?: string
 }
 
 export interface GenerateInput {
@@ -128,7 +130,8 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
     }
   }
   if (state === 'hand-edited' && !input.overwriteHandEdits) {
-    return { taskId: task.id, path: task.path, status: 'kept', message: handEditMessage(task.path) }
+    const keptFor = `${taskKey}:${sha256(writer.read(task.path) ?? '')}`
+    return { taskId: task.id, path: task.path, status: 'kept', message: handEditMessage(task.path), keptFor }
   }
   if (state === 'user-file' && usersFile) {
     // A person's adopted file: changed in chunks only, and only when allowed (issue 17).

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
 import type { Finding } from '../diagnostics/diagnostic.js'
@@ -22,7 +22,9 @@ import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, visualShots, type SiteChecker } from './site-checks.js'
 import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
 import { loadTracker } from './tracker-recovery.js'
-import { RUNTIME_MEMO, carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
+import { readKeptNotices, recordKeptNotices } from './kept-notices.js'
+import { ensureStateGitignore } from './state-gitignore.js'
+import { carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
 
 /**
  * One run of the whole pipeline (docs/ARCHITECTURE.md, "Data flow"):
@@ -59,6 +61,13 @@ export interface RunResult {
   errors: string[]
   /** Hand-edited files kept as they are. */
   kept: string[]
+  /**
+   * Of `kept`, those this machine was already told about for the same bytes and task (#12):
+   * the notice is given once, when it first becomes true, not on every run.
+   */
+  keptSaidBefore?: string[]
+  /** Files that were missing and were written back from the cache, byte for byte as recorded (#12). */
+  restored?: string[]
   /**
    * Chunks of a person's files this run would have changed had `editUserFiles` allowed it
    * (issue 17); nothing was written to them.
@@ -105,10 +114,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   const specText = readSpec(options.specPath, relative(options.root, options.specPath) || options.specPath)
   const stateDir = sitesmithDir(options.siteDir)
   mkdirSync(stateDir, { recursive: true })
-  // tasks.json, file_tracker.json, code_review.json (and a cache kept here) are meant to be
-  // committed so teammates and CI replay; the per-machine state next to them is not.
-  const ignore = join(stateDir, '.gitignore')
-  if (!existsSync(ignore)) writeFileSync(ignore, `run.jsonl\nlock/\nlock.*\npending.jsonl\nundo.jsonl\ndist-check.json\nlast-run.json\n${RUNTIME_MEMO}\nscreenshots/\n`)
+  ensureStateGitignore(stateDir)
 
   if (input.until === undefined) {
     const last = readLastRun(options)
@@ -177,6 +183,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     }
 
     progress.setStage('generate', planned.tasks.length + planned.deletes.length)
+    const saidBefore = readKeptNotices(options.siteDir)
     const reports = await generateFiles({
       tasks: planned.tasks,
       deletes: planned.deletes,
@@ -195,7 +202,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
         else if (r.status === 'deleted') progress.step(`deleted ${r.path}`)
         else if (r.status === 'restored') progress.step(`restored ${r.path}`)
         else if (r.status === 'failed' || r.status === 'blocked') progress.step(`${r.status}: ${r.message}`)
-        else if (r.status === 'kept') progress.step(`kept ${r.path}: ${r.message}`)
+        else if (r.status === 'kept' && !(r.keptFor && saidBefore.get(r.path) === r.keptFor)) progress.step(`kept ${r.path}: ${r.message}`)
         else progress.step()
       },
     })
@@ -208,6 +215,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     const errors = reports.filter((r) => r.status === 'failed' || r.status === 'blocked').map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
     const wouldChange = reports.flatMap((r) => (r.wouldChange ? [{ path: r.path, taskId: r.taskId, ...r.wouldChange }] : []))
     const kept = reports.filter((r) => r.status === 'kept' && !r.wouldChange).map((r) => r.path)
+    const keptSaidBefore = reports.filter((r) => r.status === 'kept' && r.keptFor && saidBefore.get(r.path) === r.keptFor).map((r) => r.path)
+    await recordKeptNotices(options.siteDir, reports)
+    const restored = reports.filter((r) => r.status === 'restored').map((r) => r.path).sort()
     for (const w of wouldChange) progress.line(`would change ${w.path} [${w.target}] (task ${w.taskId}), but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`, 'warn')
     // Cancelled: what finished is saved just above. Checking and reviewing a half-generated
     // site would only spend time (a browser, a model call) and end in a misleading
@@ -283,10 +293,25 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       if (!checker.runtimeSkipped() && options.runtimeCheck.enabled) await recordRuntimeFindings(options.siteDir, findings)
     }
 
-    const result = finish({ runId, plan: planned, tasks: reports, changed: [...changed].sort(), findings, review, errors, kept, ...(wouldChange.length ? { wouldChange } : {}), tracker: writer.tracker, runtimeSkipped: checker.runtimeSkipped() })
+    const result = finish({
+      runId,
+      plan: planned,
+      tasks: reports,
+      changed: [...changed].sort(),
+      findings,
+      review,
+      errors,
+      kept,
+      ...(keptSaidBefore.length ? { keptSaidBefore } : {}),
+      ...(restored.length ? { restored } : {}),
+      ...(wouldChange.length ? { wouldChange } : {}),
+      tracker: writer.tracker,
+      runtimeSkipped: checker.runtimeSkipped(),
+    })
     // Only a complete run may be short-cut next time: failed tasks must be retried, and
-    // what a person's files would have needed is said again on every run.
-    if (errors.length === 0 && kept.length === 0 && wouldChange.length === 0 && input.until === undefined) await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
+    // what a person's files would have needed is said again on every run. A kept hand edit
+    // has been said (#12): the next run with the same inputs would only keep it again.
+    if (errors.length === 0 && wouldChange.length === 0 && input.until === undefined) await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
     return result
   } finally {
     await session?.close()

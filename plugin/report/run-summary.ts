@@ -15,6 +15,10 @@ export interface RunOutcome {
   review?: { rounds: number; resolved: readonly unknown[] }
   errors: string[]
   kept: string[]
+  /** Of `kept`, those already said on this machine for the same bytes and task: not said again (#12). */
+  keptSaidBefore?: string[]
+  /** Missing files written back from the cache. */
+  restored?: string[]
   usage: { calls: number; summary: string }
   wouldChange?: { path: string; taskId: string; target: string; instructions: string }[]
   runtimeSkipped?: string
@@ -31,12 +35,18 @@ export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, '
   const warnings = r.findings.length - errors.length
   const lines: string[] = []
   const would = r.wouldChange ?? []
-  if (r.changed.length === 0 && r.errors.length === 0 && errors.length === 0 && r.kept.length === 0 && would.length === 0) {
+  const quiet = new Set(r.keptSaidBefore ?? [])
+  const kept = r.kept.filter((k) => !quiet.has(k))
+  const restored = r.restored ?? []
+  // A run that restored a file did something: "up to date" right after it would be a lie (#12).
+  if (r.changed.length === 0 && restored.length === 0 && r.errors.length === 0 && errors.length === 0 && kept.length === 0 && would.length === 0) {
     return `${pc.dim('[sitesmith]')} up to date (${r.tasks.length} files, ${r.usage.calls} model calls${warnings ? `, ${warnings} warning(s)` : ''})`
   }
-  lines.push(`${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`)
+  const back = restored.length ? `, ${restored.length} restored` : ''
+  lines.push(`${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${back}${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`)
   for (const e of r.errors) lines.push(`  ${pc.red('✗')} ${e}`)
-  for (const k of r.kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
+  for (const p of restored) lines.push(`  ${pc.green('↺')} restored ${p} (missing; written back from the cache as sitesmith last wrote it)`)
+  for (const k of kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
   // A person's files are changed only with editUserFiles (issue 17); what was held back is listed.
   for (const w of would) lines.push(`  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`)
   for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${escapeControl(`${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)}`)

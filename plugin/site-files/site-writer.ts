@@ -157,7 +157,10 @@ export class SiteWriter {
       await writeFileAtomic(abs, content, { beforeRename: () => this.expectOnDisk(rel, abs, expected) })
       await this.opts.blobs?.put(hash, content)
     }
-    this.tracker.files[rel] = TrackedFileSchema.parse({ ...meta, hash, updatedAt: unchangedBytes && previous ? previous.updatedAt : new Date().toISOString() })
+    // The same bytes as recorded (a restored file included) keep their date: restoring a
+    // deleted file changes nothing in the committed tracker (#12).
+    const updatedAt = previous?.hash === hash ? previous.updatedAt : new Date().toISOString()
+    this.tracker.files[rel] = TrackedFileSchema.parse({ ...meta, hash, updatedAt })
     return { changed: !unchangedBytes }
   }
 

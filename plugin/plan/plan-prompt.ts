@@ -48,6 +48,12 @@ export interface DeltaInput {
    * other files as a bounded digest of paths. Unset: every task and file, as always.
    */
   focus?: ReadonlySet<string>
+  /**
+   * With `focus`, when the tasks serving the changed sections are too many for one answer:
+   * which part of them `previous` holds (with the shared files), and how many tasks the whole
+   * plan has.
+   */
+  part?: { index: number; count: number; totalTasks: number }
 }
 
 /** Paths a delta digest names at most; the rest are counted. */
@@ -67,9 +73,12 @@ export function deltaPlanMessages(input: DeltaInput): ChatMessage[] {
   const hasUserFiles = Object.values(input.tracker.files).some((f) => f.owner === 'user')
   const parts = [
     `The spec changed. Return ONLY the tasks needed for the change: "create" for a new file (or to rewrite a file from scratch), "update" with a "target" chunk for a small change to an existing file (a target is "body", "head", a CSS-like selector such as "#nav" or "main > section.hero", a CSS selector or at-rule, or a JavaScript function name), "delete" for a file that is no longer wanted. Do not repeat tasks that need no change. Reuse existing task ids when a task replaces the task of the same file.`,
-    `Current tasks${focus ? ` (those serving the changed sections and the shared files; ${input.previous.length - shown.length} other tasks are unaffected)` : ''}:\n${plan || '(none)'}`,
+    `Current tasks${focus ? ` (those serving the changed sections and the shared files; ${(input.part?.totalTasks ?? input.previous.length) - shown.length} other tasks are unaffected)` : ''}:\n${plan || '(none)'}`,
     `Current files:\n${files || '(none)'}`,
   ]
+  if (input.part && input.part.count > 1) {
+    parts.push(`This is part ${input.part.index + 1} of ${input.part.count} of the tasks serving the changed sections: return the tasks needed for the files listed above only; the other parts are asked separately.`)
+  }
   if (focus) {
     const others = entries.filter(([path, f]) => f.owner !== 'user' && !shownPaths.has(path)).map(([path]) => path)
     if (others.length) {

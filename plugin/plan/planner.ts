@@ -7,7 +7,8 @@ import { PlanAnswerSchema, type PlannedTask } from './plan-schema.js'
 import { PLAN_PROMPT_VERSION, deltaPlanMessages, fullPlanMessages, repairPlanMessages } from './plan-prompt.js'
 import { mergePlan } from './merge-plan.js'
 import { shardedPlan } from './sharded-plan.js'
-import { shouldShard, singleCallSections } from './shard-size.js'
+import { pagesPerGroup, shouldShard, singleCallSections } from './shard-size.js'
+import { mapLimit } from './map-limit.js'
 import { formatProblems, validatePlan, type PlanContext, type PlanProblem } from './validate-plan.js'
 
 /**
@@ -92,20 +93,57 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
   }
 
   const large = input.limits !== undefined && previous.tasks.length > singleCallSections(input.limits.maxOutputTokens)
-  const base = deltaPlanMessages({
-    previous: previous.tasks,
+  const request = {
     tracker,
     changed: diff.changed.map((id) => byId.get(id)!),
     added: diff.added.map((id) => byId.get(id)!),
     removed: diff.removed,
-    // A large plan's delta sees only the tasks serving what changed (its group) and a digest of the rest.
-    ...(large ? { focus: new Set([...diff.changed, ...diff.added, ...diff.removed]) } : {}),
-  })
-  const result = await askValidPlan(input, ctx, 'plan-delta', base, (answer) => {
+  }
+  const mergeAnswer = (answer: { tasks: PlannedTask[] }) => {
     const m = mergePlan(previous.tasks, toTasks(answer), removed)
     return { merged: m.tasks, deletes: m.deletes, replanned: answer.tasks.filter((t) => t.action !== 'delete').map((t) => t.id) }
+  }
+  if (!large) {
+    const base = deltaPlanMessages({ previous: previous.tasks, ...request })
+    const result = await askValidPlan(input, ctx, 'plan-delta', base, mergeAnswer)
+    return { kind: 'delta', tasks: result.merged, deletes: result.deletes, replanned: result.replanned ?? [], sections }
+  }
+
+  // A large plan's delta sees only the tasks serving what changed (its group) and a digest of
+  // the rest (issue #16); when those tasks are more than one answer holds (a shared section such
+  // as the navigation changed), they are asked about in parts, in parallel.
+  const focus = new Set([...diff.changed, ...diff.added, ...diff.removed])
+  const parts = deltaParts(previous.tasks, focus, pagesPerGroup(input.limits!.maxOutputTokens))
+  const answers = await mapLimit(parts, input.concurrency ?? 4, async (part, index) => {
+    const partInput = { index, count: parts.length, totalTasks: previous.tasks.length }
+    const base = deltaPlanMessages({ previous: part, ...request, added: index === 0 ? request.added : [], focus, part: partInput })
+    const label = parts.length === 1 ? 'plan-delta' : `plan-delta:${index + 1}`
+    let answer: { tasks: PlannedTask[] } = { tasks: [] }
+    await askValidPlan(input, ctx, 'plan-delta', base, (a) => ((answer = a), mergeAnswer(a)), label)
+    return answer
   })
-  return { kind: 'delta', tasks: result.merged, deletes: result.deletes, replanned: result.replanned ?? [], sections }
+  // A file several parts answered for (a shared stylesheet) keeps the first part's task.
+  const seen = new Set<string>()
+  const tasks = answers.flatMap((a) => a.tasks).filter((t) => !seen.has(t.path) && seen.add(t.path))
+  const result = mergeAnswer({ tasks })
+  const problems = validatePlan([...result.merged, ...result.deletes], ctx)
+  if (problems.length) throw new PlanError(`The planner's answers for the parts of this change do not fit together; nothing was written:\n${formatProblems(problems)}`, problems)
+  return { kind: 'delta', tasks: result.merged, deletes: result.deletes, replanned: result.replanned, sections }
+}
+
+/**
+ * The previous plan cut for a focused delta: all of it in one part when the tasks serving the
+ * changed sections fit one answer, else those tasks in parts of `per`, each with the shared
+ * files (the tasks others depend on).
+ */
+function deltaParts(tasks: Task[], focus: ReadonlySet<string>, per: number): Task[][] {
+  const shared = new Set(tasks.flatMap((t) => t.dependsOn))
+  const sharedTasks = tasks.filter((t) => shared.has(t.id))
+  const focused = tasks.filter((t) => !shared.has(t.id) && t.sections.some((s) => focus.has(s)))
+  if (focused.length <= per) return [tasks]
+  const out: Task[][] = []
+  for (let i = 0; i < focused.length; i += per) out.push([...sharedTasks, ...focused.slice(i, i + per)])
+  return out
 }
 
 interface Merged {
@@ -120,15 +158,16 @@ async function askValidPlan(
   stage: string,
   base: ReturnType<typeof fullPlanMessages>,
   merge: (answer: { tasks: PlannedTask[] }) => Merged,
+  label = stage,
 ): Promise<Merged> {
-  const first = await input.ask({ stage, role: 'planner', promptVersion: PLAN_PROMPT_VERSION, messages: base, schema: PlanAnswerSchema, label: stage })
+  const first = await input.ask({ stage, role: 'planner', promptVersion: PLAN_PROMPT_VERSION, messages: base, schema: PlanAnswerSchema, label })
   let merged = merge(first.value)
   let problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged
 
   // One repair turn that quotes every problem (issue 3), then a clear error.
   const repairMessages = repairPlanMessages(base, first.value, formatProblems(problems))
-  const second = await input.ask({ stage: `${stage}-repair`, role: 'planner', promptVersion: PLAN_PROMPT_VERSION, messages: repairMessages, schema: PlanAnswerSchema, label: `${stage}-repair` })
+  const second = await input.ask({ stage: `${stage}-repair`, role: 'planner', promptVersion: PLAN_PROMPT_VERSION, messages: repairMessages, schema: PlanAnswerSchema, label: `${label}-repair` })
   merged = merge(second.value)
   problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged

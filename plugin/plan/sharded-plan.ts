@@ -7,6 +7,7 @@ import { repairPlanMessages } from './plan-prompt.js'
 import { pagesPerGroup, sitePlanPages } from './shard-size.js'
 import { SHARD_PROMPT_VERSION, SitePlanSchema, groupPlanMessages, sitePartMessages, sitePlanMessages, type SitePage, type SitePlan } from './shard-prompt.js'
 import { formatProblems, validatePlan, type PlanContext, type PlanProblem } from './validate-plan.js'
+import { mapLimit } from './map-limit.js'
 
 /**
  * A first plan in shards (issue #16), for specs too big for one plan call: a site plan (the
@@ -80,10 +81,14 @@ async function askSitePlan(input: ShardedPlanInput): Promise<SitePlan> {
   let base = sitePlanMessages(parts[0], input.userFiles, false, { index: 0, count })
   if (!measurePrompt(base, input.limits).fits) base = sitePlanMessages(parts[0], input.userFiles, true, { index: 0, count })
   const site = await askPart(input, base, 'plan-site', (answer) => answer)
+  // Sections every page of the first part serves (the navigation, the footer) are not shown to
+  // later parts, whose pages serve them too: the first part's answer says so for all of them.
+  const everyPage = site.pages.slice(1).reduce((common, p) => common.filter((id) => p.sections.includes(id)), site.pages[0]?.sections ?? [])
+  const withCommon = (pages: SitePage[]) => pages.map((p) => ({ ...p, sections: [...new Set([...p.sections, ...everyPage])] }))
   for (let index = 1; index < count; index++) {
     const shared = input.toTasks({ tasks: site.shared })
     const messages = sitePartMessages(parts[index], shared, site.pages.map((p) => p.path), { index, count })
-    const part = await askPart(input, messages, `plan-site:${index + 1}`, (answer) => ({ shared: site.shared, pages: [...site.pages, ...answer.pages] }))
+    const part = await askPart(input, messages, `plan-site:${index + 1}`, (answer) => ({ shared: site.shared, pages: [...site.pages, ...withCommon(answer.pages)] }))
     site.pages = part.pages
   }
   return site
@@ -154,18 +159,4 @@ function allProblems(tasks: Task[], results: { group: SitePage[]; answer: { task
     for (const p of paths) if (!got.has(p)) problems.push({ taskId: p, field: 'path', message: `no task for page "${p}" of this group` })
   }
   return problems
-}
-
-/** `fn` over `items`, at most `limit` at once, results in input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i], i)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
-  return out
 }

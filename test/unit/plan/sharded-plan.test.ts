@@ -54,7 +54,11 @@ function model(opts: { broken?: number } = {}) {
       }))
       return { value: { tasks }, hit: false }
     }
-    if (call.stage === 'plan-delta') return { value: { tasks: [] }, hit: false }
+    if (call.stage === 'plan-delta') {
+      // A changed navigation section: every page listed gets its header updated.
+      const pages = /Changed sections[\s\S]*\[navigation\]/.test(text) ? [...text.matchAll(/^- ([\w.-]+): create (\S+\.html);/gm)] : []
+      return { value: { tasks: pages.map((m) => ({ id: m[1], action: 'update', path: m[2], target: '#site-nav', instructions: 'New navigation.', dependsOn: [], sections: ['navigation'] })) }, hit: false }
+    }
     throw new Error(`unexpected stage ${call.stage}`)
   }) as Ask
   return { ask, calls, maxInFlight: () => maxInFlight }
@@ -135,5 +139,35 @@ describe('sharded planning', () => {
     expect(text).not.toContain('- walk-40-page:')
     expect(text).toMatch(/Current tasks \(those serving the changed sections and the shared files; 59 other tasks are unaffected\)/)
     expect(text).toMatch(/Other files of the site \(59, not affected\): index\.html, walk-1\.html/)
+  })
+
+  it('a shared section every page serves: the delta is asked in parts that each fit one answer, merged into one plan', async () => {
+    const s = spec(60)
+    const m = model()
+    const c = ctx()
+    const first = await plan({ spec: s, previous: null, tracker, ctx: c, ask: m.ask, limits })
+    const paths = new Set(first.tasks.map((t) => t.path))
+    const files = Object.fromEntries(first.tasks.map((t) => [t.path, { hash: 'h', summary: `the ${t.id}`, interface: {}, generatedBy: { taskId: t.id }, updatedAt: '' }]))
+    const edited = parseSpec(s.sections.map((x) => (x.id === 'navigation' ? '## Navigation\nA header with a search box.' : x.text)).join('\n\n'))
+    m.calls.length = 0
+    const out = await plan({
+      spec: edited,
+      previous: { version: 1, specHash: s.hash, sectionHashes: sectionHashes(s.sections), tasks: first.tasks },
+      tracker: { version: 1, files } as unknown as FileTracker,
+      ctx: { ...c, generatedPaths: paths, existingPaths: paths },
+      ask: m.ask,
+      limits,
+    })
+    const per = pagesPerGroup(limits.maxOutputTokens)
+    // Pages of the site plan's later part serve the navigation too, as every page of its first part does.
+    const serving = first.tasks.filter((t) => t.path.endsWith('.html') && t.sections.includes('navigation')).length
+    expect(serving).toBe(60)
+    const count = Math.ceil(serving / per)
+    expect(m.calls.map((x) => x.label)).toEqual(Array.from({ length: count }, (_, i) => `plan-delta:${i + 1}`))
+    for (const call of m.calls) expect([...userText(call).matchAll(/^- [\w.-]+: create \S+\.html;/gm)].length).toBeLessThanOrEqual(per)
+    expect(userText(m.calls[1])).toContain(`This is part 2 of ${count} of the tasks serving the changed sections`)
+    expect(out.kind).toBe('delta')
+    expect(out.replanned).toHaveLength(serving)
+    expect(out.tasks.filter((t) => t.action === 'update')).toHaveLength(serving)
   })
 })

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { build } from 'vite'
+import sitesmith from '../../../plugin/index.js'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import type { LoopbackRequest, Reply } from '../../loopback/server.js'
 import { createTempSite, REPO, type TempSite } from '../../helpers/temp-site.js'
-import { stageOf, type Stage } from '../../helpers/scripted-site.js'
+import { scriptedSite, stageOf, type Stage } from '../../helpers/scripted-site.js'
 import { seededSite } from '../../helpers/seeded-defects.js'
 
 /**
@@ -125,5 +128,69 @@ describe('a review that did not finish is not dropped', () => {
     expect(next.errors).toEqual([])
     expect(site.server.requests.map(stageOf)).toContain('review')
     expect(review(site)).toEqual(ref.review)
+  })
+})
+
+/**
+ * The last kill point of #12's acceptance: `vite build` SIGKILLed while its dist check waits
+ * for the browser it started (a stand-in binary that reports its start over a socket), so
+ * no dist-check.json is written; the next build must check dist/ and end as a build that
+ * was never killed.
+ */
+describe('a vite build killed at the dist check is resumed by the next build', () => {
+  const withBrowser = (s: TempSite) => s.pluginOptions({ runtimeCheck: { enabled: true } })
+  const viteBuild = (s: TempSite) => build({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [sitesmith(withBrowser(s))], build: { outDir: join(s.dir, 'dist') } })
+  const distCheck = (s: TempSite) => JSON.parse(readFileSync(join(s.dir, '.sitesmith', 'dist-check.json'), 'utf8')) as unknown
+  const dist = (s: TempSite) => new Map([...s.snapshot()].filter(([p]) => p.startsWith('dist/')))
+  const fresh = async () => {
+    const s = await createTempSite({ spec: SPEC, respond: scriptedSite() })
+    sites.push(s)
+    return s
+  }
+
+  it('the next build checks dist/ again; its code_review.json, dist/ and dist check match a build never killed', async () => {
+    const ref = await fresh()
+    await viteBuild(ref)
+
+    const site = await fresh()
+    // The site generated and reviewed; the killed build's own run is then a no-op, so the
+    // only browser it starts is the dist check's.
+    expect((await site.run({ runtimeCheck: { enabled: true } })).errors).toEqual([])
+
+    const runLog = () => readFileSync(join(site.dir, '.sitesmith', 'run.jsonl'), 'utf8')
+    const logged = runLog()
+    // The dist check's "Chromium" says it was started, then waits: the kill lands there.
+    const launched = createServer()
+    await new Promise<void>((resolve) => launched.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => void launched.close())
+    const port = (launched.address() as { port: number }).port
+    const fake = join(site.dir, '..', `${site.dir.split('/').pop()}-chromium.mjs`)
+    writeFileSync(fake, `#!${process.execPath}\nimport { connect } from 'node:net'\nconnect(${port}, '127.0.0.1').end('launched')\nsetInterval(() => {}, 1000)\n`)
+    chmodSync(fake, 0o755)
+    onTestFinished(() => rmSync(fake, { force: true }))
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'integration', 'faults', 'build-child.ts'), JSON.stringify({ root: site.dir, options: withBrowser(site) })], {
+      cwd: REPO,
+      env: { ...site.env, SITESMITH_CHROMIUM: fake },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
+    })
+    await once(launched, 'connection')
+    process.kill(-child.pid!, 'SIGKILL') // the build and its fake browser
+    const [, signal] = (await once(child, 'exit')) as [number | null, string | null]
+    expect(signal).toBe('SIGKILL')
+    expect(() => distCheck(site)).toThrow(/ENOENT/)
+    // The killed build's run was the no-op short cut (it logs nothing), so the browser it
+    // started was the dist check's.
+    expect(runLog()).toBe(logged)
+
+    site.server.reset()
+    await viteBuild(site)
+    expect(site.server.requests).toEqual([])
+    expect(distCheck(site)).toEqual(distCheck(ref))
+    expect(review(site)).toEqual(review(ref))
+    expect(dist(site)).toEqual(dist(ref))
   })
 })

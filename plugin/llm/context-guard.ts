@@ -1,5 +1,5 @@
 import { measurePrompt, type RoleLimits } from './context-budget.js'
-import { ContextOverflowError, ContextTruncatedError, type ModelErrorContext } from './errors.js'
+import { ContextOverflowError, ContextTruncatedError, ModelHttpError, type ModelErrorContext } from './errors.js'
 import type { RawAnswer } from './provider.js'
 import type { ChatEvent, ChatMessage } from './types.js'
 
@@ -20,6 +20,18 @@ export function fitOutput(messages: readonly ChatMessage[], wanted: number, limi
   const room = limits.contextWindow - m.promptTokens
   if (wanted > limits.maxOutputTokens && room >= limits.maxOutputTokens) return room
   throw new ContextOverflowError({ promptTokens: m.promptTokens, method: m.method, contextWindow: limits.contextWindow, maxOutputTokens: Math.min(wanted, limits.maxOutputTokens) }, ctx)
+}
+
+/**
+ * The model's own output cap when a server refused an answer budget over it — OpenAI's HTTP 400
+ * "This model supports at most 16384 completion tokens, whereas you provided 32768" — else
+ * undefined. A budget grown after a `length` finish can pass a model's cap (issue #16: the
+ * loopback server enforces gpt-4o-mini's), and is then lowered to it rather than failing.
+ */
+export function refusedOutputCap(err: unknown): number | undefined {
+  if (!(err instanceof ModelHttpError) || err.status !== 400) return undefined
+  const m = /supports at most (\d+) completion tokens/i.exec(err.message)
+  return m ? Number(m[1]) : undefined
 }
 
 /** Below this share of what was sent, a server evaluated a cut prompt. */

@@ -10,7 +10,7 @@ import { estimateTokens, type Provider, type RawAnswer } from './provider.js'
 import { withRetry, type RetryPolicy } from './retry.js'
 import { chatStructured } from './structured-chat.js'
 import { roleLimits } from './context-budget.js'
-import { checkTruncation, fitOutput, ollamaBehindOpenAI, onceWarner } from './context-guard.js'
+import { checkTruncation, fitOutput, ollamaBehindOpenAI, onceWarner, refusedOutputCap } from './context-guard.js'
 import type { ChatClient, ChatEvent, ChatMessage, ChatRequest, ChatResult, ModelOptions } from './types.js'
 
 /**
@@ -169,7 +169,18 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
         ctx = { ...ctx, endpoint: p.endpoint }
         const warnOnce = onceWarner(warned, label, id, emit)
         if (o.provider === 'openai') warnOnce(ollamaBehindOpenAI(p.endpoint, 'port'))
-        const send = (messages: ChatMessage[], wanted: number, turn: number) => {
+        const send = async (messages: ChatMessage[], wanted: number, turn: number): Promise<RawAnswer> => {
+          try {
+            return await sendWithin(messages, wanted, turn)
+          } catch (err) {
+            // A grown budget over the model's own cap: asked again at the cap, once (issue #16).
+            const cap = wanted > limits.maxOutputTokens ? refusedOutputCap(err) : undefined
+            if (cap === undefined || cap >= wanted || cap < 1) throw err
+            emit({ type: 'warning', label, model: id, message: `${o.model} writes at most ${cap} tokens an answer; asked again with that budget instead of ${wanted}` })
+            return sendWithin(messages, cap, turn)
+          }
+        }
+        const sendWithin = (messages: ChatMessage[], wanted: number, turn: number) => {
           const maxOutputTokens = fitOutput(messages, wanted, limits, ctx)
           return withRetry(
             async (attempt) => {

@@ -91,6 +91,26 @@ describe('loopback server with real model limits', () => {
     expect(server.requests.every((r) => r.limits?.outcome === 'cut')).toBe(true)
   })
 
+  it("a budget grown after a length finish past the model's cap is lowered to the cap, not failed", async () => {
+    // No repetition loop (that would be a format failure): 20,000 different words.
+    const long = jsonReply({ content: Array.from({ length: 20_000 }, (_, i) => `w${i * 7919}`).join(' '), summary: 's' })
+    const server = await startLoopbackServer({ respond: always([long, jsonReply(GOOD)]), limits: true })
+    onTestFinished(() => server.close())
+    const events: string[] = []
+    const client = createChatClient(
+      { provider: 'openai', model: 'gpt-4o-mini', baseURL: server.openaiBaseURL, timeoutMs: 10_000, maxRetries: 0, repairTurns: 0, maxOutputTokens: 16_384 },
+      { env: { OPENAI_API_KEY: 'sk-loopback' }, retryBaseMs: 2, onEvent: (e) => e.type === 'warning' && events.push(e.message) },
+    )
+    const r = await client.chat({ messages: prompt(10), schema: File, label: 'plan-group:1' })
+    expect(r.value).toEqual(GOOD)
+    expect(server.requests.map((q) => [q.body.max_completion_tokens ?? q.body.max_tokens, q.limits?.outcome])).toEqual([
+      [16_384, 'cut'],
+      [32_768, 'refused'],
+      [16_384, 'ok'],
+    ])
+    expect(events).toEqual(['gpt-4o-mini writes at most 16384 tokens an answer; asked again with that budget instead of 32768'])
+  })
+
   it('Ollama: the window is the num_ctx sitesmith sends; prompt and answer fit it', async () => {
     const { server, client } = await setup()
     const r = await client({ provider: 'ollama', contextWindow: 16_384, maxOutputTokens: 2048 }).chat({ messages: prompt(2000), schema: File, label: 'generate:home' })

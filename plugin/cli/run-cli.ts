@@ -11,6 +11,7 @@ import { sha256 } from '../store/atomic-write.js'
 import { loadSitesmithOptions } from './load-options.js'
 import { initCommand } from './init.js'
 import { doctorCommand } from './doctor.js'
+import { evalCommand } from './eval-command.js'
 import { planPreview } from './plan-preview.js'
 import { MissingCredentialsError } from '../llm/errors.js'
 import { CacheMissError, closeCacheStore } from '../store/model-cache.js'
@@ -36,6 +37,7 @@ Commands:
   review [dir] [--since <git-ref> | <files…>] [--apply]
                    checks + the large model's review of the files you changed; fixes as a diff
   doctor [dir]     check each role's model: endpoint, model, context, JSON mode, a round trip, tokens/s
+  eval [dir]       run a suite of specs through the whole pipeline and score the models (sitesmith eval -h)
 
 Options (generate, plan):
   --cache-mode auto|frozen|refresh   default: frozen when CI is set, else auto (SITESMITH_CACHE_MODE)
@@ -87,6 +89,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'init') return initCommand(rest, io)
   if (command === 'doctor') return doctorCommand(rest, io)
+  if (command === 'eval') return evalCommand(rest, io)
   if (command === 'check') return checkCommand(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, env: io.env })
   if (command === 'adopt') return adoptCommand(rest, io)
   if (command === 'undo') return undoCommand(rest, io)

@@ -56,6 +56,11 @@ export async function createModelSession(input: {
     let c = clients.get(role)
     if (!c) {
       const onEvent = (e: ChatEvent) => {
+        // Schema repair turns are logged so `sitesmith eval` can count them (#15).
+        if (e.type === 'repair') {
+          const detail = { role, label: e.label, turn: e.turn, problem: e.problem }
+          runLog.write({ stage: e.label.split(':')[0] || e.label, event: 'repair', detail })
+        }
         // Context warnings (an openai role that is really Ollama, a prompt over num_ctx) must reach the person.
         if (e.type !== 'warning') return
         progress.line(`${role} (${e.model}): ${e.message}`, 'warn')
@@ -78,8 +83,10 @@ export async function createModelSession(input: {
     // a teammate's cached answer may hold a value that is a secret in THIS checkout.
     const ctx = { label: call.label, model: c.id }
     checkExchange('request', call.messages.map((m) => m.content), secrets, ctx)
+    // Each model call's line names the role, so token costs can be split per model (#15).
+    const log = { write: (e: RunEvent) => runLog.write({ ...e, detail: { ...e.detail, role: original.role } }) }
     const result = await cachedChat(
-      { cache, client: c, log: runLog },
+      { cache, client: c, log },
       {
         stage: call.stage,
         promptVersion: call.promptVersion,

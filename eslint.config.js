@@ -35,7 +35,21 @@ export default tseslint.config(
       // Escaping terminal output and the site-file path policy match control characters on purpose.
       'no-control-regex': 'off',
       // An abort rejects with the signal's own reason (typed any), as the platform's APIs do.
+      // A leading underscore names a value left out on purpose; `...rest` omits the named siblings.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      // vitest's asymmetric matchers (expect.any, expect.stringContaining, …) are typed any.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      // Fakes of async interfaces (providers, stores) are plain async functions.
+      '@typescript-eslint/require-await': 'off',
     },
   },
   {

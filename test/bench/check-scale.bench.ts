@@ -120,7 +120,7 @@ function listFiles(dir: string, out: string[] = []): string[] {
   return out
 }
 
-async function cpuOf(fn: () => Promise<unknown> | unknown): Promise<{ cpu: number; wall: number }> {
+async function cpuOf(fn: () => unknown): Promise<{ cpu: number; wall: number }> {
   const wall = performance.now()
   const before = process.cpuUsage()
   await fn()

@@ -23,8 +23,8 @@ function sh(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code
   return new Promise((resolve) => {
     const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd, env })
     let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d))
-    child.stderr.on('data', (d: Buffer) => (out += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), 900_000)
     child.on('close', (code) => {
       clearTimeout(timer)

@@ -1,5 +1,4 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { startLoopbackServer, type LoopbackOptions, type LoopbackServer, type Respond } from '../loopback/server.js'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from '../../plugin/options.js'

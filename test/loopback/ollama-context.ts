@@ -61,7 +61,8 @@ export function showResponse(raw: string | undefined, models: readonly string[],
   let name = ''
   try {
     const b = JSON.parse(raw ?? '{}') as { model?: unknown; name?: unknown }
-    name = String(b.model ?? b.name ?? '')
+    const named = b.model ?? b.name
+    name = typeof named === 'string' ? named : ''
   } catch {
     // an unparsable body names no model: answered like an unknown one
   }

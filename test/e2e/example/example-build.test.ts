@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,7 +15,7 @@ import { REPO } from '../../helpers/temp-site.js'
  */
 let work: string
 let site: string
-let build: ReturnType<typeof spawnSync>
+let build: SpawnSyncReturns<string>
 
 beforeAll(() => {
   mkdirSync(join(REPO, 'test', '.tmp'), { recursive: true })

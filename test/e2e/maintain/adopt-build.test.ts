@@ -22,8 +22,8 @@ function cli(args: string[], cwd: string): Promise<{ code: number | null; out: s
     const env = { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto', OPENAI_API_KEY: 'sk-loopback-test-key-0000' }
     const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), ...args], { cwd, env })
     let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d))
-    child.stderr.on('data', (d: Buffer) => (out += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
     child.on('close', (code) => resolve({ code, out }))
   })
 }

@@ -20,8 +20,8 @@ function cli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeA
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd, env: { PATH: process.env.PATH, ...opts.env } })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
     child.on('close', (code) => {
       clearTimeout(timer)

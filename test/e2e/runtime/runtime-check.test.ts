@@ -60,7 +60,7 @@ describe('runtime check: defects only a browser sees', () => {
     result = await runRuntimeCheck({ dir: join(FIXTURES, 'broken'), pages: ['index.html', 'about.html', 'menu.html'] })
   })
 
-  const runtimeError = (file: string, page: string, line: number, message: string, column: number | unknown = expect.any(Number)): Finding =>
+  const runtimeError = (file: string, page: string, line: number, message: string, column: unknown = expect.any(Number)): Finding =>
     ({ rule: 'runtime-error', severity: 'error', file, page, line, column, message }) as Finding
   const failedRequest = (file: string, page: string, where: { line: number; column: number }, target: string): Finding => ({
     rule: 'failed-request',

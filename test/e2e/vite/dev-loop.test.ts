@@ -46,11 +46,11 @@ async function startDev(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}
   const recorder = {
     name: 'record-ws',
     configureServer(server: ViteDevServer) {
-      const send = server.ws.send.bind(server.ws) as (...args: unknown[]) => void
+      const send = server.ws.send.bind<(...args: unknown[]) => void>(server.ws)
       server.ws.send = ((...args: unknown[]) => {
         sent.push(typeof args[0] === 'string' ? { type: 'custom', event: args[0], data: args[1] as Sent['data'] } : (args[0] as Sent))
         send(...args)
-      }) as typeof server.ws.send
+      })
     },
   }
   const dev = await createServer({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [recorder, plugin], server: { port: 0, host: '127.0.0.1' } })

@@ -62,8 +62,8 @@ function runUntilExit(args: string[], cwd: string): Promise<{ code: number | nul
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH, OPENAI_API_KEY: 'sk-loopback-test-key-0000', SITESMITH_CACHE_MODE: 'auto' } })
     let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d))
-    child.stderr.on('data', (d: Buffer) => (output += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))
     let hung = false
     const timer = setTimeout(() => {
       hung = true

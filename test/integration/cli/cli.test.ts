@@ -48,8 +48,8 @@ function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout
     const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), ...args], { cwd, env: { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto' } })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
     child.on('close', (code) => {
       clearTimeout(timer)

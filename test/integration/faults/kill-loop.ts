@@ -111,8 +111,8 @@ function startChild(): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'], env: killRunEnv() })
   let out = ''
   let err = ''
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d))
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
   const exited = once(proc, 'exit').then(([code, signal]) => (code ?? signal) as number | string)
   return {
     proc,
@@ -125,12 +125,12 @@ function startChild(): Child {
         const onExit = () => setImmediate(() => (re.test(out) ? done() : done(new Error(`kill-child exited before printing ${re}: ${out} ${err}`))))
         const done = (e?: Error) => {
           clearTimeout(timer)
-          proc.stdout!.off('data', check)
+          proc.stdout.off('data', check)
           proc.off('exit', onExit)
           if (e) reject(e)
           else resolve()
         }
-        proc.stdout!.on('data', check)
+        proc.stdout.on('data', check)
         proc.once('exit', onExit)
         check()
       }),

@@ -41,8 +41,8 @@ function cli(s: TempSite): Cli {
   const env = { PATH: process.env.PATH, OPENAI_API_KEY: 'sk-loopback-lock-test-0000', OPENAI_BASE_URL: s.server.openaiBaseURL, OLLAMA_HOST: s.server.url, SITESMITH_RETRY_BASE_MS: '2' }
   const proc = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), 'generate', s.dir, '--no-runtime', '--no-review'], { cwd: s.dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
   const c: Cli = { proc, output: () => out, exited: once(proc, 'exit').then(([code, signal]) => (code ?? signal) as number | string) }
   children.push(c)
   return c

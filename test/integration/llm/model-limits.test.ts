@@ -47,7 +47,7 @@ describe('loopback server with real model limits', () => {
     const { server } = await setup()
     const raw = new OpenAI({ apiKey: 'sk-loopback', baseURL: server.openaiBaseURL, maxRetries: 0 })
     const err = await raw.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: prompt(130_000) as OpenAI.ChatCompletionMessageParam[], max_completion_tokens: 1000 })
+      .create({ model: 'gpt-4o-mini', messages: prompt(130_000), max_completion_tokens: 1000 })
       .then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)
     expect(err?.status).toBe(400)
     expect(err?.code).toBe('context_length_exceeded')
@@ -59,7 +59,7 @@ describe('loopback server with real model limits', () => {
     const { server, client } = await setup()
     const err = await client({ provider: 'openai' }).chat({ messages: prompt(130_000), schema: File, label: 'plan' }).catch((e: unknown) => e as ModelError)
     expect(err).toBeInstanceOf(ModelError)
-    expect(String(err)).toMatch(/contextWindow of 128000, so nothing was sent/)
+    expect((err as ModelError).message).toMatch(/contextWindow of 128000, so nothing was sent/)
     expect(server.requests).toHaveLength(0)
   })
 
@@ -67,7 +67,7 @@ describe('loopback server with real model limits', () => {
     const { server } = await setup()
     const raw = new OpenAI({ apiKey: 'sk-loopback', baseURL: server.openaiBaseURL, maxRetries: 0 })
     const err = await raw.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: prompt(10) as OpenAI.ChatCompletionMessageParam[], max_completion_tokens: 20_000 })
+      .create({ model: 'gpt-4o-mini', messages: prompt(10), max_completion_tokens: 20_000 })
       .then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)
     expect(err?.status).toBe(400)
     expect(err?.message).toMatch(/supports at most 16384 completion tokens/)
@@ -77,7 +77,7 @@ describe('loopback server with real model limits', () => {
     const long = { content: 'lorem ipsum dolor '.repeat(3000), summary: 's' }
     const { server } = await setup(jsonReply(long))
     const raw = new OpenAI({ apiKey: 'sk-loopback', baseURL: server.openaiBaseURL, maxRetries: 0 })
-    const r = await raw.chat.completions.create({ model: 'gpt-4o-mini', messages: prompt(10) as OpenAI.ChatCompletionMessageParam[], max_completion_tokens: 500 })
+    const r = await raw.chat.completions.create({ model: 'gpt-4o-mini', messages: prompt(10), max_completion_tokens: 500 })
     expect(r.choices[0].finish_reason).toBe('length')
     expect(r.usage?.completion_tokens).toBe(500)
     expect(server.requests[0].limits).toMatchObject({ outcome: 'cut', answerTokens: 500, maxOutputTokens: 500 })

@@ -289,7 +289,7 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const { server, client } = await setup(provider, always(jsonReply(GOOD, { latencyMs: 20 })), {}, { meter })
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => client.chat({ messages: ask(`task ${i}`), schema: Envelope, label: `generate:t${i}` })))
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'E_BUDGET')).toBe(true)
+    expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason.code === 'E_BUDGET')).toBe(true)
     expect(server.requests).toHaveLength(3)
   })
 

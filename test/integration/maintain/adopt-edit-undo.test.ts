@@ -117,9 +117,8 @@ describe('sitesmith adopt → a new section → chunk edit of the person’s pag
   })
 
   it('a hand edit of the person’s file while the model answers is never overwritten', async () => {
-    let site: TempSite
     const handEdit = '<!-- regatta on the 14th -->\r\n'
-    site = await adopted({ onUpdate: () => appendFileSync(join(site.dir, 'index.html'), handEdit) })
+    const site: TempSite = await adopted({ onUpdate: () => appendFileSync(join(site.dir, 'index.html'), handEdit) })
     await adoptSite({ options: site.options(), logger: silentLogger, env: site.env, draftSpec: true })
     appendFileSync(join(site.dir, 'spec.md'), FAQ_SECTION)
     const original = readFileSync(join(site.dir, 'index.html'), 'utf8')

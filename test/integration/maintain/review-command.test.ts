@@ -19,8 +19,8 @@ function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout
     const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), ...args], { cwd, env: { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto', OPENAI_API_KEY: 'sk-loopback-test-key-0000' } })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
 }

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
 import { afterEach, describe, expect, it } from 'vitest'
 import { jsonReply } from '../../loopback/server.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
@@ -97,11 +100,9 @@ describe('no keys and a cache miss', () => {
     await site.run({ review: { enabled: false } })
     // Forget everything but the plan (answers and stored file bytes): the missing page can
     // only come from a model call.
-    const { rmSync, readdirSync, readFileSync } = await import('node:fs')
-    const { join } = await import('node:path')
     for (const shard of readdirSync(site.cacheDir)) {
       for (const f of readdirSync(join(site.cacheDir, shard))) {
-        const entry = JSON.parse(readFileSync(join(site.cacheDir, shard, f), 'utf8'))
+        const entry = JSON.parse(readFileSync(join(site.cacheDir, shard, f), 'utf8')) as { value?: { label?: string } }
         if (entry.value?.label !== 'plan') rmSync(join(site.cacheDir, shard, f))
       }
     }

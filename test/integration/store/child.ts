@@ -23,15 +23,15 @@ export function runFixture(name: string, args: string[]): Child {
   })
   let out = ''
   let err = ''
-  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d))
+  proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
   const exited = once(proc, 'exit').then(([code, signal]) => (code ?? signal) as number | string)
   return {
     proc,
     exited,
     stdout: () => out,
     stderr: () => err,
-    send: (line) => void proc.stdin!.write(`${line}\n`),
+    send: (line) => void proc.stdin.write(`${line}\n`),
     waitFor: (re, ms = 20_000) =>
       new Promise<string>((resolve, reject) => {
         const check = () => {
@@ -51,10 +51,10 @@ export function runFixture(name: string, args: string[]): Child {
         }, ms)
         const cleanup = () => {
           clearTimeout(timer)
-          proc.stdout!.off('data', check)
+          proc.stdout.off('data', check)
           proc.off('exit', onExit)
         }
-        proc.stdout!.on('data', check)
+        proc.stdout.on('data', check)
         proc.once('exit', onExit)
         check()
       }),

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import { describe, expect, it } from 'vitest'
 import { findCycle, validatePlan, type PlanContext } from '../../../plugin/plan/validate-plan.js'
 import type { Task } from '../../../plugin/store/artifact-schemas.js'
@@ -43,9 +47,6 @@ describe('validatePlan', () => {
   })
 
   it('an update of a page a person wrote says so, rather than "does not exist"', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
     const dir = mkdtempSync(join(tmpdir(), 'sitesmith-plan-'))
     try {
       writeFileSync(join(dir, 'mine.html'), '<p>mine</p>')

@@ -21,7 +21,7 @@ describe('no raw control byte from a page or a model reaches a terminal or the o
     ['a run failure', () => formatRunFailure(new Error(`task "x" (${HOSTILE}.html): refused`))],
     [
       'the overlay',
-      () => overlayState({ findings: [finding], failed: [], hasSite: true, loads: new Map([['index.html', new Set(['js/main.js'])]]), siteDir: '/nonexistent', pluginName: 'p' }).pages['index.html']!.message,
+      () => overlayState({ findings: [finding], failed: [], hasSite: true, loads: new Map([['index.html', new Set(['js/main.js'])]]), siteDir: '/nonexistent', pluginName: 'p' }).pages['index.html'].message,
     ],
     [
       'a progress line',

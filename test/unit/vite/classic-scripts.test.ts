@@ -7,19 +7,18 @@ import { markClassicScripts, resolveFromPage } from '../../../plugin/vite/classi
 import { REPO } from '../../helpers/temp-site.js'
 
 type Node = DefaultTreeAdapterMap['node']
-type Element = DefaultTreeAdapterMap['element']
 
 /** What a full HTML parse says: the `src` of every classic, local, not-ignored script. */
 function classicByParse5(html: string): string[] {
   const out: string[] = []
   const walk = (n: Node) => {
     if ('tagName' in n && n.tagName === 'script') {
-      const a = new Map((n as Element).attrs.map((x) => [x.name, x.value]))
+      const a = new Map(n.attrs.map((x) => [x.name, x.value]))
       const src = a.get('src')
       if (src && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) && !a.has('vite-ignore') && scriptKindOfType(a.get('type')) === 'classic') out.push(src)
     }
     for (const c of ('childNodes' in n ? (n.childNodes as Node[]) : [])) walk(c)
-    if ('content' in n && n.content) walk(n.content as unknown as Node)
+    if ('content' in n && n.content) walk(n.content)
   }
   walk(parse(html))
   return out

@@ -17,6 +17,8 @@ import {
   UPDATE_PROMPT_VERSION,
   generateMessages,
   packedGenerateMessages,
+  relevantInterface,
+  taskWords,
   updateMessages,
   type TaskContext,
 } from './generate-prompt.js'
@@ -56,6 +58,12 @@ export interface GenerateInput {
   overwriteHandEdits: boolean
   /** May `update` tasks change a person's (adopted) file in chunks? @default false */
   editUserFiles?: false | 'chunks'
+  /**
+   * A large plan (issue #16): a task is told only the interface names of its dependencies that
+   * it mentions (a dependency it names by path keeps its whole interface), so prompts stay small
+   * and a shared file gaining a function regenerates only the pages that use it. @default false
+   */
+  relevantInterfaces?: boolean
   signal?: AbortSignal
   onTask?: (report: TaskReport) => void
   onStart?: (task: Task) => void
@@ -223,12 +231,14 @@ type InterfaceOf = (path: string, content: string) => FileInterface
 
 function taskContext(task: Task, byId: Map<string, Task>, input: GenerateInput, interfaceOf: InterfaceOf): TaskContext {
   const dependencies: TaskContext['dependencies'] = []
+  const words = input.relevantInterfaces ? taskWords(task, input.sections) : undefined
   for (const id of task.dependsOn) {
     const dep = byId.get(id)
     if (!dep) continue
     const content = input.writer.read(dep.path)
     if (content === null) continue
-    dependencies.push({ path: dep.path, summary: input.writer.tracker.files[dep.path]?.summary ?? '', interface: interfaceOf(dep.path, content) })
+    const iface = interfaceOf(dep.path, content)
+    dependencies.push({ path: dep.path, summary: input.writer.tracker.files[dep.path]?.summary ?? '', interface: words ? relevantInterface(dep.path, iface, words) : iface })
   }
   const sections = task.sections.map((id) => input.sections.get(id)).filter((s): s is SpecSection => s !== undefined)
   return { task, sections, dependencies }

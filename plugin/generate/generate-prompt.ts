@@ -97,7 +97,13 @@ export function* packedGenerateMessages(c: TaskContext, chunk?: string): Generat
   yield { note: 'and dependencies reduced to their paths', messages: build({ ...c, sections, dependencies: bare }) }
 }
 
-function relevantInterface(path: string, i: FileInterface, words: ReadonlySet<string>): FileInterface {
+/** The words a task's instructions and its spec sections mention: what relevance is judged by. */
+export function taskWords(task: Task, sections: ReadonlyMap<string, SpecSection>): Set<string> {
+  return mentionedWords([task.instructions, ...task.sections.map((id) => sections.get(id)?.text ?? '')].join('\n'))
+}
+
+/** `i` with only the names `words` mention, or whole when the task names the file itself. */
+export function relevantInterface(path: string, i: FileInterface, words: ReadonlySet<string>): FileInterface {
   if (isMentioned(path, words)) return i
   return Object.fromEntries(Object.entries(i).map(([k, v]) => [k, Array.isArray(v) ? v.filter((n) => typeof n === 'string' && isMentioned(n, words)) : v])) as FileInterface
 }

@@ -13,6 +13,7 @@ import { realSiteFolder } from '../site-files/paths.js'
 import { acquireSiteLock, isLockOwnerDead, readSiteLockOwner } from '../store/site-lock.js'
 import type { CodeReview, FileTracker, Task } from '../store/artifact-schemas.js'
 import { plan, type PlanOutcome } from '../plan/planner.js'
+import { singleCallSections } from '../plan/shard-size.js'
 import { generateFiles, type TaskReport } from '../generate/generate-files.js'
 import { SiteWriter } from '../site-files/site-writer.js'
 import { reviewLoop } from '../review/review-loop.js'
@@ -195,6 +196,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       concurrency: options.concurrency,
       overwriteHandEdits: options.overwriteHandEdits,
       editUserFiles: options.editUserFiles,
+      relevantInterfaces: planned.tasks.length > singleCallSections(roleLimits(options.planner).maxOutputTokens),
       signal: input.signal,
       onTask: (r) => {
         models.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })

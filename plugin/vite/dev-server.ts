@@ -109,7 +109,7 @@ export function attachDevServer(input: {
       // Not after the first run: every request waited for it, so what was served is current,
       // and a reload sent before any browser connects is buffered by Vite and would reload
       // the first page right after it loads.
-      const reload = runs > 1 && (held || (!!result && (result.changed.length > 0 || (result.restored?.length ?? 0) > 0)))
+      const reload = runs > 1 && (held || (!!result && result.changed.length > 0))
       held = false
       running = false
       publish(reload)

@@ -78,7 +78,7 @@ export function sitePlanMessages(sections: SpecSection[], userFiles: [string, Tr
   })
   const note = digested ? ` (${sections.length} sections; ${digested} of them shown by heading and first line — their pages are planned later with their full text)` : ''
   const later = part && part.count > 1 ? `\n\nThis is part ${part.index + 1} of ${part.count} of the spec: list the pages of these sections only; the pages of the other parts are listed in later calls.` : ''
-  const existing = userFiles.length ? `\n\nThe site already has these files:\n${userFiles.map(([p, f]) => userFileLine(p, f)).join('\n')}\n${USER_FILES_NOTE}` : ''
+  const existing = userFiles.length ? `\n\nThe site already has these files:\n${userFileDigest(userFiles)}\n${USER_FILES_NOTE}` : ''
   return [
     { role: 'system', content: SITE_RULES },
     { role: 'user', content: `Plan the shared files and the pages for this spec${note}.${later}\n\n${formatSections(shown)}${existing}` },
@@ -135,6 +135,16 @@ export function groupPlanMessages(g: GroupInput): ChatMessage[] {
       ].join('\n\n'),
     },
   ]
+}
+
+/** A person's files a site plan describes one by one; the rest are named by path (a bounded digest). */
+const USER_FILES_DESCRIBED = 50
+
+function userFileDigest(userFiles: [string, TrackedFile][]): string {
+  const lines = userFiles.slice(0, USER_FILES_DESCRIBED).map(([p, f]) => userFileLine(p, f))
+  const rest = userFiles.slice(USER_FILES_DESCRIBED).map(([p]) => p)
+  if (rest.length) lines.push(`- and ${rest.length} more of the person's files: ${rest.slice(0, 500).join(', ')}${rest.length > 500 ? ', …' : ''}`)
+  return lines.join('\n')
 }
 
 function clip(s: string, n: number): string {

@@ -1,9 +1,10 @@
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { createLogger, mergeConfig, type Logger as ViteLogger, type Plugin, type ResolvedConfig, type UserConfig, type ViteDevServer } from 'vite'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from './options.js'
 import { runPipeline, type RunResult } from './pipeline/run-pipeline.js'
 import type { Logger } from './report/logger.js'
-import { failingFindings, formatFailingFindings, formatRunFailure, formatRunSummary } from './report/run-summary.js'
+import { failingFindings, failingFindingsError, formatRunSummary, incompleteRunError, runFailureError } from './report/run-summary.js'
+import { siteSources } from './diagnostics/site-source.js'
 import { attachDevServer, type DevSession } from './vite/dev-server.js'
 import { CLIENT_CODE, CLIENT_PATH, CLIENT_TAG } from './vite/dev-client.js'
 import { extraAssets, siteTexts } from './vite/emit-assets.js'
@@ -95,8 +96,9 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
 
     buildStart() {
       if (config.command !== 'build') return
-      if (buildRunError) this.error(formatRunFailure(buildRunError))
-      if (lastRun && lastRun.errors.length) this.error(`sitesmith: the run did not complete (${lastRun.errors.length} problem(s)):\n${lastRun.errors.map((e) => `  - ${e}`).join('\n')}`)
+      // Errors reach Vite as objects with loc and frame, rendered from the one diagnostic type (#11).
+      if (buildRunError) this.error(runFailureError(buildRunError, siteSources(resolved.siteDir)))
+      if (lastRun?.problems?.length) this.error(incompleteRunError(lastRun.problems, siteSources(resolved.siteDir)))
     },
 
     transformIndexHtml: {
@@ -140,8 +142,14 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       // The browser check is the slow part of a build by design; say its cost once, ourselves (#14).
       if (!dist.reused) logger.info(`sitesmith: dist/ checked in ${((performance.now() - started) / 1000).toFixed(1)}s`)
       if (dist.runtimeSkipped) logger.warn(`sitesmith: dist/ browser check skipped: ${dist.runtimeSkipped}`)
-      const failing = failingFindings([...dist.findings, ...(lastRun?.findings ?? [])], resolved.failOn)
-      if (failing.length) this.error(formatFailingFindings(failing, resolved.failOn))
+      const failing = failingFindings([...(lastRun?.findings ?? []), ...dist.findings], resolved.failOn)
+      if (!failing.length) return
+      // The run's findings first: loc and frame point at the source a person edits, not its dist/ copy.
+      // dist/ findings are relative to the folder holding dist/, the run's to the site folder.
+      const fromDist = new Set(dist.findings)
+      const distBase = dirname(resolve(config.root, config.build.outDir))
+      const files = siteSources(resolved.siteDir, (d) => (fromDist.has(d) ? join(distBase, d.file) : join(resolved.siteDir, d.file)))
+      this.error(failingFindingsError(failing, resolved.failOn, files))
     },
 
     // Vite calls this when the dev server closes (and after a build, where there is no dev

@@ -1,4 +1,5 @@
 import type { Ask } from '../llm/ask.js'
+import { diagnosticsOf, type Diagnosable, type Diagnostic } from '../diagnostics/diagnostic.js'
 import type { SpecSection } from '../spec/sections.js'
 import type { FileInterface, Task } from '../store/artifact-schemas.js'
 import { stableStringify } from '../store/model-cache.js'
@@ -42,6 +43,8 @@ export interface TaskReport {
   wouldChange?: { target: string; instructions: string }
   /** For a kept hand edit: the task key and the bytes kept, so the notice is given once for them (#12). */
   keptFor?: string
+  /** A failed or blocked task as a diagnostic: its task, file and (from the gate) line and frame. */
+  diagnostic?: Diagnostic
 }
 
 export interface GenerateInput {
@@ -69,17 +72,35 @@ export interface GenerateInput {
   onStart?: (task: Task) => void
 }
 
-export class TaskFailedError extends Error {
+/** Where in the rejected text the gate or the chunk editor found the problem. */
+export type RejectedAt = Pick<Diagnostic, 'line' | 'column' | 'frame'>
+
+export class TaskFailedError extends Error implements Diagnosable {
   readonly code = 'E_TASK'
+  readonly at?: RejectedAt
   constructor(
     readonly taskId: string,
     readonly path: string,
     reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; at?: RejectedAt },
   ) {
-    super(`task "${taskId}" (${path}): ${reason}`, options)
+    super(`task "${taskId}" (${path}): ${reason}`, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'TaskFailedError'
+    if (options?.at) this.at = options.at
   }
+
+  toDiagnostics(): Diagnostic[] {
+    const at = this.at ?? { line: 0, column: 0 }
+    const where = { line: at.line, column: at.column, ...(at.frame ? { frame: at.frame } : {}) }
+    return [{ rule: this.code, severity: 'error', file: this.path, ...where, message: this.message, source: this.at ? 'gate' : 'task', task: this.taskId }]
+  }
+}
+
+/** A task that failed with any error, or did not run, as the diagnostic its report carries. */
+function taskDiagnostic(task: Task, message: string, error?: unknown): Diagnostic {
+  if (error instanceof TaskFailedError) return error.toDiagnostics()[0]
+  const rule = error === undefined ? 'E_BLOCKED' : diagnosticsOf(error)[0].rule
+  return { rule, severity: 'error', file: task.path, line: 0, column: 0, message, source: 'task', task: task.id }
 }
 
 /** How many times a whole-file answer that fails the integrity gate is sent back. */
@@ -107,8 +128,13 @@ export async function generateFiles(input: GenerateInput): Promise<TaskReport[]>
   for (const task of input.tasks) {
     const o = outcomes.get(task.id)!
     if (o.status === 'done') report(o.result)
-    else if (o.status === 'failed') report({ taskId: task.id, path: task.path, status: 'failed', message: describe(o.error, task) })
-    else report({ taskId: task.id, path: task.path, status: 'blocked', message: `task "${task.id}" (${task.path}): not run: it depends on "${o.blockedBy}", which did not complete` })
+    else if (o.status === 'failed') {
+      const message = describe(o.error, task)
+      report({ taskId: task.id, path: task.path, status: 'failed', message, diagnostic: taskDiagnostic(task, message, o.error) })
+    } else {
+      const message = `task "${task.id}" (${task.path}): not run: it depends on "${o.blockedBy}", which did not complete`
+      report({ taskId: task.id, path: task.path, status: 'blocked', message, diagnostic: taskDiagnostic(task, message) })
+    }
   }
 
   for (const task of input.deletes) {
@@ -190,7 +216,7 @@ async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
       retry: (reason) => `That file was rejected and not written: ${reason}\nSend the complete file again in the same JSON form.`,
     },
   )
-  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${result.reason}`)
+  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${result.reason}`, { at: result.at })
   return { ...result.value, hit: result.hit, by: result.by }
 }
 
@@ -218,12 +244,12 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
       accept: (answer) => {
         const edited = applyChunkEdit(task.path, current, target, answer.replacement)
         const gate = edited.ok ? checkEditedFile(task.path, edited.content) : edited
-        return gate.ok ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } } : { ok: false, reason: gate.reason }
+        return gate.ok ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } } : { ok: false, reason: gate.reason, ...('at' in gate ? { at: gate.at } : {}) }
       },
       retry: (reason) => `That replacement was rejected and not applied: ${reason}\nSend the replacement for "${target}" again in the same JSON form.`,
     },
   )
-  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`)
+  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`, { at: result.at })
   return { ...result.value, hit: result.hit, by: result.by, from: current }
 }
 

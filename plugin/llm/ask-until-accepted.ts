@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 import type { Ask, AskCall } from './ask.js'
 
 /**
@@ -6,7 +7,14 @@ import type { Ask, AskCall } from './ask.js'
  * does not apply, and a fix that does not parse. The schema-level repair turns happen below
  * this, in the model layer; these are the turns about what the answer *means*.
  */
-export type Acceptance<R> = { ok: true; value: R } | { ok: false; reason: string }
+export type Acceptance<R> = { ok: true; value: R } | Rejection
+
+/** Why an answer was not accepted; `at`, when known, is where in the answer (for the diagnostic, #11). */
+export interface Rejection {
+  ok: false
+  reason: string
+  at?: Pick<Diagnostic, 'line' | 'column' | 'frame'>
+}
 
 export async function askUntilAccepted<T, R>(
   ask: Ask,
@@ -17,7 +25,7 @@ export async function askUntilAccepted<T, R>(
     /** The user turn that follows a rejected answer. */
     retry: (reason: string) => string
   },
-): Promise<{ ok: true; value: R; hit: boolean; by: string } | { ok: false; reason: string }> {
+): Promise<{ ok: true; value: R; hit: boolean; by: string } | Rejection> {
   let messages = call.messages
   let suffix: AskCall<T>['messages'] = []
   let hit = true

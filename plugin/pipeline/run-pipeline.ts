@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
 import type { ResolvedOptions } from '../options.js'
-import type { Finding } from '../diagnostics/diagnostic.js'
+import { diagnosticsOf, type Diagnostic, type Finding } from '../diagnostics/diagnostic.js'
 import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
@@ -60,6 +60,8 @@ export interface RunResult {
   review?: CodeReview
   /** Task failures and refusals: each names the task and the path. */
   errors: string[]
+  /** The same, as diagnostics (#11): task, file, source, and line and frame when the gate knew them. */
+  problems: Diagnostic[]
   /** Hand-edited files kept as they are. */
   kept: string[]
   /**
@@ -180,7 +182,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       models.log({ stage: 'plan', event: 'budget', tasks: planned.tasks.length + planned.deletes.length, line: scaled })
     }
     if (input.until === 'plan') {
-      return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], kept: [], tracker: writer.tracker })
+      return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], problems: [], kept: [], tracker: writer.tracker })
     }
 
     progress.setStage('generate', planned.tasks.length + planned.deletes.length)
@@ -214,7 +216,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     writer.clearJournal()
 
     const changed = new Set(reports.filter((r) => r.status === 'written' || r.status === 'deleted').map((r) => r.path))
-    const errors = reports.filter((r) => r.status === 'failed' || r.status === 'blocked').map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
+    const failedReports = reports.filter((r) => r.status === 'failed' || r.status === 'blocked')
+    const errors = failedReports.map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
+    const problems = failedReports.map((r, i): Diagnostic => r.diagnostic ?? { rule: 'E_TASK', severity: 'error', file: r.path, line: 0, column: 0, message: errors[i], source: 'task', task: r.taskId })
     const wouldChange = reports.flatMap((r) => (r.wouldChange ? [{ path: r.path, taskId: r.taskId, ...r.wouldChange }] : []))
     const kept = reports.filter((r) => r.status === 'kept' && !r.wouldChange).map((r) => r.path)
     const keptSaidBefore = reports.filter((r) => r.status === 'kept' && r.keptFor && saidBefore.get(r.path) === r.keptFor).map((r) => r.path)
@@ -273,7 +277,9 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           // budget.test.ts). Only cancellation is thrown on. Its files stay unreviewed in
           // code_review.json, so the next run reviews them.
           if (input.signal?.aborted) throw error
-          errors.push(error instanceof BudgetExceededError ? error.message : `review: ${error instanceof Error ? error.message : String(error)}`)
+          const message = error instanceof BudgetExceededError ? error.message : `review: ${error instanceof Error ? error.message : String(error)}`
+          errors.push(message)
+          problems.push(...diagnosticsOf(error).map((d) => ({ ...d, message })))
           return undefined
         })
         if (loop) {
@@ -303,6 +309,7 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       findings,
       review,
       errors,
+      problems,
       kept,
       ...(keptSaidBefore.length ? { keptSaidBefore } : {}),
       ...(restored.length ? { restored } : {}),
@@ -367,6 +374,7 @@ function upToDate(last: LastRun, started: number, tracker: FileTracker): RunResu
     changed: [],
     findings: last.findings,
     errors: [],
+    problems: [],
     kept: [],
     tracker,
     usage: { calls: 0, hits: 0, tokens: 0, summary: 'model usage: 0 calls (inputs unchanged since the last run)' },

@@ -1,5 +1,6 @@
 import type { Ask } from '../llm/ask.js'
 import type { RoleLimits } from '../llm/context-budget.js'
+import type { Diagnosable, Diagnostic } from '../diagnostics/diagnostic.js'
 import type { ParsedSpec, SpecSection } from '../spec/sections.js'
 import { diffSections } from '../spec/sections.js'
 import type { FileTracker, Task, TasksFile, TrackedFile } from '../store/artifact-schemas.js'
@@ -45,7 +46,7 @@ export interface PlanOutcome {
   groups?: number
 }
 
-export class PlanError extends Error {
+export class PlanError extends Error implements Diagnosable {
   readonly code = 'E_PLAN'
   constructor(
     message: string,
@@ -53,6 +54,21 @@ export class PlanError extends Error {
   ) {
     super(message)
     this.name = 'PlanError'
+  }
+
+  /** One diagnostic per problem, naming its task and field; the plan is in no file yet. */
+  toDiagnostics(): Diagnostic[] {
+    if (this.problems.length === 0) return [{ rule: this.code, severity: 'error', file: '', line: 0, column: 0, message: this.message, source: 'plan' }]
+    return this.problems.map((p) => ({
+      rule: this.code,
+      severity: 'error' as const,
+      file: '',
+      line: 0,
+      column: 0,
+      message: `${p.field}: ${p.message}`,
+      source: 'plan' as const,
+      task: p.taskId,
+    }))
   }
 }
 

@@ -1,6 +1,9 @@
 import pc from 'picocolors'
 import type { FailOn, ResolvedOptions } from '../options.js'
-import type { Finding } from '../diagnostics/diagnostic.js'
+import { diagnosticsOf, type Diagnostic, type Finding } from '../diagnostics/diagnostic.js'
+import { rollupError, type RollupErrorObject } from '../diagnostics/render-rollup.js'
+import { diagnosticLine } from '../diagnostics/render-text.js'
+import type { SourceFiles } from '../diagnostics/site-source.js'
 import { escapeControl, escapeTerminal } from '../site-files/site-file-policy.js'
 
 /**
@@ -14,6 +17,8 @@ export interface RunOutcome {
   findings: Finding[]
   review?: { rounds: number; resolved: readonly unknown[] }
   errors: string[]
+  /** The same failures as diagnostics (task, file, line when known), for the build error. */
+  problems?: Diagnostic[]
   kept: string[]
   /** Of `kept`, those already said on this machine for the same bytes and task: not said again (#12). */
   keptSaidBefore?: string[]
@@ -49,7 +54,7 @@ export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, '
   for (const k of kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
   // A person's files are changed only with editUserFiles (issue 17); what was held back is listed.
   for (const w of would) lines.push(`  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`)
-  for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${escapeControl(`${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)}`)
+  for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${diagnosticLine(f, { severity: false })}`)
   lines.push(`  ${pc.dim(`${r.usage.summary} · cache ${options.cacheMode} · ${(r.durationMs / 1000).toFixed(1)}s`)}`)
   return lines.join('\n')
 }
@@ -66,7 +71,17 @@ export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] 
   return findings.filter((f) => f.severity === 'error' || failOn === 'warning')
 }
 
-/** Why `vite build` fails: every unresolved finding at or above `failOn`, one per line. */
-export function formatFailingFindings(failing: Finding[], failOn: FailOn): string {
-  return `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):\n${failing.map((f) => `  ${escapeControl(`${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}`)}`).join('\n')}`
+/** Why `vite build` fails: every unresolved finding at or above `failOn`, one per line, the first framed. */
+export function failingFindingsError(failing: Finding[], failOn: FailOn, files: SourceFiles): RollupErrorObject {
+  return rollupError(failing, { heading: `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):`, files })
+}
+
+/** A run that completed with failed tasks: each failure, one per line, naming its task and file. */
+export function incompleteRunError(problems: Diagnostic[], files: SourceFiles): RollupErrorObject {
+  return rollupError(problems, { heading: `sitesmith: the run did not complete (${problems.length} problem(s)):`, files })
+}
+
+/** A run that threw: its message as {@link formatRunFailure} says it, located where the error knows. */
+export function runFailureError(error: unknown, files: SourceFiles): RollupErrorObject {
+  return rollupError(diagnosticsOf(error), { heading: formatRunFailure(error), list: false, files })
 }

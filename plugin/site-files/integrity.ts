@@ -2,6 +2,8 @@ import { posix } from 'node:path'
 import { parseCheck } from '../analysis/parse-check.js'
 import { findPlaceholder } from '../analysis/placeholders.js'
 import { stripFences } from '../llm/structured.js'
+import { codeFrame } from '../diagnostics/code-frame.js'
+import type { Diagnostic } from '../diagnostics/diagnostic.js'
 
 /**
  * The integrity gate: nothing reaches the disk unless it is whole. Small models answer in
@@ -13,7 +15,8 @@ import { stripFences } from '../llm/structured.js'
 /** Generated files larger than this are refused: a static page this big is runaway output. */
 export const MAX_FILE_BYTES = 512 * 1024
 
-export type Gate = { ok: true; content: string } | { ok: false; reason: string }
+/** A rejection names the path in `reason` (fed back to the model) and, when known, where (`at`, for the diagnostic). */
+export type Gate = { ok: true; content: string } | { ok: false; reason: string; at?: Pick<Diagnostic, 'line' | 'column' | 'frame'> }
 
 /** Strip what models wrap around a file: one enclosing markdown fence, a BOM; end with a newline. */
 export function normalizeContent(raw: string): string {
@@ -47,7 +50,10 @@ export function checkFile(path: string, raw: string): Gate {
   }
   if (/^\s*```/m.test(content)) return { ok: false, reason: `${path}: the content still contains a markdown code fence (\`\`\`); send only the file itself` }
   const placeholder = findPlaceholder(content)
-  if (placeholder) return { ok: false, reason: `${path}: line ${placeholder.line} is a placeholder for omitted code (${JSON.stringify(placeholder.text)}); write the complete file` }
+  if (placeholder) {
+    const reason = `${path}: line ${placeholder.line} is a placeholder for omitted code (${JSON.stringify(placeholder.text)}); write the complete file`
+    return { ok: false, reason, at: framedAt(content, placeholder.line, 0) }
+  }
   return checkWhole(path, content)
 }
 
@@ -80,7 +86,16 @@ function checkWhole(path: string, content: string): Gate {
   if (ext === '.svg' && !/<svg[\s>]/i.test(content)) return { ok: false, reason: `${path}: no <svg> element` }
   if (ext === '.html' || ext === '.css' || ext === '.js' || ext === '.mjs') {
     const parsed = parseCheck(path, content)
-    if (!parsed.ok) return { ok: false, reason: `${path}:${parsed.line}:${parsed.column}: does not parse: ${parsed.message}` }
+    if (!parsed.ok) {
+      const reason = `${path}:${parsed.line}:${parsed.column}: does not parse: ${parsed.message}`
+      return { ok: false, reason, at: framedAt(content, parsed.line, parsed.column) }
+    }
   }
   return { ok: true, content }
+}
+
+/** Where in a rejected text, with its frame: the text was never written, so no renderer could frame it later. */
+function framedAt(content: string, line: number, column: number): { line: number; column: number; frame?: string } {
+  const frame = codeFrame(content, line, column)
+  return frame ? { line, column, frame } : { line, column }
 }

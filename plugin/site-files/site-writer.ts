@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import type { Diagnosable, Diagnostic } from '../diagnostics/diagnostic.js'
 import type { FileTracker, TrackedFile } from '../store/artifact-schemas.js'
 import { TrackedFileSchema } from '../store/artifact-schemas.js'
 import { sha256, writeFileAtomic } from '../store/atomic-write.js'
@@ -19,7 +20,7 @@ import { outsideChunksKept } from '../edit/outside-chunks.js'
  */
 export type FileState = 'missing' | 'generated' | 'hand-edited' | 'user-file'
 
-export class WriteRefusedError extends Error {
+export class WriteRefusedError extends Error implements Diagnosable {
   readonly code = 'E_WRITE_REFUSED'
   constructor(
     readonly path: string,
@@ -27,6 +28,10 @@ export class WriteRefusedError extends Error {
   ) {
     super(message)
     this.name = 'WriteRefusedError'
+  }
+
+  toDiagnostics(): Diagnostic[] {
+    return [{ rule: this.code, severity: 'error', file: this.path, line: 0, column: 0, message: this.message, source: 'gate' }]
   }
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
+import type { Diagnosable, Diagnostic } from '../diagnostics/diagnostic.js'
 
 /**
  * The spec as the pipeline sees it, validated before anything else runs (#12): a spec that
@@ -7,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs'
  * bytes a person does not see (a BOM, CRLF line endings from an editor or git's autocrlf)
  * never change a hash, a plan or a prompt.
  */
-export class SpecError extends Error {
+export class SpecError extends Error implements Diagnosable {
   readonly code = 'E_SPEC'
   constructor(
     /** The spec path as shown to the user (relative to the root when inside it). */
@@ -17,6 +18,10 @@ export class SpecError extends Error {
   ) {
     super(`spec ${path}: ${reason}\n${hint}`)
     this.name = 'SpecError'
+  }
+
+  toDiagnostics(): Diagnostic[] {
+    return [{ rule: this.code, severity: 'error', file: this.path, line: 0, column: 0, message: this.message, source: 'pipeline' }]
   }
 }
 

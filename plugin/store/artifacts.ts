@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { Diagnosable, Diagnostic } from '../diagnostics/diagnostic.js'
 import { codeFrameColumns } from '@babel/code-frame'
 import type { z } from 'zod'
 
@@ -66,7 +67,7 @@ const SPECS: { [K in ArtifactKind]: ArtifactSpec<ArtifactTypes[K]> } = {
 }
 
 /** An artifact that cannot be read or written: names the file, the field and, for reads, line:column. */
-export class ArtifactError extends Error {
+export class ArtifactError extends Error implements Diagnosable {
   readonly code = 'E_ARTIFACT'
   constructor(
     message: string,
@@ -79,6 +80,16 @@ export class ArtifactError extends Error {
   ) {
     super(frame ? `${message}\n${frame}` : message)
     this.name = 'ArtifactError'
+    this.reason = message
+  }
+
+  private readonly reason: string
+
+  /** `file` is absolute here (an artifact under `.sitesmith/`); the renderers take it as it is. */
+  toDiagnostics(): Diagnostic[] {
+    const at = this.location ? { line: this.location.line, column: this.location.column } : { line: 0, column: 0 }
+    const frame = this.frame ? { frame: this.frame } : {}
+    return [{ rule: this.code, severity: 'error', file: this.file, ...at, ...frame, message: this.reason, source: 'pipeline' }]
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod'
 
 import type { ChatClient, ChatRequest, Usage } from '../llm/types.js'
 import { sha256 } from './atomic-write.js'
+import type { Diagnosable, Diagnostic } from '../diagnostics/diagnostic.js'
 import { createFileKeyv, type Logger } from './file-store.js'
 import { STORE_DOWN, StoreGuard, closeStore } from './store-guard.js'
 import type { RunLogSink } from './run-log.js'
@@ -250,7 +251,7 @@ export async function closeCacheStore(keyv: Keyv, timeoutMs = DEFAULT_STORE_TIME
 // ---------------------------------------------------------------- the wrapper
 
 /** A cache miss in `frozen` mode: the model would have been called. */
-export class CacheMissError extends Error {
+export class CacheMissError extends Error implements Diagnosable {
   readonly code = 'E_CACHE_MISS'
   constructor(
     readonly stage: string,
@@ -270,6 +271,11 @@ export class CacheMissError extends Error {
         `OLLAMA_HOST for Ollama) so the answer is cached, then commit the cache; or restore the cache directory (e.g. \`git checkout -- cache/\`).`,
     )
     this.name = 'CacheMissError'
+  }
+
+  toDiagnostics(): Diagnostic[] {
+    const task = this.taskId ? { task: this.taskId } : {}
+    return [{ rule: this.code, severity: 'error', file: this.path ?? '', line: 0, column: 0, message: this.message, source: 'pipeline', ...task }]
   }
 }
 

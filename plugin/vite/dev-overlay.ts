@@ -1,10 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ErrorPayload } from 'vite'
-import type { Finding } from '../diagnostics/diagnostic.js'
-import { codeFrame } from '../diagnostics/code-frame.js'
+import { diagnosticsOf, type Diagnostic, type Finding } from '../diagnostics/diagnostic.js'
+import { overlayLine, overlayPayload } from '../diagnostics/render-overlay.js'
+import { siteSources } from '../diagnostics/site-source.js'
 import { formatRunFailure } from '../report/run-summary.js'
-import { escapeControl } from '../site-files/site-file-policy.js'
 
 /**
  * What the dev overlay shows, page by page (issue #14): each finding once, on the pages it
@@ -47,41 +45,32 @@ export function overlayState(input: {
     if (input.loads.has(file)) return [file]
     return [...input.loads].filter(([, files]) => files.has(file)).map(([p]) => p)
   }
-  const byPage = new Map<string, { lines: string[]; first?: Finding }>()
-  const add = (page: string, line: string, f?: Finding) => {
-    const entry = byPage.get(page) ?? { lines: [] }
-    line = escapeControl(line) // model- and page-derived text: control bytes shown escaped (issue #10)
-    if (!entry.lines.includes(line)) entry.lines.push(line)
-    if (f && !entry.first && f.line > 0) entry.first = f
-    byPage.set(page, entry)
-  }
+  const byPage = new Map<string, Diagnostic[]>()
+  const add = (page: string, d: Diagnostic) => byPage.set(page, [...(byPage.get(page) ?? []), d])
   for (const t of input.failed) {
-    for (const page of concerns(t.path)) add(page, `${t.path} was not regenerated, so you see its previous version: ${inUserWords(t.message)}`)
+    const d: Diagnostic = { rule: 'E_TASK', severity: 'error', file: t.path, line: 0, column: 0, message: t.message, source: 'task' }
+    for (const page of concerns(t.path)) add(page, d)
   }
   for (const f of dedupeFindings(input.findings.filter((x) => x.severity === 'error'))) {
-    for (const page of concerns(f.file, f.page)) add(page, `${f.file}${f.line > 0 ? `:${f.line}:${f.column}` : ''}  ${f.message}`, f)
+    for (const page of concerns(f.file, f.page)) add(page, f)
   }
-  for (const [page, entry] of byPage) {
-    const n = entry.lines.length
-    const err: OverlayError = { message: `sitesmith: ${n === 1 ? 'a problem' : `${n} problems`} on this page\n${entry.lines.join('\n')}`, stack: '', plugin: input.pluginName }
-    if (entry.first) {
-      const abs = join(input.siteDir, entry.first.file)
-      err.id = abs
-      err.loc = { file: abs, line: entry.first.line, column: entry.first.column }
-      if (existsSync(abs)) err.frame = codeFrame(readFileSync(abs, 'utf8'), entry.first.line, entry.first.column)
-    }
-    pages[page] = err
+  const files = siteSources(input.siteDir)
+  const line = (d: Diagnostic) =>
+    d.source === 'task' ? `${d.file} was not regenerated, so you see its previous version: ${inUserWords(d.message)}` : overlayLine(d)
+  for (const [page, diagnostics] of byPage) {
+    const n = new Set(diagnostics.map(line)).size
+    const heading = `sitesmith: ${n === 1 ? 'a problem' : `${n} problems`} on this page`
+    pages[page] = overlayPayload(diagnostics, { heading, pluginName: input.pluginName, files, line })
   }
   let all: OverlayError | null = null
   if (input.runError !== undefined) {
+    const heading = input.hasSite
+      ? 'sitesmith: your last edit to spec.md was not applied, so you see the previous version of the site.'
+      : 'sitesmith: there is no site yet.'
     const reason = inUserWords(formatRunFailure(input.runError).replace(/^sitesmith: /, ''))
-    all = {
-      message: input.hasSite
-        ? `sitesmith: your last edit to spec.md was not applied, so you see the previous version of the site.\n${reason}`
-        : `sitesmith: there is no site yet.\n${reason}`,
-      stack: '',
-      plugin: input.pluginName,
-    }
+    // One line, the error in the user's words; the error's own location (a spec, an artifact) links the overlay.
+    const diagnostics = diagnosticsOf(input.runError).map((d, i) => ({ ...d, message: i === 0 ? reason : d.message }))
+    all = overlayPayload(diagnostics.slice(0, 1), { heading, pluginName: input.pluginName, files, line: (d) => d.message })
   }
   return { pages, all }
 }

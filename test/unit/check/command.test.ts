@@ -9,7 +9,8 @@ import { checkCommand } from '../../../plugin/check/command.js'
 import { checkSite } from '../../../plugin/check/index.js'
 import { codeFrame, formatLocation } from '../../../plugin/diagnostics/code-frame.js'
 import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
-import { formatFindingsJson, formatFindingsText, shouldUseColor, summaryLine } from '../../../plugin/diagnostics/format-findings.js'
+import { formatFindingsText, shouldUseColor, summaryLine } from '../../../plugin/diagnostics/render-text.js'
+import { formatFindingsJson } from '../../../plugin/diagnostics/render-json.js'
 
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'check')
 

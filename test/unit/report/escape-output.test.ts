@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { formatFindingsText } from '../../../plugin/diagnostics/format-findings.js'
-import { formatFailingFindings, formatRunFailure } from '../../../plugin/report/run-summary.js'
+import { formatFindingsText } from '../../../plugin/diagnostics/render-text.js'
+import { failingFindingsError, formatRunFailure } from '../../../plugin/report/run-summary.js'
+import { siteSources } from '../../../plugin/diagnostics/site-source.js'
 import { Progress } from '../../../plugin/report/progress.js'
 import { overlayState } from '../../../plugin/vite/dev-overlay.js'
 import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
@@ -17,7 +18,7 @@ const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
 describe('no raw control byte from a page or a model reaches a terminal or the overlay', () => {
   it.each([
     ['sitesmith check text output', () => formatFindingsText([finding])],
-    ['the failing-findings build error', () => formatFailingFindings([finding], 'error')],
+    ['the failing-findings build error', () => failingFindingsError([finding], 'error', siteSources('/nonexistent')).message],
     ['a run failure', () => formatRunFailure(new Error(`task "x" (${HOSTILE}.html): refused`))],
     [
       'the overlay',

@@ -1,12 +1,13 @@
 import pc from 'picocolors'
 
 import { codeFrame, formatLocation } from './code-frame.js'
-import type { Finding } from './diagnostic.js'
+import type { Diagnostic, Finding } from './diagnostic.js'
 import { escapeControl } from './escape.js'
 
 /**
- * How findings are shown: readable text with a code frame per finding for people, and the
- * JSON contract of `sitesmith check --format json` (docs/ARCHITECTURE.md) for machines.
+ * The terminal renderer (#11): diagnostics as a person reads them — `file:line:column`
+ * (just `file` when the line is unknown, never `file:0:0`), severity, message, rule, and
+ * a code frame. `sitesmith check`, the run summary and the build error all use it.
  */
 
 export interface FormatTextOptions {
@@ -22,13 +23,6 @@ export interface FormatTextOptions {
   checked?: { files: number; pages: number; suppressed?: number }
 }
 
-/** The `--format json` document: exactly `{"findings":[{rule,severity,file,line,column,message}]}`. */
-export function formatFindingsJson(findings: readonly Finding[]): string {
-  return JSON.stringify({
-    findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, column: f.column, message: f.message })),
-  })
-}
-
 export function formatFindingsText(findings: readonly Finding[], options: FormatTextOptions = {}): string {
   const c = pc.createColors(options.color ?? false)
   const maxFrames = options.maxFrames ?? 50
@@ -42,15 +36,41 @@ export function formatFindingsText(findings: readonly Finding[], options: Format
   findings.forEach((f, i) => {
     const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning')
     // A message may quote page console text or a model-chosen name: control bytes are shown escaped (issue #10).
-    const head = `${c.bold(escapeControl(formatLocation(options.displayPath?.(f.file) ?? f.file, f.line, f.column)))}  ${sev}  ${escapeControl(f.message)}  ${c.dim(f.rule)}`
-    const src = i < maxFrames ? sourceOf(f.file) : undefined
-    const frame = src === undefined ? '' : codeFrame(src, f.line, f.column, { color: options.color })
+    const where = escapeControl(locationOf(f, options.displayPath))
+    const head = `${c.bold(where)}  ${sev}  ${escapeControl(f.message)}  ${c.dim(f.rule)}`
+    const frame = i < maxFrames ? frameOf(f, f.frame || f.file === '' ? undefined : sourceOf(f.file), options.color) : ''
     blocks.push(frame ? `${head}\n${indent(frame)}` : head)
   })
   const summary = [summaryLine(findings, options.color ?? false, options.checked)]
   if (findings.length > 0) summary.push(c.dim(ruleCounts(findings)))
   blocks.push(summary.join('\n'))
   return blocks.join('\n\n') + '\n'
+}
+
+/**
+ * `file:line:column` of a diagnostic, `file` alone when the line is unknown, and the task
+ * (`task "about-page"`) when the diagnostic is in no file. Never `file:0:0`.
+ */
+export function locationOf(d: Diagnostic, displayPath?: (file: string) => string): string {
+  if (d.file === '') return d.task ? `task "${d.task}"` : ''
+  return formatLocation(displayPath?.(d.file) ?? d.file, d.line, d.column)
+}
+
+/** The diagnostic's own frame, or one made from the text of its file at its line; '' without either. */
+export function frameOf(d: Diagnostic, fileText: string | undefined, color = false): string {
+  if (d.frame) return d.frame
+  if (d.line < 1 || fileText === undefined) return ''
+  return codeFrame(fileText, d.line, d.column, { color })
+}
+
+/**
+ * One line per diagnostic, `file:line:column severity [rule] message` (no location part
+ * for an error in no file), control bytes escaped (issue #10).
+ */
+export function diagnosticLine(d: Diagnostic, options: { displayPath?: (file: string) => string; severity?: boolean } = {}): string {
+  const where = locationOf(d, options.displayPath)
+  const parts = [where, options.severity === false ? '' : d.severity, `[${d.rule}]`, d.message].filter((p) => p !== '')
+  return escapeControl(parts.join(' '))
 }
 
 /** `broken-link 3 · missing-anchor 1`: how many findings per rule, most first (issue #13). */

@@ -97,14 +97,15 @@ export function dedupeFindings(findings: Finding[]): Finding[] {
 /** Internal stage labels (`plan-delta: …`) as a person would say them. */
 export function inUserWords(text: string): string {
   return text
-    .replace(/\bplan-delta(?:-repair)?: /g, 're-planning the sections you changed: ')
+    .replace(/\bplan-delta(?::\d+)?(?:-repair)?: /g, 're-planning the sections you changed: ')
+    .replace(/\bplan-(?:site|group)(?::\d+)?(?:-repair)?: /g, 'planning the site: ')
     .replace(/\bplan(?:-repair)?: /g, 'planning the site: ')
     .replace(/\bgenerate:([\w.-]+): /g, 'writing the file for task "$1": ')
     .replace(/\bupdate:([\w.-]+): /g, 'updating the file for task "$1": ')
-    .replace(/\breview:round-\d+: /g, 'reviewing the changes: ')
+    .replace(/\breview:round-\d+(?::batch-\d+-of-\d+)?: /g, 'reviewing the changes: ')
     .replace(/\bfix:([^\s:]+): /g, 'fixing $1: ')
     .replace(/, request "[^"]*"/g, '')
     .replace(/stage "plan-delta(?:-repair)?"/g, 're-planning the sections you changed')
-    .replace(/stage "plan(?:-repair)?"/g, 'planning the site')
+    .replace(/stage "plan(?:-site|-group)?(?:-repair)?"/g, 'planning the site')
     .replace(/stage "(generate|update|review|fix)"/g, (_m, s: string) => ({ generate: 'writing a file', update: 'updating a file', review: 'reviewing', fix: 'fixing' })[s] ?? s)
 }

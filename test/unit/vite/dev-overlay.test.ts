@@ -50,5 +50,11 @@ describe('the dev overlay state (#14)', () => {
   it('internal stage names become words', () => {
     expect(inUserWords('No cached model answer for stage "plan-delta", request "plan-delta"')).toBe('No cached model answer for re-planning the sections you changed')
     expect(inUserWords('fix:css/style.css: timed out')).toBe('fixing css/style.css: timed out')
+    // The labels of a sharded plan and a batched review (issue #16).
+    expect(inUserWords('plan-group:3-repair: HTTP 500')).toBe('planning the site: HTTP 500')
+    expect(inUserWords('plan-site:2: timed out')).toBe('planning the site: timed out')
+    expect(inUserWords('plan-delta:2: timed out')).toBe('re-planning the sections you changed: timed out')
+    expect(inUserWords('review:round-1:batch-2-of-5: timed out')).toBe('reviewing the changes: timed out')
+    expect(inUserWords('No cached model answer for stage "plan-group", request "plan-group:4"')).toBe('No cached model answer for planning the site')
   })
 })

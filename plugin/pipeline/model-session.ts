@@ -30,7 +30,7 @@ export interface ModelSession {
    * Grows the limits the user left unset to what a plan of `tasks` tasks needs (issue #16) and
    * returns the line that says so, or undefined when the budget stays as it was.
    */
-  scaleBudget(tasks: number): string | undefined
+  scaleBudget(tasks: number, what?: string): string | undefined
   close(): Promise<void>
 }
 
@@ -117,7 +117,7 @@ export async function createModelSession(input: {
       const s = meter.snapshot()
       return { calls: s.calls, hits, tokens: s.promptTokens + s.completionTokens, summary: `${formatUsage(s)} · ${hits} cache hit${hits === 1 ? '' : 's'}` }
     },
-    scaleBudget: (tasks) => {
+    scaleBudget: (tasks, what = 'task') => {
       const { fromPlan } = options.budget
       if (!fromPlan.maxCalls && !fromPlan.maxTokens) return undefined
       const before = meter.limits
@@ -127,7 +127,7 @@ export async function createModelSession(input: {
       if (after.maxCalls === before.maxCalls && after.maxTokens === before.maxTokens) return undefined
       const n = (x: number) => x.toLocaleString('en-US')
       return (
-        `budget for ${n(tasks)} task(s): up to ${n(after.maxCalls)} model calls and ${n(after.maxTokens)} tokens ` +
+        `budget for ${n(tasks)} ${what}(s): up to ${n(after.maxCalls)} model calls and ${n(after.maxTokens)} tokens ` +
         `(the default follows the plan's size: 3 calls and 20,000 tokens a task; set budget.maxCalls / budget.maxTokens to cap it)`
       )
     },

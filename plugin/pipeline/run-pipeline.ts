@@ -162,6 +162,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     if (recovered.length) progress.line(`recovered ${recovered.length} file(s) written by an interrupted run: ${recovered.join(', ')}`, 'warn')
 
     progress.setStage('plan')
+    // A spec of many sections is planned in many calls (issue #16): the budget follows its size
+    // from the start (a plan is about a task a section), and again once the plan is known.
+    const forSpec = models.scaleBudget(spec.sections.length, 'spec section')
+    if (forSpec) progress.line(forSpec)
     const planned = await plan({
       spec,
       previous: previous.tasks.length ? previous : null,

@@ -49,10 +49,10 @@ describe('a 200-page site within real model limits', () => {
     const ctx = { siteDir: site.dir, protectedPaths: [], generatedPaths: new Set<string>(), existingPaths: new Set<string>(), sectionIds: new Set(parseSpec(SPEC).sections.map((s) => s.id)) }
     expect(validatePlan(tasks, ctx)).toEqual([])
 
-    // Every page written; the default budget grew with the plan and said so before generating.
+    // Every page written; the default budget grew with the spec and said so before planning.
     for (const t of tasks) expect(site.exists(t.path), t.path).toBe(true)
     expect(result.tasks.filter((t) => t.status === 'written')).toHaveLength(tasks.length)
-    const budgetLine = lines.findIndex((l) => /budget for 202 task\(s\): up to 626 model calls/.test(l))
+    const budgetLine = lines.findIndex((l) => /budget for 204 spec section\(s\): up to 632 model calls and 4,080,000 tokens/.test(l))
     expect(budgetLine, lines.join('\n')).toBeGreaterThanOrEqual(0)
     expect(result.usage.calls).toBeGreaterThan(200)
 

@@ -14,7 +14,9 @@ export default tseslint.config(
       // Byte-exact inputs of the checks, broken on purpose.
       'test/fixtures/',
       'test/.tmp/',
+      // Hand-written model answers, served as they are (the example cache, the eval references).
       'scripts/example-answers/',
+      'test/eval-reference/',
       '.sitesmith/',
     ],
   },

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import type { LoggedMessage } from './types.js'
+import type { LoggedMessage, LoopbackBody } from './types.js'
 
 /**
  * The limits a real model server enforces (issue #16), so a test fails when a prompt would not
@@ -107,7 +107,7 @@ export function openaiRefusal(promptTokens: number, asked: number | undefined, m
 }
 
 /** `max_completion_tokens` / `max_tokens` of an OpenAI body, `num_predict` of an Ollama one (negative = unbounded). */
-export function askedOutput(body: Record<string, any>, protocol: 'openai' | 'ollama'): number | undefined {
+export function askedOutput(body: LoopbackBody, protocol: 'openai' | 'ollama'): number | undefined {
   const raw = protocol === 'openai' ? (body.max_completion_tokens ?? body.max_tokens) : body.options?.num_predict
   return typeof raw === 'number' && raw > 0 ? raw : undefined
 }

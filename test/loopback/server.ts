@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { applyOllamaContext, OLLAMA_BEHAVIOUR_DEFAULTS, showResponse } from './ollama-context.js'
 import { REAL_MODEL_LIMITS, askedOutput, cutToTokens, openaiPromptTokens, openaiRefusal, type LimitRecord } from './model-limits.js'
 import { UnmatchedRequestError } from './script.js'
-import type { Fault, LoggedMessage, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
+import type { Fault, LoggedMessage, LoopbackBody, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
 import {
   type Answer,
   errorBody,
@@ -68,7 +68,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     req.on('error', () => {})
     handle(req, res).catch((err: unknown) => {
       errors.push(`internal: ${String((err as Error)?.stack ?? err)}`)
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: 'loopback internal error' })
+      if (!res.headersSent && !res.destroyed) void sendJson(res, 500, { error: 'loopback internal error' })
       else res.destroy()
     })
   })
@@ -117,9 +117,9 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       errors.push(`${method} ${path}: body over ${maxBody} bytes`)
       return sendJson(res, 413, errorBody(protocol, 413, `request body over ${maxBody} bytes`))
     }
-    let body: Record<string, any>
+    let body: LoopbackBody
     try {
-      body = JSON.parse(raw)
+      body = JSON.parse(raw) as LoopbackBody
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not a JSON object')
     } catch (err) {
       errors.push(`${method} ${path}: unparsable body: ${(err as Error).message}`)
@@ -188,7 +188,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     protocol: Protocol,
     model: string,
     messages: LoggedMessage[],
-    body: Record<string, any>,
+    body: LoopbackBody,
     context: ReturnType<typeof applyOllamaContext> | undefined,
   ): { record: LimitRecord; refusal?: object } {
     const limit = limitTable![model] ?? {}
@@ -358,17 +358,14 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
 
 function toMessages(raw: unknown): LoggedMessage[] {
   if (!Array.isArray(raw)) return []
-  return raw.map((m) => {
+  type Part = { text?: unknown; type?: unknown } | null | undefined
+  return (raw as ({ role?: unknown; content?: unknown; images?: unknown } | null | undefined)[]).map((m) => {
     const role = typeof m?.role === 'string' ? m.role : ''
     const c = m?.content
-    const content =
-      typeof c === 'string'
-        ? c
-        : Array.isArray(c)
-          ? c.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('')
-          : ''
+    const parts = Array.isArray(c) ? (c as Part[]) : []
+    const content = typeof c === 'string' ? c : parts.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('')
     // OpenAI image parts and Ollama's `images` array, counted so tests can see what was sent.
-    const images = (Array.isArray(c) ? c.filter((part) => part?.type === 'image_url').length : 0) + (Array.isArray(m?.images) ? m.images.length : 0)
+    const images = parts.filter((part) => part?.type === 'image_url').length + (Array.isArray(m?.images) ? m.images.length : 0)
     return images > 0 ? { role, content, images } : { role, content }
   })
 }

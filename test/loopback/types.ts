@@ -8,6 +8,24 @@ import type { LimitRecord, ModelLimit } from './model-limits.js'
 
 export type Protocol = 'openai' | 'ollama'
 
+/**
+ * A request's JSON body as the client sent it. The fields tests read are typed as the two
+ * protocols send them (nothing checks it: the client under test wrote it); the rest is kept.
+ */
+export interface LoopbackBody {
+  [field: string]: unknown
+  model?: unknown
+  stream?: unknown
+  messages?: { role?: string; content?: unknown; images?: string[] }[]
+  /** OpenAI */
+  max_tokens?: number
+  max_completion_tokens?: number
+  stream_options?: { include_usage?: boolean }
+  /** Ollama */
+  options?: { num_ctx?: number; num_predict?: number; temperature?: number }
+  format?: { type?: string; required?: string[]; properties?: Record<string, unknown> }
+}
+
 export interface LoggedMessage {
   role: string
   /** Text content. OpenAI content-part arrays are joined (text parts only). */
@@ -30,7 +48,7 @@ export interface LoopbackRequest {
   /** Whether the client asked for a stream (OpenAI SSE / Ollama NDJSON). */
   stream: boolean
   /** The parsed JSON body, verbatim. */
-  body: Record<string, any>
+  body: LoopbackBody
   /** Lower-cased header names. */
   headers: Record<string, string>
   /** `Date.now()` when the body had fully arrived. */

@@ -60,8 +60,9 @@ it('sends screenshots of changed pages only when review.visual is on, and fixes 
     expect(r.protocol, 'the planner (large model) looks at the pictures').toBe('openai')
     // Desktop and phone width, as OpenAI image parts.
     expect(r.messages.find((m) => m.images)?.images).toBe(2)
-    const parts = r.body.messages.flatMap((m: { content: unknown }) => (Array.isArray(m.content) ? m.content : []))
-    for (const p of parts.filter((x: { type: string }) => x.type === 'image_url')) expect(p.image_url.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
+    type Part = { type?: string; image_url?: { url?: string } }
+    const parts = (r.body.messages ?? []).flatMap((m) => (Array.isArray(m.content) ? (m.content as Part[]) : []))
+    for (const p of parts.filter((x) => x.type === 'image_url')) expect(p.image_url?.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
     // With the page's own spec section.
     expect(r.lastUserMessage).toContain(pageOf(r) === 'about.html' ? 'Two friends and ten thousand books.' : 'Second-hand books, bought and sold.')
   }

@@ -48,9 +48,9 @@ describe('Ollama truncation (loopback behaves like Ollama)', () => {
     const r = await client.chat({ messages: ask(20_000), schema: File, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
     const [req] = server.requests
-    expect(req.body.options.num_ctx).toBe(16384)
+    expect(req.body.options?.num_ctx).toBe(16384)
     expect(req.context).toMatchObject({ numCtx: 16384, truncated: false })
-    expect(req.context!.promptTokens + req.body.options.num_predict).toBeLessThanOrEqual(req.body.options.num_ctx)
+    expect(req.context!.promptTokens + req.body.options!.num_predict!).toBeLessThanOrEqual(req.body.options!.num_ctx!)
   })
 
   it('the same prompt without num_ctx is cut by the server; without sitesmith sizing it the cut is silent', async () => {

@@ -176,7 +176,7 @@ describe('loopback server with the real ollama client', () => {
     expect(r.eval_count).toBe(5)
     const [req] = server.requests
     expect(req).toMatchObject({ protocol: 'ollama', path: '/api/chat', model: 'qwen2.5-coder:7b', stream: false })
-    expect(req.body.options.num_ctx).toBe(8192)
+    expect(req.body.options?.num_ctx).toBe(8192)
     expect(req.body.format).toEqual({ type: 'object' })
   })
 

@@ -116,8 +116,8 @@ describe('loopback server with real model limits', () => {
     const r = await client({ provider: 'ollama', contextWindow: 16_384, maxOutputTokens: 2048 }).chat({ messages: prompt(2000), schema: File, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
     const [req] = server.requests
-    expect(req.limits).toMatchObject({ contextWindow: req.body.options.num_ctx, outcome: 'ok' })
-    expect(req.limits!.promptTokens + req.limits!.maxOutputTokens).toBeLessThanOrEqual(req.body.options.num_ctx)
+    expect(req.limits).toMatchObject({ contextWindow: req.body.options?.num_ctx, outcome: 'ok' })
+    expect(req.limits!.promptTokens + req.limits!.maxOutputTokens).toBeLessThanOrEqual(req.body.options!.num_ctx!)
   })
 
   it('Ollama: an answer over num_predict stops there with done_reason length', async () => {

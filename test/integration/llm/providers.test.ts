@@ -76,7 +76,7 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
       expect(req.body.stream).toBe(false)
       expect(req.body.options).toMatchObject({ num_predict: 4096, temperature: 0.2 })
       expect(req.body.format).toMatchObject({ type: 'object', required: ['content', 'summary'] })
-      expect(Object.keys(req.body.format.properties)).toEqual(['content', 'summary'])
+      expect(Object.keys(req.body.format?.properties ?? {})).toEqual(['content', 'summary'])
     }
     expect(server.unmatched).toEqual([])
   })
@@ -88,13 +88,13 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const [req] = server.requests
     expect(req.messages[1]).toEqual({ role: 'user', content: 'Look.', images: 2 })
     if (provider === 'openai') {
-      expect(req.body.messages[1].content).toEqual([
+      expect(req.body.messages?.[1].content).toEqual([
         { type: 'text', text: 'Look.' },
         { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
         { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
       ])
     } else {
-      expect(req.body.messages[1]).toEqual({ role: 'user', content: 'Look.', images: [png, png] })
+      expect(req.body.messages?.[1]).toEqual({ role: 'user', content: 'Look.', images: [png, png] })
     }
   })
 
@@ -225,7 +225,7 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const { server, client, events } = await setup(provider, always([cut, jsonReply(GOOD)]), { maxOutputTokens: 1000 })
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
-    const budgets = server.requests.map((q) => (provider === 'openai' ? q.body.max_tokens : q.body.options.num_predict))
+    const budgets = server.requests.map((q) => (provider === 'openai' ? q.body.max_tokens : q.body.options?.num_predict))
     expect(budgets).toEqual([1000, 2000])
     // The cut-off answer is never fed back as content: the retry repeats the question unchanged.
     expect(server.requests[1].messages).toEqual(ask())
@@ -289,7 +289,7 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const { server, client } = await setup(provider, always(jsonReply(GOOD, { latencyMs: 20 })), {}, { meter })
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => client.chat({ messages: ask(`task ${i}`), schema: Envelope, label: `generate:t${i}` })))
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
-    expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason.code === 'E_BUDGET')).toBe(true)
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as { code?: string }).code === 'E_BUDGET')).toBe(true)
     expect(server.requests).toHaveLength(3)
   })
 
@@ -358,7 +358,7 @@ describe('ollama provider specifics', () => {
     for (const chars of [100, 30_000, 80_000]) {
       await client.chat({ messages: ask('x'.repeat(chars)), schema: Envelope, label: 'generate:big' })
     }
-    expect(server.requests.map((r) => r.body.options.num_ctx)).toEqual([8192, 16384, 32768])
+    expect(server.requests.map((r) => r.body.options?.num_ctx)).toEqual([8192, 16384, 32768])
     const err = await failure(client.chat({ messages: ask('x'.repeat(200_000)), schema: Envelope, label: 'generate:huge' }))
     expect(err.code).toBe('E_CONTEXT')
     expect(err.message).toMatch(/^generate:huge: the prompt is \d+ tokens \(estimate \(3 bytes a token\)\) and the answer may take 4096: more than this role's contextWindow of 32768, so nothing was sent/)

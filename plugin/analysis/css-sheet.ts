@@ -1,6 +1,8 @@
 import postcss from 'postcss'
 import type { AtRule, ChildNode, Container, Declaration, Root } from 'postcss'
 
+import { LineIndex } from '../diagnostics/line-index.js'
+import type { SyntaxProblem } from './js-script.js'
 import { selectorNames } from './selectors.js'
 
 /**
@@ -9,7 +11,7 @@ import { selectorNames } from './selectors.js'
  * position of inline CSS in its page.
  */
 export interface SheetFacts {
-  syntaxError?: { message: string; offset: number }
+  syntaxError?: SyntaxProblem
   /** Declarations in style contexts (not `@font-face`-like descriptor blocks). */
   properties: { prop: string; offset: number }[]
   varDefs: Set<string>
@@ -30,14 +32,12 @@ const DESCRIPTOR_AT_RULES = new Set([
 
 export function analyzeCss(css: string, mode: 'sheet' | 'declarations'): SheetFacts {
   const facts: SheetFacts = { properties: [], varDefs: new Set(), varUses: [], urls: [], ids: new Set(), classes: new Set() }
-  let root: Root
-  try {
-    root = postcss.parse(css)
-  } catch (e) {
-    const err = e as { reason?: string; message?: string; input?: { offset?: number }; line?: number; column?: number }
-    facts.syntaxError = { message: err.reason ?? String(err.message), offset: err.input?.offset ?? offsetOf(css, err.line ?? 1, err.column ?? 1) }
+  const parsed = parseCssText(css)
+  if (!parsed.ok) {
+    facts.syntaxError = parsed.problem
     return facts
   }
+  const root = parsed.root
   if (mode === 'declarations') {
     const stray = root.nodes.find((n) => n.type !== 'decl' && n.type !== 'comment')
     if (stray) {
@@ -168,12 +168,13 @@ export function varUsesWithoutFallback(value: string): { name: string; index: nu
   return out
 }
 
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', offset)
-    if (nl < 0) break
-    offset = nl + 1
+/** The one postcss wrapper (#11): the root, or where and why the text does not parse. */
+export function parseCssText(css: string): { ok: true; root: Root } | { ok: false; problem: SyntaxProblem } {
+  try {
+    return { ok: true, root: postcss.parse(css) }
+  } catch (e) {
+    const err = e as { reason?: string; message?: string; input?: { offset?: number }; line?: number; column?: number }
+    const offset = err.input?.offset ?? new LineIndex(css).offset(err.line ?? 1, err.column ?? 1)
+    return { ok: false, problem: { message: err.reason ?? String(err.message), offset } }
   }
-  return offset + Math.max(0, column - 1)
 }

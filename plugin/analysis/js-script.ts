@@ -13,11 +13,15 @@ import type { JsFacts } from './js-facts.js'
  */
 export type ScriptKind = 'classic' | 'module' | 'handler'
 
+/** Why a script or stylesheet does not parse, at an offset of the parsed text (one type for checker, gate and editor, #11). */
 export interface SyntaxProblem {
   message: string
   /** Offset in the parsed text. */
   offset: number
 }
+
+/** The acorn options every parse shares; the chunk editor adds its own for fragments. */
+export const ACORN_BASE = { ecmaVersion: 'latest', allowHashBang: true, locations: false } as const
 
 export type ScriptAnalysis =
   | { ok: true; kind: ScriptKind; scope: ScopeResult; facts: JsFacts }
@@ -26,16 +30,21 @@ export type ScriptAnalysis =
 /** Handler attributes receive `event` (`evt` in SVG) as their parameter. */
 const HANDLER_PARAMS = ['event', 'evt']
 
-export function parseScript(code: string, kind: ScriptKind): Program | SyntaxProblem {
+/**
+ * The one acorn wrapper (#11): parse `code` as it runs. `explain` adds a hint to the two
+ * errors a classic script gets for module syntax; the chunk editor turns it off, so the
+ * reasons it sends back to the model stay byte for byte what they were (cache keys).
+ */
+export function parseScript(code: string, kind: ScriptKind, options: { explain?: boolean } = {}): Program | SyntaxProblem {
   try {
     return parse(code, {
-      ecmaVersion: 'latest',
+      ...ACORN_BASE,
       sourceType: kind === 'module' ? 'module' : 'script',
       allowHashBang: kind !== 'handler',
       allowReturnOutsideFunction: kind === 'handler',
     })
   } catch (e) {
-    return syntaxProblem(e, kind)
+    return syntaxProblem(e, options.explain === false ? 'module' : kind)
   }
 }
 
@@ -51,6 +60,7 @@ export function analyzeScript(code: string, kind: ScriptKind): ScriptAnalysis {
 }
 
 function syntaxProblem(e: unknown, kind: ScriptKind): SyntaxProblem {
+  // kind only decides the hints below: 'module' gets none.
   const err = e as { message?: string; pos?: number }
   // acorn appends " (line:col)" of the parsed snippet; our findings carry the file's own.
   let message = String(err.message ?? e).replace(/ \(\d+:\d+\)$/, '')

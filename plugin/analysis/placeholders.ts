@@ -5,6 +5,7 @@
  * edit is refused. A comment that already existed in the original chunk is not a
  * placeholder the model invented and is let through.
  */
+import { positionAt } from '../diagnostics/line-index.js'
 
 export interface Placeholder {
   /** 1-based line inside the replacement. */
@@ -46,10 +47,6 @@ function commentBody(raw: string): string {
   return raw.slice(2)
 }
 
-function lineOf(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length
-}
-
 /**
  * The first placeholder in `replacement` that `original` (the chunk being replaced) did
  * not already contain, or null.
@@ -62,7 +59,7 @@ export function findPlaceholder(replacement: string, original = ''): Placeholder
   for (const m of replacement.matchAll(COMMENT)) {
     const norm = m[0].replace(/\s+/g, ' ').trim()
     if (already.has(norm)) continue
-    if (isPlaceholderComment(commentBody(m[0]))) return { line: lineOf(replacement, m.index), text: norm.slice(0, 80) }
+    if (isPlaceholderComment(commentBody(m[0]))) return { line: positionAt(replacement, m.index).line, text: norm.slice(0, 80) }
   }
   const lines = replacement.split('\n')
   for (let i = 0; i < lines.length; i++) {

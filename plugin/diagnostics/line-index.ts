@@ -48,3 +48,11 @@ export class LineIndex {
     return Math.min(this.text.length, this.starts[l - 1] + Math.max(0, column - 1))
   }
 }
+
+/**
+ * Position of one offset, for a single lookup (#11: the one offset → line/column converter;
+ * build a {@link LineIndex} once when converting many offsets of the same text).
+ */
+export function positionAt(text: string, offset: number): Position {
+  return new LineIndex(text).position(offset)
+}

@@ -1,9 +1,10 @@
 import type postcss from 'postcss'
+import { positionAt } from '../diagnostics/line-index.js'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
 import { fitIndentation } from './reindent.js'
-import { parseCss } from './syntax.js'
-import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q, squash } from './text.js'
+import { parseCssText } from '../analysis/css-sheet.js'
+import { indentBefore, listSome, locatedAt, nearMisses, q, squash } from './text.js'
 import { reject, type EditRejection } from './types.js'
 
 /**
@@ -222,7 +223,7 @@ function locate(doc: CssDoc, ctx: EditContext): Chunk<CssData> | EditRejection {
     const hint = hints.length > 0 ? ` ${hints.join(' ')}` : ''
     return reject('target-missing', `${ctx.path}: no rule, at-rule or declaration matches ${q(ctx.target.trim())}.${hint} Available targets: ${listSome(available.map((a) => a.target), 12)}`)
   }
-  const lines = found.slice(0, 6).map((n) => lineColumn(doc.source, offsets(n).start).line)
+  const lines = found.slice(0, 6).map((n) => positionAt(doc.source, offsets(n).start).line)
   const named = found.slice(0, 3).map((n) => available.find((a) => a.start === offsets(n).start)?.target).filter((t): t is string => !!t)
   const hint = named.length > 0 ? `name one of them, e.g. ${listSome(named, 3)}` : `name one of them with a path like ${q('@media (max-width: 600px) { .card }')} or a ${q(' #2')} suffix`
   return reject('target-ambiguous', `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} chunks (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); ${hint}`)
@@ -272,7 +273,7 @@ function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: Edi
   const label = `the replacement for ${q(ctx.target.trim())}`
 
   if (node.type === 'decl') {
-    const parsed = parseCss(`a{${replacement}}`)
+    const parsed = parseCssText(`a{${replacement}}`)
     if (!parsed.ok) return reject('does-not-parse', `${ctx.path}: ${label} does not parse as declarations: ${parsed.problem.message}. Send only declarations, like ${q(`${node.prop}: …;`)}`)
     const kids = (parsed.root.nodes[0] as postcss.Rule).nodes.filter((n) => n.type !== 'comment')
     if (kids.length === 0 || kids.some((n) => n.type !== 'decl')) {
@@ -288,7 +289,7 @@ function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: Edi
     return { ok: true, text: fitIndentation(replacement + (needsSemicolon ? ';' : ''), indent) }
   }
 
-  const parsed = parseCss(replacement)
+  const parsed = parseCssText(replacement)
   // Unparsable text is spliced as-is: the whole-file parse then reports it with the file's own line numbers.
   if (!parsed.ok) return { ok: true, text: fitIndentation(replacement, indent) }
   const nodes = parsed.root.nodes.filter((n) => n.type !== 'comment')
@@ -350,13 +351,13 @@ function identities(doc: CssDoc): Map<string, number[]> {
 
 export const cssEngine: Engine<CssDoc, CssData> = {
   parse: (path, source) => {
-    const r = parseCss(source)
+    const r = parseCssText(source)
     if (r.ok) return { ok: true, doc: { source, root: r.root, ids: new Map() } }
     const at = locatedAt(path, source, r.problem.offset)
     return reject('unparsable-source', `${at.where}: the stylesheet does not parse (${r.problem.message}), so its chunks cannot be located; fix the syntax error first\n${at.frame}`)
   },
   reparse: (_original, path, result) => {
-    const r = parseCss(result)
+    const r = parseCssText(result)
     if (r.ok) return { ok: true, doc: { source: result, root: r.root, ids: new Map() } }
     const at = locatedAt(path, result, r.problem.offset)
     return reject('does-not-parse', `${at.where}: after the edit the stylesheet does not parse: ${r.problem.message}\n${at.frame}`)

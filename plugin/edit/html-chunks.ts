@@ -1,10 +1,12 @@
 import { html, parse, type DefaultTreeAdapterTypes } from 'parse5'
+import { positionAt } from '../diagnostics/line-index.js'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
 import { indexElements, parseSelector, selectAll, uniqueSelector, type ElementIndex, type IndexedElement } from './html-selector.js'
 import { fitIndentation } from './reindent.js'
-import { parseCss, parseJs, scriptMode } from './syntax.js'
-import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q, squash } from './text.js'
+import { parseCssText } from '../analysis/css-sheet.js'
+import { parseJs, scriptMode } from './syntax.js'
+import { indentBefore, listSome, locatedAt, nearMisses, q, squash } from './text.js'
 import { reject, type EditRejection } from './types.js'
 
 /**
@@ -68,7 +70,7 @@ function buildDoc(source: string): HtmlDoc {
 }
 
 function lineOf(doc: HtmlDoc, el: IndexedElement): number {
-  return lineColumn(doc.source, el.node.sourceCodeLocation!.startOffset).line
+  return positionAt(doc.source, el.node.sourceCodeLocation!.startOffset).line
 }
 
 function kindOf(el: IndexedElement): string {
@@ -169,7 +171,7 @@ function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: E
     const closing = m[1] === '/'
     const own = name === landmark && full && (closing ? new RegExp(`^</${name}\\s*>\\s*$`, 'i').test(masked.slice(m.index)) : m.index === 0)
     if (own) continue
-    const line = replacement.slice(0, m.index).split('\n').length
+    const line = positionAt(replacement, m.index).line
     const what = `<${closing ? '/' : ''}${name === '!doctype' ? '!DOCTYPE' : name}>`
     const expected = landmark ? `the <${tag}> element (or just its content)` : `only the <${tag}> element`
     return reject(
@@ -234,7 +236,7 @@ function inlineProblems(doc: HtmlDoc, from: number, to: number): InlineProblem[]
       const r = parseJs(content, mode)
       if (!r.ok) out.push({ offset: start + r.problem.offset, message: `inline ${mode === 'module' ? 'module ' : ''}script: ${r.problem.message}`, content })
     } else if (el.tag === 'style') {
-      const r = parseCss(content)
+      const r = parseCssText(content)
       if (!r.ok) out.push({ offset: start + r.problem.offset, message: `inline style: ${r.problem.message}`, content })
     }
   }

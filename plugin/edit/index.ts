@@ -1,4 +1,5 @@
 import MagicString from 'magic-string'
+import { positionAt } from '../diagnostics/line-index.js'
 
 import { dropRepeatedLeadingComment, looksDoubleEscaped, unquoteTarget } from './clean.js'
 import { cssEngine } from './css-chunks.js'
@@ -9,7 +10,7 @@ import { jsEngine } from './js-chunks.js'
 import { copiedChunks, repeatsRestOfFile } from './overreach.js'
 import { findPlaceholder } from '../analysis/placeholders.js'
 import { trimReplacement } from './reindent.js'
-import { detectEol, lineColumn, listSome, q, toEol, toLf, type Eol } from './text.js'
+import { detectEol, listSome, q, toEol, toLf, type Eol } from './text.js'
 import { reject, type ChunkEdit, type EditRejection, type EditResult, type LocateResult } from './types.js'
 
 /**
@@ -149,7 +150,7 @@ function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total
   }
   const copies = copiedChunks(clean, p.body, chunk, listed())
   if (copies.length > 0) {
-    const where = copies.map((c) => `${q(c.target)} (line ${lineColumn(p.body, c.start).line})`)
+    const where = copies.map((c) => `${q(c.target)} (line ${positionAt(p.body, c.start).line})`)
     return fail(reject('overreach', `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(target)} chunk`))
   }
 
@@ -223,10 +224,10 @@ function verify(p: Prepared, path: string, result: string, landed: Landed[], tot
     const culprit = offsets.map(inside).find((l): l is Landed => !!l)
     const first = offsets.find((o) => !inside(o)) ?? offsets[0]
     const label = culprit ? labelFor(culprit.ordinal, total, culprit.target) : 'the edit'
-    const { line, column } = lineColumn(result, culprit ? offsets.find((o) => inside(o) === culprit)! : offsets[1])
+    const { line, column } = positionAt(result, culprit ? offsets.find((o) => inside(o) === culprit)! : offsets[1])
     return reject(
       'overreach',
-      `${path}:${line}:${column}: ${label} repeats ${q(key)}, which already exists at line ${lineColumn(result, first).line}${culprit && !inside(first) ? ' outside the target' : ''}; edit that chunk instead of writing it again (or give the new one another name)`,
+      `${path}:${line}:${column}: ${label} repeats ${q(key)}, which already exists at line ${positionAt(result, first).line}${culprit && !inside(first) ? ' outside the target' : ''}; edit that chunk instead of writing it again (or give the new one another name)`,
     )
   }
   return null

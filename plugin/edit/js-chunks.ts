@@ -1,11 +1,13 @@
 import * as acorn from 'acorn'
+import { positionAt } from '../diagnostics/line-index.js'
 import * as walk from 'acorn-walk'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
 import { patternNames } from '../analysis/js-declarations.js'
 import { fitIndentation } from './reindent.js'
-import { ACORN_BASE, parseJs, parseJsAnyMode, type JsMode } from './syntax.js'
-import { indentBefore, lineColumn, listSome, locatedAt, nearMisses, q } from './text.js'
+import { ACORN_BASE } from '../analysis/js-script.js'
+import { parseJs, parseJsAnyMode, type JsMode } from './syntax.js'
+import { indentBefore, listSome, locatedAt, nearMisses, q } from './text.js'
 import { reject, type EditRejection } from './types.js'
 
 /**
@@ -278,7 +280,7 @@ function locate(doc: JsDoc, ctx: EditContext): Chunk<JsData> | EditRejection {
     const hint = near.length > 0 ? ` Did you mean ${listSome(near, 3)}?` : ''
     return reject('target-missing', `${ctx.path}: nothing named ${q(ctx.target.trim())} is declared here.${alt}${hint} Available targets: ${listSome(available, 12)}`)
   }
-  const lines = found.slice(0, 6).map((c) => lineColumn(doc.source, c.start).line)
+  const lines = found.slice(0, 6).map((c) => positionAt(doc.source, c.start).line)
   const owner = found.find((c) => c.owner)?.owner
   const hint = owner
     ? `a getter and setter (or two members) share that name; edit the whole ${owner.type} ${q(owner.name)} instead`
@@ -372,7 +374,7 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
     const outside = declaredNames(scope).filter((n) => n.end <= chunk.start || n.start >= chunk.end)
     const repeated = [...declared.keys()].filter((n) => !c.names.includes(n)).map((n) => outside.find((o) => o.name === n)).filter((o): o is { name: string; start: number; end: number } => !!o)
     if (repeated.length > 0) {
-      const shown = repeated.map((r) => `${q(r.name)} (line ${lineColumn(doc.source, r.start).line})`)
+      const shown = repeated.map((r) => `${q(r.name)} (line ${positionAt(doc.source, r.start).line})`)
       return reject('overreach', `${ctx.path}: ${label} also declares ${listSome(shown, 5, false)}, which already ${repeated.length === 1 ? 'exists' : 'exist'} outside the target; send only the ${q(ctx.target.trim())} chunk, not the code around it`)
     }
   }

@@ -1,30 +1,21 @@
-import * as acorn from 'acorn'
-import postcss, { CssSyntaxError } from 'postcss'
+import type * as acorn from 'acorn'
 import { scriptKindOfType } from '../analysis/html-page.js'
+import { parseScript, type SyntaxProblem } from '../analysis/js-script.js'
 
 /**
- * One place that says what "parses" means for JS and CSS, with the failing offset so a
- * rejection can point at file:line:col. Model output is only ever parsed, never run.
+ * What "parses" means for the chunk editor, on the analysis layer's one acorn and one
+ * postcss wrapper (#11), with the failing offset so a rejection can point at file:line:col.
+ * Model output is only ever parsed, never run.
  */
 
 export type JsMode = 'module' | 'script'
 
-export interface SyntaxProblem {
-  /** Offset into the parsed text. */
-  offset: number
-  message: string
-}
+export type { SyntaxProblem }
 
-export const ACORN_BASE = { ecmaVersion: 'latest', allowHashBang: true, locations: false } as const
-
+/** `text` as a module or a classic script, with the reason unexplained (the model gets acorn's own words). */
 export function parseJs(text: string, mode: JsMode): { ok: true; program: acorn.Program } | { ok: false; problem: SyntaxProblem } {
-  try {
-    return { ok: true, program: acorn.parse(text, { ...ACORN_BASE, sourceType: mode }) }
-  } catch (e) {
-    const err = e as SyntaxError & { pos?: number }
-    // acorn appends "(line:col)" to its messages; the caller adds its own location.
-    return { ok: false, problem: { offset: err.pos ?? 0, message: err.message.replace(/\s*\(\d+:\d+\)$/, '') } }
-  }
+  const parsed = parseScript(text, mode === 'module' ? 'module' : 'classic', { explain: false })
+  return 'type' in parsed ? { ok: true, program: parsed } : { ok: false, problem: parsed }
 }
 
 /** Parse as a module when possible (most browser JS is valid as both), else as a classic script. */
@@ -34,29 +25,6 @@ export function parseJsAnyMode(text: string): { ok: true; program: acorn.Program
   const asScript = parseJs(text, 'script')
   if (asScript.ok) return { ...asScript, mode: 'script' }
   return asModule
-}
-
-export function parseCss(text: string): { ok: true; root: postcss.Root } | { ok: false; problem: SyntaxProblem } {
-  try {
-    return { ok: true, root: postcss.parse(text) }
-  } catch (e) {
-    if (e instanceof CssSyntaxError) {
-      const input = (e as CssSyntaxError & { input?: { offset?: number } }).input
-      const offset = input?.offset ?? offsetOf(text, e.line ?? 1, e.column ?? 1)
-      return { ok: false, problem: { offset, message: e.reason } }
-    }
-    throw e
-  }
-}
-
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', offset)
-    if (nl === -1) break
-    offset = nl + 1
-  }
-  return offset + column - 1
 }
 
 /** JS types a browser executes; other `<script type>`s (JSON, templates) are data, not code. */

@@ -1,4 +1,5 @@
 import { codeFrameColumns } from '@babel/code-frame'
+import { positionAt } from '../diagnostics/line-index.js'
 
 /** Small text helpers shared by the three chunk engines. Pure functions only. */
 
@@ -19,17 +20,6 @@ export function toEol(lfText: string, eol: Eol): string {
   return eol === '\n' ? lfText : lfText.replace(/\n/g, '\r\n')
 }
 
-/** 1-based line and column of an offset (column counts UTF-16 units, like the parsers do). */
-export function lineColumn(source: string, offset: number): { line: number; column: number } {
-  let line = 1
-  let lineStart = 0
-  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) {
-    line++
-    lineStart = i + 1
-  }
-  return { line, column: offset - lineStart + 1 }
-}
-
 /** A plain (uncoloured) code frame around a 1-based line/column, for reasons fed to a model. */
 export function codeFrame(source: string, line: number, column: number): string {
   return codeFrameColumns(toLf(source), { start: { line, column } }, { highlightCode: false, linesAbove: 2, linesBelow: 2 })
@@ -37,7 +27,7 @@ export function codeFrame(source: string, line: number, column: number): string 
 
 /** `path:line:col` plus a code frame, for a problem at `offset` of `source`. */
 export function locatedAt(path: string, source: string, offset: number): { where: string; frame: string } {
-  const { line, column } = lineColumn(source, offset)
+  const { line, column } = positionAt(source, offset)
   return { where: `${path}:${line}:${column}`, frame: codeFrame(source, line, column) }
 }
 

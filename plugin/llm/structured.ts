@@ -1,4 +1,5 @@
 import { codeFrameColumns } from '@babel/code-frame'
+import { positionAt } from '../diagnostics/line-index.js'
 import type { ZodType } from 'zod'
 
 import { describeBadAnswer, echoesInstructions } from './answer-shape.js'
@@ -79,15 +80,9 @@ function syntaxProblem(source: string): Extraction & { ok: false } {
     const pos = /at position (\d+)/.exec(raw)
     const offset = pos ? Number(pos[1]) : /end of JSON input|Unterminated/i.test(raw) ? source.length : undefined
     if (offset === undefined) return { ok: false, problem: `not valid JSON: ${reason}`, source }
-    const { line, column } = lineColumn(source, offset)
+    const { line, column } = positionAt(source, offset)
     return { ok: false, problem: `not valid JSON: ${reason} at line ${line} column ${column}`, source, line, column }
   }
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  return { line, column: offset - before.lastIndexOf('\n') }
 }
 
 export type Validation<T> = { ok: true; value: T; how?: string[] } | { ok: false; problem: string; frame?: string }

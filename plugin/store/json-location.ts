@@ -3,6 +3,7 @@
  * `.sitesmith/tasks.json:14:17` with a code frame instead of "somewhere in the file".
  * `JSON.parse` keeps no positions; this is a tiny scanner over text already known to parse.
  */
+import { positionAt } from '../diagnostics/line-index.js'
 
 export interface TextLocation {
   /** 0-based character offset. */
@@ -15,15 +16,7 @@ export interface TextLocation {
 
 export function locationOf(text: string, offset: number): TextLocation {
   const clamped = Math.max(0, Math.min(offset, text.length))
-  let line = 1
-  let lineStart = 0
-  for (let i = 0; i < clamped; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++
-      lineStart = i + 1
-    }
-  }
-  return { offset: clamped, line, column: clamped - lineStart + 1 }
+  return { offset: clamped, ...positionAt(text, clamped) }
 }
 
 /**

@@ -6,17 +6,14 @@
  * so `onclick="saveItem()"` is reported where `saveItem` is written.
  */
 import { parse } from 'parse5'
+import type { Position } from '../../diagnostics/line-index.js'
 import type { DefaultTreeAdapterTypes } from 'parse5'
 
 type Element = DefaultTreeAdapterTypes.Element
 type ParentNode = DefaultTreeAdapterTypes.ParentNode
 
-export interface SourcePosition {
-  /** 1-based. */
-  line: number
-  /** 1-based. */
-  column: number
-}
+/** 1-based line and column: the line index's `Position` (#11, one of each idea). */
+export type SourcePosition = Position
 
 /** `HTMLButtonElement.onclick` → `click`; `onload` → `load`; anything else → undefined. */
 export function inlineHandlerEvent(fn: string | undefined): string | undefined {

@@ -4,6 +4,7 @@
  * failed-request finding a line a person (or the fixer) can jump to.
  */
 import { posix } from 'node:path'
+import { positionAt } from '../../diagnostics/line-index.js'
 
 import type { SourcePosition } from './inline-handler-location.js'
 
@@ -26,7 +27,7 @@ export function locateReference(source: string, referrer: string, target: string
       if (at !== undefined && (best === undefined || at < best)) best = at
     }
   }
-  return best === undefined ? undefined : positionOf(source, best)
+  return best === undefined ? undefined : positionAt(source, best)
 }
 
 /** Index of `needle` not glued to a preceding path/name character (so `css/a.css` ≠ `mycss/a.css`). */
@@ -39,15 +40,3 @@ function indexAtBoundary(source: string, needle: string): number | undefined {
   return undefined
 }
 
-/** 1-based line and column of a string index. */
-export function positionOf(source: string, index: number): SourcePosition {
-  let line = 1
-  let lineStart = 0
-  for (let i = 0; i < index; i++) {
-    if (source[i] === '\n') {
-      line++
-      lineStart = i + 1
-    }
-  }
-  return { line, column: index - lineStart + 1 }
-}

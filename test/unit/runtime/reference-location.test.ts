@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { locateReference, positionOf } from '../../../plugin/check/runtime/reference-location.js'
+import { locateReference } from '../../../plugin/check/runtime/reference-location.js'
 
 describe('locateReference', () => {
   const page = ['<!doctype html>', '<head>', '  <link rel="stylesheet" href="css/missing.css">', '  <script src="/js/app.js?v=2"></script>', '</head>'].join('\n')
@@ -29,13 +29,5 @@ describe('locateReference', () => {
 
   it('is undefined when the reference is built at runtime', () => {
     expect(locateReference("fetch('data/' + name + '.json')", 'js/app.js', 'data/menu.json')).toBeUndefined()
-  })
-})
-
-describe('positionOf', () => {
-  it('gives 1-based line and column', () => {
-    expect(positionOf('ab\ncd\nef', 0)).toEqual({ line: 1, column: 1 })
-    expect(positionOf('ab\ncd\nef', 4)).toEqual({ line: 2, column: 2 })
-    expect(positionOf('ab\r\ncd', 4)).toEqual({ line: 2, column: 1 })
   })
 })

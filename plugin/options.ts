@@ -138,7 +138,14 @@ export const DEFAULTS = Object.freeze({
   cacheTimeoutMs: 5000,
   concurrency: 4,
   review: Object.freeze({ enabled: true, maxRounds: 2, visual: false }),
-  runtimeCheck: Object.freeze({ enabled: true, executablePath: '/usr/bin/chromium', screenshots: false, a11y: true, layout: true, concurrency: 2 }),
+  runtimeCheck: Object.freeze({
+    enabled: true,
+    executablePath: '/usr/bin/chromium',
+    screenshots: false,
+    a11y: true,
+    layout: true,
+    concurrency: 2,
+  }),
   check: Object.freeze({ ignore: Object.freeze<string[]>([]), allowOrigins: Object.freeze<string[]>([]) }),
   failOn: 'error',
   budget: Object.freeze({ maxCalls: 200, maxTokens: 2_000_000 }),
@@ -160,7 +167,14 @@ export interface ResolvedOptions {
   cacheTimeoutMs: number
   concurrency: number
   review: { enabled: boolean; maxRounds: number; visual: boolean }
-  runtimeCheck: { enabled: boolean; executablePath: string; screenshots: boolean; a11y: boolean; layout: boolean; concurrency: number }
+  runtimeCheck: {
+    enabled: boolean
+    executablePath: string
+    screenshots: boolean
+    a11y: boolean
+    layout: boolean
+    concurrency: number
+  }
   check: { ignore: readonly string[]; allowOrigins: readonly string[] }
   failOn: FailOn
   /** `fromPlan`: the limits not set by the user, which grow with the plan (issue #16). */

@@ -264,7 +264,8 @@ function taskContext(task: Task, byId: Map<string, Task>, input: GenerateInput, 
     const content = input.writer.read(dep.path)
     if (content === null) continue
     const iface = interfaceOf(dep.path, content)
-    dependencies.push({ path: dep.path, summary: input.writer.tracker.files[dep.path]?.summary ?? '', interface: words ? relevantInterface(dep.path, iface, words) : iface })
+    const summary = input.writer.tracker.files[dep.path]?.summary ?? ''
+    dependencies.push({ path: dep.path, summary, interface: words ? relevantInterface(dep.path, iface, words) : iface })
   }
   const sections = task.sections.map((id) => input.sections.get(id)).filter((s): s is SpecSection => s !== undefined)
   return { task, sections, dependencies }

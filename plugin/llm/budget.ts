@@ -150,7 +150,7 @@ export const TOKENS_PER_TASK = 20_000
  * The default budget for a plan of `tasks` tasks (issue #16): at least `base` (the defaults of
  * a small site), else 3 calls and 20,000 tokens a task plus 20 calls for planning and review.
  */
-export function budgetForPlan(tasks: number, base: { maxCalls: number; maxTokens: number }): { maxCalls: number; maxTokens: number } {
+export function budgetForPlan(tasks: number, base: { maxCalls: number; maxTokens: number }): typeof base {
   return {
     maxCalls: Math.max(base.maxCalls, CALLS_PER_TASK * tasks + CALLS_PER_RUN),
     maxTokens: Math.max(base.maxTokens, TOKENS_PER_TASK * tasks),

@@ -176,7 +176,8 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
             // A grown budget over the model's own cap: asked again at the cap, once (issue #16).
             const cap = wanted > limits.maxOutputTokens ? refusedOutputCap(err) : undefined
             if (cap === undefined || cap >= wanted || cap < 1) throw err
-            emit({ type: 'warning', label, model: id, message: `${o.model} writes at most ${cap} tokens an answer; asked again with that budget instead of ${wanted}` })
+            const message = `${o.model} writes at most ${cap} tokens an answer; asked again with that budget instead of ${wanted}`
+            emit({ type: 'warning', label, model: id, message })
             return sendWithin(messages, cap, turn)
           }
         }

@@ -122,13 +122,17 @@ export async function createModelSession(input: {
       if (!fromPlan.maxCalls && !fromPlan.maxTokens) return undefined
       const before = meter.limits
       const want = budgetForPlan(tasks, { maxCalls: options.budget.maxCalls, maxTokens: options.budget.maxTokens })
-      meter.raise({ ...(fromPlan.maxCalls ? { maxCalls: want.maxCalls } : {}), ...(fromPlan.maxTokens ? { maxTokens: want.maxTokens } : {}) })
+      meter.raise({
+        ...(fromPlan.maxCalls ? { maxCalls: want.maxCalls } : {}),
+        ...(fromPlan.maxTokens ? { maxTokens: want.maxTokens } : {}),
+      })
       const after = meter.limits
       if (after.maxCalls === before.maxCalls && after.maxTokens === before.maxTokens) return undefined
       const n = (x: number) => x.toLocaleString('en-US')
       return (
         `budget for ${n(tasks)} ${what}(s): up to ${n(after.maxCalls)} model calls and ${n(after.maxTokens)} tokens ` +
-        `(the default follows the plan's size: 3 calls and 20,000 tokens a task; set budget.maxCalls / budget.maxTokens to cap it)`
+        "(the default follows the plan's size: 3 calls and 20,000 tokens a task; " +
+        'set budget.maxCalls / budget.maxTokens to cap it)'
       )
     },
     close: async () => {

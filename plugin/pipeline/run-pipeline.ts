@@ -366,7 +366,8 @@ function planSummary(p: PlanOutcome): string {
   const s = p.sections
   const changes = [s.added.length && `${s.added.length} new`, s.changed.length && `${s.changed.length} changed`, s.removed.length && `${s.removed.length} removed`].filter(Boolean).join(', ')
   const shards = p.groups ? ` in shards (a site plan, then ${p.groups} group(s) of pages)` : ''
-  return `${what} ${p.tasks.length} task(s)${shards}${p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
+  const deletions = p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''
+  return `${what} ${p.tasks.length} task(s)${shards}${deletions}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
 }
 
 /** The result of a run that found its inputs exactly as the last complete run left them. */

@@ -56,34 +56,45 @@ export interface DeltaInput {
   part?: { index: number; count: number; totalTasks: number }
 }
 
+const focusNote = (unaffected: number) =>
+  ` (those serving the changed sections and the shared files; ${unaffected} other tasks are unaffected)`
+
 /** Paths a delta digest names at most; the rest are counted. */
 const DIGEST_PATHS = 500
 
 export function deltaPlanMessages(input: DeltaInput): ChatMessage[] {
   const focus = input.focus
   const shared = new Set(input.previous.flatMap((t) => t.dependsOn))
-  const shown = focus ? input.previous.filter((t) => shared.has(t.id) || t.sections.some((s) => focus.has(s))) : input.previous
+  const serves = (t: Task) => shared.has(t.id) || t.sections.some((s) => focus?.has(s))
+  const shown = focus ? input.previous.filter(serves) : input.previous
   const shownPaths = new Set(shown.map((t) => t.path))
   const plan = shown
     .map((t) => `- ${t.id}: ${t.action} ${t.path}${t.target ? ` (target ${t.target})` : ''}; sections [${t.sections.join(', ')}]; dependsOn [${t.dependsOn.join(', ')}]`)
     .join('\n')
   const entries = Object.entries(input.tracker.files).sort(([a], [b]) => a.localeCompare(b))
   const listed = focus ? entries.filter(([path, f]) => f.owner === 'user' || shownPaths.has(path)) : entries
-  const files = listed.map(([path, f]) => (f.owner === 'user' ? userFileLine(path, f) : `- ${path}: ${f.summary}`)).join('\n')
+  const files = listed
+    .map(([path, f]) => (f.owner === 'user' ? userFileLine(path, f) : `- ${path}: ${f.summary}`))
+    .join('\n')
   const hasUserFiles = Object.values(input.tracker.files).some((f) => f.owner === 'user')
+  const unaffected = (input.part?.totalTasks ?? input.previous.length) - shown.length
   const parts = [
     `The spec changed. Return ONLY the tasks needed for the change: "create" for a new file (or to rewrite a file from scratch), "update" with a "target" chunk for a small change to an existing file (a target is "body", "head", a CSS-like selector such as "#nav" or "main > section.hero", a CSS selector or at-rule, or a JavaScript function name), "delete" for a file that is no longer wanted. Do not repeat tasks that need no change. Reuse existing task ids when a task replaces the task of the same file.`,
-    `Current tasks${focus ? ` (those serving the changed sections and the shared files; ${(input.part?.totalTasks ?? input.previous.length) - shown.length} other tasks are unaffected)` : ''}:\n${plan || '(none)'}`,
+    `Current tasks${focus ? focusNote(unaffected) : ''}:\n${plan || '(none)'}`,
     `Current files:\n${files || '(none)'}`,
   ]
   if (input.part && input.part.count > 1) {
-    parts.push(`This is part ${input.part.index + 1} of ${input.part.count} of the tasks serving the changed sections: return the tasks needed for the files listed above only; the other parts are asked separately.`)
+    parts.push(
+      `This is part ${input.part.index + 1} of ${input.part.count} of the tasks serving the changed sections: ` +
+        'return the tasks needed for the files listed above only; the other parts are asked separately.',
+    )
   }
   if (focus) {
     const others = entries.filter(([path, f]) => f.owner !== 'user' && !shownPaths.has(path)).map(([path]) => path)
     if (others.length) {
       const named = others.slice(0, DIGEST_PATHS).join(', ')
-      parts.push(`Other files of the site (${others.length}, not affected): ${named}${others.length > DIGEST_PATHS ? ` and ${others.length - DIGEST_PATHS} more` : ''}`)
+      const more = others.length > DIGEST_PATHS ? ` and ${others.length - DIGEST_PATHS} more` : ''
+      parts.push(`Other files of the site (${others.length}, not affected): ${named}${more}`)
     }
   }
   if (hasUserFiles) parts.push(USER_FILES_NOTE)

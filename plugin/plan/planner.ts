@@ -89,9 +89,19 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
     const base = fullPlanMessages(spec.sections, userFiles(tracker))
     if (input.limits && shouldShard(spec.sections.length, base, input.limits)) {
       const fail = (message: string, problems: PlanProblem[]) => new PlanError(message, problems)
-      const sharded = await shardedPlan({ sections: spec.sections, userFiles: userFiles(tracker), ctx, ask: input.ask, limits: input.limits, concurrency: input.concurrency ?? 4, toTasks, fail })
+      const sharded = await shardedPlan({
+        sections: spec.sections,
+        userFiles: userFiles(tracker),
+        ctx,
+        ask: input.ask,
+        limits: input.limits,
+        concurrency: input.concurrency ?? 4,
+        toTasks,
+        fail,
+      })
       const added = spec.sections.map((s) => s.id)
-      return { kind: 'full', tasks: sharded.tasks, deletes: [], replanned: sharded.tasks.map((t) => t.id), sections: { ...none, added }, groups: sharded.groups }
+      const replanned = sharded.tasks.map((t) => t.id)
+      return { kind: 'full', tasks: sharded.tasks, deletes: [], replanned, sections: { ...none, added }, groups: sharded.groups }
     }
     const tasks = await askValidPlan(input, ctx, 'plan', base, (answer) => ({ merged: toTasks(answer), deletes: [] }))
     return { kind: 'full', tasks: tasks.merged, deletes: [], replanned: tasks.merged.map((t) => t.id), sections: { ...none, added: spec.sections.map((s) => s.id) } }
@@ -132,7 +142,8 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
   const parts = deltaParts(previous.tasks, focus, pagesPerGroup(input.limits!.maxOutputTokens))
   const answers = await mapLimit(parts, input.concurrency ?? 4, async (part, index) => {
     const partInput = { index, count: parts.length, totalTasks: previous.tasks.length }
-    const base = deltaPlanMessages({ previous: part, ...request, added: index === 0 ? request.added : [], focus, part: partInput })
+    const added = index === 0 ? request.added : []
+    const base = deltaPlanMessages({ previous: part, ...request, added, focus, part: partInput })
     const label = parts.length === 1 ? 'plan-delta' : `plan-delta:${index + 1}`
     let answer: { tasks: PlannedTask[] } = { tasks: [] }
     await askValidPlan(input, ctx, 'plan-delta', base, (a) => ((answer = a), mergeAnswer(a)), label)
@@ -143,7 +154,10 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
   const tasks = answers.flatMap((a) => a.tasks).filter((t) => !seen.has(t.path) && seen.add(t.path))
   const result = mergeAnswer({ tasks })
   const problems = validatePlan([...result.merged, ...result.deletes], ctx)
-  if (problems.length) throw new PlanError(`The planner's answers for the parts of this change do not fit together; nothing was written:\n${formatProblems(problems)}`, problems)
+  if (problems.length) {
+    const message = `The planner's answers for the parts of this change do not fit together; nothing was written:\n`
+    throw new PlanError(message + formatProblems(problems), problems)
+  }
   return { kind: 'delta', tasks: result.merged, deletes: result.deletes, replanned: result.replanned, sections }
 }
 
@@ -176,14 +190,22 @@ async function askValidPlan(
   merge: (answer: { tasks: PlannedTask[] }) => Merged,
   label = stage,
 ): Promise<Merged> {
-  const first = await input.ask({ stage, role: 'planner', promptVersion: PLAN_PROMPT_VERSION, messages: base, schema: PlanAnswerSchema, label })
+  const promptVersion = PLAN_PROMPT_VERSION
+  const first = await input.ask({ stage, role: 'planner', promptVersion, messages: base, schema: PlanAnswerSchema, label })
   let merged = merge(first.value)
   let problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged
 
   // One repair turn that quotes every problem (issue 3), then a clear error.
   const repairMessages = repairPlanMessages(base, first.value, formatProblems(problems))
-  const second = await input.ask({ stage: `${stage}-repair`, role: 'planner', promptVersion: PLAN_PROMPT_VERSION, messages: repairMessages, schema: PlanAnswerSchema, label: `${label}-repair` })
+  const second = await input.ask({
+    stage: `${stage}-repair`,
+    role: 'planner',
+    promptVersion,
+    messages: repairMessages,
+    schema: PlanAnswerSchema,
+    label: `${label}-repair`,
+  })
   merged = merge(second.value)
   problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged

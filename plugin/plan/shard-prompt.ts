@@ -67,7 +67,12 @@ export function digestSection(s: SpecSection): SpecSection {
  * a spec say what the whole site is: look, navigation, shared behaviour), the rest as a digest.
  * `digestAll` shows every section as a digest (for a planner with a small window).
  */
-export function sitePlanMessages(sections: SpecSection[], userFiles: [string, TrackedFile][] = [], digestAll = false, part?: { index: number; count: number }): ChatMessage[] {
+export function sitePlanMessages(
+  sections: SpecSection[],
+  userFiles: [string, TrackedFile][] = [],
+  digestAll = false,
+  part?: { index: number; count: number },
+): ChatMessage[] {
   let bytes = 0
   let digested = 0
   const shown = sections.map((s) => {
@@ -76,12 +81,24 @@ export function sitePlanMessages(sections: SpecSection[], userFiles: [string, Tr
     digested++
     return digestSection(s)
   })
-  const note = digested ? ` (${sections.length} sections; ${digested} of them shown by heading and first line — their pages are planned later with their full text)` : ''
-  const later = part && part.count > 1 ? `\n\nThis is part ${part.index + 1} of ${part.count} of the spec: list the pages of these sections only; the pages of the other parts are listed in later calls.` : ''
-  const existing = userFiles.length ? `\n\nThe site already has these files:\n${userFileDigest(userFiles)}\n${USER_FILES_NOTE}` : ''
+  const note = digested
+    ? ` (${sections.length} sections; ${digested} of them shown by heading and first line — ` +
+      'their pages are planned later with their full text)'
+    : ''
+  const later =
+    part && part.count > 1
+      ? `\n\nThis is part ${part.index + 1} of ${part.count} of the spec: list the pages of these sections only; ` +
+        'the pages of the other parts are listed in later calls.'
+      : ''
+  const existing = userFiles.length
+    ? `\n\nThe site already has these files:\n${userFileDigest(userFiles)}\n${USER_FILES_NOTE}`
+    : ''
   return [
     { role: 'system', content: SITE_RULES },
-    { role: 'user', content: `Plan the shared files and the pages for this spec${note}.${later}\n\n${formatSections(shown)}${existing}` },
+    {
+      role: 'user',
+      content: `Plan the shared files and the pages for this spec${note}.${later}\n\n` + formatSections(shown) + existing,
+    },
   ]
 }
 
@@ -89,16 +106,24 @@ export function sitePlanMessages(sections: SpecSection[], userFiles: [string, Tr
  * A later part of a site plan whose page list is too long for one answer: the pages of these
  * sections, with the shared files fixed and the paths already taken listed (paths only).
  */
-export function sitePartMessages(sections: SpecSection[], shared: Task[], taken: string[], part: { index: number; count: number }): ChatMessage[] {
+export function sitePartMessages(
+  sections: SpecSection[],
+  shared: Task[],
+  taken: string[],
+  part: { index: number; count: number },
+): ChatMessage[] {
   let bytes = 0
-  const shown = sections.map((s) => ((bytes += Buffer.byteLength(s.text)) <= SITE_FULL_TEXT_BYTES ? s : digestSection(s)))
+  const shown = sections.map((s) =>
+    (bytes += Buffer.byteLength(s.text)) <= SITE_FULL_TEXT_BYTES ? s : digestSection(s),
+  )
   const files = shared.map((t) => `- ${t.id}: ${t.path}`).join('\n')
   return [
     { role: 'system', content: SITE_RULES },
     {
       role: 'user',
       content: [
-        `Plan the pages for part ${part.index + 1} of ${part.count} of the spec. The shared files are already planned; reply with "shared": [] and the pages of these sections only.`,
+        `Plan the pages for part ${part.index + 1} of ${part.count} of the spec. The shared files are already planned; ` +
+          'reply with "shared": [] and the pages of these sections only.',
         `Shared files (fixed):\n${files || '(none)'}`,
         `Paths already taken by pages of earlier parts (${taken.length}): ${taken.join(', ') || '(none)'}`,
         `Spec:\n\n${formatSections(shown)}`,
@@ -120,9 +145,13 @@ export interface GroupInput {
 }
 
 export function groupPlanMessages(g: GroupInput): ChatMessage[] {
-  const shared = g.shared.map((t) => `- ${t.id}: ${t.path} — ${clipText(t.instructions.replace(/\s+/g, ' '), 400, '…')}`).join('\n')
+  const shared = g.shared
+    .map((t) => `- ${t.id}: ${t.path} — ${clipText(t.instructions.replace(/\s+/g, ' '), 400, '…')}`)
+    .join('\n')
   const all = g.pages.map((p) => `- ${p.path}: ${p.title}${p.purpose ? ` — ${clip(p.purpose, 80)}` : ''}`).join('\n')
-  const mine = g.group.map((p) => `- ${p.path}: ${p.title} (sections [${p.sections.join(', ')}])${p.purpose ? ` — ${p.purpose}` : ''}`).join('\n')
+  const mine = g.group
+    .map((p) => `- ${p.path}: ${p.title} (sections [${p.sections.join(', ')}])${p.purpose ? ` — ${p.purpose}` : ''}`)
+    .join('\n')
   return [
     { role: 'system', content: GROUP_RULES },
     {
@@ -143,7 +172,10 @@ const USER_FILES_DESCRIBED = 50
 function userFileDigest(userFiles: [string, TrackedFile][]): string {
   const lines = userFiles.slice(0, USER_FILES_DESCRIBED).map(([p, f]) => userFileLine(p, f))
   const rest = userFiles.slice(USER_FILES_DESCRIBED).map(([p]) => p)
-  if (rest.length) lines.push(`- and ${rest.length} more of the person's files: ${rest.slice(0, 500).join(', ')}${rest.length > 500 ? ', …' : ''}`)
+  if (rest.length)
+    lines.push(
+      `- and ${rest.length} more of the person's files: ` + rest.slice(0, 500).join(', ') + (rest.length > 500 ? ', …' : ''),
+    )
   return lines.join('\n')
 }
 

@@ -9,7 +9,16 @@ import { toolLoadedReason } from '../site-files/site-file-policy.js'
 import { fixFile } from './fix-file.js'
 import type { ChatMessage } from '../llm/types.js'
 import { measurePrompt, type RoleLimits } from '../llm/context-budget.js'
-import { REVIEW_PROMPT_VERSION, ReviewAnswerSchema, VISUAL_PROMPT_VERSION, reviewFileBlock, reviewMessages, visualMessages, type ReviewAnswer, type ReviewFile } from './review-prompt.js'
+import {
+  REVIEW_PROMPT_VERSION,
+  ReviewAnswerSchema,
+  VISUAL_PROMPT_VERSION,
+  reviewFileBlock,
+  reviewMessages,
+  visualMessages,
+  type ReviewAnswer,
+  type ReviewFile,
+} from './review-prompt.js'
 import type { PageShots } from '../check/runtime/screenshots.js'
 
 /**
@@ -39,7 +48,7 @@ export interface ReviewLoopInput {
    * in this run and asks for visible defects; its issues are fixed like any other.
    */
   screenshots?: (pages: string[]) => Promise<PageShots[]>
-  /** The reviewer's limits (issue #16): the files are reviewed in batches that fit. Without them, one prompt for all files. */
+  /** The reviewer's limits (issue #16): files reviewed in batches that fit. Without them, one prompt for all. */
   limits?: RoleLimits
 }
 
@@ -101,7 +110,7 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
         promptVersion: REVIEW_PROMPT_VERSION,
         messages: messagesFor(batch),
         schema: ReviewAnswerSchema,
-        label: batches.length === 1 ? `review:round-${rounds}` : `review:round-${rounds}:batch-${i + 1}-of-${batches.length}`,
+        label: `review:round-${rounds}${batches.length === 1 ? '' : `:batch-${i + 1}-of-${batches.length}`}`,
       })
       batchAnswers.push(answer.value.reviews)
     }
@@ -200,7 +209,11 @@ async function visualReview(input: ReviewLoopInput, files: { path: string; targe
  * and halved until it fits. A single file too big for the window is sent alone and refused by
  * the model layer with the numbers.
  */
-function reviewBatches(files: ReviewFile[], build: (batch: ReviewFile[]) => ChatMessage[], limits?: RoleLimits): ReviewFile[][] {
+function reviewBatches(
+  files: ReviewFile[],
+  build: (batch: ReviewFile[]) => ChatMessage[],
+  limits?: RoleLimits,
+): ReviewFile[][] {
   if (!limits || measurePrompt(build(files), limits).fits) return [files]
   const room = limits.contextWindow - limits.maxOutputTokens
   const base = limits.counter.count(build([]))

@@ -11,7 +11,17 @@ import { UnmatchedRequestError, jsonReply, type LoopbackRequest, type Reply } fr
  * page ("Home page" → index.html); "Look and feel" → css/style.css; "Behaviour" →
  * js/main.js; other sections (navigation, footer, intro) are served by every page.
  */
-export type Stage = 'plan' | 'plan-delta' | 'plan-repair' | 'plan-site' | 'plan-group' | 'generate' | 'update' | 'review' | 'visual' | 'fix'
+export type Stage =
+  | 'plan'
+  | 'plan-delta'
+  | 'plan-repair'
+  | 'plan-site'
+  | 'plan-group'
+  | 'generate'
+  | 'update'
+  | 'review'
+  | 'visual'
+  | 'fix'
 
 export interface ScriptedSiteOptions {
   /** Rewrite a generated file (to seed defects). Called with the clean content. */
@@ -169,13 +179,15 @@ export function sitePlanFromSections(sections: Section[]) {
  * group (a hub per group, as large sites do), so pages stay small.
  */
 function groupFromRequest(text: string) {
-  const mine = [...text.split('Plan these pages')[1].split('\n\nSpec:')[0].matchAll(/^- (\S+): (.+?) \(sections \[([^\]]*)\]\)/gm)].map((m) => ({
+  const listed = text.split('Plan these pages')[1].split('\n\nSpec:')[0]
+  const mine = [...listed.matchAll(/^- (\S+): (.+?) \(sections \[([^\]]*)\]\)/gm)].map((m) => ({
     path: m[1],
     title: m[2],
     sections: m[3].split(', ').filter(Boolean),
   }))
   const home = /^- (index\.html): ([^—\n]+?)(?: —|$)/m.exec(text)
-  const hub = [...(home && !mine.some((p) => p.path === 'index.html') ? [{ path: home[1], title: home[2].trim() }] : []), ...mine]
+  const homeLink = home && !mine.some((p) => p.path === 'index.html') ? [{ path: home[1], title: home[2].trim() }] : []
+  const hub = [...homeLink, ...mine]
   const nav = hub.map((p) => `${p.path}=${p.title}`).join(', ')
   return mine.map((p) => ({
     id: `${slugOf(p.path.replace(/\.html$/, ''))}-page`,

@@ -29,7 +29,14 @@ export interface TempSite {
   dispose(): Promise<void>
 }
 
-export async function createTempSite(input: { spec: string; respond: Respond; latencyMs?: number; cacheDir?: string; limits?: LoopbackOptions['limits'] }): Promise<TempSite> {
+export async function createTempSite(input: {
+  spec: string
+  respond: Respond
+  latencyMs?: number
+  cacheDir?: string
+  /** Enforce real model limits (issue #16, test/loopback/model-limits.ts). */
+  limits?: LoopbackOptions['limits']
+}): Promise<TempSite> {
   const base = join(REPO, 'test', '.tmp')
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, 'site-'))

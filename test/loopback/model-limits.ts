@@ -55,7 +55,11 @@ const require = createRequire(import.meta.url)
 
 function encoder(model: string): { name: string; enc: Encoder } | undefined {
   const m = model.toLowerCase()
-  const name = /^(gpt-4o|gpt-4\.1|gpt-5|o1|o3|o4)/.test(m) ? 'o200k_base' : /^(gpt-4|gpt-3\.5)/.test(m) ? 'cl100k_base' : undefined
+  const name = /^(gpt-4o|gpt-4\.1|gpt-5|o1|o3|o4)/.test(m)
+    ? 'o200k_base'
+    : /^(gpt-4|gpt-3\.5)/.test(m)
+      ? 'cl100k_base'
+      : undefined
   return name ? { name, enc: require(`gpt-tokenizer/cjs/encoding/${name}`) as Encoder } : undefined
 }
 
@@ -67,7 +71,13 @@ export function openaiPromptTokens(messages: LoggedMessage[], model: string): { 
 }
 
 /** `content` cut to at most `max` tokens of the model's count, and its token count. */
-export function cutToTokens(content: string, max: number, model: string, protocol: 'openai' | 'ollama', bytesPerToken = 4): { content: string; tokens: number; cut: boolean } {
+export function cutToTokens(
+  content: string,
+  max: number,
+  model: string,
+  protocol: 'openai' | 'ollama',
+  bytesPerToken = 4,
+): { content: string; tokens: number; cut: boolean } {
   const e = protocol === 'openai' ? encoder(model) : undefined
   if (e) {
     const tokens = e.enc.encode(content)
@@ -77,15 +87,29 @@ export function cutToTokens(content: string, max: number, model: string, protoco
   const bytes = Buffer.from(content)
   const tokens = Math.ceil(bytes.length / bytesPerToken)
   if (tokens <= max) return { content, tokens, cut: false }
-  return { content: bytes.subarray(0, max * bytesPerToken).toString('utf8').replace(/\uFFFD$/, ''), tokens: max, cut: true }
+  return {
+    content: bytes
+      .subarray(0, max * bytesPerToken)
+      .toString('utf8')
+      .replace(/\uFFFD$/, ''),
+    tokens: max,
+    cut: true,
+  }
 }
 
 /** The OpenAI error bodies for a request over the model's limits, or undefined when it fits. */
-export function openaiRefusal(promptTokens: number, asked: number | undefined, model: string, limit: ModelLimit): object | undefined {
+export function openaiRefusal(
+  promptTokens: number,
+  asked: number | undefined,
+  model: string,
+  limit: ModelLimit,
+): object | undefined {
   if (limit.maxOutputTokens !== undefined && asked !== undefined && asked > limit.maxOutputTokens) {
     return {
       error: {
-        message: `max_tokens is too large: ${asked}. This model supports at most ${limit.maxOutputTokens} completion tokens, whereas you provided ${asked}.`,
+        message:
+          `max_tokens is too large: ${asked}. This model supports at most ${limit.maxOutputTokens} completion tokens, ` +
+          `whereas you provided ${asked}.`,
         type: 'invalid_request_error',
         param: 'max_tokens',
         code: 'invalid_value',
@@ -97,8 +121,10 @@ export function openaiRefusal(promptTokens: number, asked: number | undefined, m
   return {
     error: {
       message:
-        `This model's maximum context length is ${window} tokens. However, you requested ${promptTokens + (asked ?? 0)} tokens ` +
-        `(${promptTokens} in the messages, ${asked ?? 0} in the completion). Please reduce the length of the messages or completion.`,
+        `This model's maximum context length is ${window} tokens. ` +
+        `However, you requested ${promptTokens + (asked ?? 0)} tokens ` +
+        `(${promptTokens} in the messages, ${asked ?? 0} in the completion). ` +
+        'Please reduce the length of the messages or completion.',
       type: 'invalid_request_error',
       param: 'messages',
       code: 'context_length_exceeded',

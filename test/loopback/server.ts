@@ -2,7 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net'
 
 import { applyOllamaContext, OLLAMA_BEHAVIOUR_DEFAULTS, showResponse } from './ollama-context.js'
-import { REAL_MODEL_LIMITS, askedOutput, cutToTokens, openaiPromptTokens, openaiRefusal, type LimitRecord } from './model-limits.js'
+import {
+  REAL_MODEL_LIMITS,
+  askedOutput,
+  cutToTokens,
+  openaiPromptTokens,
+  openaiRefusal,
+  type LimitRecord,
+} from './model-limits.js'
 import { UnmatchedRequestError } from './script.js'
 import type { Fault, LoggedMessage, LoopbackBody, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
 import {
@@ -130,8 +137,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     // With limits on, the Ollama endpoint always behaves like Ollama about its window.
     const ollamaBehaviour = options.ollama ?? (limitTable ? {} : undefined)
     const ollamaSide = ollamaBehaviour && (protocol === 'ollama' || options.ollama?.openaiCompat)
-    const context = ollamaSide ? applyOllamaContext(messages, body.options?.num_ctx, ollamaBehaviour, protocol === 'openai') : undefined
-    const limits = limitTable ? measureLimits(protocol, typeof body.model === 'string' ? body.model : '', messages, body, context) : undefined
+    const numCtx = body.options?.num_ctx
+    const context = ollamaSide ? applyOllamaContext(messages, numCtx, ollamaBehaviour, protocol === 'openai') : undefined
+    const modelName = typeof body.model === 'string' ? body.model : ''
+    const limits = limitTable ? measureLimits(protocol, modelName, messages, body, context) : undefined
     if (context) messages = context.messages
     const logged: LoopbackRequest = {
       seq: ++seq,
@@ -176,7 +185,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     if (res.destroyed) return // the client gave up (timeout, abort) while we waited
 
     if ('fault' in reply) await sendFault(res, logged, reply)
-    else await sendAnswer(res, logged, toAnswer(logged, logged.limits ? withinOutput(logged, reply, logged.limits) : reply))
+    else {
+      const within = logged.limits ? withinOutput(logged, reply, logged.limits) : reply
+      await sendAnswer(res, logged, toAnswer(logged, within))
+    }
     logged.respondedAt = Date.now()
   }
 
@@ -197,22 +209,29 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       const room = context.numCtx - context.evaluated
       const maxOutputTokens = Math.max(0, Math.min(asked ?? Infinity, limit.maxOutputTokens ?? Infinity, room))
       const method = `${options.ollama?.bytesPerToken ?? OLLAMA_BEHAVIOUR_DEFAULTS.bytesPerToken} bytes a token`
-      return { record: { contextWindow: context.numCtx, maxOutputTokens, promptTokens: context.promptTokens, method, outcome: context.truncated ? 'truncated' : 'ok' } }
+      const outcome = context.truncated ? 'truncated' : 'ok'
+      return { record: { contextWindow: context.numCtx, maxOutputTokens, promptTokens: context.promptTokens, method, outcome } }
     }
     const { tokens, method } = openaiPromptTokens(messages, model)
     const window = limit.contextWindow ?? Infinity
     const maxOutputTokens = Math.max(0, Math.min(asked ?? Infinity, limit.maxOutputTokens ?? Infinity, window - tokens))
     const refusal = openaiRefusal(tokens, asked, model, limit)
-    return { record: { contextWindow: window, maxOutputTokens, promptTokens: tokens, method, outcome: refusal ? 'refused' : 'ok' }, ...(refusal ? { refusal } : {}) }
+    const record: LimitRecord = { contextWindow: window, maxOutputTokens, promptTokens: tokens, method, outcome: refusal ? 'refused' : 'ok' }
+    return { record, ...(refusal ? { refusal } : {}) }
   }
 
   /** A scripted answer as the model could really give it: cut at the output limit with finish reason `length`. */
-  function withinOutput<R extends { content: string; finishReason?: Answer['finishReason']; usage?: Answer['usage'] }>(req: LoopbackRequest, reply: R, rec: LimitRecord): R {
+  function withinOutput<R extends { content: string; finishReason?: Answer['finishReason']; usage?: Answer['usage'] }>(
+    req: LoopbackRequest,
+    reply: R,
+    rec: LimitRecord,
+  ): R {
     const cut = cutToTokens(reply.content, rec.maxOutputTokens, req.model, req.protocol, options.ollama?.bytesPerToken)
     rec.answerTokens = cut.tokens
     if (cut.cut && rec.outcome === 'ok') rec.outcome = 'cut'
     const promptTokens = req.context ? req.context.evaluated : rec.promptTokens
-    return { ...reply, content: cut.content, ...(cut.cut ? { finishReason: 'length' as const } : {}), usage: reply.usage ?? { promptTokens, completionTokens: cut.tokens } }
+    const usage = reply.usage ?? { promptTokens, completionTokens: cut.tokens }
+    return { ...reply, content: cut.content, ...(cut.cut ? { finishReason: 'length' as const } : {}), usage }
   }
 
   function toAnswer(req: LoopbackRequest, reply: { content: string; usage?: Answer['usage']; finishReason?: Answer['finishReason']; model?: string }): Answer {

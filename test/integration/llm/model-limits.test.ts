@@ -26,7 +26,14 @@ async function setup(reply: Reply = jsonReply(GOOD)) {
   onTestFinished(() => server.close())
   const client = (o: Partial<ModelOptions> & Pick<ModelOptions, 'provider'>) =>
     createChatClient(
-      { model: o.provider === 'openai' ? 'gpt-4o-mini' : 'qwen2.5-coder:7b', baseURL: o.provider === 'openai' ? server.openaiBaseURL : server.url, timeoutMs: 10_000, maxRetries: 0, repairTurns: 0, ...o },
+      {
+        model: o.provider === 'openai' ? 'gpt-4o-mini' : 'qwen2.5-coder:7b',
+        baseURL: o.provider === 'openai' ? server.openaiBaseURL : server.url,
+        timeoutMs: 10_000,
+        maxRetries: 0,
+        repairTurns: 0,
+        ...o,
+      },
       { env: { OPENAI_API_KEY: 'sk-loopback' }, retryBaseMs: 2 },
     )
   return { server, client }
@@ -38,7 +45,12 @@ describe('loopback server with real model limits', () => {
     const r = await client({ provider: 'openai' }).chat({ messages: prompt(200), schema: File, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
     const [req] = server.requests
-    expect(req.limits).toMatchObject({ contextWindow: 128_000, maxOutputTokens: 4096, method: 'o200k_base', outcome: 'ok' })
+    expect(req.limits).toMatchObject({
+      contextWindow: 128_000,
+      maxOutputTokens: 4096,
+      method: 'o200k_base',
+      outcome: 'ok',
+    })
     expect(req.limits!.promptTokens).toBeGreaterThan(200)
     expect(req.limits!.answerTokens).toBe(r.usage.completionTokens)
   })
@@ -48,7 +60,10 @@ describe('loopback server with real model limits', () => {
     const raw = new OpenAI({ apiKey: 'sk-loopback', baseURL: server.openaiBaseURL, maxRetries: 0 })
     const err = await raw.chat.completions
       .create({ model: 'gpt-4o-mini', messages: prompt(130_000), max_completion_tokens: 1000 })
-      .then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      )
     expect(err?.status).toBe(400)
     expect(err?.code).toBe('context_length_exceeded')
     expect(err?.message).toMatch(/maximum context length is 128000 tokens\. However, you requested \d+ tokens/)
@@ -57,7 +72,9 @@ describe('loopback server with real model limits', () => {
 
   it('OpenAI: sitesmith refuses the same prompt itself, before sending (its own count agrees)', async () => {
     const { server, client } = await setup()
-    const err = await client({ provider: 'openai' }).chat({ messages: prompt(130_000), schema: File, label: 'plan' }).catch((e: unknown) => e as ModelError)
+    const err = await client({ provider: 'openai' })
+      .chat({ messages: prompt(130_000), schema: File, label: 'plan' })
+      .catch((e: unknown) => e as ModelError)
     expect(err).toBeInstanceOf(ModelError)
     expect((err as ModelError).message).toMatch(/contextWindow of 128000, so nothing was sent/)
     expect(server.requests).toHaveLength(0)
@@ -68,7 +85,10 @@ describe('loopback server with real model limits', () => {
     const raw = new OpenAI({ apiKey: 'sk-loopback', baseURL: server.openaiBaseURL, maxRetries: 0 })
     const err = await raw.chat.completions
       .create({ model: 'gpt-4o-mini', messages: prompt(10), max_completion_tokens: 20_000 })
-      .then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      )
     expect(err?.status).toBe(400)
     expect(err?.message).toMatch(/supports at most 16384 completion tokens/)
   })
@@ -77,7 +97,11 @@ describe('loopback server with real model limits', () => {
     const long = { content: 'lorem ipsum dolor '.repeat(3000), summary: 's' }
     const { server } = await setup(jsonReply(long))
     const raw = new OpenAI({ apiKey: 'sk-loopback', baseURL: server.openaiBaseURL, maxRetries: 0 })
-    const r = await raw.chat.completions.create({ model: 'gpt-4o-mini', messages: prompt(10), max_completion_tokens: 500 })
+    const r = await raw.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: prompt(10),
+      max_completion_tokens: 500,
+    })
     expect(r.choices[0].finish_reason).toBe('length')
     expect(r.usage?.completion_tokens).toBe(500)
     expect(server.requests[0].limits).toMatchObject({ outcome: 'cut', answerTokens: 500, maxOutputTokens: 500 })
@@ -86,20 +110,37 @@ describe('loopback server with real model limits', () => {
   it('OpenAI through sitesmith: a cut answer is a failure, never content', async () => {
     const long = { content: 'lorem ipsum dolor '.repeat(3000), summary: 's' }
     const { server, client } = await setup(jsonReply(long))
-    const err = await client({ provider: 'openai', maxOutputTokens: 500 }).chat({ messages: prompt(10), schema: File, label: 'generate:home' }).catch((e: unknown) => e as Error)
+    const err = await client({ provider: 'openai', maxOutputTokens: 500 })
+      .chat({ messages: prompt(10), schema: File, label: 'generate:home' })
+      .catch((e: unknown) => e as Error)
     expect(err).toBeInstanceOf(Error)
     expect(server.requests.every((r) => r.limits?.outcome === 'cut')).toBe(true)
   })
 
   it("a budget grown after a length finish past the model's cap is lowered to the cap, not failed", async () => {
     // No repetition loop (that would be a format failure): 20,000 different words.
-    const long = jsonReply({ content: Array.from({ length: 20_000 }, (_, i) => `w${i * 7919}`).join(' '), summary: 's' })
+    const long = jsonReply({
+      content: Array.from({ length: 20_000 }, (_, i) => `w${i * 7919}`).join(' '),
+      summary: 's',
+    })
     const server = await startLoopbackServer({ respond: always([long, jsonReply(GOOD)]), limits: true })
     onTestFinished(() => server.close())
     const events: string[] = []
     const client = createChatClient(
-      { provider: 'openai', model: 'gpt-4o-mini', baseURL: server.openaiBaseURL, timeoutMs: 10_000, maxRetries: 0, repairTurns: 0, maxOutputTokens: 16_384 },
-      { env: { OPENAI_API_KEY: 'sk-loopback' }, retryBaseMs: 2, onEvent: (e) => e.type === 'warning' && events.push(e.message) },
+      {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        baseURL: server.openaiBaseURL,
+        timeoutMs: 10_000,
+        maxRetries: 0,
+        repairTurns: 0,
+        maxOutputTokens: 16_384,
+      },
+      {
+        env: { OPENAI_API_KEY: 'sk-loopback' },
+        retryBaseMs: 2,
+        onEvent: (e) => e.type === 'warning' && events.push(e.message),
+      },
     )
     const r = await client.chat({ messages: prompt(10), schema: File, label: 'plan-group:1' })
     expect(r.value).toEqual(GOOD)
@@ -108,12 +149,18 @@ describe('loopback server with real model limits', () => {
       [32_768, 'refused'],
       [16_384, 'ok'],
     ])
-    expect(events).toEqual(['gpt-4o-mini writes at most 16384 tokens an answer; asked again with that budget instead of 32768'])
+    expect(events).toEqual([
+      'gpt-4o-mini writes at most 16384 tokens an answer; asked again with that budget instead of 32768',
+    ])
   })
 
   it('Ollama: the window is the num_ctx sitesmith sends; prompt and answer fit it', async () => {
     const { server, client } = await setup()
-    const r = await client({ provider: 'ollama', contextWindow: 16_384, maxOutputTokens: 2048 }).chat({ messages: prompt(2000), schema: File, label: 'generate:home' })
+    const r = await client({ provider: 'ollama', contextWindow: 16_384, maxOutputTokens: 2048 }).chat({
+      messages: prompt(2000),
+      schema: File,
+      label: 'generate:home',
+    })
     expect(r.value).toEqual(GOOD)
     const [req] = server.requests
     expect(req.limits).toMatchObject({ contextWindow: req.body.options?.num_ctx, outcome: 'ok' })
@@ -125,7 +172,12 @@ describe('loopback server with real model limits', () => {
     const { server } = await setup(jsonReply(long))
     const res = await fetch(`${server.url}/api/chat`, {
       method: 'POST',
-      body: JSON.stringify({ model: 'qwen2.5-coder:7b', messages: prompt(10), stream: false, options: { num_ctx: 8192, num_predict: 300 } }),
+      body: JSON.stringify({
+        model: 'qwen2.5-coder:7b',
+        messages: prompt(10),
+        stream: false,
+        options: { num_ctx: 8192, num_predict: 300 },
+      }),
     })
     const body = (await res.json()) as { done_reason: string; eval_count: number; message: { content: string } }
     expect(body.done_reason).toBe('length')

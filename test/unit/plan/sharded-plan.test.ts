@@ -22,7 +22,9 @@ import { parseSections, planFromSections, sitePlanFromSections } from '../../hel
 const spec = (pages: number) =>
   parseSpec(
     `# Walks\n\nA guide.\n\n## Look and feel\nGreen.\n\n## Navigation\nA header.\n\n## Behaviour\nA menu.\n\n## Home page\nWelcome.\n\n` +
-      Array.from({ length: pages - 1 }, (_, i) => `## Walk ${i + 1} page\nWalk number ${i + 1}, ${i + 3} km.\n`).join('\n'),
+      Array.from({ length: pages - 1 }, (_, i) => `## Walk ${i + 1} page\nWalk number ${i + 1}, ${i + 3} km.\n`).join(
+        '\n',
+      ),
   )
 
 const userText = (c: AskCall<unknown>) => c.messages.find((m) => m.role === 'user')!.content
@@ -42,7 +44,12 @@ function model(opts: { broken?: number } = {}) {
     if (call.stage === 'plan') return { value: { tasks: planFromSections(parseSections(text)) }, hit: false }
     if (call.stage === 'plan-site') return { value: sitePlanFromSections(parseSections(text)), hit: false }
     if (call.stage === 'plan-group' || call.stage === 'plan-group-repair') {
-      const pages = [...text.split('Plan these pages')[1].split('\n\nSpec:')[0].matchAll(/^- (\S+): (.+?) \(sections \[([^\]]*)\]\)/gm)]
+      const pages = [
+        ...text
+          .split('Plan these pages')[1]
+          .split('\n\nSpec:')[0]
+          .matchAll(/^- (\S+): (.+?) \(sections \[([^\]]*)\]\)/gm),
+      ]
       const group = Number(/group (\d+) of/.exec(text)![1])
       const tasks = pages.map((m) => ({
         id: `${m[1].replace(/\.html$/, '')}-page`,
@@ -56,8 +63,23 @@ function model(opts: { broken?: number } = {}) {
     }
     if (call.stage === 'plan-delta') {
       // A changed navigation section: every page listed gets its header updated.
-      const pages = /Changed sections[\s\S]*\[navigation\]/.test(text) ? [...text.matchAll(/^- ([\w.-]+): create (\S+\.html);/gm)] : []
-      return { value: { tasks: pages.map((m) => ({ id: m[1], action: 'update', path: m[2], target: '#site-nav', instructions: 'New navigation.', dependsOn: [], sections: ['navigation'] })) }, hit: false }
+      const pages = /Changed sections[\s\S]*\[navigation\]/.test(text)
+        ? [...text.matchAll(/^- ([\w.-]+): create (\S+\.html);/gm)]
+        : []
+      return {
+        value: {
+          tasks: pages.map((m) => ({
+            id: m[1],
+            action: 'update',
+            path: m[2],
+            target: '#site-nav',
+            instructions: 'New navigation.',
+            dependsOn: [],
+            sections: ['navigation'],
+          })),
+        },
+        hit: false,
+      }
     }
     throw new Error(`unexpected stage ${call.stage}`)
   }) as Ask
@@ -91,12 +113,23 @@ describe('sharded planning', () => {
     // At 4096 output tokens a site plan answer lists about 54 pages: the page list comes in two parts.
     const parts = Math.ceil(s.sections.length / sitePlanPages(limits.maxOutputTokens))
     expect(parts).toBe(2)
-    expect(m.calls.map((c) => c.label)).toEqual(['plan-site', 'plan-site:2', ...Array.from({ length: groups }, (_, i) => `plan-group:${i + 1}`)])
+    expect(m.calls.map((c) => c.label)).toEqual([
+      'plan-site',
+      'plan-site:2',
+      ...Array.from({ length: groups }, (_, i) => `plan-group:${i + 1}`),
+    ])
     expect(userText(m.calls[1])).toMatch(/^Plan the pages for part 2 of 2 of the spec/)
-    expect(userText(m.calls[1])).toMatch(/Paths already taken by pages of earlier parts \(\d+\): index\.html, walk-1\.html/)
+    expect(userText(m.calls[1])).toMatch(
+      /Paths already taken by pages of earlier parts \(\d+\): index\.html, walk-1\.html/,
+    )
     expect(out.groups).toBe(groups)
     expect(m.maxInFlight()).toBe(3)
-    expect(out.tasks.map((t) => t.path)).toEqual(['css/style.css', 'js/main.js', 'index.html', ...Array.from({ length: 59 }, (_, i) => `walk-${i + 1}.html`)])
+    expect(out.tasks.map((t) => t.path)).toEqual([
+      'css/style.css',
+      'js/main.js',
+      'index.html',
+      ...Array.from({ length: 59 }, (_, i) => `walk-${i + 1}.html`),
+    ])
     // Each group sees the full text of its own sections only.
     const second = userText(m.calls[parts + 1])
     expect(second).toContain('[walk-5-page]\n## Walk 5 page\nWalk number 5')
@@ -118,10 +151,18 @@ describe('sharded planning', () => {
     const m = model()
     const c = ctx()
     const first = await plan({ spec: s, previous: null, tracker, ctx: c, ask: m.ask, limits })
-    const files = Object.fromEntries(first.tasks.map((t) => [t.path, { hash: 'h', summary: `the ${t.id}`, interface: {}, generatedBy: { taskId: t.id }, updatedAt: '' }]))
+    const files = Object.fromEntries(
+      first.tasks.map((t) => [
+        t.path,
+        { hash: 'h', summary: `the ${t.id}`, interface: {}, generatedBy: { taskId: t.id }, updatedAt: '' },
+      ]),
+    )
     const edited = parseSpec(
       `# Walks\n\nA guide.\n\n## Look and feel\nGreen.\n\n## Navigation\nA header.\n\n## Behaviour\nA menu.\n\n## Home page\nWelcome.\n\n` +
-        Array.from({ length: 59 }, (_, i) => `## Walk ${i + 1} page\nWalk number ${i + 1}, ${i === 40 ? 'now 9' : i + 3} km.\n`).join('\n'),
+        Array.from(
+          { length: 59 },
+          (_, i) => `## Walk ${i + 1} page\nWalk number ${i + 1}, ${i === 40 ? 'now 9' : i + 3} km.\n`,
+        ).join('\n'),
     )
     m.calls.length = 0
     await plan({
@@ -137,7 +178,9 @@ describe('sharded planning', () => {
     expect(text).toContain('- walk-41-page: create walk-41.html')
     expect(text).toContain('- style: create css/style.css')
     expect(text).not.toContain('- walk-40-page:')
-    expect(text).toMatch(/Current tasks \(those serving the changed sections and the shared files; 59 other tasks are unaffected\)/)
+    expect(text).toMatch(
+      /Current tasks \(those serving the changed sections and the shared files; 59 other tasks are unaffected\)/,
+    )
     expect(text).toMatch(/Other files of the site \(59, not affected\): index\.html, walk-1\.html/)
   })
 
@@ -147,8 +190,17 @@ describe('sharded planning', () => {
     const c = ctx()
     const first = await plan({ spec: s, previous: null, tracker, ctx: c, ask: m.ask, limits })
     const paths = new Set(first.tasks.map((t) => t.path))
-    const files = Object.fromEntries(first.tasks.map((t) => [t.path, { hash: 'h', summary: `the ${t.id}`, interface: {}, generatedBy: { taskId: t.id }, updatedAt: '' }]))
-    const edited = parseSpec(s.sections.map((x) => (x.id === 'navigation' ? '## Navigation\nA header with a search box.' : x.text)).join('\n\n'))
+    const files = Object.fromEntries(
+      first.tasks.map((t) => [
+        t.path,
+        { hash: 'h', summary: `the ${t.id}`, interface: {}, generatedBy: { taskId: t.id }, updatedAt: '' },
+      ]),
+    )
+    const edited = parseSpec(
+      s.sections
+        .map((x) => (x.id === 'navigation' ? '## Navigation\nA header with a search box.' : x.text))
+        .join('\n\n'),
+    )
     m.calls.length = 0
     const out = await plan({
       spec: edited,
@@ -164,7 +216,8 @@ describe('sharded planning', () => {
     expect(serving).toBe(60)
     const count = Math.ceil(serving / per)
     expect(m.calls.map((x) => x.label)).toEqual(Array.from({ length: count }, (_, i) => `plan-delta:${i + 1}`))
-    for (const call of m.calls) expect([...userText(call).matchAll(/^- [\w.-]+: create \S+\.html;/gm)].length).toBeLessThanOrEqual(per)
+    for (const call of m.calls)
+      expect([...userText(call).matchAll(/^- [\w.-]+: create \S+\.html;/gm)].length).toBeLessThanOrEqual(per)
     expect(userText(m.calls[1])).toContain(`This is part 2 of ${count} of the tasks serving the changed sections`)
     expect(out.kind).toBe('delta')
     expect(out.replanned).toHaveLength(serving)

@@ -1,5 +1,5 @@
-import { parse } from 'parse5'
-import type { DefaultTreeAdapterTypes } from 'parse5'
+import { defaultTreeAdapter, parse } from 'parse5'
+import type { DefaultTreeAdapterMap, DefaultTreeAdapterTypes, TreeAdapter } from 'parse5'
 
 import { htmlStringNames } from './html-strings.js'
 
@@ -113,6 +113,17 @@ const URL_ATTRS: Record<string, { attr: string; role: PageLink['role'] }[]> = {
 /** `<link rel>` values whose href is a hint to another origin, never a local file. */
 const HINT_RELS = /\b(preconnect|dns-prefetch)\b/i
 
+/**
+ * parse5's own tree, without end positions: the facts need only where elements, attributes
+ * and text start, and rebuilding a node's location object each time its end moves (every
+ * end tag, every run of text) was a quarter of the parse (#13, scale). Start positions are
+ * set as usual; `endOffset`, `endTag` and the like stay as the start tag left them.
+ */
+const START_POSITIONS: TreeAdapter<DefaultTreeAdapterMap> = Object.freeze({
+  ...defaultTreeAdapter,
+  updateNodeSourceCodeLocation() {},
+})
+
 export function analyzePage(source: string): PageFacts {
   const facts: PageFacts = {
     ids: new Map(),
@@ -131,6 +142,7 @@ export function analyzePage(source: string): PageFacts {
   }
   const doc = parse(source, {
     sourceCodeLocationInfo: true,
+    treeAdapter: START_POSITIONS,
     onParseError: (err) => {
       if (FATAL_ERRORS.has(err.code)) facts.fatalErrors.push({ code: err.code, offset: err.startOffset })
     },
@@ -166,8 +178,10 @@ class PageWalker {
   private element(el: Element, inTemplate: boolean): void {
     const f = this.facts
     const tag = el.tagName
+    let srcsets = false
     for (const a of el.attrs) {
       const name = a.prefix ? `${a.prefix}:${a.name}` : a.name
+      if (name === 'srcset' || name === 'imagesrcset') srcsets = true
       if (name === 'id' && a.value) {
         if (inTemplate) f.templateIds.add(a.value)
         else {
@@ -187,7 +201,7 @@ class PageWalker {
         f.handlers.push({ attr: name, code: a.value, offset: this.valueOffset(el, name) })
       }
     }
-    if (!inTemplate) this.links(el, tag)
+    if (!inTemplate) this.links(el, tag, srcsets)
 
     if (tag === 'script') this.script(el, inTemplate)
     else if (tag === 'style' && !inTemplate) {
@@ -217,7 +231,7 @@ class PageWalker {
     else if (text) this.facts.scripts.push({ kind, inline: text })
   }
 
-  private links(el: Element, tag: string): void {
+  private links(el: Element, tag: string, srcsets: boolean): void {
     const f = this.facts
     for (const { attr: name, role } of URL_ATTRS[tag] ?? []) {
       let value = attr(el, name)
@@ -246,7 +260,8 @@ class PageWalker {
       const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)([^'"]+)\1\s*$/i.exec(content)
       if (m && m[2] && !/^[\d.]+$/.test(m[2].trim())) f.sends.push({ url: m[2].trim(), offset: this.valueOffset(el, 'content') + content.indexOf(m[2]), tag, attr: 'content', role: 'navigate' })
     }
-    for (const name of ['srcset', 'imagesrcset']) {
+    // Most elements have neither: skip two attribute scans for each (#13, scale).
+    for (const name of srcsets ? ['srcset', 'imagesrcset'] : []) {
       const value = attr(el, name)
       if (!value) continue
       const base = this.valueOffset(el, name)
@@ -267,9 +282,14 @@ class PageWalker {
   private valueOffset(el: Element, name: string): number {
     const loc = el.sourceCodeLocation?.attrs?.[name]
     if (!loc) return el.sourceCodeLocation?.startOffset ?? 0
-    const raw = this.source.slice(loc.startOffset, loc.endOffset)
-    const m = /^[^=]*=\s*["']?/.exec(raw)
-    return loc.startOffset + (m ? m[0].length : raw.length)
+    // Past `name`, `=`, white space and an opening quote; scanned in place, not on a copy (#13, scale).
+    const src = this.source
+    let at = src.indexOf('=', loc.startOffset)
+    if (at < 0 || at >= loc.endOffset) return loc.endOffset
+    at++
+    while (at < loc.endOffset && /\s/.test(src[at])) at++
+    if (at < loc.endOffset && (src[at] === '"' || src[at] === "'")) at++
+    return at
   }
 }
 

@@ -10,6 +10,7 @@ import type { UrlRef } from '../analysis/urls.js'
 import type { PageModel, ResolvedImport, ScriptContext, ScriptGroup, ScriptUnit, SiteModel } from './model-types.js'
 import { GroupPages, addUnitFacts, emptyScopeFacts, groupPages, unionNames } from './script-groups.js'
 import type { GroupInput } from './script-groups.js'
+import { Memo2 } from './memo.js'
 import { buildIndex } from './site-index.js'
 
 const PAGE: ScriptContext = Object.freeze({ kind: 'page' })
@@ -37,8 +38,8 @@ class ModelBuilder {
    * Inline code repeats across pages (`onclick="toggleMenu(this)"`, `style="margin: 0"`);
    * analyses are immutable and offsets are relative, so identical code is analysed once.
    */
-  private readonly scriptMemo = new Map<string, ScriptAnalysis>()
-  private readonly cssMemo = new Map<string, SheetFacts>()
+  private readonly scriptMemo = new Memo2<ScriptKind, string, ScriptAnalysis>()
+  private readonly cssMemo = new Memo2<'sheet' | 'declarations', string, SheetFacts>()
   /** Pages whose globals are unknowable for a reason of their own, with the reason. */
   private readonly openPages = new Map<string, string>()
   /** Every page's group until the groups are made. */
@@ -146,26 +147,14 @@ class ModelBuilder {
     offset: number,
     code: string,
   ): ScriptUnit & { pages: GroupPages } {
-    let analysis: ScriptAnalysis | undefined
-    if (src === undefined) {
-      const key = `${kind}\0${code}`
-      analysis = this.scriptMemo.get(key)
-      if (!analysis) {
-        analysis = analyzeScript(code, kind)
-        this.scriptMemo.set(key, analysis)
-      }
-    } else analysis = analyzeScript(code, kind)
+    // Inline code repeats across pages; a script file is analysed once anyway.
+    const analysis =
+      src === undefined ? this.scriptMemo.get(kind, code, () => analyzeScript(code, kind)) : analyzeScript(code, kind)
     return { file, src, kind, offset, analysis, pages: new GroupPages(), context: PAGE }
   }
 
   private css(code: string, mode: 'sheet' | 'declarations'): SheetFacts {
-    const key = `${mode}\0${code}`
-    let facts = this.cssMemo.get(key)
-    if (!facts) {
-      facts = analyzeCss(code, mode)
-      this.cssMemo.set(key, facts)
-    }
-    return facts
+    return this.cssMemo.get(mode, code, () => analyzeCss(code, mode))
   }
 
   /** The unit for a script file run as `kind`, parsed on first use. */
@@ -303,8 +292,6 @@ class ModelBuilder {
 
   /** Group the pages by script set, then give each page its group's scope plus its own code's. */
   private finishPages(): void {
-    const order = new Map<ScriptUnit, number>()
-    this.m.units.forEach((u, i) => order.set(u, i))
     const inputs: GroupInput[] = []
     for (const { page, files } of this.pageRoots) {
       const roots = [...files]
@@ -317,7 +304,7 @@ class ModelBuilder {
       }
       inputs.push({ page, roots })
     }
-    groupPages(inputs, (u) => this.importsOf(u), order)
+    groupPages(inputs, (u) => this.importsOf(u), this.m.units)
     for (const page of this.m.pages.values()) {
       const own = emptyScopeFacts()
       for (const unit of page.inline) addUnitFacts(own, unit)

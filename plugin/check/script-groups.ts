@@ -11,7 +11,8 @@ import type { Names, PageModel, ResolvedImport, ScopeFacts, ScriptGroup, ScriptU
 
 /** The pages of a unit: its own page (inline code, handlers), or the pages of its groups. */
 export class GroupPages implements UnitPages {
-  private readonly groups: ScriptGroup[] = []
+  /** Allocated on first use: most units are handlers, on one page. */
+  private groups: ScriptGroup[] | undefined
   private page: PageModel | undefined
   private count = 0
 
@@ -27,12 +28,13 @@ export class GroupPages implements UnitPages {
 
   /** Groups are disjoint (a page is in one group), so sizes add up. */
   addGroup(group: ScriptGroup): void {
-    this.groups.push(group)
+    ;(this.groups ??= []).push(group)
     this.count += group.pages.length
   }
 
   models(): readonly PageModel[] {
     if (this.page) return [this.page]
+    if (!this.groups) return []
     if (this.groups.length === 1) return this.groups[0].pages
     return this.groups.flatMap((g) => g.pages).sort((a, b) => a.ordinal - b.ordinal)
   }
@@ -96,13 +98,15 @@ export interface GroupInput {
 /**
  * Group pages by the script files they run and give each group its units (the roots and,
  * through module imports, everything they pull in) and the scope those make. `importsOf`
- * must be resolved already; `order` is each unit's place in `SiteModel.units`.
+ * must be resolved already; `all` is `SiteModel.units`, whose order the groups' units keep.
  */
 export function groupPages(
   inputs: GroupInput[],
   importsOf: (unit: ScriptUnit) => readonly ResolvedImport[],
-  order: ReadonlyMap<ScriptUnit, number>,
+  all: readonly ScriptUnit[],
 ): ScriptGroup[] {
+  const order = new Map<ScriptUnit, number>()
+  all.forEach((u, i) => order.set(u, i))
   const byKey = new Map<string, ScriptGroup>()
   for (const { page, roots } of inputs) {
     const key = [...new Set(roots.map((u) => order.get(u) ?? -1))].sort((a, b) => a - b).join(',')
@@ -110,7 +114,8 @@ export function groupPages(
     if (!group) {
       group = { ...emptyScopeFacts(), units: [], pages: [] }
       const { units, importReason } = closure(roots, importsOf)
-      group.units = units.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+      // Sorting numbers, not units by a look-up per comparison: groups hold most units of a big site.
+      group.units = Array.from(Int32Array.from(units, (u) => order.get(u) ?? 0).sort(), (i) => all[i])
       group.openReason = importReason
       for (const unit of group.units) addUnitFacts(group, unit)
       byKey.set(key, group)

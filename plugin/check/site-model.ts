@@ -3,6 +3,7 @@ import { classifyUrl, isHtmlPath, rebaseRootRelative, resolveLocal, sitePaths } 
 import type { ServedAt, UrlRef } from '../analysis/urls.js'
 import { CSS_FILE, JS_FILE, fillSiteModel } from './model-builder.js'
 import type { SiteModel } from './model-types.js'
+import { Memo2 } from './memo.js'
 import { emptyIndex } from './site-index.js'
 
 export type * from './model-types.js'
@@ -19,8 +20,8 @@ export function isCheckedFile(path: string): boolean {
 export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: Iterable<string> = [], served: ServedAt = {}): SiteModel {
   const paths = sitePaths([...texts.keys(), ...otherPaths])
   const lineIndexes = new Map<string, LineIndex>()
-  const urlMemo = new Map<string, UrlRef>()
-  const resolveMemo = new Map<string, string | undefined>()
+  const urlMemo = new Memo2<string, string, UrlRef>()
+  const resolveMemo = new Memo2<boolean, string, string | undefined>()
   const model: SiteModel = {
     texts,
     paths,
@@ -38,22 +39,15 @@ export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: I
       return li.position(offset)
     },
     classify(url, from, baseDir) {
-      const key = `${baseDir}\0${url}`
-      let ref = urlMemo.get(key)
-      if (!ref) {
-        ref = classifyUrl(url, from, baseDir)
-        if (ref.kind === 'local') ref = rebaseRootRelative(ref, paths, served)
-        urlMemo.set(key, ref)
-      }
+      const ref = urlMemo.get(baseDir, url, () => {
+        const r = classifyUrl(url, from, baseDir)
+        return r.kind === 'local' ? rebaseRootRelative(r, paths, served) : r
+      })
       // Only same-document references depend on the referring file itself.
       return ref.kind === 'local' && ref.sameDocument ? { ...ref, path: from } : ref
     },
     resolve(ref) {
-      const key = `${ref.directory ? 'd' : 'f'}\0${ref.path}`
-      if (resolveMemo.has(key)) return resolveMemo.get(key)
-      const target = resolveLocal(ref, paths)
-      resolveMemo.set(key, target)
-      return target
+      return resolveMemo.get(ref.directory, ref.path, () => resolveLocal(ref, paths))
     },
   }
   fillSiteModel(model)

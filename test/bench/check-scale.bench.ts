@@ -8,8 +8,9 @@
  *    about the neighbours than about the checker), and that child's peak RSS.
  *  - check_5k_to_20k_growth: (20k time ÷ 5k time) ÷ 4; 1.0 is linear (target ≤ 1.2).
  *  - check_vs_parse_floor_ratio: check ÷ reading and parsing the same files once with
- *    parse5 + postcss + acorn (the parsers the checker uses, with its options), both in one
- *    child on the 5k site, interleaved.
+ *    parse5 + postcss + acorn (the parsers the checker uses, with its options; parse5 builds
+ *    its default tree with positions, where the checker's tree skips end positions, #13),
+ *    both in one child on the 5k site, interleaved.
  */
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -97,7 +98,10 @@ export async function run(): Promise<BenchResult> {
         value: floor.checkCpuMs / (floor.floorCpuMs ?? NaN),
         unit: 'ratio',
         target: '<= 1.5',
-        note: `5k site, one child: checkSite ${floor.checkCpuMs.toFixed(0)} ms vs read + parse5/postcss/acorn once ${floor.floorCpuMs?.toFixed(0)} ms (CPU, best of 2 each after a warm-up, interleaved)`,
+        note:
+          `5k site, one child: checkSite ${floor.checkCpuMs.toFixed(0)} ms vs read + parse5/postcss/acorn once ` +
+          `${floor.floorCpuMs?.toFixed(0)} ms (CPU, best of 2 each after a warm-up, interleaved; the floor's parse5 ` +
+          `builds its default tree, the checker's skips end positions)`,
       },
     }
   } finally {

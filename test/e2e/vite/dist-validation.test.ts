@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { build } from 'vite'
 import sitesmith from '../../../plugin/index.js'
+import { CodeReviewSchema } from '../../../plugin/store/artifact-schemas.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite } from '../../helpers/scripted-site.js'
 
@@ -52,7 +53,7 @@ describe('dist/ is validated in a browser after vite build', () => {
       (e: Error) => e,
     )
     // In source the page works: the run itself found nothing.
-    expect(JSON.parse(site.read('.sitesmith/code_review.json')).unresolved).toEqual([])
+    expect(CodeReviewSchema.parse(JSON.parse(site.read('.sitesmith/code_review.json'))).unresolved).toEqual([])
     expect(error?.message).toMatch(/dist\/js\/main\.js:\d+:\d+ error \[failed-request\] .*data\/hours\.json/)
     expect(existsSync(join(site.dir, 'dist', 'js', 'main.js'))).toBe(true)
   })
@@ -65,7 +66,7 @@ describe('dist/ is validated in a browser after vite build', () => {
         override: (stage, req) => {
           if (stage !== 'plan') return undefined
           const plan = JSON.parse(JSON.stringify(scriptedSite()(req))) as { content: string }
-          const tasks = JSON.parse(plan.content).tasks
+          const { tasks } = JSON.parse(plan.content) as { tasks: unknown[] }
           tasks.push({ id: 'hours', action: 'create', path: 'data/hours.json', instructions: 'Opening hours as JSON {today}', dependsOn: [], sections: ['behaviour'] })
           return { content: JSON.stringify({ tasks }) }
         },

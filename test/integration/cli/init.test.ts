@@ -56,7 +56,7 @@ describe('sitesmith init', () => {
     const r = await cli(['init'], dir)
     expect(r.code, r.stderr).toBe(0)
     expect(existsSync(join(dir, 'vite.config.ts'))).toBe(true)
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts).toEqual({ build: 'my-build', dev: 'vite', preview: 'vite preview' })
+    expect((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: unknown }).scripts).toEqual({ build: 'my-build', dev: 'vite', preview: 'vite preview' })
     expect(r.stdout).toMatch(/kept your own script build/)
     // Existing lines stay; only the missing ones are appended.
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules\n/coverage\ndist/\n.env\n.env.*\n')

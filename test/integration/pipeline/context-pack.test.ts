@@ -4,6 +4,7 @@ import { onTestFinished, describe, expect, it } from 'vitest'
 import { createTempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
 import type { SitesmithOptions } from '../../../plugin/options.js'
+import type { RunLogLine } from '../../../plugin/store/run-log.js'
 
 /**
  * A prompt that does not fit the coder's window is packed to fit — the spec section shortened,
@@ -34,7 +35,7 @@ describe('prompts packed to fit the coder window', () => {
     expect(Buffer.byteLength(home.messages.map((m) => m.content).join(''))).toBeLessThan(3 * (4096 - 1024))
     const [menu] = generateFor(s, 'menu.html')
     expect(menu.lastUserMessage).not.toContain('shortened')
-    const log = readFileSync(join(s.dir, '.sitesmith', 'run.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    const log = readFileSync(join(s.dir, '.sitesmith', 'run.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunLogLine)
     expect(log.find((e) => e.event === 'packed' && e.path === 'index.html')?.detail).toMatchObject({ variant: expect.stringContaining('spec sections shortened') })
   })
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { FileTrackerSchema, TasksFileSchema } from '../../../plugin/store/artifact-schemas.js'
+import { CodeReviewSchema, FileTrackerSchema, TasksFileSchema } from '../../../plugin/store/artifact-schemas.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
 
@@ -66,7 +66,7 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
     expect(gens.find((r) => taskOf(r).path === 'index.html')!.lastUserMessage).toMatch(/css\/style\.css: [^\n]*\n\s*\{[^\n]*"cssVars":\["--bg","--brand","--text"\]/)
 
     // Review saw the changed files; it found nothing, so nothing was fixed.
-    const review = JSON.parse(site.read('.sitesmith/code_review.json'))
+    const review = CodeReviewSchema.parse(JSON.parse(site.read('.sitesmith/code_review.json')))
     expect(review.files).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html'])
     expect(review.unresolved).toEqual([])
 
@@ -97,7 +97,7 @@ describe('a review that cannot finish', () => {
     expect(result.errors).toHaveLength(1)
     expect(result.errors[0]).toMatch(/^review: .*500/)
     expect(result.changed).toContain('index.html')
-    const tracker = JSON.parse(site.read('.sitesmith/file_tracker.json'))
+    const tracker = FileTrackerSchema.parse(JSON.parse(site.read('.sitesmith/file_tracker.json')))
     expect(Object.keys(tracker.files).sort()).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html'])
   })
 })
@@ -146,7 +146,7 @@ describe('the small model answers badly', () => {
     expect(site.exists('projects.html')).toBe(false)
     expect(site.exists('contact.html')).toBe(true)
     expect(site.exists('index.html')).toBe(true)
-    const tracker = JSON.parse(site.read('.sitesmith/file_tracker.json'))
+    const tracker = FileTrackerSchema.parse(JSON.parse(site.read('.sitesmith/file_tracker.json')))
     expect(tracker.files['projects.html']).toBeUndefined()
   })
 

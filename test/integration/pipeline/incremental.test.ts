@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
 import { parseSpec } from '../../../plugin/spec/sections.js'
+import { FileTrackerSchema } from '../../../plugin/store/artifact-schemas.js'
 
 /**
  * Issue 4: on a 10+ page spec, the loopback server's request log shows exactly which model
@@ -91,7 +92,7 @@ describe('incremental regeneration on a 10+ page spec', () => {
     for (const [path, content] of before) if (path !== 'sponsors.html' && path !== 'spec.md') expect(site.read(path), path).toBe(content)
     // The other pages' links to it are now broken, and the checker says so in each page.
     expect(result.findings.filter((f) => f.rule === 'broken-link' && f.message.includes('sponsors.html')).length).toBeGreaterThan(0)
-    const tracker = JSON.parse(site.read('.sitesmith/file_tracker.json'))
+    const tracker = FileTrackerSchema.parse(JSON.parse(site.read('.sitesmith/file_tracker.json')))
     expect(tracker.files['sponsors.html']).toBeUndefined()
   })
 

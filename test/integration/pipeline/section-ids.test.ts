@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { jsonReply } from '../../loopback/server.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { parseSections, planFromSections, scriptedSite, stageOf } from '../../helpers/scripted-site.js'
+import { TasksFileSchema } from '../../../plugin/store/artifact-schemas.js'
 
 /**
  * #12 case 6: two sections with the same heading (or two emoji-only headings, which have no
@@ -64,7 +65,7 @@ describe.each([
     expect(site.read('town.html')).toContain('Town shop')
     expect(site.read('harbour.html')).toContain('Harbour kiosk')
     const before = site.snapshot()
-    const plan = JSON.parse(site.read('.sitesmith/tasks.json'))
+    const plan = TasksFileSchema.parse(JSON.parse(site.read('.sitesmith/tasks.json')))
 
     // The two sections swapped: the same sections, so no question and no byte changed.
     const spec = site.read('spec.md')
@@ -83,9 +84,9 @@ describe.each([
     expect(removed.changed).toEqual(['town.html'])
     expect(site.exists('town.html')).toBe(false)
     for (const [path, content] of before) if (path !== 'spec.md' && path !== 'town.html') expect(site.read(path), path).toBe(content)
-    const after = JSON.parse(site.read('.sitesmith/tasks.json'))
-    const harbourTask = after.tasks.find((t: { path: string }) => t.path === 'harbour.html')
-    expect(harbourTask).toEqual(plan.tasks.find((t: { path: string }) => t.path === 'harbour.html'))
-    expect(Object.keys(after.sectionHashes)).toContain(harbourTask.sections[0])
+    const after = TasksFileSchema.parse(JSON.parse(site.read('.sitesmith/tasks.json')))
+    const harbourTask = after.tasks.find((t) => t.path === 'harbour.html')
+    expect(harbourTask).toEqual(plan.tasks.find((t) => t.path === 'harbour.html'))
+    expect(Object.keys(after.sectionHashes)).toContain(harbourTask?.sections[0])
   })
 })

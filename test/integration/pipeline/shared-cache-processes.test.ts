@@ -59,7 +59,7 @@ describe('two processes, one cache directory', () => {
     }
 
     // Cut one answer in half, as a crash of another tool or a bad merge would.
-    const victim = files.find((f) => JSON.parse(readFileSync(f, 'utf8')).value.label === 'generate:prices-page')!
+    const victim = files.find((f) => (JSON.parse(readFileSync(f, 'utf8')) as { value: { label?: string } }).value.label === 'generate:prices-page')!
     const text = readFileSync(victim, 'utf8')
     writeFileSync(victim, text.slice(0, text.length / 2))
     const third = await createTempSite({ spec: 'specs/medium.md', respond: scriptedSite(), cacheDir })
@@ -72,6 +72,6 @@ describe('two processes, one cache directory', () => {
     expect(third.server.requests[0].messages.find((m) => m.role === 'user')!.content).toMatch(/^File: prices\.html$/m)
     expect(third.snapshot()).toEqual(sites[0].snapshot())
     // The next write replaced the torn file with a whole entry.
-    expect(CacheEntrySchema.safeParse(JSON.parse(readFileSync(victim, 'utf8')).value).success).toBe(true)
+    expect(CacheEntrySchema.safeParse((JSON.parse(readFileSync(victim, 'utf8')) as { value: unknown }).value).success).toBe(true)
   })
 })

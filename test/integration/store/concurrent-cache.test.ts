@@ -36,7 +36,7 @@ describe('one cache directory shared by two processes', () => {
     await Promise.all(workers.map((w) => w.waitFor(/^ready$/)))
     for (const w of workers) w.send('go')
     const codes = await Promise.all(workers.map((w) => w.exited))
-    const summaries = workers.map((w) => JSON.parse(w.stdout().trim().split('\n').at(-1)!))
+    const summaries = workers.map((w) => JSON.parse(w.stdout().trim().split('\n').at(-1)!) as { modelCalls: number })
     expect(codes, workers.map((w) => w.stderr()).join('\n')).toEqual([0, 0])
     for (const s of summaries) expect(s).toMatchObject({ wrong: 0, warnings: [] })
     // Overlap really happened: between them they asked for fewer answers than 2 × count.
@@ -47,7 +47,7 @@ describe('one cache directory shared by two processes', () => {
     expect(files.filter((f) => isAtomicTempFile(f.split('/').at(-1)!))).toEqual([])
     expect(files).toHaveLength(count)
     for (const f of files) {
-      const entry = CacheEntrySchema.parse(JSON.parse(await readFile(f, 'utf8')).value)
+      const entry = CacheEntrySchema.parse((JSON.parse(await readFile(f, 'utf8')) as { value: unknown }).value)
       expect(f.endsWith(`${entry.key.slice(0, 2)}/${entry.key}.json`)).toBe(true)
     }
   })
@@ -70,7 +70,7 @@ describe('a truncated cache file', () => {
     expect(client.calls).toBe(2)
     expect(logger.warnings).toHaveLength(1)
     expect(logger.warnings[0]).toContain(file)
-    expect(CacheEntrySchema.parse(JSON.parse(await readFile(file, 'utf8')).value).value).toEqual(second.value)
+    expect(CacheEntrySchema.parse((JSON.parse(await readFile(file, 'utf8')) as { value: unknown }).value).value).toEqual(second.value)
 
     const third = await cachedChat({ cache: new ModelCache({ store: dir, mode: 'frozen', logger }), client }, call)
     expect(third).toMatchObject({ hit: true, value: second.value })

@@ -25,7 +25,7 @@ interface Violation {
 /** The violations, from the JSON reporter (which exits 0 whatever it finds). */
 async function cruise(cwd: string): Promise<Violation[]> {
   const { stdout } = await run(process.execPath, [...ARGS, '--output-type', 'json'], { cwd, maxBuffer: 64 << 20 })
-  return JSON.parse(stdout).summary.violations
+  return (JSON.parse(stdout) as { summary: { violations: Violation[] } }).summary.violations
 }
 
 /** The exit code of the command `npm run lint:deps` runs (the `err` reporter exits non-zero on errors). */

@@ -72,7 +72,7 @@ describe('sitesmith check', () => {
     it('exits 0', async () => {
       const r = await run([dir, '--format=json'])
       expect(r.code).toBe(0)
-      expect(JSON.parse(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'unknown-css-property', severity: 'warning' })])
+      expect((JSON.parse(r.stdout) as { findings: Finding[] }).findings).toEqual([expect.objectContaining({ rule: 'unknown-css-property', severity: 'warning' })])
     })
   })
 

@@ -7,6 +7,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { checkCommand } from '../../../plugin/check/command.js'
 import { checkSite } from '../../../plugin/check/index.js'
+import type { Finding } from '../../../plugin/diagnostics/diagnostic.js'
 import { compileGlob, ignoreMatcher } from '../../../plugin/analysis/ignore-globs.js'
 import { parseDirectives } from '../../../plugin/check/suppressions.js'
 import { DEFAULTS, resolveOptions } from '../../../plugin/options.js'
@@ -161,7 +162,7 @@ describe('what is printed', () => {
     const inside = await check(['.'], join(root, 'www'))
     expect(inside.stdout).toMatch(/^index\.html:5:10 {2}error/)
     const json = await check(['www', '-f', 'json'], root)
-    expect(JSON.parse(json.stdout).findings[0].file).toBe('index.html')
+    expect((JSON.parse(json.stdout) as { findings: Finding[] }).findings[0].file).toBe('index.html')
   })
 
   it('a clean site says how much it checked', async () => {

@@ -89,7 +89,7 @@ describe('ModelCache over the file store', () => {
     const text = await readFile(join(dir, r.key.slice(0, 2), `${r.key}.json`), 'utf8')
     expect(text).toMatch(/^\{\n {2}"value": \{\n {4}"key": "[0-9a-f]{64}",\n/)
     expect(text.endsWith('}\n')).toBe(true)
-    expect(JSON.parse(text).value.value).toEqual({ n: 1 })
+    expect((JSON.parse(text) as { value: { value: unknown } }).value.value).toEqual({ n: 1 })
   })
 })
 

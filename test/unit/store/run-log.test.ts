@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { RunLog, createScrubber, readRunLog, secretsFromDotEnv, trimRunLog } from '../../../plugin/store/run-log.js'
+import { RunLog, createScrubber, readRunLog, secretsFromDotEnv, trimRunLog, type RunLogLine } from '../../../plugin/store/run-log.js'
 
 let site: string
 beforeEach(async () => {
@@ -22,7 +22,7 @@ describe('RunLog', () => {
     log.write({ stage: 'write', event: 'error', path: 'a.html', error: Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }) })
     const lines = readFileSync(logFile(), 'utf8').trimEnd().split('\n')
     expect(lines).toHaveLength(2)
-    const [a, b] = lines.map((l) => JSON.parse(l))
+    const [a, b] = lines.map((l) => JSON.parse(l) as RunLogLine)
     expect(a).toMatchObject({ run: 'r1', stage: 'generate', event: 'model-call', taskId: 'index', cache: 'miss', tokens: { prompt: 10, completion: 2 }, durationMs: 12 })
     expect(new Date(a.t).toISOString()).toBe(a.t)
     expect(b.error).toEqual({ name: 'Error', message: 'EACCES: denied', code: 'EACCES' })

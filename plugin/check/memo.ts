@@ -7,7 +7,7 @@ export class Memo2<A, B, V> {
 
   get(a: A, b: B, make: () => V): V {
     let inner = this.maps.get(a)
-    if (!inner) this.maps.set(a, (inner = new Map()))
+    if (!inner) this.maps.set(a, (inner = new Map<B, V>()))
     const known = inner.get(b)
     if (known !== undefined || inner.has(b)) return known as V
     const value = make()

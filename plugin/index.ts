@@ -26,6 +26,8 @@ export interface SitesmithApi {
   options: SitesmithOptions
   /** The last run's result, once there is one. */
   lastRun(): RunResult | undefined
+  /** Dev server: resolves once no run or re-check is active or queued and the browser was told (#11). */
+  idle(): Promise<void>
 }
 
 /**
@@ -54,7 +56,7 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
 
   return {
     name: PLUGIN_NAME,
-    api: { options: userOptions, lastRun: () => lastRun },
+    api: { options: userOptions, lastRun: () => lastRun, idle: () => dev?.idle() ?? Promise.resolve() },
 
     async config(userConfig, env) {
       if (env.isPreview) return

@@ -49,6 +49,8 @@ export interface SiteLockOptions {
   signal?: AbortSignal
   /** Take-overs and a compromised lock are reported here. @default console */
   logger?: Logger
+  /** Called once, when the lock is found taken and the wait begins (a progress line; tests wait on it). */
+  onWait?: (holder: LockOwner | undefined) => void
 }
 
 /** Who holds a site lock, from `owner.json`. */
@@ -95,6 +97,7 @@ export async function acquireSiteLock(siteDir: string, options: SiteLockOptions 
   await mkdir(metaDir, { recursive: true })
   // Each take-over is progress, but a filesystem that keeps misbehaving must not spin us.
   let takeOvers = 0
+  let waiting = false
 
   for (;;) {
     options.signal?.throwIfAborted()
@@ -126,6 +129,8 @@ export async function acquireSiteLock(siteDir: string, options: SiteLockOptions 
     const waited = Date.now() - started
     // A caller that asked not to wait was not kept waiting: no "waited 0 s" in its message.
     if (waited >= waitMs) throw new SiteLockedError(site, owner, waitMs > 0 ? waited : 0)
+    if (!waiting) options.onWait?.(owner)
+    waiting = true
     await sleep(Math.min(pollMs, waitMs - waited), undefined, { signal: options.signal }).catch((error: unknown) => {
       options.signal?.throwIfAborted() // the caller's reason, not a generic AbortError
       throw error

@@ -29,6 +29,8 @@ import { pageLoads } from './page-loads.js'
 export interface DevSession {
   /** Cancel the run in flight and wait for it to stop writing (on server close). */
   stop(reason: Error): Promise<void>
+  /** Resolves once no run or re-check is active or queued and what they found was sent to the browser. */
+  idle(): Promise<void>
 }
 
 type Payload = { type: string; path?: string }
@@ -166,13 +168,17 @@ export function attachDevServer(input: {
       res.end(helpPage({ reason: formatRunFailure(runError), options }))
     }, next)
   })
+  const idle = async (): Promise<void> => {
+    await runner.idle()
+    await recheck.idle()
+    await publishing
+  }
   return {
     async stop(reason) {
       controller.abort(reason)
-      await runner.idle()
-      await recheck.idle()
-      await publishing
+      await idle()
     },
+    idle,
   }
 }
 

@@ -11,6 +11,7 @@
  * turns, re-checks — not how good a real model is.
  */
 import { CodeReviewSchema } from '../../plugin/store/artifact-schemas.js'
+import { prng } from '../helpers/seeded.js'
 import { createTempSite } from '../helpers/temp-site.js'
 import { seededSite } from '../helpers/seeded-defects.js'
 import type { BenchResult } from './types.js'
@@ -22,17 +23,6 @@ const SPECS: [string, string][] = [
 ]
 const SEEDS = [1, 2, 3, 4]
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export async function run(): Promise<BenchResult> {
   const rounds: number[] = []

@@ -10,12 +10,32 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { waitUntil } from '../../helpers/wait.js'
 
 import { runRuntimeCheck, type RuntimeCheckResult } from '../../../plugin/check/runtime/index.js'
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'runtime')
 
 /** Chromium processes this test process started that are still running (zombies excluded). */
+/** Whether a Chromium we started runs a renderer (a descendant of this process), i.e. has a page open. */
+function hasRenderer(): boolean {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+  const ours = new Set([String(process.pid)])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const [, pid, ppid] of rows) {
+      if (ours.has(ppid) && !ours.has(pid)) {
+        ours.add(pid)
+        grew = true
+      }
+    }
+  }
+  return rows.some(([, pid, , args]) => ours.has(pid) && args.includes('--type=renderer'))
+}
+
 function liveChromiumChildren(): string[] {
   let out = ''
   try {
@@ -243,7 +263,9 @@ describe('runtime check aborted', () => {
     controllers.push(controller)
     // The hanging page's budget is far beyond the test timeout: only the abort can end it.
     const run = runRuntimeCheck({ dir: join(FIXTURES, 'hang'), pages: ['index.html'], timeoutMs: 3_600_000, signal: controller.signal })
-    setTimeout(() => controller.abort(new Error('stop')), 1500)
+    // Aborted once Chromium runs the page (its renderer is up), not after a guessed time.
+    await waitUntil('Chromium to open the hanging page', hasRenderer, { timeout: 30_000, interval: 50 })
+    controller.abort(new Error('stop'))
     await expect(run).rejects.toThrow('stop')
     expect(liveChromiumChildren()).toEqual([])
   })

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServer, type ViteDevServer } from 'vite'
 import sitesmith from '../../../plugin/index.js'
 import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf } from '../../helpers/scripted-site.js'
+import { waitUntil } from '../../helpers/wait.js'
 
 const SPEC = `# Tide Tables
 
@@ -27,15 +29,6 @@ afterEach(async () => {
   await site?.dispose()
   site = undefined
 })
-
-/** Poll until `check` holds (bounded: fails the test instead of hanging). */
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 type Sent = { type: string; event?: string; data?: { pages: Record<string, { message: string; loc?: unknown; frame?: string }>; all: { message: string } | null } }
 
@@ -64,21 +57,27 @@ const states = (sent: Sent[]) => sent.filter((p) => p.event === 'sitesmith:state
 describe('vite dev: editing the spec', () => {
   it('saves during a run are coalesced into one follow-up run, never overlapping, and the browser is told to reload', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite(), latencyMs: 150 })
-    const { dev, sent, url } = await startDev(site)
+    const { dev, plugin, sent, url } = await startDev(site)
     server = dev
     expect(await (await fetch(`${url}/index.html`)).text()).toContain('Tide times for the bay.')
+    let sawSecond = false
+    dev.watcher.on('change', (file) => {
+      if (file.endsWith('spec.md') && readFileSync(file, 'utf8').includes('Second edit.')) sawSecond = true
+    })
 
     site.server.reset()
     const spec = site.read('spec.md')
     site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. First edit.'))
     // Wait until that save's run is under way, then save twice more while it runs.
-    await until(() => site!.server.requests.length > 0, 'the first re-plan')
+    await waitUntil('the first re-plan', () => site!.server.requests.length > 0, { interval: 50 })
     site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. Second edit.'))
-    await new Promise((r) => setTimeout(r, 60))
+    // The third save follows once the watcher has reported the second (an event, not a guessed delay).
+    await waitUntil('the watcher to see the second save', () => sawSecond, { interval: 20 })
     site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. Third edit.'))
-    await until(() => site!.exists('index.html') && site!.read('index.html').includes('Third edit.'), 'the last edit to reach index.html')
-    await until(() => sent.filter((p) => p.type === 'full-reload').length >= 2, 'the reload after each run')
-    await new Promise((r) => setTimeout(r, 500)) // nothing else may start after the last run
+    await waitUntil('the last edit to reach index.html', () => site!.exists('index.html') && site!.read('index.html').includes('Third edit.'), { interval: 50 })
+    await waitUntil('the reload after each run', () => sent.filter((p) => p.type === 'full-reload').length >= 2, { interval: 50 })
+    // Nothing else may start after the last run: once the runner is idle (no run active or queued), count.
+    await plugin.api!.idle()
 
     const deltas = site.server.requests.filter((r) => stageOf(r) === 'plan-delta')
     expect(deltas).toHaveLength(2)
@@ -99,7 +98,7 @@ describe('vite dev: editing the spec', () => {
     const { dev, sent, url } = await startDev(site)
     server = dev
     await fetch(`${url}/about.html`)
-    await until(() => states(sent).length > 0, 'the overlay state')
+    await waitUntil('the overlay state', () => states(sent).length > 0, { interval: 50 })
     const state = states(sent).at(-1)!
     expect(Object.keys(state.pages)).toEqual(['about.html'])
     const err = state.pages['about.html']
@@ -112,7 +111,7 @@ describe('vite dev: editing the spec', () => {
     broken = false
     sent.length = 0
     site.write('spec.md', site.read('spec.md').replace('Run by volunteers.', 'Run by volunteers since 1998.'))
-    await until(() => sent.some((p) => p.type === 'full-reload'), 'the reload after the fix')
+    await waitUntil('the reload after the fix', () => sent.some((p) => p.type === 'full-reload'), { interval: 50 })
     expect(states(sent).at(-1)).toEqual({ pages: {}, all: null })
     expect(sent.filter((p) => p.type === 'full-reload')).toHaveLength(1)
   })

@@ -10,6 +10,7 @@ import { createTempSite, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf, taskOf } from '../../helpers/scripted-site.js'
 import { FAULT_SPEC, PLANNED } from './corpus.js'
 import { checkSiteConsistent, hashTree, seedUserFiles, compareUnchanged } from './site-state.js'
+import { waitUntil } from '../../helpers/wait.js'
 
 /**
  * Cancellation (issue 7): aborting a run — `runPipeline({ signal })`, or closing the Vite dev
@@ -38,11 +39,6 @@ const slowModels = (s: TempSite) => ({
 })
 const hungPages = (s: TempSite) => s.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path.endsWith('.html'))
 
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setTimeout(r, 10))
-  if (!done()) throw new Error(`timed out waiting for ${what}`)
-}
-
 describe('cancellation', () => {
   it('aborting runPipeline stops hung model calls at once, keeps finished files whole and recorded; the next run does only the rest', async () => {
     site = await createTempSite({ spec: FAULT_SPEC, respond: pagesHang() })
@@ -55,7 +51,7 @@ describe('cancellation', () => {
       (e: Error) => ({ result: undefined, error: e }),
     )
 
-    await until('three hung page requests', () => hungPages(site!).length === 3)
+    await waitUntil('three hung page requests', () => hungPages(site!).length === 3, { timeout: 10_000 })
     const requestsAtAbort = site.server.requests.length
     controller.abort(new Error('Ctrl-C'))
     const { result, error } = await settled
@@ -98,14 +94,15 @@ describe('cancellation', () => {
       server: { port: 0, host: '127.0.0.1', watch: null },
     })
     await server.listen()
-    await until('three hung page requests', () => hungPages(site!).length === 3)
+    await waitUntil('three hung page requests', () => hungPages(site!).length === 3, { timeout: 10_000 })
 
     await server.close()
     server = undefined
     // close() waited for the cancelled run to finish: its lock is released, its state saved.
     const state = hashTree(site.dir, { includeState: true })
     expect(existsSync(join(site.dir, '.sitesmith', 'lock'))).toBe(false)
-    await new Promise((r) => setTimeout(r, 300))
+    // The hung model calls are torn down: no answer can arrive any more, and none was written after close().
+    await site.server.close()
     expect(hashTree(site.dir, { includeState: true })).toEqual(state)
 
     expect(compareUnchanged(before, hashTree(site.dir))).toEqual([])

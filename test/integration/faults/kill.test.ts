@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { testSeed } from '../../helpers/seeded.js'
 import { runKillLoop } from './kill-loop.js'
 
 /**
@@ -10,7 +11,7 @@ import { runKillLoop } from './kill-loop.js'
  */
 describe('SIGKILL during a 20-task run', () => {
   it('30 kills at random moments leave every file whole and the next run completes', { timeout: 240_000 }, async () => {
-    const report = await runKillLoop({ kills: 30, seed: 7 })
+    const report = await runKillLoop({ kills: 30, seed: testSeed('kill loop', 7) })
     expect(report.problems).toEqual([])
     expect(report.filesCorrupted).toBe(0)
     expect(report.killPointsTried).toBe(30)

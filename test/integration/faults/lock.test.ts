@@ -11,6 +11,7 @@ import { createTempSite, REPO, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite, stageOf } from '../../helpers/scripted-site.js'
 import { FAULT_SPEC, PLANNED } from './corpus.js'
 import { checkSiteConsistent, hashTree } from './site-state.js'
+import { waitUntil } from '../../helpers/wait.js'
 
 /**
  * One run per site (issue 7), through the real entry points: `node dist/cli.js generate` in
@@ -64,22 +65,17 @@ function heldPlan() {
   return { respond, release, isHeld: () => held }
 }
 
-async function until(what: string, done: () => boolean, describe: () => string = () => ''): Promise<void> {
-  for (let i = 0; i < 1500 && !done(); i++) await new Promise((r) => setTimeout(r, 10))
-  if (!done()) throw new Error(`timed out waiting for ${what}: ${describe()}`)
-}
-
 describe('one run per site', () => {
   it('a second `sitesmith generate` waits for the first, says whose run it waits for, then finds nothing left to do', async () => {
     const held = heldPlan()
     site = await createTempSite({ spec: FAULT_SPEC, respond: held.respond })
     const first = cli(site)
-    await until('the first run to hold its plan call', held.isHeld, first.output)
+    await waitUntil('the first run to hold its plan call', held.isHeld, { timeout: 15_000, describe: first.output })
     const holder = readSiteLockOwner(site.dir)
     expect(holder?.pid).toBe(first.proc.pid)
 
     const second = cli(site)
-    await until('the second run to say it waits', () => /waiting for the run of pid \d+/.test(second.output()), second.output)
+    await waitUntil('the second run to say it waits', () => /waiting for the run of pid \d+/.test(second.output()), { timeout: 15_000, describe: second.output })
     expect(second.output()).toContain(`waiting for the run of pid ${first.proc.pid} on this site to finish`)
     expect(site.server.requests).toHaveLength(1) // the second run has asked nothing
 
@@ -97,7 +93,7 @@ describe('one run per site', () => {
     const held = heldPlan()
     site = await createTempSite({ spec: FAULT_SPEC, respond: held.respond })
     const first = cli(site)
-    await until('the first run to hold its plan call', held.isHeld, first.output)
+    await waitUntil('the first run to hold its plan call', held.isHeld, { timeout: 15_000, describe: first.output })
 
     const refused = await runPipeline({ options: site.options(), logger: silentLogger, env: site.env, waitForLock: false }).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(SiteLockedError)
@@ -113,7 +109,7 @@ describe('one run per site', () => {
     const held = heldPlan()
     site = await createTempSite({ spec: FAULT_SPEC, respond: held.respond })
     const first = cli(site)
-    await until('the first run to hold its plan call', held.isHeld, first.output)
+    await waitUntil('the first run to hold its plan call', held.isHeld, { timeout: 15_000, describe: first.output })
     const before = hashTree(site.dir)
     first.proc.kill('SIGKILL')
     expect(await first.exited).toBe('SIGKILL')

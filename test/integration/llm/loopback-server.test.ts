@@ -3,6 +3,7 @@ import OpenAI from 'openai'
 import { Ollama } from 'ollama'
 
 import { always, jsonReply, script, startLoopbackServer, type LoopbackServer } from '../../loopback/server.js'
+import { waitUntil } from '../../helpers/wait.js'
 
 /**
  * The loopback server must be indistinguishable from the real thing for the official
@@ -143,7 +144,7 @@ describe('loopback server with the real openai client', () => {
     const pending = openai(server, { timeout: 60_000 })
       .chat.completions.create({ model: 'm', messages: ask('y') })
       .catch((e: unknown) => e)
-    await waitFor(() => server!.requests.length === 2)
+    await waitUntil('the second request', () => server!.requests.length === 2, { timeout: 2_000, interval: 5 })
     await server.close()
     expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError)
   })
@@ -285,10 +286,3 @@ describe('scripts', () => {
   })
 })
 
-async function waitFor(cond: () => boolean, limitMs = 2_000): Promise<void> {
-  const end = Date.now() + limitMs
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('waitFor: condition not met')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}

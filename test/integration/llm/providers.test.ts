@@ -8,6 +8,7 @@ import { createChatClient, ModelOptionsError, type ChatClientDeps } from '../../
 import { ModelError } from '../../../plugin/llm/errors.js'
 import type { ChatEvent, ChatMessage, ModelOptions, ProviderName } from '../../../plugin/llm/types.js'
 import { always, jsonReply, script, startLoopbackServer, type LoopbackServer, type Reply } from '../../loopback/server.js'
+import { waitUntil } from '../../helpers/wait.js'
 
 /**
  * The model layer through the REAL `openai` and `ollama` clients against the loopback server.
@@ -244,12 +245,13 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const { server, client } = await setup(provider, always({ fault: 'hang' }), { timeoutMs: 30_000 })
     const controller = new AbortController()
     const pending = failure(client.chat({ messages: ask(), schema: Envelope, label: 'generate:home', signal: controller.signal }))
-    await waitFor(() => server.requests.length === 1)
+    await waitUntil('the request to reach the server', () => server.requests.length === 1, { timeout: 2_000, interval: 5 })
     controller.abort()
     const err = await pending
     expect(err.code).toBe('E_ABORTED')
     expect(err.message).toMatch(/^generate:home: cancelled/)
-    await new Promise((r) => setTimeout(r, 30))
+    // The client's own count of HTTP calls, final once chat() has rejected: no retry after the abort.
+    expect(err.calls).toBe(1)
     expect(server.requests).toHaveLength(1)
   })
 
@@ -403,14 +405,6 @@ describe('configuration', () => {
     expect(() => createChatClient({ provider: 'openai', model: 'x', maxRetry: 2 } as ModelOptions, { role: 'planner' })).toThrow(/maxRetry/)
   })
 })
-
-async function waitFor(cond: () => boolean, limitMs = 2_000): Promise<void> {
-  const end = Date.now() + limitMs
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('waitFor: condition not met')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 describe('loopback helpers for other suites', () => {
   it('loopbackModel + loopbackEnv configure both roles against one server', async () => {

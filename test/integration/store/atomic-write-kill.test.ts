@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import { removeAtomicTempFiles } from '../../../plugin/store/atomic-write.js'
 import { runFixture, stop } from './child.js'
+import { prng, testSeed } from '../../helpers/seeded.js'
 
 let dir: string | undefined
 afterAll(async () => {
@@ -18,12 +19,13 @@ describe('writeFileAtomic under SIGKILL', () => {
     await writeFile(target, 'original')
     const whole = new Set(['original', 'A'.repeat(2_000_000), 'B'.repeat(2_000_000)])
     const kills = 5
+    const random = prng(testSeed('atomic-write kill moments', 5))
     for (let k = 0; k < kills; k++) {
       const writer = runFixture('atomic-writer.ts', [target])
       try {
         await writer.waitFor(/^writing$/)
-        // Random point in the write loop (each 2 MB write takes a few ms).
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 120))
+        // The kill moment: a seeded random point in the write loop (each 2 MB write takes a few ms).
+        await new Promise((r) => setTimeout(r, 5 + random() * 120))
       } finally {
         await stop(writer)
       }

@@ -39,8 +39,8 @@ describe('site lock across processes', () => {
     expect((refused as Error).message).toContain(`pid ${pid} `)
 
     const waiter = start([site, '20000', 'hold'])
-    // Give the waiter time to find the lock taken, then release it.
-    await new Promise((r) => setTimeout(r, 1500))
+    // Once the waiter says it found the lock taken (and by whom), release it.
+    expect(Number((await waiter.waitFor(/^waiting /)).split(' ')[1])).toBe(pid)
     expect(waiter.stdout()).not.toMatch(/locked/)
     holder.send('release')
     expect(await holder.exited).toBe(0)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { waitUntil } from '../../helpers/wait.js'
 
 import { formatUsage, UsageMeter } from '../../../plugin/llm/budget.js'
 import { classifyError, connectionProblem } from '../../../plugin/llm/classify-error.js'
@@ -116,7 +117,9 @@ describe('withRetry', () => {
       policy({ maxDelayMs: 60_000 }),
       { signal: controller.signal, ctx },
     )
-    setTimeout(() => controller.abort(), 20)
+    // Aborted while it waits out the Retry-After, i.e. after the first call failed.
+    await waitUntil('the first call', () => calls === 1)
+    controller.abort()
     const err = await pending.catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ModelAbortedError)
     expect((err as ModelAbortedError).code).toBe('E_ABORTED')

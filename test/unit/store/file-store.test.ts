@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { Keyv } from 'keyv'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 
 import { sha256 } from '../../../plugin/store/atomic-write.js'
 import { FileStore, createFileKeyv } from '../../../plugin/store/file-store.js'
@@ -49,7 +49,9 @@ describe('FileStore through keyv', () => {
   it('honours keyv ttl (expired entries are misses)', async () => {
     const keyv = createFileKeyv(dir)
     await keyv.set(key, 'v', 1)
-    await new Promise((r) => setTimeout(r, 10))
+    // The clock moves past the 1 ms ttl; no real time passes.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10 })
+    onTestFinished(() => void vi.useRealTimers())
     expect(await keyv.get(key)).toBeUndefined()
   })
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { SiteLockedError, acquireSiteLock, readSiteLockOwner, type ReleaseSiteLock } from '../../../plugin/store/site-lock.js'
 import { memoryLogger } from './fake-chat-client.js'
+import { waitUntil } from '../../helpers/wait.js'
 
 let site: string
 const releases: ReleaseSiteLock[] = []
@@ -58,7 +59,14 @@ describe('acquireSiteLock', () => {
     const logger = memoryLogger()
     // staleMs 2000 → proper-lockfile refreshes every second; hold for three of them.
     const release = await hold({ staleMs: 2_000, logger })
-    await new Promise((r) => setTimeout(r, 3_200))
+    // Each heartbeat sets the lock directory's mtime: wait for three of them, not for a time.
+    let beats = 0
+    let mtime = statSync(lockDir()).mtimeMs
+    await waitUntil('three heartbeats', () => {
+      const now = statSync(lockDir()).mtimeMs
+      if (now !== mtime) [beats, mtime] = [beats + 1, now]
+      return beats >= 3
+    }, { timeout: 10_000, interval: 50 })
     expect(logger.warnings).toEqual([])
     expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
     await release()
@@ -66,8 +74,8 @@ describe('acquireSiteLock', () => {
 
   it('wait: a waiting run gets the lock once the holder releases', async () => {
     const release = await hold()
-    setTimeout(() => void release(), 300)
-    const second = await hold({ wait: 10_000, pollMs: 50 })
+    // Released once the second run is waiting (its onWait event), so the wait path is what runs.
+    const second = await hold({ wait: 10_000, pollMs: 50, onWait: () => void release() })
     expect(typeof second).toBe('function')
     expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
   })
@@ -82,8 +90,8 @@ describe('acquireSiteLock', () => {
   it('waiting stops on abort', async () => {
     await hold()
     const controller = new AbortController()
-    setTimeout(() => controller.abort(new Error('Ctrl-C')), 100)
-    await expect(acquireSiteLock(site, { wait: 10_000, pollMs: 20, signal: controller.signal })).rejects.toThrow('Ctrl-C')
+    const waiting = acquireSiteLock(site, { wait: 10_000, pollMs: 20, signal: controller.signal, onWait: () => controller.abort(new Error('Ctrl-C')) })
+    await expect(waiting).rejects.toThrow('Ctrl-C')
   })
 
   it('takes over at once a lock whose owner pid on this host no longer exists', async () => {

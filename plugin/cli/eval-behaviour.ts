@@ -18,18 +18,20 @@ export interface CheckOutcome {
   failure?: string
 }
 
-const STEP_TIMEOUT_MS = 5_000
 const LOAD_TIMEOUT_MS = 20_000
 
 export async function runBehaviourChecks(
   browser: Browser,
   siteDir: string,
   checks: BehaviourCheck[],
+  /** How long one step may take to hold. @default 5000 */
+  stepTimeoutMs = 5_000,
 ): Promise<CheckOutcome[]> {
   const server = await startStaticServer(siteDir)
+  const url = server.url.bind(server)
   try {
     const out: CheckOutcome[] = []
-    for (const check of checks) out.push(await runCheck(browser, server.origin, server.url.bind(server), check))
+    for (const check of checks) out.push(await runCheck(browser, server.origin, url, check, stepTimeoutMs))
     return out
   } finally {
     await server.close()
@@ -41,8 +43,9 @@ async function runCheck(
   origin: string,
   url: (p: string) => string,
   check: BehaviourCheck,
+  timeout: number,
 ): Promise<CheckOutcome> {
-  const { context, tab } = await openSiteTab(browser, origin, { width: 1280, height: 800 })
+  const { context, tab } = await openSiteTab(browser, origin, check.viewport ?? { width: 1280, height: 800 })
   let n = 0
   try {
     if (check.clock) await tab.clock.install()
@@ -55,7 +58,7 @@ async function runCheck(
       }
     for (const step of check.steps) {
       n++
-      await runStep(tab, url, step)
+      await runStep(tab, url, step, timeout)
     }
     return { name: check.name, passed: true }
   } catch (error) {
@@ -66,8 +69,7 @@ async function runCheck(
   }
 }
 
-async function runStep(tab: Page, url: (p: string) => string, step: Step): Promise<void> {
-  const timeout = STEP_TIMEOUT_MS
+async function runStep(tab: Page, url: (p: string) => string, step: Step, timeout: number): Promise<void> {
   if ('goto' in step) {
     const r = await tab.goto(url(step.goto), { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS })
     if (!r || !r.ok()) throw new Error(`${step.goto} did not load (HTTP ${r?.status() ?? 'no response'})`)
@@ -87,17 +89,19 @@ async function runStep(tab: Page, url: (p: string) => string, step: Step): Promi
       .catch(() => {
         throw new Error(`the page is ${tab.url()}, not ${step.url}`)
       })
-  } else await expectOn(tab, step)
+  } else await expectOn(tab, step, timeout)
 }
 
 type Expectation = Extract<Step, { expect: string }>
 
-async function expectOn(tab: Page, e: Expectation): Promise<void> {
+async function expectOn(tab: Page, e: Expectation, timeout: number): Promise<void> {
+  const arg = JSON.stringify(e)
   try {
-    await tab.waitForFunction(holds, e, { timeout: STEP_TIMEOUT_MS, polling: 'raf' })
+    await tab.waitForFunction(`(${HOLDS})(${arg})`, undefined, { timeout, polling: 'raf' })
   } catch (error) {
-    if (tab.isClosed()) throw error
-    const seen = await tab.evaluate(describe, e).catch(() => 'the page could not be inspected')
+    // Only "it never held" is about the site; anything else (the page went away) says itself.
+    if (tab.isClosed() || (error as Error).name !== 'TimeoutError') throw error
+    const seen = await tab.evaluate<string>(`(${DESCRIBE})(${arg})`).catch(() => 'the page could not be inspected')
     throw new Error(`${wanted(e)}; ${seen}`)
   }
 }
@@ -113,43 +117,39 @@ function wanted(e: Expectation): string {
   return `expected ${e.expect}${parts.length ? ` with ${parts.join(', ')}` : ' to exist'}`
 }
 
-/** Runs in the page: does the expectation hold now? */
-function holds(e: Expectation): boolean {
-  const norm = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim()
-  const shown = (el: Element) => {
+// The two functions below run in the page. They are source text, not compiled functions: a
+// bundler's helpers (esbuild's __name under tsx) would not exist there.
+
+/** Does the expectation hold now? */
+const HOLDS = `(e) => {
+  const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim()
+  const shown = (el) => {
     const box = el.getBoundingClientRect()
     const style = getComputedStyle(el)
-    return (
-      box.width > 0 &&
-      box.height > 0 &&
-      style.visibility !== 'hidden' &&
-      style.display !== 'none' &&
+    return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none' &&
       Number(style.opacity) > 0
-    )
   }
   const all = Array.from(document.querySelectorAll(e.expect))
   if (e.count !== undefined && all.length !== e.count) return false
-  const matching = all.filter(
-    (el) =>
-      (e.text === undefined || norm(el.textContent).includes(norm(e.text))) &&
-      (e.value === undefined || (el as HTMLInputElement).value === e.value) &&
-      (e.attr === undefined || el.getAttribute(e.attr) === e.equals),
-  )
+  const matching = all.filter((el) =>
+    (e.text === undefined || norm(el.textContent).includes(norm(e.text))) &&
+    (e.value === undefined || el.value === e.value) &&
+    (e.attr === undefined || el.getAttribute(e.attr) === e.equals))
   if (e.visible === false) return matching.every((el) => !shown(el))
   if (e.count === 0) return true
   if (matching.length === 0) return false
   return e.visible === true ? matching.some(shown) : true
-}
+}`
 
-/** Runs in the page: what there is instead, for the failure message. */
-function describe(e: Expectation): string {
+/** What there is instead, for the failure message. */
+const DESCRIBE = `(e) => {
   const all = Array.from(document.querySelectorAll(e.expect))
-  if (all.length === 0) return `no element matches ${e.expect}`
-  const first = all[0] as HTMLInputElement
-  const text = (first.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 80)
-  const value = 'value' in first && typeof first.value === 'string' ? `, value "${first.value.slice(0, 40)}"` : ''
-  return `${all.length} element(s) match; the first has text "${text}"${value}`
-}
+  if (all.length === 0) return 'no element matches ' + e.expect
+  const first = all[0]
+  const text = (first.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 80)
+  const value = typeof first.value === 'string' ? ', value "' + first.value.slice(0, 40) + '"' : ''
+  return all.length + ' element(s) match; the first has text "' + text + '"' + value
+}`
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)

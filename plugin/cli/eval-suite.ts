@@ -73,6 +73,8 @@ export interface BehaviourCheck {
   page: string
   /** Install Playwright's fake clock before the page loads; `tick` steps advance it. */
   clock: boolean
+  /** The tab's size. @default 1280 × 800 */
+  viewport?: { width: number; height: number }
   steps: Step[]
 }
 
@@ -83,10 +85,13 @@ export interface SuiteSpec {
   checks: BehaviourCheck[]
 }
 
+const pixels = z.number().int().min(200).max(4000)
+
 const CheckHead = z.strictObject({
   name: z.string().trim().min(1),
   page: pagePath,
   clock: z.boolean().default(false),
+  viewport: z.strictObject({ width: pixels, height: pixels }).optional(),
   steps: z.array(z.unknown()).min(1, 'a check needs at least one step'),
 })
 

@@ -11,6 +11,7 @@ import { undoLastRun } from '../adopt/undo-run.js'
 import { formatRunFailure } from '../report/run-summary.js'
 import { loadSitesmithOptions } from './load-options.js'
 import { siteDirArg, type CliIo } from './cli-io.js'
+import { diagnosticLine } from '../diagnostics/render-text.js'
 
 /**
  * `sitesmith adopt` and `sitesmith undo` (issue 17): maintaining a site a person wrote.
@@ -124,7 +125,7 @@ export async function reviewCommand(args: string[], io: CliIo): Promise<number> 
     io.stdout.write(out.join('\n') + '\n')
     const r = await reviewChanges({ options, logger: logger(io), env: io.env, files: picked.files, apply: !!parsed.values.apply })
     const lines: string[] = []
-    for (const f of r.findings) lines.push(`${f.severity} ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)
+    for (const f of r.findings) lines.push(`${f.severity} ${diagnosticLine(f, { severity: false })}`)
     for (const rev of r.review.reviews) for (const i of rev.issues) lines.push(`${rev.file} [${i.fix.target}]: ${i.message}${i.outcome ? ` — ${i.outcome.status}${i.outcome.reason ? ` (${i.outcome.reason})` : ''}` : ''}`)
     if (r.diff) lines.push(parsed.values.apply ? `applied as chunk edits (sitesmith undo restores your files):` : 'fixes offered (run again with --apply to write them as chunk edits, or pipe this to git apply):', r.diff.trimEnd())
     lines.push(`results in .sitesmith/code_review.json; ${r.usage}`)

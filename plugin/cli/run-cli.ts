@@ -18,6 +18,7 @@ import { CacheMissError, closeCacheStore } from '../store/model-cache.js'
 
 import type { CliIo } from './cli-io.js'
 import { adoptCommand, reviewCommand, undoCommand } from './maintain-commands.js'
+import { diagnosticLine } from '../diagnostics/render-text.js'
 
 export type { CliIo } from './cli-io.js'
 
@@ -199,7 +200,7 @@ async function status(siteDir: string, io: CliIo): Promise<number> {
     out.push(`  ${state.padEnd(15)} ${path}  (${f.generatedBy.stage} by ${f.generatedBy.model})`)
   }
   if (review.run) out.push(`last review: run ${review.run}, ${review.rounds} round(s), ${review.resolved.length} resolved, ${review.unresolved.length} unresolved`)
-  for (const f of review.unresolved) out.push(`  ${f.severity} ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.message}`)
+  for (const f of review.unresolved) out.push(`  ${f.severity} ${diagnosticLine(f, { severity: false })}`)
   io.stdout.write(out.join('\n') + '\n')
   return 0
 }

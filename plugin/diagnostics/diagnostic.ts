@@ -25,8 +25,9 @@ export interface Diagnostic {
   message: string
   /** For runtime findings: the page (relative path) on which it happened. */
   page?: string
-  /** 1-based end of the range, when the tool knows it. */
+  /** 1-based line where the range ends, when the tool knows it. */
   endLine?: number
+  /** 1-based column just past the range's last character (exclusive, as in SARIF). */
   endColumn?: number
   source?: DiagnosticSource
   /** The plan task the problem belongs to. */

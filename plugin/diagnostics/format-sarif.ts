@@ -89,5 +89,8 @@ function physicalLocation(f: Finding, options: SarifOptions) {
       : { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }
   // Line 0 means "unknown": SARIF regions start at 1, so the region is left out.
   if (f.line < 1) return { artifactLocation }
-  return { artifactLocation, region: { startLine: f.line, ...(f.column >= 1 ? { startColumn: f.column } : {}) } }
+  const start = { startLine: f.line, ...(f.column >= 1 ? { startColumn: f.column } : {}) }
+  // The end of the range, when the tool knew it (#11); both count endColumn exclusively.
+  const end = f.endLine && f.endLine >= f.line ? { endLine: f.endLine, ...(f.endColumn ? { endColumn: f.endColumn } : {}) } : {}
+  return { artifactLocation, region: { ...start, ...end } }
 }

@@ -58,6 +58,13 @@ describe('JSON', () => {
   })
 })
 
+describe('SARIF', () => {
+  it('a known end becomes the end of the region', () => {
+    const log = JSON.parse(formatFindingsSarif([{ ...located, endLine: 3, endColumn: 19 }], { root: '/site', cwd: '/site', toolVersion: '0' }))
+    expect(log.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 10, endLine: 3, endColumn: 19 })
+  })
+})
+
 describe('Vite overlay payload', () => {
   it('links the first located diagnostic with id, loc and frame; lists every one', () => {
     const dir = tempSite({ 'index.html': PAGE })

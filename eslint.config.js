@@ -45,7 +45,10 @@ export default tseslint.config(
       // An async function keeps its contract (errors as rejections) when its body needs no await:
       // fakes of async interfaces in tests, a reader made synchronous for speed (#13).
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
     },
   },
   {

@@ -60,7 +60,9 @@ describe('JSON', () => {
 
 describe('SARIF', () => {
   it('a known end becomes the end of the region', () => {
-    const log = JSON.parse(formatFindingsSarif([{ ...located, endLine: 3, endColumn: 19 }], { root: '/site', cwd: '/site', toolVersion: '0' }))
+    type Log = { runs: { results: { locations: { physicalLocation: { region: unknown } }[] }[] }[] }
+    const sarif = formatFindingsSarif([{ ...located, endLine: 3, endColumn: 19 }], { root: '/site', cwd: '/site', toolVersion: '0' })
+    const log = JSON.parse(sarif) as Log
     expect(log.runs[0].results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 10, endLine: 3, endColumn: 19 })
   })
 })

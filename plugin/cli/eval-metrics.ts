@@ -13,9 +13,12 @@ export interface SpecFigures {
   planValidFirstTry: boolean
   /** Files the plan asked for (create tasks). */
   files: number
-  /** Of those, written from the first answer: no schema repair turn, no gate send-back. */
+  /** Of those, written from the first answer: no repair turn of any kind. */
   filesFirstTry: number
-  /** Schema repair turns plus answers sent back by the gate, the plan check or a fix check. */
+  /**
+   * Schema repair turns, answers asked again after a cut at the output limit, and answers sent
+   * back by the gate, the plan check or a fix check.
+   */
   repairTurns: number
   /** No error finding of the static checker after the run. */
   staticClean: boolean
@@ -49,7 +52,8 @@ export function callFigures(lines: RunLogLine[]): Pick<SpecFigures, 'planValidFi
 } {
   // Asks that reached a model (answered or failed); in a fresh site a hit is only a shared in-flight call.
   const calls = lines.filter((l) => l.cache === 'miss' && (l.event === 'model-call' || l.event === 'error'))
-  const repairs = lines.filter((l) => l.event === 'repair')
+  // A schema repair turn, or an answer cut at the output limit and asked for again.
+  const repairs = lines.filter((l) => l.event === 'repair' || l.event === 'truncated')
   const labelOf = (l: RunLogLine) => (typeof l.detail?.label === 'string' ? l.detail.label : l.stage)
   const planner: RoleTokens = { prompt: 0, completion: 0 }
   const coder: RoleTokens = { prompt: 0, completion: 0 }

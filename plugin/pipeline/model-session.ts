@@ -56,10 +56,15 @@ export async function createModelSession(input: {
     let c = clients.get(role)
     if (!c) {
       const onEvent = (e: ChatEvent) => {
-        // Schema repair turns are logged so `sitesmith eval` can count them (#15).
+        // Schema repair turns and answers cut at the output limit (asked again with a larger
+        // budget) are logged, so `sitesmith eval` can count them (#15).
         if (e.type === 'repair') {
           const detail = { role, label: e.label, turn: e.turn, problem: e.problem }
           runLog.write({ stage: e.label.split(':')[0] || e.label, event: 'repair', detail })
+        }
+        if (e.type === 'truncated') {
+          const detail = { role, label: e.label, maxOutputTokens: e.maxOutputTokens, next: e.nextMaxOutputTokens }
+          runLog.write({ stage: e.label.split(':')[0] || e.label, event: 'truncated', detail })
         }
         // Context warnings (an openai role that is really Ollama, a prompt over num_ctx) must reach the person.
         if (e.type !== 'warning') return

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Diagnosable, Diagnostic } from '../diagnostics/diagnostic.js'
-import { codeFrameColumns } from '@babel/code-frame'
+import { codeFrame } from '../diagnostics/code-frame.js'
 import type { z } from 'zod'
 
 import {
@@ -206,6 +206,7 @@ function sortKeys<V>(record: Record<string, V>): Record<string, V> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
+/** The diagnostics' code frame (one of each, #11): a long line of an artifact is shown as a window around the column. */
 function frame(text: string, at: TextLocation, message?: string): string {
-  return codeFrameColumns(text, { start: { line: at.line, column: at.column } }, { message, linesAbove: 2, linesBelow: 2 })
+  return codeFrame(text, at.line, at.column, { message })
 }

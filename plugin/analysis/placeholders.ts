@@ -18,11 +18,23 @@ const COMMENT = /\/\*[\s\S]*?\*\/|<!--[\s\S]*?-->|(?<![:\w'"`\\])\/\/[^\n]*/g
 const ELLIPSIS = /(?:\.{3,}|…)/
 /** A comment whose whole content is an ellipsis (possibly with "etc", "more", "and so on"). */
 const ONLY_ELLIPSIS = /^(?:\s|\.{2,}|…|etc\.?|more|and so on|[-=*#])*$/i
+/** `(?:a|b|c)` for a regex source: the `|`-separated alternatives of `list`, each trimmed. */
+const anyOf = (list: string): string => `(?:${list.split('|').map((a) => a.trim()).join('|')})`
+/** What "the rest of …" stands in for. */
+const REST_OF = anyOf(`code|file|content|styles?|stylesheet|page|html|markup|css|js|javascript|script|functions?|
+  methods?|body|document|implementation|rules|sections?|items?|elements?|cards?|links?|list|nav(?:igation)?|form|
+  fields?|properties|declarations?`)
+const AS_BEFORE = anyOf('existing|previous|original|other|same|unchanged')
+/** What "the existing …" stands in for. */
+const EXISTING = anyOf(`code|content|styles?|rules|markup|html|css|js|sections?|functions?|methods?|logic|
+  implementation|items?|elements?|declarations?|properties|cards?|links?|fields?`)
+const STILL_THERE = anyOf('here|goes here|as before|omitted|remains?|stays?|unchanged|continues')
+
 /** Phrases that only make sense as a stand-in for omitted code. */
 const OMISSION = [
-  /\b(?:rest|remainder) of (?:the |this |your )?(?:code|file|content|styles?|stylesheet|page|html|markup|css|js|javascript|script|functions?|methods?|body|document|implementation|rules|sections?|items?|elements?|cards?|links?|list|nav(?:igation)?|form|fields?|properties|declarations?)\b/i,
+  new RegExp(String.raw`\b(?:rest|remainder) of (?:the |this |your )?${REST_OF}\b`, 'i'),
   /\b(?:remains?|stays?|is|are|kept|left) (?:the same|unchanged|as (?:is|before|it was))[\s.…!]*$/i,
-  /\b(?:existing|previous|original|other|same|unchanged) (?:code|content|styles?|rules|markup|html|css|js|sections?|functions?|methods?|logic|implementation|items?|elements?|declarations?|properties|cards?|links?|fields?)\b(?: (?:here|goes here|as before|omitted|remains?|stays?|unchanged|continues))?\s*(?:\.{2,}|…)?\s*$/i,
+  new RegExp(String.raw`\b${AS_BEFORE} ${EXISTING}\b(?: ${STILL_THERE})?\s*(?:\.{2,}|…)?\s*$`, 'i'),
   /\b(?:omitted|elided|truncated|abbreviated|shortened) for brevity\b/i,
   /\bfor brevity\b/i,
   /\bsame as (?:before|above|the original)\b/i,

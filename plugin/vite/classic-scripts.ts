@@ -42,7 +42,15 @@ export function markClassicScripts(html: string): { html: string; scripts: Class
  * Comments, then `<script …>…</script>` (group 1: its attributes), then the other raw-text
  * elements whose content is not markup. Attribute values may contain `>` inside quotes.
  */
-const TOKENS = /<!--[\s\S]*?(?:-->|$)|<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>[\s\S]*?(?:<\/script\s*>|$)|<(?:style|textarea|title|xmp|noscript|iframe|noembed|noframes|plaintext)\b[^>]*>[\s\S]*?(?:<\/(?:style|textarea|title|xmp|noscript|iframe|noembed|noframes|plaintext)\s*>|$)/gi
+const RAW_TEXT = '(?:style|textarea|title|xmp|noscript|iframe|noembed|noframes|plaintext)'
+const TOKENS = new RegExp(
+  [
+    String.raw`<!--[\s\S]*?(?:-->|$)`,
+    String.raw`<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>[\s\S]*?(?:<\/script\s*>|$)`,
+    String.raw`<${RAW_TEXT}\b[^>]*>[\s\S]*?(?:<\/${RAW_TEXT}\s*>|$)`,
+  ].join('|'),
+  'gi',
+)
 
 const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g
 

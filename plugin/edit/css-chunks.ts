@@ -202,7 +202,8 @@ function list(doc: CssDoc): ListedChunk[] {
 function locate(doc: CssDoc, ctx: EditContext): Chunk<CssData> | EditRejection {
   const segs = parseTarget(ctx.target)
   if (typeof segs === 'string') {
-    return reject('invalid-target', `${ctx.path}: target ${q(ctx.target)} cannot be read: ${segs}. Use a selector (${q('.card')}), an at-rule (${q('@media (max-width: 600px)')}), a path (${q('@media (max-width: 600px) { .card }')}) or a declaration (${q('.card { color }')})`)
+    return reject('invalid-target', `${ctx.path}: target ${q(ctx.target)} cannot be read: ${segs}. ` +
+      `Use a selector (${q('.card')}), an at-rule (${q('@media (max-width: 600px)')}), a path (${q('@media (max-width: 600px) { .card }')}) or a declaration (${q('.card { color }')})`)
   }
   const found = resolve(doc, segs)
   if (found.length === 1) {
@@ -283,7 +284,8 @@ function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: Edi
     const repeated = kids.map((k) => identityOf(k)!).filter((p) => siblings.some((s) => identityOf(s) === p))
     if (repeated.length > 0) {
       const rule = node.parent as postcss.Rule | postcss.AtRule
-      return reject('overreach', `${ctx.path}: ${label} also sets ${listSome(repeated, 4)}, which the enclosing ${q(displayOf(rule))} block already sets outside the target; edit the whole block instead`)
+      return reject('overreach', `${ctx.path}: ${label} also sets ${listSome(repeated, 4)}, which the enclosing ${q(displayOf(rule))} block already sets outside the target; ` +
+        `edit the whole block instead`)
     }
     const needsSemicolon = source.slice(chunk.start, chunk.end).trimEnd().endsWith(';') && !replacement.trimEnd().endsWith(';')
     return { ok: true, text: fitIndentation(replacement + (needsSemicolon ? ';' : ''), indent) }

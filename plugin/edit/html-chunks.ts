@@ -126,13 +126,15 @@ function locate(doc: HtmlDoc, ctx: EditContext): Chunk<HtmlData> | EditRejection
   }
   const parsed = parseSelector(target)
   if (!parsed.ok) {
-    return reject('invalid-target', `${ctx.path}: target ${q(target)} is not a selector this editor understands (${parsed.error}). Use ${q('head')}, ${q('body')}, ${q('#id')}, ${q('tag.class')}, ${q('main > section.hero')} or ${q('section:nth-of-type(2)')}`)
+    return reject('invalid-target', `${ctx.path}: target ${q(target)} is not a selector this editor understands (${parsed.error}). ` +
+      `Use ${q('head')}, ${q('body')}, ${q('#id')}, ${q('tag.class')}, ${q('main > section.hero')} or ${q('section:nth-of-type(2)')}`)
   }
   const all = selectAll(doc.index, parsed.selector)
   const matches = all.filter((el) => el.node.sourceCodeLocation)
   if (matches.length === 0) {
     if (all.length > 0) {
-      return reject('target-missing', `${ctx.path}: the page has no <${all[0].tag}> tag of its own (the parser only implies one), so ${q(target)} cannot be replaced as a chunk; target an element inside it instead`)
+      return reject('target-missing', `${ctx.path}: the page has no <${all[0].tag}> tag of its own (the parser only implies one), ` +
+        `so ${q(target)} cannot be replaced as a chunk; target an element inside it instead`)
     }
     const available = listed(doc).map((c) => c.target)
     const near = nearMisses(target, available)
@@ -144,14 +146,16 @@ function locate(doc: HtmlDoc, ctx: EditContext): Chunk<HtmlData> | EditRejection
     const suggestions = matches.slice(0, 3).map((el) => uniqueSelector(doc.index, el))
     return reject(
       'target-ambiguous',
-      `${ctx.path}: target ${q(target)} matches ${matches.length} elements (lines ${lines.join(', ')}${matches.length > 6 ? ', …' : ''}); name exactly one with a more specific selector, e.g. ${listSome(suggestions, 3)}`,
+      `${ctx.path}: target ${q(target)} matches ${matches.length} elements (lines ${lines.join(', ')}${matches.length > 6 ? ', …' : ''}); ` +
+        `name exactly one with a more specific selector, e.g. ${listSome(suggestions, 3)}`,
     )
   }
   const el = matches[0]
   const loc = el.node.sourceCodeLocation!
   if (!VOID.has(el.tag) && !loc.endTag) {
     const parent = el.parent?.node.sourceCodeLocation ? uniqueSelector(doc.index, el.parent) : 'its parent'
-    return reject('invalid-target', `${ctx.path}:${lineOf(doc, el)}: the <${el.tag}> matched by ${q(target)} has no closing tag in the source, so where it ends is only implied; target ${q(parent)} instead`)
+    return reject('invalid-target', `${ctx.path}:${lineOf(doc, el)}: the <${el.tag}> matched by ${q(target)} has no closing tag in the source, ` +
+      `so where it ends is only implied; target ${q(parent)} instead`)
   }
   return { start: loc.startOffset, end: loc.endOffset, kind: kindOf(el), data: { el } }
 }
@@ -176,7 +180,8 @@ function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: E
     const expected = landmark ? `the <${tag}> element (or just its content)` : `only the <${tag}> element`
     return reject(
       'head-duplication',
-      `${ctx.path}: the replacement for ${q(ctx.target)} contains ${what} (line ${line} of the replacement); ${tag === 'head' ? 'a head update must not include the body or the document around it' : 'an update inside the page must not repeat the <head>, <html>, <!DOCTYPE> or a second <body>'}. Send ${expected}, nothing around it`,
+      `${ctx.path}: the replacement for ${q(ctx.target)} contains ${what} (line ${line} of the replacement); ` +
+        `${tag === 'head' ? 'a head update must not include the body or the document around it' : 'an update inside the page must not repeat the <head>, <html>, <!DOCTYPE> or a second <body>'}. Send ${expected}, nothing around it`,
     )
   }
 

@@ -141,17 +141,20 @@ function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total
   if (fence > 0) return fail(reject('markdown-fence', `${path}: ${label} contains a markdown fence (line ${fence} of the replacement); send only the code`))
   const placeholder = findPlaceholder(clean, toLf(original))
   if (placeholder) {
-    return fail(reject('placeholder', `${path}: ${label} contains the placeholder ${q(placeholder.text)} (line ${placeholder.line} of the replacement) instead of real code; send the complete chunk with nothing left out`))
+    return fail(reject('placeholder', `${path}: ${label} contains the placeholder ${q(placeholder.text)} (line ${placeholder.line} of the replacement) ` +
+      `instead of real code; send the complete chunk with nothing left out`))
   }
 
   const whole = repeatsRestOfFile(clean, p.body, chunk)
   if (whole) {
-    return fail(reject('overreach', `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: it rewrites more than ${q(target)}. Send only that chunk`))
+    return fail(reject('overreach', `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: ` +
+      `it rewrites more than ${q(target)}. Send only that chunk`))
   }
   const copies = copiedChunks(clean, p.body, chunk, listed())
   if (copies.length > 0) {
     const where = copies.map((c) => `${q(c.target)} (line ${positionAt(p.body, c.start).line})`)
-    return fail(reject('overreach', `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(target)} chunk`))
+    return fail(reject('overreach', `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, ` +
+      `which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(target)} chunk`))
   }
 
   const shaped = p.engine.shape(p.doc, chunk, clean, ctx)
@@ -227,7 +230,8 @@ function verify(p: Prepared, path: string, result: string, landed: Landed[], tot
     const { line, column } = positionAt(result, culprit ? offsets.find((o) => inside(o) === culprit)! : offsets[1])
     return reject(
       'overreach',
-      `${path}:${line}:${column}: ${label} repeats ${q(key)}, which already exists at line ${positionAt(result, first).line}${culprit && !inside(first) ? ' outside the target' : ''}; edit that chunk instead of writing it again (or give the new one another name)`,
+      `${path}:${line}:${column}: ${label} repeats ${q(key)}, which already exists at line ${positionAt(result, first).line}${culprit && !inside(first) ? ' outside the target' : ''}; ` +
+        `edit that chunk instead of writing it again (or give the new one another name)`,
     )
   }
   return null

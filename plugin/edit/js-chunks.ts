@@ -331,7 +331,8 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
     const members: AnyNode[] = expr.type === 'ClassExpression' ? expr.body.body.slice(privates.length) : expr.type === 'ObjectExpression' ? expr.properties : []
     const names = members.map((m) => ('key' in m && m.key && !('computed' in m && m.computed) ? keyName(m.key as acorn.Expression) : null))
     const own = c.names[0]
-    if (!names.includes(own)) return reject('wrong-kind', `${ctx.path}: ${label} must still define ${q(own)} (other code calls it); it defines ${listSome(names.filter((n): n is string => !!n), 4) || 'nothing'}`)
+    if (!names.includes(own)) return reject('wrong-kind', `${ctx.path}: ${label} must still define ${q(own)} (other code calls it); ` +
+      `it defines ${listSome(names.filter((n): n is string => !!n), 4) || 'nothing'}`)
     const others = c.owner!.members.filter((m) => m !== c.node).map((m) => ('key' in m && m.key ? keyName(m.key as acorn.Expression) : null))
     const repeated = names.filter((n, i) => n && n !== own && others.includes(n) && names.indexOf(n) === i) as string[]
     if (repeated.length > 0) return reject('overreach', `${ctx.path}: ${label} also defines ${listSome(repeated, 4)}, which ${q(c.owner!.name)} already has outside the target; send only ${q(own)}`)
@@ -375,7 +376,8 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
     const repeated = [...declared.keys()].filter((n) => !c.names.includes(n)).map((n) => outside.find((o) => o.name === n)).filter((o): o is { name: string; start: number; end: number } => !!o)
     if (repeated.length > 0) {
       const shown = repeated.map((r) => `${q(r.name)} (line ${positionAt(doc.source, r.start).line})`)
-      return reject('overreach', `${ctx.path}: ${label} also declares ${listSome(shown, 5, false)}, which already ${repeated.length === 1 ? 'exists' : 'exist'} outside the target; send only the ${q(ctx.target.trim())} chunk, not the code around it`)
+      return reject('overreach', `${ctx.path}: ${label} also declares ${listSome(shown, 5, false)}, which already ${repeated.length === 1 ? 'exists' : 'exist'} outside the target; ` +
+        `send only the ${q(ctx.target.trim())} chunk, not the code around it`)
     }
   }
   return spliced(replacement)

@@ -1,4 +1,4 @@
-import { REALISTIC_FAULTS } from '../loopback/realistic-faults.js'
+import { REALISTIC_FAULTS, type RealisticFault } from '../loopback/realistic-faults.js'
 import { jsonReply, type LoopbackRequest, type Reply } from '../loopback/server.js'
 import { referenceProfile, type Reference } from './eval-reference.js'
 
@@ -121,15 +121,51 @@ export function realisticSmallModel(
       if (!rate) return undefined
       const fault = REALISTIC_FAULTS.find((f) => f.id === rate.id)
       if (!fault) throw new Error(`realistic small model: no fault shape "${rate.id}" in realistic-faults.ts`)
-      if (fault.only && fault.only !== kindOf(path)) return undefined
-      let reply = fault.reply(good, path)
-      const unchanged = jsonReply(good).content
-      if ('content' in reply && reply.content === unchanged && ADAPTED[fault.id])
-        reply = { content: ADAPTED[fault.id](good) }
-      if ('content' in reply && reply.content === unchanged) return undefined
-      injected.set(fault.id, (injected.get(fault.id) ?? 0) + 1)
+      const reply = faultyReply(fault, good, path)
+      if (reply) injected.set(fault.id, (injected.get(fault.id) ?? 0) + 1)
       return reply
     },
   })
   return { respond, injected, answers: () => answers }
+}
+
+/** The fault made of this answer, or undefined when the shape is not for this kind of file or would change nothing. */
+function faultyReply(
+  fault: RealisticFault,
+  good: { content: string; summary: string },
+  path: string,
+): Reply | undefined {
+  if (fault.only && fault.only !== kindOf(path)) return undefined
+  let reply = fault.reply(good, path)
+  const unchanged = jsonReply(good).content
+  if ('content' in reply && reply.content === unchanged && ADAPTED[fault.id])
+    reply = { content: ADAPTED[fault.id](good) }
+  return 'content' in reply && reply.content === unchanged ? undefined : reply
+}
+
+/**
+ * Every documented shape exactly once, for a test that no shape is left to chance: the first
+ * answer of each file task takes the next shape in the list that fits the file (shapes for one
+ * kind of file go first, so they meet a file of their kind early); answers asked again (repair
+ * turns, send-backs, a larger budget after a cut) are correct. `left` lists shapes not yet sent.
+ */
+export function everyShapeOnce(refs: Reference[]): { respond: (req: LoopbackRequest) => Reply; left: () => string[] } {
+  const queue = [...REALISTIC_FAULTS].sort((a, b) => Number(!!b.only) - Number(!!a.only))
+  const asked = new Set<string>()
+  const respond = referenceProfile(refs, {
+    fileFault: (good, path, req) => {
+      // The same messages again is the retry after a cut answer (the budget grew, not the conversation).
+      const key = JSON.stringify(req.messages)
+      if (req.messages.filter((m) => m.role === 'user').length > 1 || asked.has(key)) return undefined
+      asked.add(key)
+      for (const [i, fault] of queue.entries()) {
+        const reply = faultyReply(fault, good, path)
+        if (!reply) continue
+        queue.splice(i, 1)
+        return reply
+      }
+      return undefined
+    },
+  })
+  return { respond, left: () => queue.map((f) => f.id) }
 }

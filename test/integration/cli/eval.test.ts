@@ -5,6 +5,9 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import type { EvalReport } from '../../../plugin/cli/eval-report.js'
 import { jsonReply, startLoopbackServer, type LoopbackServer, type Respond } from '../../loopback/server.js'
 import { loadReferences, referenceProfile, type Reference } from '../../helpers/eval-reference.js'
+import { everyShapeOnce } from '../../helpers/realistic-small-model.js'
+import { stageOf } from '../../helpers/scripted-site.js'
+import { REALISTIC_FAULTS } from '../../loopback/realistic-faults.js'
 import { REPO } from '../../helpers/temp-site.js'
 
 /**
@@ -152,6 +155,34 @@ describe('sitesmith eval', () => {
       expect(emptied).toBe(true)
       // Three files and the one repair turn; the review finds nothing to fix (the site is what its reference says).
       expect(server.requests.filter((r) => r.protocol === 'ollama')).toHaveLength(4)
+    },
+  )
+
+  it(
+    'every documented fault shape once over the suite: each is survived and each unusable answer costs one repair turn',
+    { timeout: 400_000 },
+    async () => {
+      const model = everyShapeOnce(loadReferences())
+      const server = await serve(model.respond)
+      const dir = tempDir()
+      // The browser pass is off to keep this quick (the faults are in the envelope, the file and
+      // its links); the behaviour checks still run in Chromium.
+      const run = await evalCli(server, ['--no-runtime', '--out', 'report.json'], dir)
+      expect(run.code, run.stderr).toBe(1) // never "ended clean" without the browser pass
+      expect(server.unmatched).toEqual([])
+      expect(model.left()).toEqual([])
+      const specs = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as EvalReport).pairs[0].specs
+      expect(specs).toHaveLength(12)
+      for (const s of specs) {
+        expect(s, s.spec).toMatchObject({ errors: [], staticClean: true, browserClean: null, planValidFirstTry: true })
+        expect(s.behaviour.failures, s.spec).toEqual([])
+      }
+      const unusable = REALISTIC_FAULTS.filter((f) => 'error' in f.outcome).length
+      const files = specs.reduce((n, s) => n + s.files, 0)
+      expect(specs.reduce((n, s) => n + s.repairTurns, 0)).toBe(unusable)
+      expect(specs.reduce((n, s) => n + s.filesFirstTry, 0)).toBe(files - unusable)
+      // The two cross-file defects (a wrong stylesheet name, a script nothing creates) each took one fix.
+      expect(server.requests.filter((r) => stageOf(r) === 'fix')).toHaveLength(2)
     },
   )
 })

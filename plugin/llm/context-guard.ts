@@ -59,10 +59,14 @@ export function checkTruncation(answer: RawAnswer, messages: readonly ChatMessag
   const need = sent + limits.maxOutputTokens
   const reason =
     numCtx !== undefined
-      ? `Ollama evaluated only ${got} of the about ${sent} prompt tokens sent (${limits.counter.method}): it cut the prompt to fit num_ctx ${numCtx} and answered 200 OK anyway (its log says "truncating input prompt"). ` +
-        `The answer was discarded. Raise num_ctx: set this role's contextWindow to at least ${pow2(need)} if the model supports it (\`ollama show ${model}\`), and make sure nothing between sitesmith and Ollama drops options.num_ctx`
-      : `Ollama's OpenAI-compatible endpoint evaluated only ${got} of the about ${sent} prompt tokens sent: it cannot set num_ctx, so the prompt was cut to the server's default context. ` +
-        `The answer was discarded. Use provider "ollama" with baseURL ${origin(endpoint)} (sitesmith then sizes num_ctx per request), or start Ollama with OLLAMA_CONTEXT_LENGTH=${pow2(need)}`
+      ? `Ollama evaluated only ${got} of the about ${sent} prompt tokens sent (${limits.counter.method}): ` +
+        `it cut the prompt to fit num_ctx ${numCtx} and answered 200 OK anyway (its log says "truncating input prompt"). ` +
+        `The answer was discarded. Raise num_ctx: set this role's contextWindow to at least ${pow2(need)} if the model supports it (\`ollama show ${model}\`), ` +
+          `and make sure nothing between sitesmith and Ollama drops options.num_ctx`
+      : `Ollama's OpenAI-compatible endpoint evaluated only ${got} of the about ${sent} prompt tokens sent: ` +
+        `it cannot set num_ctx, so the prompt was cut to the server's default context. ` +
+        `The answer was discarded. Use provider "ollama" with baseURL ${origin(endpoint)} (sitesmith then sizes num_ctx per request), ` +
+          `or start Ollama with OLLAMA_CONTEXT_LENGTH=${pow2(need)}`
   throw new ContextTruncatedError(reason, { evaluated: got, sent }, ctx)
 }
 
@@ -79,7 +83,8 @@ export function ollamaBehindOpenAI(endpoint: string, how: 'port' | 'fingerprint'
   }
   if (how === 'port' && port !== '11434') return undefined
   return (
-    `${endpoint} is Ollama's OpenAI-compatible endpoint (${how === 'port' ? 'port 11434' : 'it signs answers "fp_ollama"'}): there num_ctx cannot be set, so every prompt is cut to the server's default context ` +
+    `${endpoint} is Ollama's OpenAI-compatible endpoint (${how === 'port' ? 'port 11434' : 'it signs answers "fp_ollama"'}): ` +
+      `there num_ctx cannot be set, so every prompt is cut to the server's default context ` +
     `(2048–4096 tokens) without an error. Use provider "ollama" with baseURL ${origin(endpoint)} instead, or start Ollama with OLLAMA_CONTEXT_LENGTH set to the context you need`
   )
 }

@@ -91,7 +91,8 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
           type: 'warning',
           label: call.label,
           model: ctx.model,
-          message: `prompt of about ${window.promptTokens} tokens plus ${call.maxOutputTokens} for the answer exceeds num_ctx ${window.numCtx}; Ollama may drop the start of the prompt`,
+          message: `prompt of about ${window.promptTokens} tokens plus ${call.maxOutputTokens} for the answer exceeds num_ctx ${window.numCtx}; ` +
+            `Ollama may drop the start of the prompt`,
         })
       }
 

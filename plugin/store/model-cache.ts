@@ -346,7 +346,8 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
       return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key, by: creditOf(entry.source, entry.model) }
     }
     cache.logger.warn(
-      `sitesmith cache: cached answer for ${request.label} (${key}) no longer matches its schema (${formatIssues(parsed.error.issues, 2).replaceAll('\n', '; ')}); treating it as a miss`,
+      `sitesmith cache: cached answer for ${request.label} (${key}) no longer matches its schema ` +
+        `(${formatIssues(parsed.error.issues, 2).replaceAll('\n', '; ')}); treating it as a miss`,
     )
   }
 
@@ -391,7 +392,8 @@ async function storeAnswer<T>(cache: ModelCache, key: string, call: CachedChatCa
   const check = call.request.schema.safeParse(roundTrip)
   if (!check.success) {
     cache.logger.warn(
-      `sitesmith cache: answer for ${call.request.label} is not cacheable (after a JSON round trip it fails its schema: ${formatIssues(check.error.issues, 2).replaceAll('\n', '; ')}); not caching it`,
+      `sitesmith cache: answer for ${call.request.label} is not cacheable ` +
+        `(after a JSON round trip it fails its schema: ${formatIssues(check.error.issues, 2).replaceAll('\n', '; ')}); not caching it`,
     )
     return
   }

@@ -11,8 +11,10 @@ export function helpPage(input: { reason: string; options: Pick<ResolvedOptions,
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
   const role = (name: string, m: ResolvedOptions['planner']) =>
     m.provider === 'openai'
-      ? `<li><b>${name}</b> (openai <code>${esc(m.model)}</code>): set <code>OPENAI_API_KEY</code>, or <code>OPENAI_BASE_URL</code> to an OpenAI-compatible server${m.baseURL ? ` (this config sets <code>baseURL</code> ${esc(m.baseURL)})` : ''}.</li>`
-      : `<li><b>${name}</b> (ollama <code>${esc(m.model)}</code>): start Ollama with that model, and set <code>OLLAMA_HOST</code> if it is not at http://127.0.0.1:11434${m.baseURL ? ` (this config sets <code>baseURL</code> ${esc(m.baseURL)})` : ''}.</li>`
+      ? `<li><b>${name}</b> (openai <code>${esc(m.model)}</code>): set <code>OPENAI_API_KEY</code>, or <code>OPENAI_BASE_URL</code> ` +
+        `to an OpenAI-compatible server${m.baseURL ? ` (this config sets <code>baseURL</code> ${esc(m.baseURL)})` : ''}.</li>`
+      : `<li><b>${name}</b> (ollama <code>${esc(m.model)}</code>): start Ollama with that model, ` +
+        `and set <code>OLLAMA_HOST</code> if it is not at http://127.0.0.1:11434${m.baseURL ? ` (this config sets <code>baseURL</code> ${esc(m.baseURL)})` : ''}.</li>`
   return `<!doctype html>
 <html lang="en">
 <head>

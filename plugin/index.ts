@@ -1,9 +1,23 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import { createLogger, mergeConfig, type Logger as ViteLogger, type Plugin, type ResolvedConfig, type UserConfig, type ViteDevServer } from 'vite'
+import {
+  createLogger,
+  mergeConfig,
+  type Logger as ViteLogger,
+  type Plugin,
+  type ResolvedConfig,
+  type UserConfig,
+  type ViteDevServer,
+} from 'vite'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from './options.js'
 import { runPipeline, type RunResult } from './pipeline/run-pipeline.js'
 import type { Logger } from './report/logger.js'
-import { failingFindings, failingFindingsError, formatRunSummary, incompleteRunError, runFailureError } from './report/run-summary.js'
+import {
+  failingFindings,
+  failingFindingsError,
+  formatRunSummary,
+  incompleteRunError,
+  runFailureError,
+} from './report/run-summary.js'
 import { siteSources } from './diagnostics/site-source.js'
 import { attachDevServer, type DevSession } from './vite/dev-server.js'
 import { CLIENT_CODE, CLIENT_PATH, CLIENT_TAG } from './vite/dev-client.js'
@@ -50,9 +64,14 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
   // keep `vite build` alive after "✓ built" (#12): sitesmith closes it when the build or the
   // dev server it was configured for ends. Once per plugin instance.
   let storeClosed: Promise<void> | undefined
-  const closeStore = () => (storeClosed ??= resolved && typeof resolved.cache !== 'string' ? closeCacheStore(resolved.cache, resolved.cacheTimeoutMs) : Promise.resolve())
+  const closeStore = () =>
+    (storeClosed ??=
+      resolved && typeof resolved.cache !== 'string'
+        ? closeCacheStore(resolved.cache, resolved.cacheTimeoutMs)
+        : Promise.resolve())
 
-  const run = (logger: Logger, signal?: AbortSignal) => runPipeline({ options: resolved, logger, stream: process.stdout, signal }).then((r) => (lastRun = r))
+  const run = (logger: Logger, signal?: AbortSignal) =>
+    runPipeline({ options: resolved, logger, stream: process.stdout, signal }).then((r) => (lastRun = r))
 
   return {
     name: PLUGIN_NAME,
@@ -68,7 +87,9 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       const moved = resolved.siteDir !== root ? siteRootConfig(userConfig, root, resolved.siteDir) : {}
       if (env.command !== 'build') return moved
       // Vite resolves its logger after this hook: a project's customLogger is honoured here too.
-      const logger = viteLogger(userConfig.customLogger ?? createLogger(userConfig.logLevel, { allowClearScreen: false }))
+      const logger = viteLogger(
+        userConfig.customLogger ?? createLogger(userConfig.logLevel, { allowClearScreen: false }),
+      )
       // Generation runs before Vite resolves its inputs, so every generated page can be an input.
       try {
         const result = await run(logger)
@@ -114,7 +135,10 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
           // Whether the file may reach dist/ is decided at emission, by the site-file policy.
           const rel = resolveFromPage(page, s.src)
           if (rel) classicScripts.set(rel, [...(classicScripts.get(rel) ?? []), page])
-          else refusedScripts.push(`sitesmith: classic script "${escapeControl(s.src)}" (loaded by ${page}) is not copied to dist/: it leaves the site folder or does not decode`)
+          else
+            refusedScripts.push(
+              `sitesmith: classic script "${escapeControl(s.src)}" (loaded by ${page}) is not copied to dist/: it leaves the site folder or does not decode`,
+            )
         }
         return marked
       },
@@ -132,7 +156,14 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       for (const m of refusedScripts) this.warn(m)
       const tracker = lastRun?.tracker
       const pages = () => listHtmlPages(resolved.siteDir, ['public'])
-      const assets = extraAssets({ siteDir: resolved.siteDir, classicScripts, tracker, siteTexts: () => siteTexts(resolved.siteDir, pages(), tracker), inBundle: (f) => f in bundle, warn: (m) => this.warn(m) })
+      const assets = extraAssets({
+        siteDir: resolved.siteDir,
+        classicScripts,
+        tracker,
+        siteTexts: () => siteTexts(resolved.siteDir, pages(), tracker),
+        inBundle: (f) => f in bundle,
+        warn: (m) => this.warn(m),
+      })
       for (const a of assets) this.emitFile({ type: 'asset', fileName: a.fileName, source: a.source })
     },
 
@@ -150,7 +181,9 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       // dist/ findings are relative to the folder holding dist/, the run's to the site folder.
       const fromDist = new Set(dist.findings)
       const distBase = dirname(resolve(config.root, config.build.outDir))
-      const files = siteSources(resolved.siteDir, (d) => (fromDist.has(d) ? join(distBase, d.file) : join(resolved.siteDir, d.file)))
+      const files = siteSources(resolved.siteDir, (d) =>
+        fromDist.has(d) ? join(distBase, d.file) : join(resolved.siteDir, d.file),
+      )
       this.error(failingFindingsError(failing, resolved.failOn, files))
     },
 
@@ -164,13 +197,23 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
     },
 
     configureServer(server: ViteDevServer) {
-      dev = attachDevServer({ server, options: resolved, logger: viteLogger(server.config.logger), run: (signal) => run(viteLogger(server.config.logger), signal), pluginName: PLUGIN_NAME })
+      dev = attachDevServer({
+        server,
+        options: resolved,
+        logger: viteLogger(server.config.logger),
+        run: (signal) => run(viteLogger(server.config.logger), signal),
+        pluginName: PLUGIN_NAME,
+      })
     },
   }
 }
 
 function viteLogger(l: ViteLogger): Logger {
-  return { info: (m) => l.info(m, { timestamp: true }), warn: (m) => l.warn(m, { timestamp: true }), error: (m) => l.error(m, { timestamp: true }) }
+  return {
+    info: (m) => l.info(m, { timestamp: true }),
+    warn: (m) => l.warn(m, { timestamp: true }),
+    error: (m) => l.error(m, { timestamp: true }),
+  }
 }
 
 /** Vite settings for serving and building from a siteDir below the project root. */
@@ -179,10 +222,23 @@ function siteRootConfig(user: UserConfig, root: string, siteDir: string): UserCo
   const inside = relative(root, outDir)
   return {
     root: siteDir,
-    ...(user.publicDir === undefined ? { publicDir: resolve(root, 'public') } : typeof user.publicDir === 'string' ? { publicDir: resolve(root, user.publicDir) } : {}),
-    ...(user.envDir === undefined ? { envDir: root } : typeof user.envDir === 'string' ? { envDir: resolve(root, user.envDir) } : {}),
+    ...(user.publicDir === undefined
+      ? { publicDir: resolve(root, 'public') }
+      : typeof user.publicDir === 'string'
+        ? { publicDir: resolve(root, user.publicDir) }
+        : {}),
+    ...(user.envDir === undefined
+      ? { envDir: root }
+      : typeof user.envDir === 'string'
+        ? { envDir: resolve(root, user.envDir) }
+        : {}),
     // Vite empties an outDir inside its root; this one was inside the project's root.
-    build: { outDir, ...(user.build?.emptyOutDir === undefined && inside && !inside.startsWith('..') && !isAbsolute(inside) ? { emptyOutDir: true } : {}) },
+    build: {
+      outDir,
+      ...(user.build?.emptyOutDir === undefined && inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? { emptyOutDir: true }
+        : {}),
+    },
   }
 }
 

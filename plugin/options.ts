@@ -197,19 +197,24 @@ const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never']
  * Resolve user options once, against the Vite root (or CLI cwd) and the environment.
  * Environment overrides win over options so CI can steer a build without editing config.
  */
-export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string; env?: NodeJS.ProcessEnv }): ResolvedOptions {
+export function resolveOptions(
+  user: SitesmithOptions = {},
+  ctx: { root: string; env?: NodeJS.ProcessEnv },
+): ResolvedOptions {
   const env = ctx.env ?? process.env
   const root = resolvePath(ctx.root)
   const siteDir = resolvePath(root, user.siteDir ?? DEFAULTS.siteDir)
   const fromRoot = relativePath(root, siteDir)
-  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) throw new OptionsError('siteDir', `"${user.siteDir}" is outside the Vite root ${root}; use a folder inside it`)
+  if (fromRoot.startsWith('..') || isAbsolute(fromRoot))
+    throw new OptionsError('siteDir', `"${user.siteDir}" is outside the Vite root ${root}; use a folder inside it`)
 
   const envMode = env.SITESMITH_CACHE_MODE?.trim()
   if (envMode && !CACHE_MODES.includes(envMode as CacheMode)) {
     throw new OptionsError('SITESMITH_CACHE_MODE', `"${envMode}" is not one of ${CACHE_MODES.join(', ')}`)
   }
   const cacheMode = (envMode as CacheMode | undefined) ?? user.cacheMode ?? (isCI(env) ? 'frozen' : 'auto')
-  if (!CACHE_MODES.includes(cacheMode)) throw new OptionsError('cacheMode', `"${cacheMode}" is not one of ${CACHE_MODES.join(', ')}`)
+  if (!CACHE_MODES.includes(cacheMode))
+    throw new OptionsError('cacheMode', `"${cacheMode}" is not one of ${CACHE_MODES.join(', ')}`)
 
   const failOn = user.failOn ?? DEFAULTS.failOn
   if (!FAIL_ON.includes(failOn)) throw new OptionsError('failOn', `"${failOn}" is not one of ${FAIL_ON.join(', ')}`)
@@ -218,14 +223,23 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     throw new OptionsError('runtimeCheck.concurrency', `must be an integer from 1 to 32, got ${runtimeConcurrency}`)
   }
   const concurrency = user.concurrency ?? DEFAULTS.concurrency
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new OptionsError('concurrency', `must be an integer from 1 to 64, got ${concurrency}`)
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new OptionsError('concurrency', `must be an integer from 1 to 64, got ${concurrency}`)
   const maxRounds = user.review?.maxRounds ?? DEFAULTS.review.maxRounds
-  if (!Number.isInteger(maxRounds) || maxRounds < 0 || maxRounds > 10) throw new OptionsError('review.maxRounds', `must be an integer from 0 to 10, got ${maxRounds}`)
+  if (!Number.isInteger(maxRounds) || maxRounds < 0 || maxRounds > 10)
+    throw new OptionsError('review.maxRounds', `must be an integer from 0 to 10, got ${maxRounds}`)
 
   const planner = { ...DEFAULTS.planner, ...user.planner }
   const coder = { ...DEFAULTS.coder, ...user.coder }
-  for (const [field, m] of [['planner', planner], ['coder', coder]] as const) {
-    if (m.provider !== 'openai' && m.provider !== 'ollama') throw new OptionsError(`${field}.provider`, `"${String(m.provider)}" is not "openai" or "ollama" (any OpenAI-compatible server works with provider "openai" and a baseURL)`)
+  for (const [field, m] of [
+    ['planner', planner],
+    ['coder', coder],
+  ] as const) {
+    if (m.provider !== 'openai' && m.provider !== 'ollama')
+      throw new OptionsError(
+        `${field}.provider`,
+        `"${String(m.provider)}" is not "openai" or "ollama" (any OpenAI-compatible server works with provider "openai" and a baseURL)`,
+      )
     if (!m.model) throw new OptionsError(`${field}.model`, 'is empty')
   }
 
@@ -245,15 +259,23 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
   }
   for (const o of allowOrigins as unknown[]) {
     if (typeof o !== 'string' || !/^https?:\/\/[^/\s]+$/i.test(o.trim().replace(/\/$/, ''))) {
-      throw new OptionsError('check.allowOrigins', `each entry must be an origin like "https://fonts.googleapis.com", got ${JSON.stringify(o)}`)
+      throw new OptionsError(
+        'check.allowOrigins',
+        `each entry must be an origin like "https://fonts.googleapis.com", got ${JSON.stringify(o)}`,
+      )
     }
   }
 
   const editUserFiles = user.editUserFiles ?? DEFAULTS.editUserFiles
-  if (editUserFiles !== false && editUserFiles !== 'chunks') throw new OptionsError('editUserFiles', `must be false or 'chunks', got ${JSON.stringify(editUserFiles)}`)
+  if (editUserFiles !== false && editUserFiles !== 'chunks')
+    throw new OptionsError('editUserFiles', `must be false or 'chunks', got ${JSON.stringify(editUserFiles)}`)
   const cache = user.cache ?? DEFAULTS.cache
   const cacheTimeoutMs = user.cacheTimeoutMs ?? DEFAULTS.cacheTimeoutMs
-  if (!Number.isInteger(cacheTimeoutMs) || cacheTimeoutMs < 1 || cacheTimeoutMs > 600_000) throw new OptionsError('cacheTimeoutMs', `must be a whole number of milliseconds from 1 to 600000, got ${cacheTimeoutMs}`)
+  if (!Number.isInteger(cacheTimeoutMs) || cacheTimeoutMs < 1 || cacheTimeoutMs > 600_000)
+    throw new OptionsError(
+      'cacheTimeoutMs',
+      `must be a whole number of milliseconds from 1 to 600000, got ${cacheTimeoutMs}`,
+    )
   const overwriteEnv = env.SITESMITH_OVERWRITE_EDITS
   return {
     root,
@@ -266,23 +288,34 @@ export function resolveOptions(user: SitesmithOptions = {}, ctx: { root: string;
     cacheMode,
     cacheTimeoutMs,
     concurrency,
-    review: { enabled: user.review?.enabled ?? DEFAULTS.review.enabled, maxRounds, visual: user.review?.visual ?? DEFAULTS.review.visual },
+    review: {
+      enabled: user.review?.enabled ?? DEFAULTS.review.enabled,
+      maxRounds,
+      visual: user.review?.visual ?? DEFAULTS.review.visual,
+    },
     runtimeCheck: {
       enabled: user.runtimeCheck?.enabled ?? DEFAULTS.runtimeCheck.enabled,
-      executablePath: env.SITESMITH_CHROMIUM || user.runtimeCheck?.executablePath || DEFAULTS.runtimeCheck.executablePath,
+      executablePath:
+        env.SITESMITH_CHROMIUM || user.runtimeCheck?.executablePath || DEFAULTS.runtimeCheck.executablePath,
       screenshots: user.runtimeCheck?.screenshots ?? DEFAULTS.runtimeCheck.screenshots,
       a11y: user.runtimeCheck?.a11y ?? DEFAULTS.runtimeCheck.a11y,
       layout: user.runtimeCheck?.layout ?? DEFAULTS.runtimeCheck.layout,
       concurrency: runtimeConcurrency,
     },
-    check: { ignore: Object.freeze([...(ignore as string[])]), allowOrigins: Object.freeze([...(allowOrigins as string[])]) },
+    check: {
+      ignore: Object.freeze([...(ignore as string[])]),
+      allowOrigins: Object.freeze([...(allowOrigins as string[])]),
+    },
     failOn,
     budget: {
       maxCalls: user.budget?.maxCalls ?? DEFAULTS.budget.maxCalls,
       maxTokens: user.budget?.maxTokens ?? DEFAULTS.budget.maxTokens,
       fromPlan: { maxCalls: user.budget?.maxCalls === undefined, maxTokens: user.budget?.maxTokens === undefined },
     },
-    overwriteHandEdits: overwriteEnv !== undefined && overwriteEnv !== '' ? overwriteEnv !== '0' && overwriteEnv !== 'false' : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),
+    overwriteHandEdits:
+      overwriteEnv !== undefined && overwriteEnv !== ''
+        ? overwriteEnv !== '0' && overwriteEnv !== 'false'
+        : (user.overwriteHandEdits ?? DEFAULTS.overwriteHandEdits),
     editUserFiles,
   }
 }

@@ -28,7 +28,9 @@ const cacheDir = join(repo, 'cache')
 const plan = JSON.parse(readFileSync(join(answers, 'plan.json'), 'utf8')) as { tasks: { path: string }[] }
 const summaries = JSON.parse(readFileSync(join(answers, 'summaries.json'), 'utf8')) as Record<string, string>
 const review: unknown = JSON.parse(readFileSync(join(answers, 'review.json'), 'utf8'))
-const { defects } = JSON.parse(readFileSync(join(answers, 'defects.json'), 'utf8')) as { defects: { path: string; find: string; replace: string }[] }
+const { defects } = JSON.parse(readFileSync(join(answers, 'defects.json'), 'utf8')) as {
+  defects: { path: string; find: string; replace: string }[]
+}
 const clean = (path: string) => readFileSync(join(answers, 'files', path), 'utf8')
 
 function firstAnswer(path: string): string {
@@ -76,7 +78,8 @@ const server = await startLoopbackServer({
 try {
   // Start from nothing: the example folder holds only spec.md and its config, the cache is rebuilt.
   const tracker = await readTracker(site)
-  for (const p of [...Object.keys(tracker.files), ...plan.tasks.map((t) => t.path)]) rmSync(join(site, p), { force: true })
+  for (const p of [...Object.keys(tracker.files), ...plan.tasks.map((t) => t.path)])
+    rmSync(join(site, p), { force: true })
   for (const d of ['.sitesmith', 'css', 'js', 'dist']) rmSync(join(site, d), { recursive: true, force: true })
   rmSync(cacheDir, { recursive: true, force: true })
 
@@ -84,7 +87,8 @@ try {
   const env = {
     PATH: process.env.PATH,
     SITESMITH_CACHE_SOURCE: 'hand-written',
-    SITESMITH_CACHE_NOTE: 'written by hand in scripts/example-answers/ and recorded through the loopback model server by scripts/record-example-cache.ts; no model produced it',
+    SITESMITH_CACHE_NOTE:
+      'written by hand in scripts/example-answers/ and recorded through the loopback model server by scripts/record-example-cache.ts; no model produced it',
   }
   const options = resolveOptions(
     {
@@ -98,16 +102,25 @@ try {
   const result = await runPipeline({ options, logger: consoleLogger, env })
 
   const problems: string[] = [...result.errors, ...server.unmatched.map((u) => u.reason)]
-  for (const t of plan.tasks) if (readFileSync(join(site, t.path), 'utf8') !== clean(t.path)) problems.push(`${t.path} after the fix round differs from scripts/example-answers/files/${t.path}`)
+  for (const t of plan.tasks)
+    if (readFileSync(join(site, t.path), 'utf8') !== clean(t.path))
+      problems.push(`${t.path} after the fix round differs from scripts/example-answers/files/${t.path}`)
   if (!result.review || result.review.resolved.length !== defects.length || result.review.unresolved.length) {
-    problems.push(`expected the review round to resolve ${defects.length} finding(s) and leave none; got ${JSON.stringify(result.review && { resolved: result.review.resolved, unresolved: result.review.unresolved })}`)
+    problems.push(
+      `expected the review round to resolve ${defects.length} finding(s) and leave none; got ${JSON.stringify(result.review && { resolved: result.review.resolved, unresolved: result.review.unresolved })}`,
+    )
   }
-  if (result.runtimeSkipped) problems.push(`the browser check was skipped (${result.runtimeSkipped}); record with Chromium so the replay sees the same findings`)
+  if (result.runtimeSkipped)
+    problems.push(
+      `the browser check was skipped (${result.runtimeSkipped}); record with Chromium so the replay sees the same findings`,
+    )
   if (problems.length) {
     console.error(`record-example-cache: the recording is not right:\n- ${problems.join('\n- ')}`)
     process.exitCode = 1
   } else {
-    console.log(`record-example-cache: ${server.requests.length} hand-written answers recorded in cache/ (${result.review!.rounds} review round, ${result.review!.resolved.length} findings fixed)`)
+    console.log(
+      `record-example-cache: ${server.requests.length} hand-written answers recorded in cache/ (${result.review!.rounds} review round, ${result.review!.resolved.length} findings fixed)`,
+    )
   }
   if (!existsSync(cacheDir)) process.exitCode = 1
 } finally {

@@ -59,9 +59,15 @@ export async function adoptSite(input: AdoptInput): Promise<AdoptResult> {
   const progress = new Progress({ logger: input.logger, env })
   const stateDir = sitesmithDir(options.siteDir)
   mkdirSync(stateDir, { recursive: true })
-  const release = await acquireSiteLock(options.siteDir, { wait: true, signal: input.signal, logger: { warn: (m: string) => progress.line(m, 'warn') } })
+  const release = await acquireSiteLock(options.siteDir, {
+    wait: true,
+    signal: input.signal,
+    logger: { warn: (m: string) => progress.line(m, 'warn') },
+  })
   const runId = `adopt-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`
-  const session = input.noModel ? undefined : await createModelSession({ options, env, runId, progress, signal: input.signal })
+  const session = input.noModel
+    ? undefined
+    : await createModelSession({ options, env, runId, progress, signal: input.signal })
   try {
     const tracker = await readTracker(options.siteDir)
     const protectedPaths = [options.specPath, stateDir, ...(typeof options.cache === 'string' ? [options.cache] : [])]
@@ -79,7 +85,8 @@ export async function adoptSite(input: AdoptInput): Promise<AdoptResult> {
           const hash = sha256(f.bytes)
           const known = tracker.files[f.path]
           if (known && known.owner !== 'user' && known.hash === hash) return void generated.push(f.path)
-          if (known?.owner === 'user' && known.hash === hash) return void adopted.push({ path: f.path, summary: known.summary, by: 'unchanged' })
+          if (known?.owner === 'user' && known.hash === hash)
+            return void adopted.push({ path: f.path, summary: known.summary, by: 'unchanged' })
           const text = f.text ? f.bytes.toString('utf8') : ''
           const iface: FileInterface = f.text ? extractInterface(f.path, text) : FileInterfaceSchema.parse({})
           let summary = staticSummary(f.path, f.bytes, iface)
@@ -98,7 +105,12 @@ export async function adoptSite(input: AdoptInput): Promise<AdoptResult> {
             hash,
             summary,
             interface: iface,
-            generatedBy: { taskId: 'adopt', taskKey: '', stage: 'adopt', model: by === 'static' ? 'static' : session!.coderId },
+            generatedBy: {
+              taskId: 'adopt',
+              taskKey: '',
+              stage: 'adopt',
+              model: by === 'static' ? 'static' : session!.coderId,
+            },
             owner: 'user',
             updatedAt: new Date().toISOString(),
           })
@@ -106,7 +118,9 @@ export async function adoptSite(input: AdoptInput): Promise<AdoptResult> {
         }),
       ),
     )
-    const next: FileTracker = { files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) }
+    const next: FileTracker = {
+      files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))),
+    }
     await writeTracker(options.siteDir, next)
 
     const result: AdoptResult = {
@@ -119,16 +133,24 @@ export async function adoptSite(input: AdoptInput): Promise<AdoptResult> {
     }
     if (input.draftSpec) {
       const specRel = relative(options.root, options.specPath) || options.specPath
-      if (existsSync(options.specPath)) result.specKept = `${specRel} exists; it was not changed (delete or move it to draft a new one)`
+      if (existsSync(options.specPath))
+        result.specKept = `${specRel} exists; it was not changed (delete or move it to draft a new one)`
       else {
-        const pages = new Map(inventory.files.filter((f) => /\.html?$/i.test(f.path)).map((f) => [f.path, f.bytes.toString('utf8')]))
+        const pages = new Map(
+          inventory.files.filter((f) => /\.html?$/i.test(f.path)).map((f) => [f.path, f.bytes.toString('utf8')]),
+        )
         const text = draftSpec(next, pages)
         await writeFileAtomic(options.specPath, text)
         // The draft describes what is already there: recorded as planned, so only what the
         // person adds or changes later is planned (an unchanged draft costs no call).
         const previous = await readTasks(options.siteDir)
         const spec = parseSpec(text)
-        await writeTasks(options.siteDir, { version: 1, specHash: spec.hash, sectionHashes: { ...previous.sectionHashes, ...sectionHashes(spec.sections) }, tasks: previous.tasks })
+        await writeTasks(options.siteDir, {
+          version: 1,
+          specHash: spec.hash,
+          sectionHashes: { ...previous.sectionHashes, ...sectionHashes(spec.sections) },
+          tasks: previous.tasks,
+        })
         result.specDrafted = specRel
       }
     }

@@ -29,19 +29,32 @@ export interface ChangedFiles {
 
 export function changedSinceRef(siteDir: string, ref: string, protectedPaths: string[]): ChangedFiles {
   // A ref that looks like an option would be read by git as one.
-  if (!ref || ref.startsWith('-') || /[\0\s]/.test(ref)) throw new ReviewUsageError(`--since: "${ref}" is not a git ref`)
+  if (!ref || ref.startsWith('-') || /[\0\s]/.test(ref))
+    throw new ReviewUsageError(`--since: "${ref}" is not a git ref`)
   const git = (args: string[]) => {
     try {
-      return execFileSync('git', args, { cwd: siteDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
+      return execFileSync('git', args, {
+        cwd: siteDir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 64 * 1024 * 1024,
+      })
     } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n')[0]
+      const stderr = String((error as { stderr?: string }).stderr ?? '')
+        .trim()
+        .split('\n')[0]
       throw new ReviewUsageError(`git ${args[0]} in ${siteDir} failed: ${stderr || (error as Error).message}`)
     }
   }
   git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
   const diffed = git(['diff', '--name-only', '-z', '--relative', ref, '--']).split('\0')
   const untracked = git(['ls-files', '--others', '--exclude-standard', '-z']).split('\0')
-  return pick(siteDir, [...diffed, ...untracked].filter(Boolean), protectedPaths, `changed since ${ref} (git diff and untracked files)`)
+  return pick(
+    siteDir,
+    [...diffed, ...untracked].filter(Boolean),
+    protectedPaths,
+    `changed since ${ref} (git diff and untracked files)`,
+  )
 }
 
 export function namedFiles(siteDir: string, cwd: string, names: string[], protectedPaths: string[]): ChangedFiles {
@@ -63,7 +76,12 @@ export function changedSinceLastRun(siteDir: string, protectedPaths: string[]): 
   const since = existsSync(tracker) ? statSync(tracker).mtimeMs : 0
   const all = siteInventory(siteDir, protectedPaths).files.map((f) => f.path)
   const files = all.filter((p) => statSync(join(siteDir, p)).mtimeMs > since)
-  return pick(siteDir, files, protectedPaths, since ? `modified since the last run (${new Date(since).toISOString()})` : 'every site file (no earlier run)')
+  return pick(
+    siteDir,
+    files,
+    protectedPaths,
+    since ? `modified since the last run (${new Date(since).toISOString()})` : 'every site file (no earlier run)',
+  )
 }
 
 function pick(siteDir: string, paths: string[], protectedPaths: string[], how: string): ChangedFiles {

@@ -55,7 +55,11 @@ export async function reviewChanges(input: ReviewChangesInput): Promise<ReviewCh
   const env = input.env ?? process.env
   const progress = new Progress({ logger: input.logger, env })
   const stateDir = sitesmithDir(options.siteDir)
-  const release = await acquireSiteLock(options.siteDir, { wait: true, signal: input.signal, logger: { warn: (m: string) => progress.line(m, 'warn') } })
+  const release = await acquireSiteLock(options.siteDir, {
+    wait: true,
+    signal: input.signal,
+    logger: { warn: (m: string) => progress.line(m, 'warn') },
+  })
   const runId = `review-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`
   const session = await createModelSession({ options, env, runId, progress, signal: input.signal })
   try {
@@ -103,7 +107,15 @@ export async function reviewChanges(input: ReviewChangesInput): Promise<ReviewCh
         const issues: ReviewIssue[] = r.issues.map((i) => ({ ...i }))
         // The reviewer is untrusted: issues for files it was not shown are recorded, not applied.
         if (!reviewed.has(file)) {
-          if (issues.length) reviews.push({ file, round: 1, issues: issues.map((i) => ({ ...i, outcome: { status: 'skipped', round: 1, reason: `${file} was not part of this review` } })) })
+          if (issues.length)
+            reviews.push({
+              file,
+              round: 1,
+              issues: issues.map((i) => ({
+                ...i,
+                outcome: { status: 'skipped', round: 1, reason: `${file} was not part of this review` },
+              })),
+            })
           continue
         }
         byFile.set(file, [...(byFile.get(file) ?? []), ...issues])
@@ -111,12 +123,30 @@ export async function reviewChanges(input: ReviewChangesInput): Promise<ReviewCh
       for (const [file, issues] of [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         if (!issues.length) continue
         // Worked out first, written only with --apply: the diff shows exactly what would land.
-        const proposal = await fixFile({ path: file, issues, round: 1, writer, ask: session.ask, coderId: session.coderId, context: '', dryRun: true })
+        const proposal = await fixFile({
+          path: file,
+          issues,
+          round: 1,
+          writer,
+          ask: session.ask,
+          coderId: session.coderId,
+          context: '',
+          dryRun: true,
+        })
         if (proposal.proposed) diff += unifiedDiff(file, proposal.proposed.before, proposal.proposed.after)
         let outcomes = proposal.outcomes
         if (input.apply && proposal.proposed) {
           // Same messages, so the coder's answer comes from the cache: no second call.
-          const done = await fixFile({ path: file, issues, round: 1, writer, ask: session.ask, coderId: session.coderId, context: '', consent: true })
+          const done = await fixFile({
+            path: file,
+            issues,
+            round: 1,
+            writer,
+            ask: session.ask,
+            coderId: session.coderId,
+            context: '',
+            consent: true,
+          })
           outcomes = done.outcomes
           if (done.changed) applied.push(file)
         }
@@ -126,7 +156,9 @@ export async function reviewChanges(input: ReviewChangesInput): Promise<ReviewCh
     }
     await writeTracker(options.siteDir, writer.tracker)
     writer.clearJournal()
-    const after = applied.length ? inFiles(await checker.staticOnly().then(async (s) => (options.runtimeCheck.enabled ? checker.full() : s))) : initial
+    const after = applied.length
+      ? inFiles(await checker.staticOnly().then(async (s) => (options.runtimeCheck.enabled ? checker.full() : s)))
+      : initial
     const now = new Set(after.map(findingKey))
     const review: CodeReview = {
       run: runId,

@@ -11,7 +11,27 @@ import { mayPublish } from '../site-files/site-file-policy.js'
  * files such as `.env`, READMEs, TypeScript sources — is left out and said why, so "every
  * file" is an honest list rather than a guess.
  */
-const ASSET_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.ico', '.bmp', '.woff', '.woff2', '.ttf', '.otf', '.eot', '.mp4', '.webm', '.mp3', '.ogg', '.wav', '.pdf'])
+const ASSET_EXTENSIONS = new Set([
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.avif',
+  '.ico',
+  '.bmp',
+  '.woff',
+  '.woff2',
+  '.ttf',
+  '.otf',
+  '.eot',
+  '.mp4',
+  '.webm',
+  '.mp3',
+  '.ogg',
+  '.wav',
+  '.pdf',
+])
 
 export interface InventoryFile {
   path: string
@@ -60,7 +80,8 @@ function whyNotSite(path: string, abs: string, siteDir: string, protectedPaths: 
     const checked = checkSitePath(path, { siteDir, protectedPaths })
     return checked.ok ? null : checked.reason
   }
-  if (!ASSET_EXTENSIONS.has(ext)) return `not a site file (${ext || 'no extension'}: not a page, style, script or served asset)`
+  if (!ASSET_EXTENSIONS.has(ext))
+    return `not a site file (${ext || 'no extension'}: not a page, style, script or served asset)`
   if (protectedPaths.some((p) => resolve(p) === abs || isInside(p, abs))) return 'sitesmith state'
   return null
 }

@@ -20,7 +20,10 @@ const SYSTEM = `You summarise one file of an existing static website (plain HTML
 Reply with one JSON object: {"summary": "..."}.`
 
 export function summaryMessages(path: string, text: string): ChatMessage[] {
-  const shown = text.length > MAX_SUMMARY_INPUT ? `${text.slice(0, MAX_SUMMARY_INPUT)}\n[… ${text.length - MAX_SUMMARY_INPUT} more characters not shown]` : text
+  const shown =
+    text.length > MAX_SUMMARY_INPUT
+      ? `${text.slice(0, MAX_SUMMARY_INPUT)}\n[… ${text.length - MAX_SUMMARY_INPUT} more characters not shown]`
+      : text
   return [
     { role: 'system', content: SYSTEM },
     { role: 'user', content: `File: ${path}\n\n${shown}` },
@@ -28,21 +31,43 @@ export function summaryMessages(path: string, text: string): ChatMessage[] {
 }
 
 export async function modelSummary(ask: Ask, path: string, text: string): Promise<{ summary: string; hit: boolean }> {
-  const r = await ask({ stage: 'summary', role: 'coder', promptVersion: SUMMARY_PROMPT_VERSION, messages: summaryMessages(path, text), schema: SummaryAnswerSchema, label: `summary:${path}`, path })
+  const r = await ask({
+    stage: 'summary',
+    role: 'coder',
+    promptVersion: SUMMARY_PROMPT_VERSION,
+    messages: summaryMessages(path, text),
+    schema: SummaryAnswerSchema,
+    label: `summary:${path}`,
+    path,
+  })
   return { summary: oneLine(r.value.summary), hit: r.hit }
 }
 
 /** A summary from the parsed file alone: no model, deterministic. */
 export function staticSummary(path: string, bytes: Buffer, iface: FileInterface): string {
   const lower = path.toLowerCase()
-  const list = (label: string, xs: string[], n = 6) => (xs.length ? `${label} ${xs.slice(0, n).join(', ')}${xs.length > n ? ` and ${xs.length - n} more` : ''}` : '')
+  const list = (label: string, xs: string[], n = 6) =>
+    xs.length ? `${label} ${xs.slice(0, n).join(', ')}${xs.length > n ? ` and ${xs.length - n} more` : ''}` : ''
   const parts: string[] = []
   if (/\.html?$/.test(lower)) {
     const { title, heading } = titles(bytes.toString('utf8'))
     parts.push(`page${title ? ` "${title}"` : ''}${heading && heading !== title ? `, heading "${heading}"` : ''}`)
-    parts.push(list('ids', iface.ids.map((i) => `#${i}`)), list('links to', iface.links))
+    parts.push(
+      list(
+        'ids',
+        iface.ids.map((i) => `#${i}`),
+      ),
+      list('links to', iface.links),
+    )
   } else if (lower.endsWith('.css')) {
-    parts.push('stylesheet', list('custom properties', iface.cssVars), list('classes', iface.classes.map((c) => `.${c}`)))
+    parts.push(
+      'stylesheet',
+      list('custom properties', iface.cssVars),
+      list(
+        'classes',
+        iface.classes.map((c) => `.${c}`),
+      ),
+    )
   } else if (/\.(m?js|cjs)$/.test(lower)) {
     parts.push('script', list('globals', iface.globals), list('exports', iface.exports))
   } else {

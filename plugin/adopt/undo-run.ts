@@ -37,7 +37,10 @@ export async function undoLastRun(options: ResolvedOptions): Promise<UndoResult>
       overwriteHandEdits: false,
       stateDir,
     })
-    const entries = journal.entries().filter((e) => e.run === run).reverse()
+    const entries = journal
+      .entries()
+      .filter((e) => e.run === run)
+      .reverse()
     for (const e of entries) {
       const abs = join(options.siteDir, e.path)
       const before = Buffer.from(e.before, 'base64')

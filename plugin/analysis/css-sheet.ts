@@ -26,12 +26,27 @@ export interface SheetFacts {
 
 /** At-rules whose blocks hold descriptors, not properties: `src`, `syntax`, `size`, … */
 const DESCRIPTOR_AT_RULES = new Set([
-  'font-face', 'property', 'page', 'counter-style', 'font-palette-values', 'font-feature-values',
-  'viewport', 'color-profile', 'view-transition', 'position-try',
+  'font-face',
+  'property',
+  'page',
+  'counter-style',
+  'font-palette-values',
+  'font-feature-values',
+  'viewport',
+  'color-profile',
+  'view-transition',
+  'position-try',
 ])
 
 export function analyzeCss(css: string, mode: 'sheet' | 'declarations'): SheetFacts {
-  const facts: SheetFacts = { properties: [], varDefs: new Set(), varUses: [], urls: [], ids: new Set(), classes: new Set() }
+  const facts: SheetFacts = {
+    properties: [],
+    varDefs: new Set(),
+    varUses: [],
+    urls: [],
+    ids: new Set(),
+    classes: new Set(),
+  }
   const parsed = parseCssText(css)
   if (!parsed.ok) {
     facts.syntaxError = parsed.problem
@@ -41,7 +56,10 @@ export function analyzeCss(css: string, mode: 'sheet' | 'declarations'): SheetFa
   if (mode === 'declarations') {
     const stray = root.nodes.find((n) => n.type !== 'decl' && n.type !== 'comment')
     if (stray) {
-      facts.syntaxError = { message: `a style attribute holds declarations only, found a ${stray.type === 'rule' ? 'rule' : `@${stray.name}`}`, offset: stray.source?.start?.offset ?? 0 }
+      facts.syntaxError = {
+        message: `a style attribute holds declarations only, found a ${stray.type === 'rule' ? 'rule' : `@${stray.name}`}`,
+        offset: stray.source?.start?.offset ?? 0,
+      }
       return facts
     }
   }
@@ -84,14 +102,24 @@ function walk(container: Container, facts: SheetFacts, ctx: Context): void {
         const start = node.source?.start?.offset ?? 0
         if (name === 'import') {
           const url = importUrl(node.params)
-          if (url !== undefined) facts.urls.push({ url, offset: start + 1 + node.name.length + (node.raws.afterName?.length ?? 1), isImport: true })
+          if (url !== undefined)
+            facts.urls.push({
+              url,
+              offset: start + 1 + node.name.length + (node.raws.afterName?.length ?? 1),
+              isImport: true,
+            })
         } else if (name === 'property') {
           const m = /^\s*(--[\w-]+)/.exec(node.params)
           if (m) facts.varDefs.add(m[1])
         }
         if (!node.nodes) break
-        if (name === 'function') walk(node, facts, { descriptors: ctx.descriptors, fnParams: functionParams(node.params) })
-        else walk(node, facts, { ...ctx, descriptors: ctx.descriptors || DESCRIPTOR_AT_RULES.has(name.replace(/^-\w+-/, '')) })
+        if (name === 'function')
+          walk(node, facts, { descriptors: ctx.descriptors, fnParams: functionParams(node.params) })
+        else
+          walk(node, facts, {
+            ...ctx,
+            descriptors: ctx.descriptors || DESCRIPTOR_AT_RULES.has(name.replace(/^-\w+-/, '')),
+          })
         break
       }
       default:
@@ -121,7 +149,8 @@ function declaration(d: Declaration, facts: SheetFacts, ctx: Context): void {
   const hack = /[*_]$/.test(before)
   const prop = d.prop
   if (prop.startsWith('--')) facts.varDefs.add(prop)
-  else if (!hack && !ctx.descriptors && !(ctx.fnParams && prop.toLowerCase() === 'result')) facts.properties.push({ prop, offset: start })
+  else if (!hack && !ctx.descriptors && !(ctx.fnParams && prop.toLowerCase() === 'result'))
+    facts.properties.push({ prop, offset: start })
   const valueOffset = start + (hack ? 1 : 0) + prop.length + (d.raws.between?.length ?? 1)
   const value = d.value
   if (!prop.startsWith('--')) {

@@ -81,7 +81,13 @@ function cssInterface(path: string, content: string, acc: InterfaceBuilder, base
   for (const u of facts.urls) if (u.isImport) acc.link(u.url, path, baseDir, false)
 }
 
-function scriptInterface(path: string, a: ScriptAnalysis, acc: InterfaceBuilder, baseDir: string, inline = false): void {
+function scriptInterface(
+  path: string,
+  a: ScriptAnalysis,
+  acc: InterfaceBuilder,
+  baseDir: string,
+  inline = false,
+): void {
   if (!a.ok) return
   const { facts, scope } = a
   for (const id of facts.createdIds) acc.ids.add(id)
@@ -93,6 +99,12 @@ function scriptInterface(path: string, a: ScriptAnalysis, acc: InterfaceBuilder,
     for (const w of scope.unresolvedWrites) acc.globals.add(w.name)
   } else if (!inline) for (const e of facts.exports) acc.exports.add(e)
   for (const imp of facts.imports) {
-    if (imp.kind === 'worker' || imp.kind === 'worklet' || /^(\.{0,2}\/)/.test(imp.specifier) || imp.kind === 'worker-module-url') acc.link(imp.specifier, path, baseDir, false)
+    if (
+      imp.kind === 'worker' ||
+      imp.kind === 'worklet' ||
+      /^(\.{0,2}\/)/.test(imp.specifier) ||
+      imp.kind === 'worker-module-url'
+    )
+      acc.link(imp.specifier, path, baseDir, false)
   }
 }

@@ -68,15 +68,27 @@ export interface PageLink {
 }
 
 export type PageScript =
-  | { kind: 'classic' | 'module'; src: string; offset: number }
-  | { kind: 'classic' | 'module'; inline: InlineCode }
+  { kind: 'classic' | 'module'; src: string; offset: number } | { kind: 'classic' | 'module'; inline: InlineCode }
 
 /** MIME types a browser runs as classic script (HTML spec, "JavaScript MIME type"). */
 const JS_TYPES = new Set([
-  '', 'text/javascript', 'application/javascript', 'application/ecmascript', 'application/x-ecmascript',
-  'application/x-javascript', 'text/ecmascript', 'text/javascript1.0', 'text/javascript1.1',
-  'text/javascript1.2', 'text/javascript1.3', 'text/javascript1.4', 'text/javascript1.5',
-  'text/jscript', 'text/livescript', 'text/x-ecmascript', 'text/x-javascript',
+  '',
+  'text/javascript',
+  'application/javascript',
+  'application/ecmascript',
+  'application/x-ecmascript',
+  'application/x-javascript',
+  'text/ecmascript',
+  'text/javascript1.0',
+  'text/javascript1.1',
+  'text/javascript1.2',
+  'text/javascript1.3',
+  'text/javascript1.4',
+  'text/javascript1.5',
+  'text/jscript',
+  'text/livescript',
+  'text/x-ecmascript',
+  'text/x-javascript',
 ])
 
 /**
@@ -90,7 +102,13 @@ export function scriptKindOfType(type: string | undefined): 'module' | 'classic'
 }
 
 /** parse5 tokenizer errors that mean content is truncated, not just sloppy. */
-const FATAL_ERRORS = new Set(['eof-in-tag', 'eof-in-comment', 'eof-in-doctype', 'eof-in-cdata', 'eof-in-script-html-comment-like-text'])
+const FATAL_ERRORS = new Set([
+  'eof-in-tag',
+  'eof-in-comment',
+  'eof-in-doctype',
+  'eof-in-cdata',
+  'eof-in-script-html-comment-like-text',
+])
 
 /** Attributes holding URLs, by element. `srcset`-style lists are split separately. */
 const URL_ATTRS: Record<string, { attr: string; role: PageLink['role'] }[]> = {
@@ -100,7 +118,10 @@ const URL_ATTRS: Record<string, { attr: string; role: PageLink['role'] }[]> = {
   script: [{ attr: 'src', role: 'resource' }],
   img: [{ attr: 'src', role: 'resource' }],
   source: [{ attr: 'src', role: 'resource' }],
-  video: [{ attr: 'src', role: 'resource' }, { attr: 'poster', role: 'resource' }],
+  video: [
+    { attr: 'src', role: 'resource' },
+    { attr: 'poster', role: 'resource' },
+  ],
   audio: [{ attr: 'src', role: 'resource' }],
   track: [{ attr: 'src', role: 'resource' }],
   iframe: [{ attr: 'src', role: 'navigate' }],
@@ -222,7 +243,8 @@ class PageWalker {
     if (!kind) {
       // Client-side templates (`text/template`, `text/x-handlebars`, JSX in `text/babel`…)
       // hold markup that scripts render; JSON blocks (ld+json, importmap) do not.
-      if (text && !/json|importmap|speculationrules/i.test(attr(el, 'type') ?? '')) htmlStringNames(text.code, { ids: this.facts.templateIds, classes: this.facts.classes })
+      if (text && !/json|importmap|speculationrules/i.test(attr(el, 'type') ?? ''))
+        htmlStringNames(text.code, { ids: this.facts.templateIds, classes: this.facts.classes })
       return
     }
     if (inTemplate) return
@@ -244,21 +266,43 @@ class PageWalker {
       if (tag === 'link' && HINT_RELS.test(attr(el, 'rel') ?? '')) continue
       if (tag === 'script') continue // scripts are recorded (and link-checked) as scripts
       const rel = tag === 'link' ? (attr(el, 'rel') ?? '').toLowerCase() : undefined
-      f.links.push({ url: value, offset: this.valueOffset(el, attrName), tag, attr: attrName, role, ...(rel === undefined ? {} : { rel }) })
+      f.links.push({
+        url: value,
+        offset: this.valueOffset(el, attrName),
+        tag,
+        attr: attrName,
+        role,
+        ...(rel === undefined ? {} : { rel }),
+      })
     }
     if (tag === 'use') {
       const name = attr(el, 'href') !== undefined ? 'href' : 'xlink:href'
       const value = attr(el, name)
-      if (value) f.links.push({ url: value, offset: this.valueOffset(el, name), tag, attr: name, role: value.trim().startsWith('#') ? 'fragment-only' : 'resource' })
+      if (value)
+        f.links.push({
+          url: value,
+          offset: this.valueOffset(el, name),
+          tag,
+          attr: name,
+          role: value.trim().startsWith('#') ? 'fragment-only' : 'resource',
+        })
     }
     for (const name of tag === 'form' ? ['action'] : tag === 'button' || tag === 'input' ? ['formaction'] : []) {
       const value = attr(el, name)
-      if (value?.trim()) f.sends.push({ url: value, offset: this.valueOffset(el, name), tag, attr: name, role: 'navigate' })
+      if (value?.trim())
+        f.sends.push({ url: value, offset: this.valueOffset(el, name), tag, attr: name, role: 'navigate' })
     }
     if (tag === 'meta' && (attr(el, 'http-equiv') ?? '').trim().toLowerCase() === 'refresh') {
       const content = attr(el, 'content') ?? ''
       const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)([^'"]+)\1\s*$/i.exec(content)
-      if (m && m[2] && !/^[\d.]+$/.test(m[2].trim())) f.sends.push({ url: m[2].trim(), offset: this.valueOffset(el, 'content') + content.indexOf(m[2]), tag, attr: 'content', role: 'navigate' })
+      if (m && m[2] && !/^[\d.]+$/.test(m[2].trim()))
+        f.sends.push({
+          url: m[2].trim(),
+          offset: this.valueOffset(el, 'content') + content.indexOf(m[2]),
+          tag,
+          attr: 'content',
+          role: 'navigate',
+        })
     }
     // Most elements have neither: skip two attribute scans for each (#13, scale).
     for (const name of srcsets ? ['srcset', 'imagesrcset'] : []) {
@@ -268,7 +312,8 @@ class PageWalker {
       let at = 0
       for (const candidate of value.split(',')) {
         const m = /^\s*(\S+)/.exec(candidate)
-        if (m) f.links.push({ url: m[1], offset: base + at + candidate.indexOf(m[1]), tag, attr: name, role: 'resource' })
+        if (m)
+          f.links.push({ url: m[1], offset: base + at + candidate.indexOf(m[1]), tag, attr: name, role: 'resource' })
         at += candidate.length + 1
       }
     }

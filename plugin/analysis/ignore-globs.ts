@@ -24,7 +24,8 @@ export function ignoreMatcher(patterns: readonly string[]): IgnoreMatcher {
 
 /** A glob as an anchored regular expression over site-relative posix paths. */
 export function compileGlob(pattern: string): RegExp {
-  if (typeof pattern !== 'string' || pattern.trim() === '') throw new IgnoreGlobError(`ignore pattern must be a non-empty string, got ${JSON.stringify(pattern)}`)
+  if (typeof pattern !== 'string' || pattern.trim() === '')
+    throw new IgnoreGlobError(`ignore pattern must be a non-empty string, got ${JSON.stringify(pattern)}`)
   let glob = pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '')
   const anyDepth = !glob.replace(/\/+$/, '').includes('/')
   glob = glob.replace(/\/+$/, '')
@@ -43,7 +44,10 @@ export function compileGlob(pattern: string): RegExp {
     else if (c === '[') {
       const end = glob.indexOf(']', i + 2)
       if (end === -1) throw new IgnoreGlobError(`ignore pattern "${pattern}": "[" without a closing "]"`)
-      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')
+      const body = glob
+        .slice(i + 1, end)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')
       re += `[${body}]`
       i = end
     } else if (c === '{') {

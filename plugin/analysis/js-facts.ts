@@ -87,7 +87,10 @@ const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self'])
 
 /** `CSS.paintWorklet`, `audioContext.audioWorklet`…: `addModule(url)` loads a worklet script. */
 const WORKLETS: ReadonlyMap<string, WorkletKind> = new Map([
-  ['paintWorklet', 'paint'], ['audioWorklet', 'audio'], ['animationWorklet', 'animation'], ['layoutWorklet', 'layout'],
+  ['paintWorklet', 'paint'],
+  ['audioWorklet', 'audio'],
+  ['animationWorklet', 'animation'],
+  ['layoutWorklet', 'layout'],
 ])
 
 export function collectFacts(program: Program): JsFacts {
@@ -117,7 +120,13 @@ export function collectFacts(program: Program): JsFacts {
   const optionalCalls = new Set<number>()
   const lookupArgs = new Set<number>()
   const dynamicIds = { value: false }
-  const created: CreatedNames = { ids: f.createdIds, classes: f.createdClasses, idPatterns: f.idPatterns, classPatterns: f.classPatterns, dynamicIds }
+  const created: CreatedNames = {
+    ids: f.createdIds,
+    classes: f.createdClasses,
+    idPatterns: f.idPatterns,
+    classPatterns: f.classPatterns,
+    dynamicIds,
+  }
   const addIds = (expr: Parameters<typeof valueTemplates>[0]) => {
     for (const t of valueTemplates(expr)) {
       if (t.trim() === DYNAMIC) dynamicIds.value = true
@@ -179,7 +188,8 @@ export function collectFacts(program: Program): JsFacts {
         else f.opaque = true
       }
       if (prop === 'id') addIds(node.right)
-      else if (prop === 'className') for (const t of valueTemplates(node.right)) addNames(t, f.createdClasses, f.classPatterns)
+      else if (prop === 'className')
+        for (const t of valueTemplates(node.right)) addNames(t, f.createdClasses, f.classPatterns)
     },
     CallExpression(node) {
       recordCallRoot(node.callee, f)
@@ -204,7 +214,13 @@ export function collectFacts(program: Program): JsFacts {
         case 'getElementById':
           if (firstString !== undefined && first) {
             lookupArgs.add(first.start)
-            f.idLookups.push({ name: firstString.trim(), start: first.start, callStart: node.start, method, single: true })
+            f.idLookups.push({
+              name: firstString.trim(),
+              start: first.start,
+              callStart: node.start,
+              method,
+              single: true,
+            })
           }
           break
         case 'querySelector':
@@ -213,14 +229,17 @@ export function collectFacts(program: Program): JsFacts {
             lookupArgs.add(first.start)
             const names = selectorNames(firstString, 'required')
             const single = method === 'querySelector'
-            for (const id of names.ids) f.idLookups.push({ name: id, start: first.start, callStart: node.start, method, single })
-            for (const c of names.classes) f.classLookups.push({ name: c, start: first.start, callStart: node.start, method, single })
+            for (const id of names.ids)
+              f.idLookups.push({ name: id, start: first.start, callStart: node.start, method, single })
+            for (const c of names.classes)
+              f.classLookups.push({ name: c, start: first.start, callStart: node.start, method, single })
           }
           break
         case 'getElementsByClassName':
           if (firstString !== undefined && first) {
             lookupArgs.add(first.start)
-            for (const c of firstString.split(/\s+/)) if (c) f.classLookups.push({ name: c, start: first.start, callStart: node.start, method, single: false })
+            for (const c of firstString.split(/\s+/))
+              if (c) f.classLookups.push({ name: c, start: first.start, callStart: node.start, method, single: false })
           }
           break
         case 'add':
@@ -246,11 +265,17 @@ export function collectFacts(program: Program): JsFacts {
         case 'addModule': {
           // A worklet script runs in its own global scope (`registerPaint`, `registerProcessor`), #13.
           const worklet = workletOf(callee.object)
-          if (worklet && firstString !== undefined && first) f.imports.push({ specifier: firstString, start: first.start, kind: 'worklet', worklet, names: [] })
+          if (worklet && firstString !== undefined && first)
+            f.imports.push({ specifier: firstString, start: first.start, kind: 'worklet', worklet, names: [] })
           break
         }
         case 'register':
-          if (callee.object.type === 'MemberExpression' && propertyName(callee.object) === 'serviceWorker' && firstString !== undefined && first) {
+          if (
+            callee.object.type === 'MemberExpression' &&
+            propertyName(callee.object) === 'serviceWorker' &&
+            firstString !== undefined &&
+            first
+          ) {
             f.imports.push({ specifier: firstString, start: first.start, kind: 'worker', names: [] })
           }
           break
@@ -260,7 +285,12 @@ export function collectFacts(program: Program): JsFacts {
         case 'assign':
         case 'defineProperty':
         case 'defineProperties':
-          if (callee.object.type === 'Identifier' && callee.object.name === 'Object' && first && isGlobalObject(first)) {
+          if (
+            callee.object.type === 'Identifier' &&
+            callee.object.name === 'Object' &&
+            first &&
+            isGlobalObject(first)
+          ) {
             const second = args[1]
             if (method === 'defineProperty') {
               const name = second ? staticString(second) : undefined
@@ -308,7 +338,8 @@ function collectModuleSyntax(program: Program, f: JsFacts): void {
         const names: ImportRef['names'] = []
         for (const sp of s.specifiers) {
           if (sp.type === 'ImportDefaultSpecifier') names.push({ name: 'default', start: sp.start })
-          else if (sp.type === 'ImportSpecifier') names.push({ name: moduleName(sp.imported), start: sp.imported.start })
+          else if (sp.type === 'ImportSpecifier')
+            names.push({ name: moduleName(sp.imported), start: sp.imported.start })
         }
         f.imports.push({ specifier: String(s.source.value), start: s.source.start, kind: 'static', names })
         break
@@ -353,8 +384,10 @@ function propertyName(m: Extract<AnyNode, { type: 'MemberExpression' }>): string
 
 function keyName(key: AnyNode, computed: boolean): string | undefined {
   if (!computed && key.type === 'Identifier') return key.name
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
-  if (computed && key.type === 'TemplateLiteral' && key.expressions.length === 0) return key.quasis[0]?.value.cooked ?? undefined
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number'))
+    return String(key.value)
+  if (computed && key.type === 'TemplateLiteral' && key.expressions.length === 0)
+    return key.quasis[0]?.value.cooked ?? undefined
   return undefined
 }
 
@@ -405,7 +438,9 @@ function recordCallRoot(callee: AnyNode, f: JsFacts): void {
 }
 
 /** `new URL('./worker.js', import.meta.url)`: resolved against the module, not the page. */
-function moduleRelativeUrl(n: Extract<AnyNode, { type: 'NewExpression' }>): { specifier: string; start: number } | undefined {
+function moduleRelativeUrl(
+  n: Extract<AnyNode, { type: 'NewExpression' }>,
+): { specifier: string; start: number } | undefined {
   if (n.callee.type !== 'Identifier' || n.callee.name !== 'URL') return undefined
   const [a, b] = n.arguments
   if (!a || !b || b.type !== 'MemberExpression' || b.object.type !== 'MetaProperty') return undefined

@@ -71,7 +71,13 @@ export function analyzeScopes(program: Program, options: AnalyzeOptions = {}): S
     dynamicScope: false,
   }
   const outer: Scope | undefined = options.outer ? makeRoot(new Set(options.outer)) : undefined
-  const root: Scope = { names: result.topLevel, parent: outer, fn: undefined as unknown as Scope, inFunction: !!options.asFunctionBody, inWith: false }
+  const root: Scope = {
+    names: result.topLevel,
+    parent: outer,
+    fn: undefined as unknown as Scope,
+    inFunction: !!options.asFunctionBody,
+    inWith: false,
+  }
   root.fn = root
   hoistVar(program.body, root.names)
   declareLexical(program.body, root.names)
@@ -279,7 +285,8 @@ class Walker {
       case 'ExportNamedDeclaration':
         if (node.declaration) this.visit(node.declaration, scope)
         else if (!node.source) {
-          for (const sp of node.specifiers) if (sp.local.type === 'Identifier') this.read(sp.local.name, sp.local.start, scope)
+          for (const sp of node.specifiers)
+            if (sp.local.type === 'Identifier') this.read(sp.local.name, sp.local.start, scope)
         }
         return
       case 'ExportDefaultDeclaration':
@@ -300,7 +307,10 @@ class Walker {
         }
         return this.probesEnvironment(test.argument, scope)
       case 'BinaryExpression':
-        return (test.left.type !== 'PrivateIdentifier' && this.probesEnvironment(test.left, scope)) || this.probesEnvironment(test.right, scope)
+        return (
+          (test.left.type !== 'PrivateIdentifier' && this.probesEnvironment(test.left, scope)) ||
+          this.probesEnvironment(test.right, scope)
+        )
       case 'LogicalExpression':
         return this.probesEnvironment(test.left, scope) || this.probesEnvironment(test.right, scope)
       case 'ConditionalExpression':

@@ -35,7 +35,11 @@ const HANDLER_PARAMS = ['event', 'evt']
  * errors a classic script gets for module syntax; the chunk editor turns it off, so the
  * reasons it sends back to the model stay byte for byte what they were (cache keys).
  */
-export function parseScript(code: string, kind: ScriptKind, options: { explain?: boolean } = {}): Program | SyntaxProblem {
+export function parseScript(
+  code: string,
+  kind: ScriptKind,
+  options: { explain?: boolean } = {},
+): Program | SyntaxProblem {
   try {
     return parse(code, {
       ...ACORN_BASE,
@@ -53,7 +57,9 @@ export function analyzeScript(code: string, kind: ScriptKind): ScriptAnalysis {
   if (!('type' in program)) return { ok: false, kind, error: program }
   const scope = analyzeScopes(
     program,
-    kind === 'handler' ? { outer: HANDLER_PARAMS, asFunctionBody: true, knownGlobals: ANY_SCRIPT_GLOBALS } : { knownGlobals: ANY_SCRIPT_GLOBALS },
+    kind === 'handler'
+      ? { outer: HANDLER_PARAMS, asFunctionBody: true, knownGlobals: ANY_SCRIPT_GLOBALS }
+      : { knownGlobals: ANY_SCRIPT_GLOBALS },
   )
   // The tree is not kept: a site's analyses live as long as its check, their trees need not (#13, scale).
   return { ok: true, kind, scope, facts: collectFacts(program) }

@@ -12,7 +12,10 @@ import type { WorkletKind } from './js-facts.js'
  */
 
 /** ECMAScript built-ins plus everything a browser window offers. */
-export const BROWSER_GLOBALS: ReadonlySet<string> = new Set([...Object.keys(globals.builtin), ...Object.keys(globals.browser)])
+export const BROWSER_GLOBALS: ReadonlySet<string> = new Set([
+  ...Object.keys(globals.builtin),
+  ...Object.keys(globals.browser),
+])
 
 /**
  * A script no page loads may run in a worker or service worker (`new Worker('x.js')`,
@@ -65,12 +68,48 @@ export function isVendorPrefixed(name: string): boolean {
  * holds the methods a handler plausibly calls that are not also window globals.
  */
 export const HANDLER_SCOPE_METHODS: ReadonlySet<string> = new Set([
-  'submit', 'reset', 'requestSubmit', 'click', 'select', 'remove', 'showModal', 'show',
-  'play', 'pause', 'load', 'scrollIntoView', 'reportValidity', 'checkValidity',
-  'setCustomValidity', 'toggleAttribute', 'setAttribute', 'getAttribute', 'removeAttribute',
-  'querySelector', 'querySelectorAll', 'getElementById', 'getElementsByClassName',
-  'getElementsByTagName', 'closest', 'matches', 'append', 'prepend', 'replaceWith',
-  'before', 'after', 'animate', 'stepUp', 'stepDown', 'setSelectionRange', 'showPicker',
-  'write', 'writeln', 'createElement', 'requestFullscreen', 'insertAdjacentHTML',
-  'showPopover', 'hidePopover', 'togglePopover',
+  'submit',
+  'reset',
+  'requestSubmit',
+  'click',
+  'select',
+  'remove',
+  'showModal',
+  'show',
+  'play',
+  'pause',
+  'load',
+  'scrollIntoView',
+  'reportValidity',
+  'checkValidity',
+  'setCustomValidity',
+  'toggleAttribute',
+  'setAttribute',
+  'getAttribute',
+  'removeAttribute',
+  'querySelector',
+  'querySelectorAll',
+  'getElementById',
+  'getElementsByClassName',
+  'getElementsByTagName',
+  'closest',
+  'matches',
+  'append',
+  'prepend',
+  'replaceWith',
+  'before',
+  'after',
+  'animate',
+  'stepUp',
+  'stepDown',
+  'setSelectionRange',
+  'showPicker',
+  'write',
+  'writeln',
+  'createElement',
+  'requestFullscreen',
+  'insertAdjacentHTML',
+  'showPopover',
+  'hidePopover',
+  'togglePopover',
 ])

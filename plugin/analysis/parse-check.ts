@@ -15,7 +15,11 @@ export type ParseCheckResult = { ok: true } | { ok: false; message: string; line
 export function parseCheck(path: string, content: string): ParseCheckResult {
   const lower = path.toLowerCase()
   const lines = new LineIndex(content)
-  const fail = (message: string, offset: number): ParseCheckResult => ({ ok: false, message, ...lines.position(offset) })
+  const fail = (message: string, offset: number): ParseCheckResult => ({
+    ok: false,
+    message,
+    ...lines.position(offset),
+  })
 
   if (/\.(m?js|cjs)$/.test(lower)) {
     const err = jsError(content)
@@ -54,7 +58,11 @@ function htmlCheck(content: string, fail: (message: string, offset: number) => P
   for (const s of page.scripts) {
     if (!('inline' in s)) continue
     const r = parseScript(s.inline.code, s.kind)
-    if (!('type' in r)) return fail(`inline ${s.kind === 'module' ? 'module' : 'script'} does not parse: ${r.message}`, s.inline.offset + r.offset)
+    if (!('type' in r))
+      return fail(
+        `inline ${s.kind === 'module' ? 'module' : 'script'} does not parse: ${r.message}`,
+        s.inline.offset + r.offset,
+      )
   }
   for (const s of page.styles) {
     const err = analyzeCss(s.code, 'sheet').syntaxError

@@ -19,7 +19,11 @@ const ELLIPSIS = /(?:\.{3,}|…)/
 /** A comment whose whole content is an ellipsis (possibly with "etc", "more", "and so on"). */
 const ONLY_ELLIPSIS = /^(?:\s|\.{2,}|…|etc\.?|more|and so on|[-=*#])*$/i
 /** `(?:a|b|c)` for a regex source: the `|`-separated alternatives of `list`, each trimmed. */
-const anyOf = (list: string): string => `(?:${list.split('|').map((a) => a.trim()).join('|')})`
+const anyOf = (list: string): string =>
+  `(?:${list
+    .split('|')
+    .map((a) => a.trim())
+    .join('|')})`
 /** What "the rest of …" stands in for. */
 const REST_OF = anyOf(`code|file|content|styles?|stylesheet|page|html|markup|css|js|javascript|script|functions?|
   methods?|body|document|implementation|rules|sections?|items?|elements?|cards?|links?|list|nav(?:igation)?|form|
@@ -46,7 +50,11 @@ const OMISSION = [
 function isPlaceholderComment(body: string): boolean {
   const text = body.trim()
   if (ONLY_ELLIPSIS.test(text) && ELLIPSIS.test(text)) return true
-  if (ELLIPSIS.test(text) && /\b(?:more|rest|other|existing|previous|etc|same|code|content|styles?|rules|items?)\b/i.test(text)) return true
+  if (
+    ELLIPSIS.test(text) &&
+    /\b(?:more|rest|other|existing|previous|etc|same|code|content|styles?|rules|items?)\b/i.test(text)
+  )
+    return true
   // Long prose comments that merely mention "unchanged" are documentation, not stand-ins;
   // the generic words only count in short notes.
   const words = text.split(/\s+/).filter(Boolean).length
@@ -71,14 +79,19 @@ export function findPlaceholder(replacement: string, original = ''): Placeholder
   for (const m of replacement.matchAll(COMMENT)) {
     const norm = m[0].replace(/\s+/g, ' ').trim()
     if (already.has(norm)) continue
-    if (isPlaceholderComment(commentBody(m[0]))) return { line: positionAt(replacement, m.index).line, text: norm.slice(0, 80) }
+    if (isPlaceholderComment(commentBody(m[0])))
+      return { line: positionAt(replacement, m.index).line, text: norm.slice(0, 80) }
   }
   const lines = replacement.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].trim()
     if (already.has(t)) continue
     // A line that is only an ellipsis, or an ellipsis standing in for a whole block body.
-    if (/^(?:\.{3,}|…)[,;]?$/.test(t) || /\{\s*(?:\.{3,}|…)\s*\}/.test(t) || /^(?:\[|\()\s*(?:\.{3,}|…)\s*(?:\]|\))$/.test(t)) {
+    if (
+      /^(?:\.{3,}|…)[,;]?$/.test(t) ||
+      /\{\s*(?:\.{3,}|…)\s*\}/.test(t) ||
+      /^(?:\[|\()\s*(?:\.{3,}|…)\s*(?:\]|\))$/.test(t)
+    ) {
       return { line: i + 1, text: t.slice(0, 80) }
     }
   }

@@ -41,7 +41,8 @@ export function classifyUrl(raw: string, fromFile: string, baseDir = posix.dirna
   if (url.startsWith('//') || url.startsWith('\\\\')) return { kind: 'external' }
   const scheme = SCHEME.exec(url)
   if (scheme) {
-    if (scheme[0].toLowerCase() === 'javascript:') return { kind: 'script', code: safeDecode(url.slice(scheme[0].length)) }
+    if (scheme[0].toLowerCase() === 'javascript:')
+      return { kind: 'script', code: safeDecode(url.slice(scheme[0].length)) }
     return { kind: 'external' }
   }
   const hashAt = url.indexOf('#')
@@ -94,7 +95,10 @@ export function sitePaths(files: Iterable<string>): SitePaths {
  * `about/index.html` or `about.html` (clean URLs), and Vite's `public/` served at the root.
  */
 export function resolveLocal(ref: { path: string; directory: boolean }, site: SitePaths): string | undefined {
-  return resolveIn(ref.path, ref.directory, site) ?? (site.dirs.has('public') ? resolveIn(join('public', ref.path), ref.directory, site) : undefined)
+  return (
+    resolveIn(ref.path, ref.directory, site) ??
+    (site.dirs.has('public') ? resolveIn(join('public', ref.path), ref.directory, site) : undefined)
+  )
 }
 
 function resolveIn(path: string, directory: boolean, site: SitePaths): string | undefined {
@@ -135,12 +139,18 @@ export function rebaseRootRelative(ref: Extract<UrlRef, { kind: 'local' }>, site
   const base = served.base?.replace(/^\/+|\/+$/g, '')
   if (base) {
     if (ref.path !== base && !ref.path.startsWith(`${base}/`)) return { kind: 'unknown' }
-    return { ...ref, path: ref.path.slice(base.length).replace(/^\//, ''), directory: ref.directory || ref.path === base }
+    return {
+      ...ref,
+      path: ref.path.slice(base.length).replace(/^\//, ''),
+      directory: ref.directory || ref.path === base,
+    }
   }
   if (served.base !== undefined) return ref
   if (!site.files.has('index.html') && !site.files.has('public/index.html')) return { kind: 'unknown' }
   if (!served.siteName || resolveLocal(ref, site) !== undefined) return ref
   const segments = ref.path.split('/')
   const at = segments.indexOf(served.siteName)
-  return at < 0 ? ref : { ...ref, path: segments.slice(at + 1).join('/'), directory: ref.directory || at === segments.length - 1 }
+  return at < 0
+    ? ref
+    : { ...ref, path: segments.slice(at + 1).join('/'), directory: ref.directory || at === segments.length - 1 }
 }

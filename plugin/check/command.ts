@@ -70,9 +70,11 @@ export async function checkCommand(argv: string[], io: CommandIO): Promise<numbe
     return 0
   }
   const format = values.format as Format
-  if (!FORMATS.includes(format)) return usageError(io, `--format must be "text", "json" or "sarif", got "${values.format}"`)
+  if (!FORMATS.includes(format))
+    return usageError(io, `--format must be "text", "json" or "sarif", got "${values.format}"`)
   if (positionals.length === 0) return usageError(io, 'missing <dir>: which site directory to check')
-  if (positionals.length > 1) return usageError(io, `expected one <dir>, got ${positionals.length}: ${positionals.join(' ')}`)
+  if (positionals.length > 1)
+    return usageError(io, `expected one <dir>, got ${positionals.length}: ${positionals.join(' ')}`)
 
   const root = resolve(io.cwd, positionals[0])
   const info = await stat(root).catch(() => undefined)
@@ -91,7 +93,9 @@ export async function checkCommand(argv: string[], io: CommandIO): Promise<numbe
   // of a bundled app) would otherwise print ✔ and exit 0.
   if (checked.pages.length === 0) {
     const what = checked.files.size ? `only ${checked.files.size} CSS/JS file(s)` : 'no HTML, CSS or JS file'
-    io.stderr.write(`sitesmith check: no HTML page in ${displayDir(io.cwd, root)} (${what}${values.ignore.length ? ' not ignored' : ''}); nothing to check — is it the site folder?\n`)
+    io.stderr.write(
+      `sitesmith check: no HTML page in ${displayDir(io.cwd, root)} (${what}${values.ignore.length ? ' not ignored' : ''}); nothing to check — is it the site folder?\n`,
+    )
     return 2
   }
 
@@ -108,7 +112,9 @@ export async function checkCommand(argv: string[], io: CommandIO): Promise<numbe
   const displayPath = (file: string) => displayFile(io.cwd, root, file)
   if (format === 'json') io.stdout.write(formatFindingsJson(findings) + '\n')
   else if (format === 'sarif') {
-    io.stdout.write(formatFindingsSarif(findings, { root, cwd: io.cwd, toolVersion: packageVersion(), rules: KNOWN_RULES }) + '\n')
+    io.stdout.write(
+      formatFindingsSarif(findings, { root, cwd: io.cwd, toolVersion: packageVersion(), rules: KNOWN_RULES }) + '\n',
+    )
   } else {
     io.stdout.write(
       formatFindingsText(findings, {
@@ -127,7 +133,12 @@ export async function checkCommand(argv: string[], io: CommandIO): Promise<numbe
 }
 
 /** The headless-Chromium pass over every checked page, loaded only when asked for. */
-async function runtimePass(root: string, checked: SiteCheck, isIgnored: IgnoreMatcher, io: CommandIO): Promise<{ findings: Finding[]; suppressed: number; skipped?: string }> {
+async function runtimePass(
+  root: string,
+  checked: SiteCheck,
+  isIgnored: IgnoreMatcher,
+  io: CommandIO,
+): Promise<{ findings: Finding[]; suppressed: number; skipped?: string }> {
   const { runRuntimeCheck } = await import('./runtime/runtime-check.js')
   const { defaultChromiumPath } = await import('./runtime/chromium.js')
   const env = io.env ?? process.env
@@ -136,7 +147,11 @@ async function runtimePass(root: string, checked: SiteCheck, isIgnored: IgnoreMa
   const kept = result.findings.filter((f) => !isIgnored(f.file))
   const { findings, suppressed } = applySuppressions(kept, checked.files, KNOWN_RULES)
   // The static pass already reported invalid suppressions.
-  return { findings: findings.filter((f) => f.rule !== 'invalid-suppression'), suppressed, ...(result.skipped ? { skipped: result.skipped } : {}) }
+  return {
+    findings: findings.filter((f) => f.rule !== 'invalid-suppression'),
+    suppressed,
+    ...(result.skipped ? { skipped: result.skipped } : {}),
+  }
 }
 
 /** Like eslint: paths relative to where the command runs; absolute when outside it. */

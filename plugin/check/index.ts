@@ -61,12 +61,17 @@ export interface CheckFilesOptions {
 export function checkFiles(files: ReadonlyMap<string, string>, options: CheckFilesOptions = {}): Finding[] {
   const normalized = new Map<string, string>()
   for (const [path, text] of files) normalized.set(normalizePath(path), text)
-  const model = buildSiteModel(normalized, [...(options.otherPaths ?? [])].map(normalizePath), { base: options.base, siteName: options.siteName })
+  const model = buildSiteModel(normalized, [...(options.otherPaths ?? [])].map(normalizePath), {
+    base: options.base,
+    siteName: options.siteName,
+  })
   const only = options.only ? new Set([...options.only].map(normalizePath)) : undefined
   const seen = new Set<string>()
   const out: Finding[] = []
   const generated = options.generated
-  const rules = generated ? [...Object.values(RULES), (m: typeof model) => externalResource(m, generated)] : Object.values(RULES)
+  const rules = generated
+    ? [...Object.values(RULES), (m: typeof model) => externalResource(m, generated)]
+    : Object.values(RULES)
   for (const rule of rules) {
     for (const f of rule(model)) {
       if (only && !only.has(f.file)) continue
@@ -132,7 +137,12 @@ export async function checkSiteDetailed(dir: string, options: CheckSiteOptions =
     if (isIgnored(path)) otherPaths.push(path)
     else texts.set(path, text)
   }
-  let findings = checkFiles(texts, { otherPaths, only: options.files, siteName: basename(root), ...(options.generated ? { generated: options.generated } : {}) })
+  let findings = checkFiles(texts, {
+    otherPaths,
+    only: options.files,
+    siteName: basename(root),
+    ...(options.generated ? { generated: options.generated } : {}),
+  })
   let suppressed = 0
   if (options.suppressions) {
     const result = applySuppressions(findings, texts, KNOWN_RULES)
@@ -143,7 +153,13 @@ export async function checkSiteDetailed(dir: string, options: CheckSiteOptions =
 }
 
 /** Rule ids a suppression may name: the static rules and the browser check's. */
-export const KNOWN_RULES: ReadonlySet<string> = new Set([...Object.keys(RULES), 'external-resource', 'runtime-error', 'failed-request', 'invalid-suppression'])
+export const KNOWN_RULES: ReadonlySet<string> = new Set([
+  ...Object.keys(RULES),
+  'external-resource',
+  'runtime-error',
+  'failed-request',
+  'invalid-suppression',
+])
 
 function normalizePath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '')

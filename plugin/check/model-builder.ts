@@ -62,7 +62,8 @@ class ModelBuilder {
     this.drainImports()
     // Scripts no page loads: workers, service workers, or files waiting to be linked.
     for (const file of files) {
-      if (!JS_FILE.test(file) || this.fileUnits.has(`${file}\0classic`) || this.fileUnits.has(`${file}\0module`)) continue
+      if (!JS_FILE.test(file) || this.fileUnits.has(`${file}\0classic`) || this.fileUnits.has(`${file}\0module`))
+        continue
       const text = texts.get(file) ?? ''
       if (isNodeFile(file, text)) continue
       this.orphanUnit(file, text)
@@ -79,7 +80,8 @@ class ModelBuilder {
     let baseDir: string | undefined = posix.dirname(file).replace(/^\.$/, '')
     if (facts.baseHref !== undefined) {
       const base = classifyUrl(facts.baseHref, file)
-      baseDir = base.kind === 'local' ? (base.directory ? base.path : posix.dirname(base.path).replace(/^\.$/, '')) : undefined
+      baseDir =
+        base.kind === 'local' ? (base.directory ? base.path : posix.dirname(base.path).replace(/^\.$/, '')) : undefined
     }
     const group = this.noGroup
     const page: PageModel = {
@@ -115,7 +117,9 @@ class ModelBuilder {
         if (!unit) this.open(file, `its script ${s.src} is not JavaScript the checker can read`)
         else roots.push(unit)
       } else {
-        const why = { external: 'is on another origin', missing: 'is missing', unknown: 'cannot be resolved' }[target.kind]
+        const why = { external: 'is on another origin', missing: 'is missing', unknown: 'cannot be resolved' }[
+          target.kind
+        ]
         this.open(file, `its script ${s.src} ${why}`)
       }
     }
@@ -129,8 +133,16 @@ class ModelBuilder {
       page.handlers.push(this.handler(page, link.attr, link.offset + at, ref.code))
     }
     this.m.handlers.push(...page.handlers)
-    for (const s of facts.styles) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style', facts: this.css(s.code, 'sheet') })
-    for (const s of facts.styleAttrs) this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style-attr', facts: this.css(s.code, 'declarations') })
+    for (const s of facts.styles)
+      this.m.sheets.push({ file, offset: s.offset, baseDir, origin: 'style', facts: this.css(s.code, 'sheet') })
+    for (const s of facts.styleAttrs)
+      this.m.sheets.push({
+        file,
+        offset: s.offset,
+        baseDir,
+        origin: 'style-attr',
+        facts: this.css(s.code, 'declarations'),
+      })
   }
 
   private handler(page: PageModel, attr: string, offset: number, code: string): ScriptUnit {
@@ -180,7 +192,10 @@ class ModelBuilder {
     const unit = this.fileUnit(path, first)
     if (!unit || unit.analysis.ok) return
     const other = this.unit(path, path, first === 'module' ? 'classic' : 'module', 0, text)
-    if (other.analysis.ok || (!other.analysis.ok && !unit.analysis.ok && other.analysis.error.offset > unit.analysis.error.offset)) {
+    if (
+      other.analysis.ok ||
+      (!other.analysis.ok && !unit.analysis.ok && other.analysis.error.offset > unit.analysis.error.offset)
+    ) {
       this.fileUnits.delete(`${path}\0${first}`)
       this.fileUnits.set(`${path}\0${other.kind}`, other)
       if (other.kind === 'module') this.schedule(other)
@@ -225,7 +240,10 @@ class ModelBuilder {
       }
       const target = this.resolve(imp.specifier, unit.file, fromDir)
       if (target.kind !== 'local') {
-        const why = target.kind === 'external' ? `a module imports ${imp.specifier}` : `a module's import ${imp.specifier} is missing`
+        const why =
+          target.kind === 'external'
+            ? `a module imports ${imp.specifier}`
+            : `a module's import ${imp.specifier} is missing`
         out.push({ target: { kind: 'opaque', why } })
         continue
       }
@@ -235,7 +253,11 @@ class ModelBuilder {
     return out
   }
 
-  private resolve(url: string, from: string, baseDir: string | undefined): { kind: 'local'; path: string } | { kind: 'external' | 'missing' | 'unknown' } {
+  private resolve(
+    url: string,
+    from: string,
+    baseDir: string | undefined,
+  ): { kind: 'local'; path: string } | { kind: 'external' | 'missing' | 'unknown' } {
     if (baseDir === undefined) return { kind: 'unknown' }
     const ref: UrlRef = this.m.classify(url, from, baseDir)
     if (ref.kind === 'external') return { kind: 'external' }
@@ -254,12 +276,28 @@ class ModelBuilder {
     for (const unit of this.m.units) {
       if (!unit.analysis.ok) continue
       // Only code that starts a worker or worklet needs its pages (listing every unit's is O(pages × modules)).
-      if (!unit.analysis.facts.imports.some((i) => i.kind === 'worklet' || i.kind === 'worker' || i.kind === 'worker-module-url')) continue
+      if (
+        !unit.analysis.facts.imports.some(
+          (i) => i.kind === 'worklet' || i.kind === 'worker' || i.kind === 'worker-module-url',
+        )
+      )
+        continue
       const pages = unit.pages.models()
       const ownDir = unit.src ? posix.dirname(unit.src).replace(/^\.$/, '') : pages[0]?.baseDir
-      const bases = pages.length > 0 ? pages.map((p) => ({ from: p.file, dir: p.baseDir })) : [{ from: unit.file, dir: ownDir }, { from: unit.file, dir: '' }]
+      const bases =
+        pages.length > 0
+          ? pages.map((p) => ({ from: p.file, dir: p.baseDir }))
+          : [
+              { from: unit.file, dir: ownDir },
+              { from: unit.file, dir: '' },
+            ]
       for (const imp of unit.analysis.facts.imports) {
-        const context = imp.kind === 'worklet' && imp.worklet ? { kind: 'worklet' as const, worklet: imp.worklet } : imp.kind === 'worker' || imp.kind === 'worker-module-url' ? WORKER : undefined
+        const context =
+          imp.kind === 'worklet' && imp.worklet
+            ? { kind: 'worklet' as const, worklet: imp.worklet }
+            : imp.kind === 'worker' || imp.kind === 'worker-module-url'
+              ? WORKER
+              : undefined
         if (!context) continue
         const from = imp.kind === 'worker-module-url' ? [{ from: unit.file, dir: ownDir }] : bases
         for (const b of from) {
@@ -325,7 +363,8 @@ class ModelBuilder {
  * `eslint.config.js`…) runs in Node, not in a page: never judged by browser rules.
  */
 function isNodeFile(path: string, text: string): boolean {
-  if (/\.cjs$/i.test(path) || /(^|\/)[^/]*\.config\.m?js$/i.test(path) || /(^|\/)\.[^/]*rc\.m?js$/i.test(path)) return true
+  if (/\.cjs$/i.test(path) || /(^|\/)[^/]*\.config\.m?js$/i.test(path) || /(^|\/)\.[^/]*rc\.m?js$/i.test(path))
+    return true
   return /\brequire\(\s*['"]|\bmodule\.exports\b|\b__dirname\b|\bprocess\.(env|argv|cwd)\b|from\s+['"]node:/.test(text)
 }
 

@@ -17,7 +17,11 @@ export function isCheckedFile(path: string): boolean {
  * Parse a site into its model (see `SiteModel`): `texts` are its HTML, CSS and JS files,
  * `otherPaths` the files links may point at (images, fonts…).
  */
-export function buildSiteModel(texts: ReadonlyMap<string, string>, otherPaths: Iterable<string> = [], served: ServedAt = {}): SiteModel {
+export function buildSiteModel(
+  texts: ReadonlyMap<string, string>,
+  otherPaths: Iterable<string> = [],
+  served: ServedAt = {},
+): SiteModel {
   const paths = sitePaths([...texts.keys(), ...otherPaths])
   const lineIndexes = new Map<string, LineIndex>()
   const urlMemo = new Memo2<string, string, UrlRef>()

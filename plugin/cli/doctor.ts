@@ -26,7 +26,10 @@ export interface DoctorRow extends CheckResult {
   model: string
 }
 
-export async function runDoctor(roles: { planner: ModelOptions; coder: ModelOptions }, env: Record<string, string | undefined>): Promise<DoctorRow[]> {
+export async function runDoctor(
+  roles: { planner: ModelOptions; coder: ModelOptions },
+  env: Record<string, string | undefined>,
+): Promise<DoctorRow[]> {
   const rows: DoctorRow[] = []
   for (const role of ['planner', 'coder'] as const) {
     const o = roles[role]
@@ -38,19 +41,34 @@ export async function runDoctor(roles: { planner: ModelOptions; coder: ModelOpti
 export function formatDoctor(rows: DoctorRow[]): string {
   const mark = { ok: 'ok', warn: 'WARN', fail: 'FAIL', skip: '-' } as const
   const lines = ['| role | model | check | result | detail | fix |', '|---|---|---|---|---|---|']
-  for (const r of rows) lines.push(`| ${r.role} | ${r.model} | ${r.check} | ${mark[r.status]} | ${cell(r.detail)} | ${cell(r.fix ?? '')} |`)
+  for (const r of rows)
+    lines.push(`| ${r.role} | ${r.model} | ${r.check} | ${mark[r.status]} | ${cell(r.detail)} | ${cell(r.fix ?? '')} |`)
   const failed = rows.filter((r) => r.status === 'fail').length
   const warned = rows.filter((r) => r.status === 'warn').length
-  lines.push('', failed ? `${failed} check(s) failed: fix them before a run.` : warned ? `usable, with ${warned} warning(s).` : 'both roles are ready.')
+  lines.push(
+    '',
+    failed
+      ? `${failed} check(s) failed: fix them before a run.`
+      : warned
+        ? `usable, with ${warned} warning(s).`
+        : 'both roles are ready.',
+  )
   return lines.join('\n') + '\n'
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
-export async function doctorCommand(args: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function doctorCommand(
+  args: string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; cwd: string; env: NodeJS.ProcessEnv },
+): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    })
   } catch (error) {
     io.stderr.write(`sitesmith doctor: ${(error as Error).message}\n\n${DOCTOR_USAGE}`)
     return 2
@@ -61,7 +79,9 @@ export async function doctorCommand(args: string[], io: { stdout: NodeJS.Writabl
   }
   const format = parsed.values.format ?? 'text'
   if ((format !== 'text' && format !== 'json') || parsed.positionals.length > 1) {
-    io.stderr.write(`sitesmith doctor: ${parsed.positionals.length > 1 ? 'one directory at most' : `--format must be text or json (got "${format}")`}\n`)
+    io.stderr.write(
+      `sitesmith doctor: ${parsed.positionals.length > 1 ? 'one directory at most' : `--format must be text or json (got "${format}")`}\n`,
+    )
     return 2
   }
   const dir = resolve(io.cwd, parsed.positionals[0] ?? '.')

@@ -44,4 +44,6 @@ export default defineConfig({
 /** Per-machine files; sitesmith's own (run log, lock, screenshots) are ignored by `.sitesmith/.gitignore`. */
 export const GITIGNORE_LINES = ['node_modules/', 'dist/', '.env', '.env.*'] as const
 
-export const SCRIPTS = Object.freeze({ dev: 'vite', build: 'vite build', preview: 'vite preview' }) satisfies Readonly<Record<string, string>>
+export const SCRIPTS = Object.freeze({ dev: 'vite', build: 'vite build', preview: 'vite preview' }) satisfies Readonly<
+  Record<string, string>
+>

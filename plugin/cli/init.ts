@@ -52,7 +52,14 @@ export function initCommand(argv: string[], io: InitIo): number {
   }
 
   const pkgPath = join(dir, 'package.json')
-  let pkg: { type?: unknown; scripts?: Record<string, unknown>; dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> } | undefined
+  let pkg:
+    | {
+        type?: unknown
+        scripts?: Record<string, unknown>
+        dependencies?: Record<string, unknown>
+        devDependencies?: Record<string, unknown>
+      }
+    | undefined
   let pkgText: string | undefined
   if (existsSync(pkgPath)) {
     pkgText = readFileSync(pkgPath, 'utf8')
@@ -60,7 +67,9 @@ export function initCommand(argv: string[], io: InitIo): number {
       pkg = JSON.parse(pkgText) as typeof pkg
       if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) throw new Error('not a JSON object')
     } catch (error) {
-      io.stderr.write(`sitesmith init: ${pkgPath} is not valid JSON (${(error as Error).message}); nothing was written\n`)
+      io.stderr.write(
+        `sitesmith init: ${pkgPath} is not valid JSON (${(error as Error).message}); nothing was written\n`,
+      )
       return 1
     }
   }
@@ -71,7 +80,9 @@ export function initCommand(argv: string[], io: InitIo): number {
 
   const clashes = ['spec.md', ...CONFIG_NAMES].filter((n) => existsSync(join(dir, n)))
   if (clashes.length) {
-    io.stderr.write(`sitesmith init: ${dir} already has ${clashes.join(', ')}; nothing was written (init never overwrites a file)\n`)
+    io.stderr.write(
+      `sitesmith init: ${dir} already has ${clashes.join(', ')}; nothing was written (init never overwrites a file)\n`,
+    )
     return 1
   }
 
@@ -91,8 +102,16 @@ export function initCommand(argv: string[], io: InitIo): number {
     } else if (scripts[name] !== command) kept.push(name)
   }
   if (!pkg) {
-    const name = (dir.split(/[\\/]/).pop() || 'site').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'site'
-    writeFileSync(pkgPath, JSON.stringify({ name, version: '0.0.0', private: true, type: 'module', scripts }, null, 2) + '\n', { flag: 'wx' })
+    const name =
+      (dir.split(/[\\/]/).pop() || 'site')
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[._-]+/, '') || 'site'
+    writeFileSync(
+      pkgPath,
+      JSON.stringify({ name, version: '0.0.0', private: true, type: 'module', scripts }, null, 2) + '\n',
+      { flag: 'wx' },
+    )
     wrote.push('package.json')
   } else if (added.length) {
     const indent = /^[ \t]+(?=")/m.exec(pkgText ?? '')?.[0] ?? '  '
@@ -107,11 +126,17 @@ export function initCommand(argv: string[], io: InitIo): number {
     writeFileSync(ignorePath, missing.join('\n') + '\n', { flag: 'wx' })
     wrote.push('.gitignore')
   } else if (missing.length) {
-    writeFileSync(ignorePath, `${ignoreText}${ignoreText === '' || ignoreText.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`)
+    writeFileSync(
+      ignorePath,
+      `${ignoreText}${ignoreText === '' || ignoreText.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`,
+    )
   }
 
   const out = [`sitesmith init: wrote ${wrote.join(', ')} in ${dir}`]
-  if (!esm) out.push(`  (${configName}, not vite.config.ts: this package is CommonJS, and Vite loads a .mts config as an ES module)`)
+  if (!esm)
+    out.push(
+      `  (${configName}, not vite.config.ts: this package is CommonJS, and Vite loads a .mts config as an ES module)`,
+    )
   if (pkg && added.length) out.push(`  added script${added.length > 1 ? 's' : ''} ${added.join(', ')} to package.json`)
   if (kept.length) out.push(`  kept your own script${kept.length > 1 ? 's' : ''} ${kept.join(', ')} in package.json`)
   if (ignoreText !== undefined && missing.length) out.push(`  added ${missing.join(' ')} to .gitignore`)

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SitesmithOptions } from '../options.js'
 
-export const CONFIG_NAMES = ['vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs', 'vite.config.cts', 'vite.config.cjs']
+export const CONFIG_NAMES = [
+  'vite.config.ts',
+  'vite.config.mts',
+  'vite.config.js',
+  'vite.config.mjs',
+  'vite.config.cts',
+  'vite.config.cjs',
+]
 
 /**
  * The CLI runs the same engine as the plugin with the same options: when the directory has
@@ -16,7 +23,8 @@ export async function loadSitesmithOptions(dir: string): Promise<{ options: Site
   const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, configFile, dir, 'silent')
   const plugins = await flatten(loaded?.config.plugins ?? [])
   const ours = plugins.find(
-    (p): p is { name: string; api: { options: SitesmithOptions } } => !!p && typeof p === 'object' && (p as { name?: string }).name === 'vite-plugin-sitesmith',
+    (p): p is { name: string; api: { options: SitesmithOptions } } =>
+      !!p && typeof p === 'object' && (p as { name?: string }).name === 'vite-plugin-sitesmith',
   )
   return { options: ours?.api.options ?? {}, configFile }
 }

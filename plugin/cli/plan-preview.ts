@@ -19,7 +19,9 @@ export async function planPreview(options: ResolvedOptions, reason: string): Pro
   const previous = await readTasks(options.siteDir)
   const spec = parseSpec(text, previous.sectionHashes)
   if (previous.tasks.length === 0) {
-    lines.push(`no plan yet: the first run plans the whole spec (${spec.sections.length} section(s): ${spec.sections.map((s) => s.id).join(', ')})`)
+    lines.push(
+      `no plan yet: the first run plans the whole spec (${spec.sections.length} section(s): ${spec.sections.map((s) => s.id).join(', ')})`,
+    )
     return lines.join('\n') + '\n'
   }
   if (previous.specHash === spec.hash) {
@@ -27,13 +29,20 @@ export async function planPreview(options: ResolvedOptions, reason: string): Pro
     return lines.join('\n') + '\n'
   }
   const diff = diffSections(previous.sectionHashes, spec.sections)
-  const s = [diff.added.length && `new ${diff.added.join(', ')}`, diff.changed.length && `changed ${diff.changed.join(', ')}`, diff.removed.length && `removed ${diff.removed.join(', ')}`].filter(Boolean)
+  const s = [
+    diff.added.length && `new ${diff.added.join(', ')}`,
+    diff.changed.length && `changed ${diff.changed.join(', ')}`,
+    diff.removed.length && `removed ${diff.removed.join(', ')}`,
+  ].filter(Boolean)
   lines.push(`sections: ${s.length ? s.join('; ') : 'none changed (only text outside any section)'}`)
   const touched = new Set([...diff.changed, ...diff.removed])
   const affected = previous.tasks.filter((t) => t.sections.some((id) => touched.has(id)))
   if (affected.length) {
     lines.push('tasks that would be re-planned (they serve a changed or removed section):')
-    for (const t of affected) lines.push(`~ ${t.id.padEnd(20)} ${t.action.padEnd(6)} ${t.path}  (${t.sections.filter((id) => touched.has(id)).join(', ')})`)
+    for (const t of affected)
+      lines.push(
+        `~ ${t.id.padEnd(20)} ${t.action.padEnd(6)} ${t.path}  (${t.sections.filter((id) => touched.has(id)).join(', ')})`,
+      )
   }
   if (diff.added.length) lines.push(`new section(s) the planner would be asked to place: ${diff.added.join(', ')}`)
   lines.push('(nothing was generated or written)')

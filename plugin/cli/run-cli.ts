@@ -133,7 +133,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2
     }
     let options: ResolvedOptions | undefined
-    const logger: Logger = { info: (m) => io.stdout.write(m + '\n'), warn: (m) => io.stderr.write(m + '\n'), error: (m) => io.stderr.write(m + '\n') }
+    const logger: Logger = {
+      info: (m) => io.stdout.write(m + '\n'),
+      warn: (m) => io.stderr.write(m + '\n'),
+      error: (m) => io.stderr.write(m + '\n'),
+    }
     try {
       const loaded = await loadSitesmithOptions(dir)
       const user: SitesmithOptions = {
@@ -178,12 +182,16 @@ async function formatPlan(result: RunResult, siteDir: string): Promise<string> {
   const lines = [`plan: ${p.kind}${p.kind === 'unchanged' ? ' (the spec has not changed since the last plan)' : ''}`]
   const s = p.sections
   if (s.added.length || s.changed.length || s.removed.length) {
-    lines.push(`sections: ${[s.added.length && `new ${s.added.join(', ')}`, s.changed.length && `changed ${s.changed.join(', ')}`, s.removed.length && `removed ${s.removed.join(', ')}`].filter(Boolean).join('; ')}`)
+    lines.push(
+      `sections: ${[s.added.length && `new ${s.added.join(', ')}`, s.changed.length && `changed ${s.changed.join(', ')}`, s.removed.length && `removed ${s.removed.join(', ')}`].filter(Boolean).join('; ')}`,
+    )
   }
   for (const t of p.tasks) {
     const old = before.get(t.path)
     const mark = !old ? '+' : JSON.stringify(old) === JSON.stringify(t) ? ' ' : '~'
-    lines.push(`${mark} ${t.id.padEnd(20)} ${t.action.padEnd(6)} ${t.path}${t.target ? ` [${t.target}]` : ''}${t.dependsOn.length ? `  after ${t.dependsOn.join(', ')}` : ''}`)
+    lines.push(
+      `${mark} ${t.id.padEnd(20)} ${t.action.padEnd(6)} ${t.path}${t.target ? ` [${t.target}]` : ''}${t.dependsOn.length ? `  after ${t.dependsOn.join(', ')}` : ''}`,
+    )
   }
   for (const t of p.deletes) lines.push(`- ${t.id.padEnd(20)} delete ${t.path}`)
   lines.push(`(+ new, ~ changed, - deleted; nothing was generated or written)`, result.usage.summary)
@@ -191,15 +199,33 @@ async function formatPlan(result: RunResult, siteDir: string): Promise<string> {
 }
 
 async function status(siteDir: string, io: CliIo): Promise<number> {
-  const [tasks, tracker, review] = await Promise.all([readTasks(siteDir), readTracker(siteDir), readCodeReview(siteDir)])
-  const out: string[] = [`site: ${siteDir}`, `tasks: ${tasks.tasks.length}${tasks.specHash ? ` (spec ${tasks.specHash.slice(0, 12)})` : ' (never planned)'}`]
+  const [tasks, tracker, review] = await Promise.all([
+    readTasks(siteDir),
+    readTracker(siteDir),
+    readCodeReview(siteDir),
+  ])
+  const out: string[] = [
+    `site: ${siteDir}`,
+    `tasks: ${tasks.tasks.length}${tasks.specHash ? ` (spec ${tasks.specHash.slice(0, 12)})` : ' (never planned)'}`,
+  ]
   for (const [path, f] of Object.entries(tracker.files).sort(([a], [b]) => a.localeCompare(b))) {
     const abs = join(siteDir, path)
     const same = existsSync(abs) && sha256(readFileSync(abs)) === f.hash
-    const state = !existsSync(abs) ? 'missing' : f.owner === 'user' ? (same ? 'yours' : 'yours, changed') : same ? 'generated' : 'edited by hand'
+    const state = !existsSync(abs)
+      ? 'missing'
+      : f.owner === 'user'
+        ? same
+          ? 'yours'
+          : 'yours, changed'
+        : same
+          ? 'generated'
+          : 'edited by hand'
     out.push(`  ${state.padEnd(15)} ${path}  (${f.generatedBy.stage} by ${f.generatedBy.model})`)
   }
-  if (review.run) out.push(`last review: run ${review.run}, ${review.rounds} round(s), ${review.resolved.length} resolved, ${review.unresolved.length} unresolved`)
+  if (review.run)
+    out.push(
+      `last review: run ${review.run}, ${review.rounds} round(s), ${review.resolved.length} resolved, ${review.unresolved.length} unresolved`,
+    )
   for (const f of review.unresolved) out.push(`  ${f.severity} ${diagnosticLine(f, { severity: false })}`)
   io.stdout.write(out.join('\n') + '\n')
   return 0

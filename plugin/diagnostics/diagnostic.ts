@@ -82,5 +82,15 @@ export function diagnosticsOf(error: unknown): Diagnostic[] {
   if (isDiagnosable(error)) return error.toDiagnostics()
   const code = (error as { code?: unknown } | null)?.code
   const message = error instanceof Error ? error.message : String(error)
-  return [{ rule: typeof code === 'string' ? code : 'E_RUN', severity: 'error', file: '', line: 0, column: 0, message, source: 'pipeline' }]
+  return [
+    {
+      rule: typeof code === 'string' ? code : 'E_RUN',
+      severity: 'error',
+      file: '',
+      line: 0,
+      column: 0,
+      message,
+      source: 'pipeline',
+    },
+  ]
 }

@@ -91,6 +91,7 @@ function physicalLocation(f: Finding, options: SarifOptions) {
   if (f.line < 1) return { artifactLocation }
   const start = { startLine: f.line, ...(f.column >= 1 ? { startColumn: f.column } : {}) }
   // The end of the range, when the tool knew it (#11); both count endColumn exclusively.
-  const end = f.endLine && f.endLine >= f.line ? { endLine: f.endLine, ...(f.endColumn ? { endColumn: f.endColumn } : {}) } : {}
+  const end =
+    f.endLine && f.endLine >= f.line ? { endLine: f.endLine, ...(f.endColumn ? { endColumn: f.endColumn } : {}) } : {}
   return { artifactLocation, region: { ...start, ...end } }
 }

@@ -10,7 +10,14 @@ import type { Diagnostic } from './diagnostic.js'
 const OPTIONAL = ['endLine', 'endColumn', 'source', 'task'] as const
 
 export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  const out: Record<string, unknown> = { rule: d.rule, severity: d.severity, file: d.file, line: d.line, column: d.column, message: d.message }
+  const out: Record<string, unknown> = {
+    rule: d.rule,
+    severity: d.severity,
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    message: d.message,
+  }
   for (const key of OPTIONAL) if (d[key] !== undefined) out[key] = d[key]
   return out
 }

@@ -41,7 +41,11 @@ export function overlayPayload(diagnostics: readonly Diagnostic[], options: Over
     const line = escapeControl((options.line ?? overlayLine)(d))
     if (!lines.includes(line)) lines.push(line)
   }
-  const payload: OverlayPayload = { message: [options.heading, ...lines].join('\n'), stack: '', plugin: options.pluginName }
+  const payload: OverlayPayload = {
+    message: [options.heading, ...lines].join('\n'),
+    stack: '',
+    plugin: options.pluginName,
+  }
   const at = diagnostics.find((d) => d.file !== '' && d.line > 0)
   if (at) {
     const path = options.files.pathOf(at)

@@ -38,7 +38,8 @@ export function formatFindingsText(findings: readonly Finding[], options: Format
     // A message may quote page console text or a model-chosen name: control bytes are shown escaped (issue #10).
     const where = escapeControl(locationOf(f, options.displayPath))
     const head = `${c.bold(where)}  ${sev}  ${escapeControl(f.message)}  ${c.dim(f.rule)}`
-    const frame = i < maxFrames ? frameOf(f, f.frame || f.file === '' ? undefined : sourceOf(f.file), options.color) : ''
+    const frame =
+      i < maxFrames ? frameOf(f, f.frame || f.file === '' ? undefined : sourceOf(f.file), options.color) : ''
     blocks.push(frame ? `${head}\n${indent(frame)}` : head)
   })
   const summary = [summaryLine(findings, options.color ?? false, options.checked)]
@@ -67,7 +68,10 @@ export function frameOf(d: Diagnostic, fileText: string | undefined, color = fal
  * One line per diagnostic, `file:line:column severity [rule] message` (no location part
  * for an error in no file), control bytes escaped (issue #10).
  */
-export function diagnosticLine(d: Diagnostic, options: { displayPath?: (file: string) => string; severity?: boolean } = {}): string {
+export function diagnosticLine(
+  d: Diagnostic,
+  options: { displayPath?: (file: string) => string; severity?: boolean } = {},
+): string {
   const where = locationOf(d, options.displayPath)
   const parts = [where, options.severity === false ? '' : d.severity, `[${d.rule}]`, d.message].filter((p) => p !== '')
   return escapeControl(parts.join(' '))
@@ -84,11 +88,17 @@ export function ruleCounts(findings: readonly Finding[]): string {
 }
 
 /** `✖ 3 problems (2 errors, 1 warning) in 2 files` or `✔ no problems` (`… in 12 files (3 pages)` when `checked` is given). */
-export function summaryLine(findings: readonly Finding[], color = false, checked?: FormatTextOptions['checked']): string {
+export function summaryLine(
+  findings: readonly Finding[],
+  color = false,
+  checked?: FormatTextOptions['checked'],
+): string {
   const c = pc.createColors(color)
   const suppressed = checked?.suppressed ? `, ${checked.suppressed} suppressed` : ''
   if (findings.length === 0) {
-    return c.green(`✔ no problems${checked ? ` in ${plural(checked.files, 'file')} (${plural(checked.pages, 'page')}${suppressed})` : ''}`)
+    return c.green(
+      `✔ no problems${checked ? ` in ${plural(checked.files, 'file')} (${plural(checked.pages, 'page')}${suppressed})` : ''}`,
+    )
   }
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors

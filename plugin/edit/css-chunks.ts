@@ -78,7 +78,10 @@ function displayOf(node: postcss.Rule | postcss.AtRule): string {
 
 function parseTarget(target: string): Segment[] | string {
   // Trailing braces are forgiven: `.card {` and `.card { color }` both name their chunk.
-  const t = target.trim().replace(/^css:\s*/i, '').replace(/[\s{}]+$/, '')
+  const t = target
+    .trim()
+    .replace(/^css:\s*/i, '')
+    .replace(/[\s{}]+$/, '')
   const parts: string[] = []
   let depth = 0
   let quote = ''
@@ -120,13 +123,25 @@ interface Step {
 
 function toStep(seg: Segment): Step {
   const at = /^@([-\w]+)\s*([\s\S]*)$/.exec(seg.text)
-  if (at) return { seg, atName: at[2] === '' ? at[1].toLowerCase() : null, id: `@${at[1].toLowerCase()}${at[2] ? ' ' + normParams(at[2]) : ''}`, decl: null }
-  return { seg, atName: null, id: normSelector(seg.text), decl: PROPERTY.test(seg.text) ? (seg.text.startsWith('--') ? seg.text : seg.text.toLowerCase()) : null }
+  if (at)
+    return {
+      seg,
+      atName: at[2] === '' ? at[1].toLowerCase() : null,
+      id: `@${at[1].toLowerCase()}${at[2] ? ' ' + normParams(at[2]) : ''}`,
+      decl: null,
+    }
+  return {
+    seg,
+    atName: null,
+    id: normSelector(seg.text),
+    decl: PROPERTY.test(seg.text) ? (seg.text.startsWith('--') ? seg.text : seg.text.toLowerCase()) : null,
+  }
 }
 
 function stepMatches(doc: CssDoc, node: Node, step: Step, allowDecl: boolean): boolean {
   if (node.type === 'decl') return allowDecl && step.decl !== null && idOf(doc, node) === step.decl
-  if (node.type === 'atrule') return step.atName !== null ? node.name.toLowerCase() === step.atName : idOf(doc, node) === step.id
+  if (node.type === 'atrule')
+    return step.atName !== null ? node.name.toLowerCase() === step.atName : idOf(doc, node) === step.id
   return node.type === 'rule' && !step.seg.text.startsWith('@') && idOf(doc, node) === step.id
 }
 
@@ -156,7 +171,10 @@ function resolve(doc: CssDoc, segments: Segment[]): Node[] {
     const last = i === rest.length - 1
     const kids = found.flatMap(childrenOf)
     const decls = last ? kids.filter((n) => n.type === 'decl' && stepMatches(doc, n, step, true)) : []
-    found = pick(decls.length > 0 ? decls : kids.filter((n) => n.type !== 'decl' && stepMatches(doc, n, step, false)), step.seg)
+    found = pick(
+      decls.length > 0 ? decls : kids.filter((n) => n.type !== 'decl' && stepMatches(doc, n, step, false)),
+      step.seg,
+    )
   })
   return found
 }
@@ -202,8 +220,11 @@ function list(doc: CssDoc): ListedChunk[] {
 function locate(doc: CssDoc, ctx: EditContext): Chunk<CssData> | EditRejection {
   const segs = parseTarget(ctx.target)
   if (typeof segs === 'string') {
-    return reject('invalid-target', `${ctx.path}: target ${q(ctx.target)} cannot be read: ${segs}. ` +
-      `Use a selector (${q('.card')}), an at-rule (${q('@media (max-width: 600px)')}), a path (${q('@media (max-width: 600px) { .card }')}) or a declaration (${q('.card { color }')})`)
+    return reject(
+      'invalid-target',
+      `${ctx.path}: target ${q(ctx.target)} cannot be read: ${segs}. ` +
+        `Use a selector (${q('.card')}), an at-rule (${q('@media (max-width: 600px)')}), a path (${q('@media (max-width: 600px) { .card }')}) or a declaration (${q('.card { color }')})`,
+    )
   }
   const found = resolve(doc, segs)
   if (found.length === 1) {
@@ -216,25 +237,63 @@ function locate(doc: CssDoc, ctx: EditContext): Chunk<CssData> | EditRejection {
     const hints: string[] = []
     const inList: string[] = []
     doc.root.walk((n) => {
-      if (n.type === 'rule' && n.selectors.length > 1 && n.selectors.some((s) => normSelector(s) === normSelector(last))) inList.push(squash(n.selector))
+      if (
+        n.type === 'rule' &&
+        n.selectors.length > 1 &&
+        n.selectors.some((s) => normSelector(s) === normSelector(last))
+      )
+        inList.push(squash(n.selector))
     })
-    if (inList.length > 0) hints.push(`${q(last)} only appears inside the selector list ${listSome([...new Set(inList)], 2)}; target that whole rule.`)
-    const near = nearMisses(ctx.target.trim(), available.map((a) => a.target))
+    if (inList.length > 0)
+      hints.push(
+        `${q(last)} only appears inside the selector list ${listSome([...new Set(inList)], 2)}; target that whole rule.`,
+      )
+    const near = nearMisses(
+      ctx.target.trim(),
+      available.map((a) => a.target),
+    )
     if (near.length > 0) hints.push(`Did you mean ${listSome(near, 3)}?`)
     const hint = hints.length > 0 ? ` ${hints.join(' ')}` : ''
-    return reject('target-missing', `${ctx.path}: no rule, at-rule or declaration matches ${q(ctx.target.trim())}.${hint} Available targets: ${listSome(available.map((a) => a.target), 12)}`)
+    return reject(
+      'target-missing',
+      `${ctx.path}: no rule, at-rule or declaration matches ${q(ctx.target.trim())}.${hint} Available targets: ${listSome(
+        available.map((a) => a.target),
+        12,
+      )}`,
+    )
   }
   const lines = found.slice(0, 6).map((n) => positionAt(doc.source, offsets(n).start).line)
-  const named = found.slice(0, 3).map((n) => available.find((a) => a.start === offsets(n).start)?.target).filter((t): t is string => !!t)
-  const hint = named.length > 0 ? `name one of them, e.g. ${listSome(named, 3)}` : `name one of them with a path like ${q('@media (max-width: 600px) { .card }')} or a ${q(' #2')} suffix`
-  return reject('target-ambiguous', `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} chunks (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); ${hint}`)
+  const named = found
+    .slice(0, 3)
+    .map((n) => available.find((a) => a.start === offsets(n).start)?.target)
+    .filter((t): t is string => !!t)
+  const hint =
+    named.length > 0
+      ? `name one of them, e.g. ${listSome(named, 3)}`
+      : `name one of them with a path like ${q('@media (max-width: 600px) { .card }')} or a ${q(' #2')} suffix`
+  return reject(
+    'target-ambiguous',
+    `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} chunks (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); ${hint}`,
+  )
 }
 
 /** Length of `selector {` / `@name params {` at the start of a block node's text. */
 function headLength(node: postcss.Rule | postcss.AtRule): number {
-  const raws = node.raws as { selector?: { raw: string }; params?: { raw: string }; between?: string; afterName?: string }
+  const raws = node.raws as {
+    selector?: { raw: string }
+    params?: { raw: string }
+    between?: string
+    afterName?: string
+  }
   if (node.type === 'rule') return (raws.selector?.raw ?? node.selector).length + (raws.between ?? '').length + 1
-  return 1 + node.name.length + (raws.afterName ?? '').length + (raws.params?.raw ?? node.params).length + (raws.between ?? '').length + 1
+  return (
+    1 +
+    node.name.length +
+    (raws.afterName ?? '').length +
+    (raws.params?.raw ?? node.params).length +
+    (raws.between ?? '').length +
+    1
+  )
 }
 
 /** Replace only the block's content, keeping `selector {` and `}` and the whitespace around the content. */
@@ -246,7 +305,10 @@ function innerText(source: string, chunk: Chunk<CssData>, replacement: string): 
   const lead = /^\s*/.exec(inner)![0]
   const trail = inner.trim() === '' ? '' : /\s*$/.exec(inner)![0]
   const indent = lead.includes('\n') ? lead.slice(lead.lastIndexOf('\n') + 1) : null
-  const body = lead === '' && trail === '' ? ` ${fitIndentation(replacement, null)} ` : lead + fitIndentation(replacement, indent) + trail
+  const body =
+    lead === '' && trail === ''
+      ? ` ${fitIndentation(replacement, null)} `
+      : lead + fitIndentation(replacement, indent) + trail
   return source.slice(chunk.start, open) + body + source.slice(close, chunk.end)
 }
 
@@ -259,7 +321,8 @@ const KEYFRAME_SELECTOR = /^(?:from|to|\d+(?:\.\d+)?%)$/i
  */
 function isBlockContent(name: string, nodes: Node[]): boolean {
   if (GROUPING_AT_RULES.has(name)) return nodes.every((n) => n.type === 'rule' || n.type === 'atrule')
-  if (name.endsWith('keyframes')) return nodes.every((n) => n.type === 'rule' && n.selectors.every((s) => KEYFRAME_SELECTOR.test(s.trim())))
+  if (name.endsWith('keyframes'))
+    return nodes.every((n) => n.type === 'rule' && n.selectors.every((s) => KEYFRAME_SELECTOR.test(s.trim())))
   return nodes.every((n) => n.type === 'decl')
 }
 
@@ -267,7 +330,12 @@ function selectorItems(rule: postcss.Rule): string[] {
   return rule.selectors.map(normSelector)
 }
 
-function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: EditContext): { ok: true; text: string } | EditRejection {
+function shape(
+  doc: CssDoc,
+  chunk: Chunk<CssData>,
+  replacement: string,
+  ctx: EditContext,
+): { ok: true; text: string } | EditRejection {
   const node = chunk.data.node
   const source = doc.source
   const indent = indentBefore(source, chunk.start)
@@ -275,19 +343,32 @@ function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: Edi
 
   if (node.type === 'decl') {
     const parsed = parseCssText(`a{${replacement}}`)
-    if (!parsed.ok) return reject('does-not-parse', `${ctx.path}: ${label} does not parse as declarations: ${parsed.problem.message}. Send only declarations, like ${q(`${node.prop}: …;`)}`)
+    if (!parsed.ok)
+      return reject(
+        'does-not-parse',
+        `${ctx.path}: ${label} does not parse as declarations: ${parsed.problem.message}. Send only declarations, like ${q(`${node.prop}: …;`)}`,
+      )
     const kids = (parsed.root.nodes[0] as postcss.Rule).nodes.filter((n) => n.type !== 'comment')
     if (kids.length === 0 || kids.some((n) => n.type !== 'decl')) {
-      return reject('wrong-kind', `${ctx.path}: ${label} must be declarations only, like ${q(`${node.prop}: …;`)}, not rules`)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} must be declarations only, like ${q(`${node.prop}: …;`)}, not rules`,
+      )
     }
-    const siblings = ((node.parent as Container).nodes ?? []).filter((n): n is postcss.Declaration => n !== node && n.type === 'decl')
+    const siblings = ((node.parent as Container).nodes ?? []).filter(
+      (n): n is postcss.Declaration => n !== node && n.type === 'decl',
+    )
     const repeated = kids.map((k) => identityOf(k)!).filter((p) => siblings.some((s) => identityOf(s) === p))
     if (repeated.length > 0) {
       const rule = node.parent as postcss.Rule | postcss.AtRule
-      return reject('overreach', `${ctx.path}: ${label} also sets ${listSome(repeated, 4)}, which the enclosing ${q(displayOf(rule))} block already sets outside the target; ` +
-        `edit the whole block instead`)
+      return reject(
+        'overreach',
+        `${ctx.path}: ${label} also sets ${listSome(repeated, 4)}, which the enclosing ${q(displayOf(rule))} block already sets outside the target; ` +
+          `edit the whole block instead`,
+      )
     }
-    const needsSemicolon = source.slice(chunk.start, chunk.end).trimEnd().endsWith(';') && !replacement.trimEnd().endsWith(';')
+    const needsSemicolon =
+      source.slice(chunk.start, chunk.end).trimEnd().endsWith(';') && !replacement.trimEnd().endsWith(';')
     return { ok: true, text: fitIndentation(replacement + (needsSemicolon ? ';' : ''), indent) }
   }
 
@@ -299,20 +380,39 @@ function shape(doc: CssDoc, chunk: Chunk<CssData>, replacement: string, ctx: Edi
 
   if (node.type === 'rule') {
     if (nodes.every((n) => n.type === 'decl')) return { ok: true, text: innerText(source, chunk, replacement) }
-    if (nodes.some((n) => n.type === 'decl')) return reject('wrong-kind', `${ctx.path}: ${label} mixes bare declarations with rules; send the whole ${q(displayOf(node))} rule`)
+    if (nodes.some((n) => n.type === 'decl'))
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} mixes bare declarations with rules; send the whole ${q(displayOf(node))} rule`,
+      )
     const rules = nodes.filter((n): n is postcss.Rule => n.type === 'rule')
-    if (rules.length === 0) return reject('wrong-kind', `${ctx.path}: ${label} must contain the ${q(displayOf(node))} rule; it has only at-rules`)
+    if (rules.length === 0)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} must contain the ${q(displayOf(node))} rule; it has only at-rules`,
+      )
     const own = selectorItems(node)
     if (nodes.length > 1 && !rules.some((r) => own.every((s) => selectorItems(r).includes(s)))) {
-      return reject('wrong-kind', `${ctx.path}: ${label} has ${nodes.length} rules but none for ${q(displayOf(node))}; keep the target's own rule (extra rules may follow it)`)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} has ${nodes.length} rules but none for ${q(displayOf(node))}; keep the target's own rule (extra rules may follow it)`,
+      )
     }
   } else {
     const name = node.name.toLowerCase()
     const same = nodes.filter((n): n is postcss.AtRule => n.type === 'atrule' && n.name.toLowerCase() === name)
-    if (node.nodes !== undefined && same.length === 0 && isBlockContent(name, nodes)) return { ok: true, text: innerText(source, chunk, replacement) }
-    if (same.length === 0) return reject('wrong-kind', `${ctx.path}: ${label} must be an @${node.name} rule (or, for a block, just its content)`)
+    if (node.nodes !== undefined && same.length === 0 && isBlockContent(name, nodes))
+      return { ok: true, text: innerText(source, chunk, replacement) }
+    if (same.length === 0)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} must be an @${node.name} rule (or, for a block, just its content)`,
+      )
     if (nodes.length > 1 && !same.some((n) => normParams(n.params) === normParams(node.params))) {
-      return reject('wrong-kind', `${ctx.path}: ${label} has ${nodes.length} chunks but none is ${q(displayOf(node))}; keep the target itself (extra chunks may follow it)`)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} has ${nodes.length} chunks but none is ${q(displayOf(node))}; keep the target itself (extra chunks may follow it)`,
+      )
     }
   }
   return { ok: true, text: fitIndentation(replacement, indent) }
@@ -331,7 +431,10 @@ function check(_original: CssDoc, edited: CssDoc, landed: Landed<CssData>[], pat
     if (bad) {
       const at = locatedAt(path, edited.source, offsets(bad).start)
       const label = landed.length > 1 ? `edit ${l.ordinal} (${q(l.target)})` : `the replacement for ${q(l.target)}`
-      return reject('does-not-parse', `${at.where}: ${label} is not self-contained: a ${kindOf(bad)} here runs across its boundary (unbalanced braces?)\n${at.frame}`)
+      return reject(
+        'does-not-parse',
+        `${at.where}: ${label} is not self-contained: a ${kindOf(bad)} here runs across its boundary (unbalanced braces?)\n${at.frame}`,
+      )
     }
   }
   return null
@@ -344,7 +447,13 @@ function identities(doc: CssDoc): Map<string, number[]> {
     if (n.type === 'atrule' && !/keyframes$|^property$/i.test(n.name)) return
     const path: string[] = []
     for (let p = n.parent; p && p.type !== 'root'; p = p.parent) path.unshift(identityOf(p) ?? '')
-    if (n.type === 'rule' && n.parent?.type === 'atrule' && !GROUPING_AT_RULES.has((n.parent as postcss.AtRule).name.toLowerCase()) && !/keyframes$/i.test((n.parent as postcss.AtRule).name)) return
+    if (
+      n.type === 'rule' &&
+      n.parent?.type === 'atrule' &&
+      !GROUPING_AT_RULES.has((n.parent as postcss.AtRule).name.toLowerCase()) &&
+      !/keyframes$/i.test((n.parent as postcss.AtRule).name)
+    )
+      return
     const key = [...path, identityOf(n)].join(' { ')
     out.set(key, [...(out.get(key) ?? []), offsets(n).start])
   })
@@ -356,13 +465,19 @@ export const cssEngine: Engine<CssDoc, CssData> = {
     const r = parseCssText(source)
     if (r.ok) return { ok: true, doc: { source, root: r.root, ids: new Map() } }
     const at = locatedAt(path, source, r.problem.offset)
-    return reject('unparsable-source', `${at.where}: the stylesheet does not parse (${r.problem.message}), so its chunks cannot be located; fix the syntax error first\n${at.frame}`)
+    return reject(
+      'unparsable-source',
+      `${at.where}: the stylesheet does not parse (${r.problem.message}), so its chunks cannot be located; fix the syntax error first\n${at.frame}`,
+    )
   },
   reparse: (_original, path, result) => {
     const r = parseCssText(result)
     if (r.ok) return { ok: true, doc: { source: result, root: r.root, ids: new Map() } }
     const at = locatedAt(path, result, r.problem.offset)
-    return reject('does-not-parse', `${at.where}: after the edit the stylesheet does not parse: ${r.problem.message}\n${at.frame}`)
+    return reject(
+      'does-not-parse',
+      `${at.where}: after the edit the stylesheet does not parse: ${r.problem.message}\n${at.frame}`,
+    )
   },
   locate,
   list,

@@ -2,7 +2,14 @@ import { html, parse, type DefaultTreeAdapterTypes } from 'parse5'
 import { positionAt } from '../diagnostics/line-index.js'
 
 import type { Chunk, EditContext, Engine, Landed, ListedChunk } from './engine.js'
-import { indexElements, parseSelector, selectAll, uniqueSelector, type ElementIndex, type IndexedElement } from './html-selector.js'
+import {
+  indexElements,
+  parseSelector,
+  selectAll,
+  uniqueSelector,
+  type ElementIndex,
+  type IndexedElement,
+} from './html-selector.js'
 import { fitIndentation } from './reindent.js'
 import { parseCssText } from '../analysis/css-sheet.js'
 import { parseJs, scriptMode } from './syntax.js'
@@ -35,11 +42,63 @@ export interface HtmlData {
   el: IndexedElement
 }
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr', 'param', 'keygen', 'basefont', 'bgsound', 'frame'])
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+  'param',
+  'keygen',
+  'basefont',
+  'bgsound',
+  'frame',
+])
 /** Elements whose end tag HTML lets authors omit: a missing one is not damage. */
-const OPTIONAL_END = new Set(['html', 'head', 'body', 'li', 'dt', 'dd', 'p', 'rt', 'rp', 'rb', 'rtc', 'optgroup', 'option', 'colgroup', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th'])
+const OPTIONAL_END = new Set([
+  'html',
+  'head',
+  'body',
+  'li',
+  'dt',
+  'dd',
+  'p',
+  'rt',
+  'rp',
+  'rb',
+  'rtc',
+  'optgroup',
+  'option',
+  'colgroup',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+])
 /** Elements whose content is text to the tokenizer: a `<` inside is not a tag. */
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext'])
+const RAW_TEXT = new Set([
+  'script',
+  'style',
+  'textarea',
+  'title',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'plaintext',
+])
 /** Tokenizer complaints browsers shrug off and hand-written pages are full of (`&copy` without `;`). */
 const TOLERATED_ERRORS = new Set(['missing-semicolon-after-character-reference', 'unknown-named-character-reference'])
 const LANDMARKS = new Set(['header', 'nav', 'main', 'footer', 'aside', 'section', 'article', 'form', 'dialog'])
@@ -47,12 +106,16 @@ const HTML_NS = html.NS.HTML
 
 function buildDoc(source: string): HtmlDoc {
   const errors: HtmlDoc['errors'] = []
-  const root = parse(source, { sourceCodeLocationInfo: true, onParseError: (e) => errors.push({ code: e.code, offset: e.startOffset }) })
+  const root = parse(source, {
+    sourceCodeLocationInfo: true,
+    onParseError: (e) => errors.push({ code: e.code, offset: e.startOffset }),
+  })
   const index = indexElements(root)
   const comments: Array<[number, number]> = []
   const walk = (node: ParentNode): void => {
     for (const child of node.childNodes) {
-      if (child.nodeName === '#comment' && child.sourceCodeLocation) comments.push([child.sourceCodeLocation.startOffset, child.sourceCodeLocation.endOffset])
+      if (child.nodeName === '#comment' && child.sourceCodeLocation)
+        comments.push([child.sourceCodeLocation.startOffset, child.sourceCodeLocation.endOffset])
       if ('childNodes' in child) walk(child)
       if ('content' in child) walk(child.content)
     }
@@ -86,7 +149,10 @@ function insideHead(el: IndexedElement): boolean {
 export function maskHtml(text: string): string {
   return text
     .replace(/<!--[\s\S]*?(?:-->|$)/g, (m) => ' '.repeat(m.length))
-    .replace(/(<(script|style|textarea|title|xmp|noscript)\b[^>]*>)([\s\S]*?)(<\/\2\s*>|$)/gi, (_m, open: string, _t, body: string, close: string) => open + body.replace(/[^\n]/g, ' ') + close)
+    .replace(
+      /(<(script|style|textarea|title|xmp|noscript)\b[^>]*>)([\s\S]*?)(<\/\2\s*>|$)/gi,
+      (_m, open: string, _t, body: string, close: string) => open + body.replace(/[^\n]/g, ' ') + close,
+    )
 }
 
 function listed(doc: HtmlDoc): ListedChunk[] {
@@ -122,24 +188,36 @@ function listed(doc: HtmlDoc): ListedChunk[] {
 function locate(doc: HtmlDoc, ctx: EditContext): Chunk<HtmlData> | EditRejection {
   const target = ctx.target.trim()
   if (/^html$/i.test(target) || /^:root$/.test(target)) {
-    return reject('invalid-target', `${ctx.path}: target ${q(target)} is the whole document; target ${q('head')}, ${q('body')} or an element inside them`)
+    return reject(
+      'invalid-target',
+      `${ctx.path}: target ${q(target)} is the whole document; target ${q('head')}, ${q('body')} or an element inside them`,
+    )
   }
   const parsed = parseSelector(target)
   if (!parsed.ok) {
-    return reject('invalid-target', `${ctx.path}: target ${q(target)} is not a selector this editor understands (${parsed.error}). ` +
-      `Use ${q('head')}, ${q('body')}, ${q('#id')}, ${q('tag.class')}, ${q('main > section.hero')} or ${q('section:nth-of-type(2)')}`)
+    return reject(
+      'invalid-target',
+      `${ctx.path}: target ${q(target)} is not a selector this editor understands (${parsed.error}). ` +
+        `Use ${q('head')}, ${q('body')}, ${q('#id')}, ${q('tag.class')}, ${q('main > section.hero')} or ${q('section:nth-of-type(2)')}`,
+    )
   }
   const all = selectAll(doc.index, parsed.selector)
   const matches = all.filter((el) => el.node.sourceCodeLocation)
   if (matches.length === 0) {
     if (all.length > 0) {
-      return reject('target-missing', `${ctx.path}: the page has no <${all[0].tag}> tag of its own (the parser only implies one), ` +
-        `so ${q(target)} cannot be replaced as a chunk; target an element inside it instead`)
+      return reject(
+        'target-missing',
+        `${ctx.path}: the page has no <${all[0].tag}> tag of its own (the parser only implies one), ` +
+          `so ${q(target)} cannot be replaced as a chunk; target an element inside it instead`,
+      )
     }
     const available = listed(doc).map((c) => c.target)
     const near = nearMisses(target, available)
     const hint = near.length > 0 ? ` Did you mean ${listSome(near, 3)}?` : ''
-    return reject('target-missing', `${ctx.path}: no element matches ${q(target)}.${hint} Available targets: ${listSome(available, 12)}`)
+    return reject(
+      'target-missing',
+      `${ctx.path}: no element matches ${q(target)}.${hint} Available targets: ${listSome(available, 12)}`,
+    )
   }
   if (matches.length > 1) {
     const lines = matches.slice(0, 6).map((el) => lineOf(doc, el))
@@ -154,15 +232,23 @@ function locate(doc: HtmlDoc, ctx: EditContext): Chunk<HtmlData> | EditRejection
   const loc = el.node.sourceCodeLocation!
   if (!VOID.has(el.tag) && !loc.endTag) {
     const parent = el.parent?.node.sourceCodeLocation ? uniqueSelector(doc.index, el.parent) : 'its parent'
-    return reject('invalid-target', `${ctx.path}:${lineOf(doc, el)}: the <${el.tag}> matched by ${q(target)} has no closing tag in the source, ` +
-      `so where it ends is only implied; target ${q(parent)} instead`)
+    return reject(
+      'invalid-target',
+      `${ctx.path}:${lineOf(doc, el)}: the <${el.tag}> matched by ${q(target)} has no closing tag in the source, ` +
+        `so where it ends is only implied; target ${q(parent)} instead`,
+    )
   }
   return { start: loc.startOffset, end: loc.endOffset, kind: kindOf(el), data: { el } }
 }
 
 const STRUCTURE = /<(\/?)(!doctype|html|head|body)(?=[\s/>])/gi
 
-function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: EditContext): { ok: true; text: string } | EditRejection {
+function shape(
+  doc: HtmlDoc,
+  chunk: Chunk<HtmlData>,
+  replacement: string,
+  ctx: EditContext,
+): { ok: true; text: string } | EditRejection {
   const el = chunk.data.el
   const tag = el.tag
   const landmark = chunk.kind === 'head' || chunk.kind === 'body' ? tag : null
@@ -173,7 +259,10 @@ function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: E
   for (const m of masked.matchAll(STRUCTURE)) {
     const name = m[2].toLowerCase()
     const closing = m[1] === '/'
-    const own = name === landmark && full && (closing ? new RegExp(`^</${name}\\s*>\\s*$`, 'i').test(masked.slice(m.index)) : m.index === 0)
+    const own =
+      name === landmark &&
+      full &&
+      (closing ? new RegExp(`^</${name}\\s*>\\s*$`, 'i').test(masked.slice(m.index)) : m.index === 0)
     if (own) continue
     const line = positionAt(replacement, m.index).line
     const what = `<${closing ? '/' : ''}${name === '!doctype' ? '!DOCTYPE' : name}>`
@@ -190,8 +279,13 @@ function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: E
   if (!full) {
     if (!landmark) {
       const start = replacement.slice(0, 40).replace(/\s+/g, ' ')
-      const comment = replacement.startsWith('<!--') ? ' (a comment outside the element stays where it is; do not send one)' : ''
-      return reject('wrong-kind', `${ctx.path}: the replacement for ${q(ctx.target)} must be the whole <${tag}> element, from <${tag} …> to </${tag}>; it starts with ${q(start)}${comment}`)
+      const comment = replacement.startsWith('<!--')
+        ? ' (a comment outside the element stays where it is; do not send one)'
+        : ''
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: the replacement for ${q(ctx.target)} must be the whole <${tag}> element, from <${tag} …> to </${tag}>; it starts with ${q(start)}${comment}`,
+      )
     }
     // Content-only answer for head/body: keep the original tags and the whitespace around the content.
     const startTagEnd = loc.startTag!.endOffset
@@ -200,10 +294,21 @@ function shape(doc: HtmlDoc, chunk: Chunk<HtmlData>, replacement: string, ctx: E
     const lead = /^\s*/.exec(inner)![0]
     const trail = inner.trim() === '' ? '' : /\s*$/.exec(inner)![0]
     const indent = lead.includes('\n') ? lead.slice(lead.lastIndexOf('\n') + 1) : null
-    return { ok: true, text: source.slice(chunk.start, startTagEnd) + lead + fitIndentation(replacement, indent) + trail + source.slice(endTagStart, chunk.end) }
+    return {
+      ok: true,
+      text:
+        source.slice(chunk.start, startTagEnd) +
+        lead +
+        fitIndentation(replacement, indent) +
+        trail +
+        source.slice(endTagStart, chunk.end),
+    }
   }
   if (!VOID.has(tag) && !new RegExp(`</${tag}\\s*>$`, 'i').test(masked.trimEnd())) {
-    return reject('wrong-kind', `${ctx.path}: the replacement for ${q(ctx.target)} must end with </${tag}> (one whole <${tag}> element); is it cut off, or followed by other markup?`)
+    return reject(
+      'wrong-kind',
+      `${ctx.path}: the replacement for ${q(ctx.target)} must end with </${tag}> (one whole <${tag}> element); is it cut off, or followed by other markup?`,
+    )
   }
   return { ok: true, text: fitIndentation(replacement, indentBefore(source, chunk.start)) }
 }
@@ -215,7 +320,8 @@ function maskRanges(doc: HtmlDoc, from: number, to: number): Array<[number, numb
     const loc = el.node.sourceCodeLocation
     if (!loc || loc.endOffset <= from || loc.startOffset >= to) continue
     if (loc.startTag) out.push([loc.startTag.startOffset + 1, loc.startTag.endOffset])
-    if (RAW_TEXT.has(el.tag) && loc.startTag) out.push([loc.startTag.endOffset, loc.endTag ? loc.endTag.startOffset : loc.endOffset])
+    if (RAW_TEXT.has(el.tag) && loc.startTag)
+      out.push([loc.startTag.endOffset, loc.endTag ? loc.endTag.startOffset : loc.endOffset])
   }
   return out
 }
@@ -239,7 +345,12 @@ function inlineProblems(doc: HtmlDoc, from: number, to: number): InlineProblem[]
       const mode = scriptMode(el.attrs.get('type'))
       if (!mode) continue
       const r = parseJs(content, mode)
-      if (!r.ok) out.push({ offset: start + r.problem.offset, message: `inline ${mode === 'module' ? 'module ' : ''}script: ${r.problem.message}`, content })
+      if (!r.ok)
+        out.push({
+          offset: start + r.problem.offset,
+          message: `inline ${mode === 'module' ? 'module ' : ''}script: ${r.problem.message}`,
+          content,
+        })
     } else if (el.tag === 'style') {
       const r = parseCssText(content)
       if (!r.ok) out.push({ offset: start + r.problem.offset, message: `inline style: ${r.problem.message}`, content })
@@ -256,7 +367,11 @@ function check(original: HtmlDoc, edited: HtmlDoc, landed: Landed<HtmlData>[], p
   const src = edited.source
   for (const l of landed) {
     const label = landed.length > 1 ? `edit ${l.ordinal} (${q(l.target)})` : `the replacement for ${q(l.target)}`
-    const fail = (offset: number, message: string, code: 'does-not-parse' | 'head-duplication' = 'does-not-parse'): EditRejection => {
+    const fail = (
+      offset: number,
+      message: string,
+      code: 'does-not-parse' | 'head-duplication' = 'does-not-parse',
+    ): EditRejection => {
       const at = locatedAt(path, src, offset)
       return reject(code, `${at.where}: after applying ${label}, ${message}\n${at.frame}`)
     }
@@ -269,8 +384,12 @@ function check(original: HtmlDoc, edited: HtmlDoc, landed: Landed<HtmlData>[], p
 
     // Markup the tokenizer had to repair (a broken attribute, an unterminated tag) is damage
     // the browser hides; only errors the original chunk did not already have count.
-    const known = new Set(original.errors.filter((e) => e.offset >= l.chunk.start && e.offset < l.chunk.end).map((e) => e.code))
-    const broken = edited.errors.find((e) => e.offset >= l.start && e.offset < l.end && !known.has(e.code) && !TOLERATED_ERRORS.has(e.code))
+    const known = new Set(
+      original.errors.filter((e) => e.offset >= l.chunk.start && e.offset < l.chunk.end).map((e) => e.code),
+    )
+    const broken = edited.errors.find(
+      (e) => e.offset >= l.start && e.offset < l.end && !known.has(e.code) && !TOLERATED_ERRORS.has(e.code),
+    )
     if (broken) return fail(broken.offset, `the HTML tokenizer reports ${q(broken.code)} here`)
 
     // Every element opened inside the replacement must be closed inside it.
@@ -291,15 +410,31 @@ function check(original: HtmlDoc, edited: HtmlDoc, landed: Landed<HtmlData>[], p
       if (edited.byStart.has(p) || edited.endTagStarts.has(p) || masked(p)) continue
       if (src.startsWith('<!--', p)) continue
       const t = describeTag(src, p)
-      if (/^<\/?(head|html|body|!doctype)\b/i.test(t)) return fail(p, `${t} is misplaced and would be dropped by the browser: the edit must not repeat the document structure`, 'head-duplication')
-      return fail(p, m[0].startsWith('</') ? `${t} does not close any open element (unbalanced tags)` : `${t} is dropped by the parser here (it cannot appear at this position)`)
+      if (/^<\/?(head|html|body|!doctype)\b/i.test(t))
+        return fail(
+          p,
+          `${t} is misplaced and would be dropped by the browser: the edit must not repeat the document structure`,
+          'head-duplication',
+        )
+      return fail(
+        p,
+        m[0].startsWith('</')
+          ? `${t} does not close any open element (unbalanced tags)`
+          : `${t} is dropped by the parser here (it cannot appear at this position)`,
+      )
     }
     const el = edited.byStart.get(l.start)
-    if (!el || el.tag !== tag) return fail(l.start, `the text at the start of the replacement does not form a <${tag}> element`)
+    if (!el || el.tag !== tag)
+      return fail(l.start, `the text at the start of the replacement does not form a <${tag}> element`)
     const loc = el.node.sourceCodeLocation!
     const end = VOID.has(tag) ? loc.endOffset : loc.endTag?.endOffset
     if (end !== l.end) {
-      return fail(Math.min(end ?? l.end, l.end), end !== undefined && end < l.end ? `the <${tag}> element closes before the replacement ends; the rest would land outside it` : `the <${tag}> element does not end where the replacement ends (unbalanced tags)`)
+      return fail(
+        Math.min(end ?? l.end, l.end),
+        end !== undefined && end < l.end
+          ? `the <${tag}> element closes before the replacement ends; the rest would land outside it`
+          : `the <${tag}> element does not end where the replacement ends (unbalanced tags)`,
+      )
     }
 
     // A body-side chunk must not carry head-only content or reload what <head> already loads.
@@ -313,17 +448,42 @@ function check(original: HtmlDoc, edited: HtmlDoc, landed: Landed<HtmlData>[], p
         if (inRegion(h) || !h.parent || !insideHead(h)) continue
         if (h.tag === 'link' && h.attrs.get('href')) headLoads.add(`link ${h.attrs.get('href')}`)
         if (h.tag === 'script' && h.attrs.get('src')) headLoads.add(`script ${h.attrs.get('src')}`)
-        if ((h.tag === 'style' || (h.tag === 'script' && !h.attrs.has('src'))) && inlineText(h)) headLoads.add(`${h.tag} inline ${inlineText(h)}`)
+        if ((h.tag === 'style' || (h.tag === 'script' && !h.attrs.has('src'))) && inlineText(h))
+          headLoads.add(`${h.tag} inline ${inlineText(h)}`)
       }
       for (const r of regionEls) {
         if (r.node.namespaceURI !== HTML_NS) continue
         const at = r.node.sourceCodeLocation!.startOffset
-        const headOnly = r.tag === 'title' || r.tag === 'base' || (r.tag === 'meta' && (r.attrs.has('charset') || r.attrs.has('http-equiv') || ['viewport', 'description'].includes(r.attrs.get('name') ?? '')))
-        if (headOnly) return fail(at, `<${r.tag}> belongs in <head>, not in the body: the edit must not repeat head content`, 'head-duplication')
-        const key = r.tag === 'link' ? `link ${r.attrs.get('href')}` : r.tag === 'script' ? `script ${r.attrs.get('src')}` : ''
-        if (key && headLoads.has(key)) return fail(at, `<${r.tag}> loads ${q(key.slice(key.indexOf(' ') + 1))} again, which <head> already loads: the edit must not repeat head content`, 'head-duplication')
-        if ((r.tag === 'style' || (r.tag === 'script' && !r.attrs.has('src'))) && headLoads.has(`${r.tag} inline ${inlineText(r)}`)) {
-          return fail(at, `this inline <${r.tag}> is a copy of one in <head>: the edit must not repeat head content`, 'head-duplication')
+        const headOnly =
+          r.tag === 'title' ||
+          r.tag === 'base' ||
+          (r.tag === 'meta' &&
+            (r.attrs.has('charset') ||
+              r.attrs.has('http-equiv') ||
+              ['viewport', 'description'].includes(r.attrs.get('name') ?? '')))
+        if (headOnly)
+          return fail(
+            at,
+            `<${r.tag}> belongs in <head>, not in the body: the edit must not repeat head content`,
+            'head-duplication',
+          )
+        const key =
+          r.tag === 'link' ? `link ${r.attrs.get('href')}` : r.tag === 'script' ? `script ${r.attrs.get('src')}` : ''
+        if (key && headLoads.has(key))
+          return fail(
+            at,
+            `<${r.tag}> loads ${q(key.slice(key.indexOf(' ') + 1))} again, which <head> already loads: the edit must not repeat head content`,
+            'head-duplication',
+          )
+        if (
+          (r.tag === 'style' || (r.tag === 'script' && !r.attrs.has('src'))) &&
+          headLoads.has(`${r.tag} inline ${inlineText(r)}`)
+        ) {
+          return fail(
+            at,
+            `this inline <${r.tag}> is a copy of one in <head>: the edit must not repeat head content`,
+            'head-duplication',
+          )
         }
       }
     }
@@ -356,6 +516,10 @@ export const htmlEngine: Engine<HtmlDoc, HtmlData> = {
   check,
   identities,
   deletable: (chunk, ctx) =>
-    chunk.kind === 'element' ? null : reject('wrong-kind', `${ctx.path}: ${q(ctx.target)} cannot be deleted: a page keeps exactly one <head> and one <body>`),
+    chunk.kind === 'element'
+      ? null
+      : reject(
+          'wrong-kind',
+          `${ctx.path}: ${q(ctx.target)} cannot be deleted: a page keeps exactly one <head> and one <body>`,
+        ),
 }
-

@@ -97,7 +97,10 @@ const IDENT_CHAR = /[-\w\u00a0-\uffff]/
 export function parseSelector(text: string): ParsedSelector {
   const s = text.trim()
   let i = 0
-  const fail = (msg: string): ParsedSelector => ({ ok: false, error: `${msg} at column ${i + 1} of ${JSON.stringify(s)}` })
+  const fail = (msg: string): ParsedSelector => ({
+    ok: false,
+    error: `${msg} at column ${i + 1} of ${JSON.stringify(s)}`,
+  })
   const ident = (): string => {
     let out = ''
     while (i < s.length) {
@@ -170,8 +173,12 @@ export function parseSelector(text: string): ParsedSelector {
           if (!nth) return fail(`cannot read :${name}(${s.slice(i + 1, close)}); use a number, odd, even or An+B`)
           ;[a, b] = nth
           i = close + 1
-        } else if (!['first-child', 'last-child', 'only-child', 'first-of-type', 'last-of-type', 'only-of-type'].includes(name)) {
-          return fail(`unsupported pseudo-class ":${name}" (supported: :nth-of-type(n), :nth-child(n), :first-/last-/only-child, :first-/last-/only-of-type)`)
+        } else if (
+          !['first-child', 'last-child', 'only-child', 'first-of-type', 'last-of-type', 'only-of-type'].includes(name)
+        ) {
+          return fail(
+            `unsupported pseudo-class ":${name}" (supported: :nth-of-type(n), :nth-child(n), :first-/last-/only-child, :first-/last-/only-of-type)`,
+          )
         }
         c.pseudos.push({ name, a, b })
       } else break
@@ -287,7 +294,8 @@ export function uniqueSelector(index: ElementIndex, el: IndexedElement): string 
   if (unique(el.tag)) return el.tag
   const simpleClasses = el.classes.filter((c) => SIMPLE_IDENT.test(c))
   for (const c of simpleClasses) if (unique(`${el.tag}.${c}`)) return `${el.tag}.${c}`
-  if (simpleClasses.length > 1 && unique(`${el.tag}.${simpleClasses.join('.')}`)) return `${el.tag}.${simpleClasses.join('.')}`
+  if (simpleClasses.length > 1 && unique(`${el.tag}.${simpleClasses.join('.')}`))
+    return `${el.tag}.${simpleClasses.join('.')}`
   for (const attr of ['src', 'href', 'name', 'for', 'aria-label', 'type']) {
     const v = el.attrs.get(attr)
     if (v && !v.includes('"') && unique(`${el.tag}[${attr}="${v}"]`)) return `${el.tag}[${attr}="${v}"]`

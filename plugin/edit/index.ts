@@ -57,7 +57,11 @@ interface Prepared {
 
 function prepare(path: string, source: string): Prepared | EditRejection {
   const language = editLanguage(path)
-  if (!language) return reject('unsupported-file', `${path}: chunk edits apply to .html, .css and .js files only; send the whole file for this one`)
+  if (!language)
+    return reject(
+      'unsupported-file',
+      `${path}: chunk edits apply to .html, .css and .js files only; send the whole file for this one`,
+    )
   const bom = source.startsWith('\uFEFF') ? 1 : 0
   const body = source.slice(bom)
   const engine = ENGINES[language]
@@ -75,7 +79,13 @@ export function locateChunk(path: string, source: string, target: string): Locat
   if (!('engine' in p)) return p
   const chunk = p.engine.locate(p.doc, { path, target: unquoteTarget(target), source: p.body })
   if (!('start' in chunk)) return chunk
-  return { ok: true, start: chunk.start + p.bom, end: chunk.end + p.bom, text: p.body.slice(chunk.start, chunk.end), kind: chunk.kind }
+  return {
+    ok: true,
+    start: chunk.start + p.bom,
+    end: chunk.end + p.bom,
+    text: p.body.slice(chunk.start, chunk.end),
+    kind: chunk.kind,
+  }
 }
 
 /**
@@ -119,7 +129,14 @@ function withEditPrefix(r: EditRejection, ordinal: number, total: number, target
 }
 
 /** Clean one replacement and turn it into the exact text to splice, or say why not. */
-function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total: number, listed: () => ListedChunk[]): Planned | EditRejection {
+function plan(
+  p: Prepared,
+  path: string,
+  edit: ChunkEdit,
+  ordinal: number,
+  total: number,
+  listed: () => ListedChunk[],
+): Planned | EditRejection {
   const target = typeof edit.target === 'string' ? unquoteTarget(edit.target) : ''
   const ctx: EditContext = { path, target, source: p.body }
   const fail = (r: EditRejection): EditRejection => withEditPrefix(r, ordinal, total, target)
@@ -132,29 +149,60 @@ function plan(p: Prepared, path: string, edit: ChunkEdit, ordinal: number, total
   const raw = stripFences(typeof edit.replacement === 'string' ? edit.replacement : '')
   const clean = trimReplacement(dropRepeatedLeadingComment(raw, p.body, chunk.start))
   if (looksDoubleEscaped(clean, original)) {
-    return fail(reject('wrong-kind', `${path}: ${label} is one line full of literal "\\n" sequences, as if escaped twice; send the chunk with real line breaks`))
+    return fail(
+      reject(
+        'wrong-kind',
+        `${path}: ${label} is one line full of literal "\\n" sequences, as if escaped twice; send the chunk with real line breaks`,
+      ),
+    )
   }
   if (clean.trim() === '') {
-    return fail(reject('empty-replacement', `${path}: ${label} is empty; send the complete new ${q(target)} chunk (to remove a chunk, the caller uses deleteChunk)`))
+    return fail(
+      reject(
+        'empty-replacement',
+        `${path}: ${label} is empty; send the complete new ${q(target)} chunk (to remove a chunk, the caller uses deleteChunk)`,
+      ),
+    )
   }
   const fence = fenceLine(clean)
-  if (fence > 0) return fail(reject('markdown-fence', `${path}: ${label} contains a markdown fence (line ${fence} of the replacement); send only the code`))
+  if (fence > 0)
+    return fail(
+      reject(
+        'markdown-fence',
+        `${path}: ${label} contains a markdown fence (line ${fence} of the replacement); send only the code`,
+      ),
+    )
   const placeholder = findPlaceholder(clean, toLf(original))
   if (placeholder) {
-    return fail(reject('placeholder', `${path}: ${label} contains the placeholder ${q(placeholder.text)} (line ${placeholder.line} of the replacement) ` +
-      `instead of real code; send the complete chunk with nothing left out`))
+    return fail(
+      reject(
+        'placeholder',
+        `${path}: ${label} contains the placeholder ${q(placeholder.text)} (line ${placeholder.line} of the replacement) ` +
+          `instead of real code; send the complete chunk with nothing left out`,
+      ),
+    )
   }
 
   const whole = repeatsRestOfFile(clean, p.body, chunk)
   if (whole) {
-    return fail(reject('overreach', `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: ` +
-      `it rewrites more than ${q(target)}. Send only that chunk`))
+    return fail(
+      reject(
+        'overreach',
+        `${path}: ${label} is ${Math.round(clean.length / Math.max(1, chunk.end - chunk.start))}× the size of its target and repeats ${Math.round(whole.share * 100)}% of the rest of the file: ` +
+          `it rewrites more than ${q(target)}. Send only that chunk`,
+      ),
+    )
   }
   const copies = copiedChunks(clean, p.body, chunk, listed())
   if (copies.length > 0) {
     const where = copies.map((c) => `${q(c.target)} (line ${positionAt(p.body, c.start).line})`)
-    return fail(reject('overreach', `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, ` +
-      `which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(target)} chunk`))
+    return fail(
+      reject(
+        'overreach',
+        `${path}: ${label} also contains ${listSome(where, 4, false)} word for word, ` +
+          `which ${copies.length === 1 ? 'lies' : 'lie'} outside the target; send only the ${q(target)} chunk`,
+      ),
+    )
   }
 
   const shaped = p.engine.shape(p.doc, chunk, clean, ctx)
@@ -192,7 +240,10 @@ export function applyChunkEdits(path: string, source: string, edits: readonly Ch
           : inner.chunk.end <= outer.chunk.end
             ? `; ${q(inner.target)} lies inside ${q(outer.target)}, so fold it into that edit`
             : '; merge them into one edit'
-      return reject('overlap', `${path}: edits ${first.ordinal} (${q(first.target)}) and ${second.ordinal} (${q(second.target)}) overlap${advice}`)
+      return reject(
+        'overlap',
+        `${path}: edits ${first.ordinal} (${q(first.target)}) and ${second.ordinal} (${q(second.target)}) overlap${advice}`,
+      )
     }
   }
 
@@ -271,6 +322,10 @@ export function deleteChunk(path: string, source: string, target: string): EditR
   }
   const result = text.slice(0, start) + text.slice(end)
   const edited = p.engine.reparse(p.doc, path, result)
-  if (!edited.ok) return reject('does-not-parse', `${path}: deleting ${q(target.trim())} would leave a file that does not parse: ${edited.reason}`)
+  if (!edited.ok)
+    return reject(
+      'does-not-parse',
+      `${path}: deleting ${q(target.trim())} would leave a file that does not parse: ${edited.reason}`,
+    )
   return { ok: true, content: (p.bom ? '\uFEFF' : '') + result }
 }

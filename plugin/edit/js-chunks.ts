@@ -93,7 +93,10 @@ function callKey(call: AnyNode): string | null {
 }
 
 function isFunctionLike(node: AnyNode | null | undefined): boolean {
-  return !!node && (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ClassExpression')
+  return (
+    !!node &&
+    (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ClassExpression')
+  )
 }
 
 function memberChunks(owner: string, type: 'class' | 'object', members: AnyNode[]): JsChunk[] {
@@ -102,11 +105,35 @@ function memberChunks(owner: string, type: 'class' | 'object', members: AnyNode[
     if (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition') {
       const name = m.computed ? null : keyName(m.key)
       if (name === null) continue
-      out.push({ keys: [`${owner}.${name}`], kind: m.type === 'MethodDefinition' ? 'method' : 'property', start: m.start, end: m.end, names: [name], exported: false, declKind: null, level: 'member', declarator: false, owner: { name: owner, type, members }, node: m })
+      out.push({
+        keys: [`${owner}.${name}`],
+        kind: m.type === 'MethodDefinition' ? 'method' : 'property',
+        start: m.start,
+        end: m.end,
+        names: [name],
+        exported: false,
+        declKind: null,
+        level: 'member',
+        declarator: false,
+        owner: { name: owner, type, members },
+        node: m,
+      })
     } else if (m.type === 'Property' && !m.computed) {
       const name = keyName(m.key)
       if (name === null || !(m.method || isFunctionLike(m.value))) continue
-      out.push({ keys: [`${owner}.${name}`], kind: 'property', start: m.start, end: m.end, names: [name], exported: false, declKind: null, level: 'member', declarator: false, owner: { name: owner, type, members }, node: m })
+      out.push({
+        keys: [`${owner}.${name}`],
+        kind: 'property',
+        start: m.start,
+        end: m.end,
+        names: [name],
+        exported: false,
+        declKind: null,
+        level: 'member',
+        declarator: false,
+        owner: { name: owner, type, members },
+        node: m,
+      })
     }
   }
   return out
@@ -115,10 +142,30 @@ function memberChunks(owner: string, type: 'class' | 'object', members: AnyNode[
 function declarationChunks(decl: AnyNode, stmt: AnyNode, exported: boolean, level: 'top' | 'nested'): JsChunk[] {
   const base = { exported, level, declarator: false } as const
   if (decl.type === 'FunctionDeclaration' && decl.id) {
-    return [{ ...base, keys: [decl.id.name], kind: 'function', start: stmt.start, end: stmt.end, names: [decl.id.name], declKind: 'function', node: stmt }]
+    return [
+      {
+        ...base,
+        keys: [decl.id.name],
+        kind: 'function',
+        start: stmt.start,
+        end: stmt.end,
+        names: [decl.id.name],
+        declKind: 'function',
+        node: stmt,
+      },
+    ]
   }
   if (decl.type === 'ClassDeclaration' && decl.id) {
-    const own: JsChunk = { ...base, keys: [decl.id.name], kind: 'class', start: stmt.start, end: stmt.end, names: [decl.id.name], declKind: 'class', node: stmt }
+    const own: JsChunk = {
+      ...base,
+      keys: [decl.id.name],
+      kind: 'class',
+      start: stmt.start,
+      end: stmt.end,
+      names: [decl.id.name],
+      declKind: 'class',
+      node: stmt,
+    }
     return level === 'top' ? [own, ...memberChunks(decl.id.name, 'class', decl.body.body)] : [own]
   }
   if (decl.type === 'VariableDeclaration') {
@@ -129,9 +176,21 @@ function declarationChunks(decl: AnyNode, stmt: AnyNode, exported: boolean, leve
       const names = patternNames(d.id)
       if (names.length === 0) continue
       const range = single ? stmt : d
-      out.push({ ...base, keys: names, kind: 'variable', start: range.start, end: range.end, names, declKind: decl.kind as 'const' | 'let' | 'var', declarator: !single, node: range })
-      if (level === 'top' && d.id.type === 'Identifier' && d.init?.type === 'ObjectExpression') out.push(...memberChunks(d.id.name, 'object', d.init.properties))
-      if (level === 'top' && d.id.type === 'Identifier' && d.init?.type === 'ClassExpression') out.push(...memberChunks(d.id.name, 'class', d.init.body.body))
+      out.push({
+        ...base,
+        keys: names,
+        kind: 'variable',
+        start: range.start,
+        end: range.end,
+        names,
+        declKind: decl.kind as 'const' | 'let' | 'var',
+        declarator: !single,
+        node: range,
+      })
+      if (level === 'top' && d.id.type === 'Identifier' && d.init?.type === 'ObjectExpression')
+        out.push(...memberChunks(d.id.name, 'object', d.init.properties))
+      if (level === 'top' && d.id.type === 'Identifier' && d.init?.type === 'ClassExpression')
+        out.push(...memberChunks(d.id.name, 'class', d.init.body.body))
     }
     return out
   }
@@ -145,19 +204,63 @@ function collect(program: acorn.Program): JsChunk[] {
     topNodes.add(stmt)
     if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration) {
       topNodes.add(stmt.declaration)
-      out.push(...declarationChunks(stmt.declaration, stmt.declaration.type === 'VariableDeclaration' && stmt.declaration.declarations.length > 1 ? stmt.declaration : stmt, true, 'top'))
+      out.push(
+        ...declarationChunks(
+          stmt.declaration,
+          stmt.declaration.type === 'VariableDeclaration' && stmt.declaration.declarations.length > 1
+            ? stmt.declaration
+            : stmt,
+          true,
+          'top',
+        ),
+      )
     } else if (stmt.type === 'ExportDefaultDeclaration') {
       const d = stmt.declaration
       const name = (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id ? d.id.name : null
       topNodes.add(d)
-      out.push({ keys: ['export default', ...(name ? [name] : [])], kind: 'export-default', start: stmt.start, end: stmt.end, names: name ? [name] : [], exported: true, declKind: null, level: 'top', declarator: false, node: stmt })
+      out.push({
+        keys: ['export default', ...(name ? [name] : [])],
+        kind: 'export-default',
+        start: stmt.start,
+        end: stmt.end,
+        names: name ? [name] : [],
+        exported: true,
+        declKind: null,
+        level: 'top',
+        declarator: false,
+        node: stmt,
+      })
     } else if (stmt.type === 'ExpressionStatement') {
       const e = stmt.expression
       const key = callKey(e)
-      if (key) out.push({ keys: [key], kind: 'call', start: stmt.start, end: stmt.end, names: [], exported: false, declKind: null, level: 'top', declarator: false, node: stmt })
+      if (key)
+        out.push({
+          keys: [key],
+          kind: 'call',
+          start: stmt.start,
+          end: stmt.end,
+          names: [],
+          exported: false,
+          declKind: null,
+          level: 'top',
+          declarator: false,
+          node: stmt,
+        })
       if (e.type === 'AssignmentExpression' && e.left.type === 'MemberExpression') {
         const left = chainText(e.left)
-        if (left) out.push({ keys: [left], kind: 'assignment', start: stmt.start, end: stmt.end, names: [], exported: false, declKind: null, level: 'top', declarator: false, node: stmt })
+        if (left)
+          out.push({
+            keys: [left],
+            kind: 'assignment',
+            start: stmt.start,
+            end: stmt.end,
+            names: [],
+            exported: false,
+            declKind: null,
+            level: 'top',
+            declarator: false,
+            node: stmt,
+          })
       }
     } else {
       if (stmt.type === 'VariableDeclaration') topNodes.add(stmt)
@@ -181,9 +284,16 @@ function collect(program: acorn.Program): JsChunk[] {
   // Declarations inside functions: reachable by name when no top-level one has it.
   walk.fullAncestor(program, (node, _state, ancestors) => {
     if (topNodes.has(node)) return
-    if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration' || node.type === 'VariableDeclaration') {
+    if (
+      node.type === 'FunctionDeclaration' ||
+      node.type === 'ClassDeclaration' ||
+      node.type === 'VariableDeclaration'
+    ) {
       const parent = ancestors[ancestors.length - 2] as AnyNode | undefined
-      const scope = parent && (parent.type === 'BlockStatement' || parent.type === 'StaticBlock') ? (parent.body as AnyNode[]) : undefined
+      const scope =
+        parent && (parent.type === 'BlockStatement' || parent.type === 'StaticBlock')
+          ? (parent.body as AnyNode[])
+          : undefined
       for (const c of declarationChunks(node, node, false, 'nested')) out.push({ ...c, scope })
     }
   })
@@ -199,11 +309,16 @@ function topLevelNames(program: acorn.Program): Array<{ name: string; start: num
 function declaredNames(statements: readonly AnyNode[]): Array<{ name: string; start: number; end: number }> {
   const out: Array<{ name: string; start: number; end: number }> = []
   for (const stmt of statements) {
-    const decl: AnyNode | null | undefined = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt
+    const decl: AnyNode | null | undefined =
+      stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt
     if (!decl) continue
-    if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) out.push({ name: decl.id.name, start: stmt.start, end: stmt.end })
-    else if (decl.type === 'VariableDeclaration') for (const d of decl.declarations) for (const n of patternNames(d.id)) out.push({ name: n, start: d.start, end: d.end })
-    else if (decl.type === 'ImportDeclaration') for (const s of decl.specifiers) out.push({ name: s.local.name, start: stmt.start, end: stmt.end })
+    if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id)
+      out.push({ name: decl.id.name, start: stmt.start, end: stmt.end })
+    else if (decl.type === 'VariableDeclaration')
+      for (const d of decl.declarations)
+        for (const n of patternNames(d.id)) out.push({ name: n, start: d.start, end: d.end })
+    else if (decl.type === 'ImportDeclaration')
+      for (const s of decl.specifiers) out.push({ name: s.local.name, start: stmt.start, end: stmt.end })
   }
   return out
 }
@@ -216,17 +331,47 @@ interface Query {
 }
 
 function readTarget(target: string): Query | string {
-  const t = target.trim().replace(/^js:\s*/i, '').replace(/\s+/g, ' ').replace(/;$/, '')
-  if (/^(export )?default$/.test(t)) return { text: t, match: (c: JsChunk) => c.kind === 'export-default', nestedFallback: false }
+  const t = target
+    .trim()
+    .replace(/^js:\s*/i, '')
+    .replace(/\s+/g, ' ')
+    .replace(/;$/, '')
+  if (/^(export )?default$/.test(t))
+    return { text: t, match: (c: JsChunk) => c.kind === 'export-default', nestedFallback: false }
   const kw = /^(export )?(?:async )?(function\*?|class|const|let|var) ([\w$]+)$/.exec(t)
   if (kw) {
     const want = kw[2].replace('*', '')
-    return { text: t, match: (c: JsChunk) => c.keys.includes(kw[3]) && c.level !== 'member' && c.kind !== 'call' && c.kind !== 'assignment' && (c.declKind === want || (c.kind === 'export-default' && (want === 'function' || want === 'class'))) && (!kw[1] || c.exported), nestedFallback: !kw[1] }
+    return {
+      text: t,
+      match: (c: JsChunk) =>
+        c.keys.includes(kw[3]) &&
+        c.level !== 'member' &&
+        c.kind !== 'call' &&
+        c.kind !== 'assignment' &&
+        (c.declKind === want || (c.kind === 'export-default' && (want === 'function' || want === 'class'))) &&
+        (!kw[1] || c.exported),
+      nestedFallback: !kw[1],
+    }
   }
   const exp = /^export ([\w$]+)$/.exec(t)
-  if (exp) return { text: t, match: (c: JsChunk) => (c.exported || !!c.exportedVia) && c.keys.includes(exp[1]), nestedFallback: false }
-  if (/^[\w$]+$/.test(t)) return { text: t, match: (c: JsChunk) => c.level !== 'member' && c.kind !== 'call' && c.kind !== 'assignment' && c.keys.includes(t), nestedFallback: true }
-  if (/^[\w$]+(?:\.#?[\w$]+)+$/.test(t)) return { text: t, match: (c: JsChunk) => (c.level === 'member' || c.kind === 'assignment') && c.keys.includes(t), nestedFallback: false }
+  if (exp)
+    return {
+      text: t,
+      match: (c: JsChunk) => (c.exported || !!c.exportedVia) && c.keys.includes(exp[1]),
+      nestedFallback: false,
+    }
+  if (/^[\w$]+$/.test(t))
+    return {
+      text: t,
+      match: (c: JsChunk) => c.level !== 'member' && c.kind !== 'call' && c.kind !== 'assignment' && c.keys.includes(t),
+      nestedFallback: true,
+    }
+  if (/^[\w$]+(?:\.#?[\w$]+)+$/.test(t))
+    return {
+      text: t,
+      match: (c: JsChunk) => (c.level === 'member' || c.kind === 'assignment') && c.keys.includes(t),
+      nestedFallback: false,
+    }
   if (t.includes('(')) {
     let key: string | null = null
     try {
@@ -234,14 +379,16 @@ function readTarget(target: string): Query | string {
     } catch {
       key = null
     }
-    if (!key) return `${JSON.stringify(t)} is not a call like ${q("document.addEventListener('DOMContentLoaded')")} or ${q('init()')}`
+    if (!key)
+      return `${JSON.stringify(t)} is not a call like ${q("document.addEventListener('DOMContentLoaded')")} or ${q('init()')}`
     return { text: t, match: (c: JsChunk) => c.kind === 'call' && c.keys.includes(key), nestedFallback: false }
   }
   return `${JSON.stringify(t)} is not a name, ${q('Class.method')}, ${q('export default')} or call`
 }
 
 function resolve(doc: JsDoc, query: Query): JsChunk[] {
-  const unique = (cs: JsChunk[]): JsChunk[] => cs.filter((c, i) => cs.findIndex((o) => o.start === c.start && o.end === c.end) === i)
+  const unique = (cs: JsChunk[]): JsChunk[] =>
+    cs.filter((c, i) => cs.findIndex((o) => o.start === c.start && o.end === c.end) === i)
   const direct = unique(doc.chunks.filter((c) => c.level !== 'nested' && query.match(c)))
   if (direct.length > 0 || !query.nestedFallback) return direct
   return unique(doc.chunks.filter((c) => c.level === 'nested' && query.match(c)))
@@ -274,11 +421,19 @@ function locate(doc: JsDoc, ctx: EditContext): Chunk<JsData> | EditRejection {
   const available = list(doc).map((c) => c.target)
   if (found.length === 0) {
     // `init()` for the function `init`, `let THEME_KEY` for a const: point at the name that exists.
-    const bare = query.text.replace(/\(\)$/, '').replace(/^(?:export )?(?:default )?(?:async )?(?:function\*?|class|const|let|var|export) /, '')
-    const alt = bare !== query.text && available.includes(bare) ? ` ${q(bare)} exists but is not ${q(query.text)}; target ${q(bare)}.` : ''
+    const bare = query.text
+      .replace(/\(\)$/, '')
+      .replace(/^(?:export )?(?:default )?(?:async )?(?:function\*?|class|const|let|var|export) /, '')
+    const alt =
+      bare !== query.text && available.includes(bare)
+        ? ` ${q(bare)} exists but is not ${q(query.text)}; target ${q(bare)}.`
+        : ''
     const near = nearMisses(query.text, available)
     const hint = near.length > 0 ? ` Did you mean ${listSome(near, 3)}?` : ''
-    return reject('target-missing', `${ctx.path}: nothing named ${q(ctx.target.trim())} is declared here.${alt}${hint} Available targets: ${listSome(available, 12)}`)
+    return reject(
+      'target-missing',
+      `${ctx.path}: nothing named ${q(ctx.target.trim())} is declared here.${alt}${hint} Available targets: ${listSome(available, 12)}`,
+    )
   }
   const lines = found.slice(0, 6).map((c) => positionAt(doc.source, c.start).line)
   const owner = found.find((c) => c.owner)?.owner
@@ -287,7 +442,10 @@ function locate(doc: JsDoc, ctx: EditContext): Chunk<JsData> | EditRejection {
     : found.some((c) => c.kind === 'call')
       ? 'the same call appears more than once; edit the declaration it calls, or the function around the calls'
       : `narrow it with a keyword (${q('function ' + query.text)}, ${q('const ' + query.text)}) or ${q('export ' + query.text)}, or rename one of them`
-  return reject('target-ambiguous', `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} chunks (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); ${hint}`)
+  return reject(
+    'target-ambiguous',
+    `${ctx.path}: target ${q(ctx.target.trim())} matches ${found.length} chunks (lines ${lines.join(', ')}${found.length > 6 ? ', …' : ''}); ${hint}`,
+  )
 }
 
 /** Names a standalone program declares at its top level, and whether each is exported there. */
@@ -297,24 +455,42 @@ function declaredIn(program: acorn.Program): Map<string, { exported: boolean; ki
     const exported = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration'
     const decl = exported ? stmt.declaration : stmt
     if (stmt.type === 'ExportNamedDeclaration' && !stmt.declaration) {
-      for (const s of stmt.specifiers) if (s.local.type === 'Identifier') out.set(s.local.name, { exported: true, kind: out.get(s.local.name)?.kind ?? 'export' })
+      for (const s of stmt.specifiers)
+        if (s.local.type === 'Identifier')
+          out.set(s.local.name, { exported: true, kind: out.get(s.local.name)?.kind ?? 'export' })
     }
     if (!decl) continue
-    if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id) out.set(decl.id.name, { exported, kind: decl.type === 'FunctionDeclaration' ? 'function' : 'class' })
-    else if (decl.type === 'VariableDeclaration') for (const d of decl.declarations) for (const n of patternNames(d.id)) out.set(n, { exported: exported || !!out.get(n)?.exported, kind: decl.kind })
+    if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id)
+      out.set(decl.id.name, { exported, kind: decl.type === 'FunctionDeclaration' ? 'function' : 'class' })
+    else if (decl.type === 'VariableDeclaration')
+      for (const d of decl.declarations)
+        for (const n of patternNames(d.id))
+          out.set(n, { exported: exported || !!out.get(n)?.exported, kind: decl.kind })
   }
   return out
 }
 
 function parseLenient(text: string, mode: JsMode): acorn.Program | null {
   try {
-    return acorn.parse(text, { ...ACORN_BASE, sourceType: mode, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowSuperOutsideMethod: true, allowImportExportEverywhere: false })
+    return acorn.parse(text, {
+      ...ACORN_BASE,
+      sourceType: mode,
+      allowReturnOutsideFunction: true,
+      allowAwaitOutsideFunction: true,
+      allowSuperOutsideMethod: true,
+      allowImportExportEverywhere: false,
+    })
   } catch {
     return null
   }
 }
 
-function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditContext): { ok: true; text: string } | EditRejection {
+function shape(
+  doc: JsDoc,
+  chunk: Chunk<JsData>,
+  replacement: string,
+  ctx: EditContext,
+): { ok: true; text: string } | EditRejection {
   const c = chunk.data
   const indent = indentBefore(doc.source, chunk.start)
   const label = `the replacement for ${q(ctx.target.trim())}`
@@ -324,18 +500,45 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
     // Members are checked inside a stand-in class/object; the original comma after the region stays.
     const text = c.owner!.type === 'object' ? replacement.replace(/,\s*$/, '') : replacement
     // The stand-in class declares the private names the real class declares elsewhere, so `this.#x` parses.
-    const privates = c.owner!.members.filter((m) => m !== c.node && 'key' in m && m.key?.type === 'PrivateIdentifier').map((m) => `#${((m as acorn.PropertyDefinition).key as acorn.PrivateIdentifier).name};`)
-    const program = c.owner!.type === 'class' ? parseLenient(`(class {\n${privates.join('')}\n${text}\n})`, doc.mode) : parseLenient(`({\n${text}\n})`, doc.mode)
+    const privates = c
+      .owner!.members.filter((m) => m !== c.node && 'key' in m && m.key?.type === 'PrivateIdentifier')
+      .map((m) => `#${((m as acorn.PropertyDefinition).key as acorn.PrivateIdentifier).name};`)
+    const program =
+      c.owner!.type === 'class'
+        ? parseLenient(`(class {\n${privates.join('')}\n${text}\n})`, doc.mode)
+        : parseLenient(`({\n${text}\n})`, doc.mode)
     if (!program) return spliced(text)
     const expr = (program.body[0] as acorn.ExpressionStatement).expression
-    const members: AnyNode[] = expr.type === 'ClassExpression' ? expr.body.body.slice(privates.length) : expr.type === 'ObjectExpression' ? expr.properties : []
-    const names = members.map((m) => ('key' in m && m.key && !('computed' in m && m.computed) ? keyName(m.key as acorn.Expression) : null))
+    const members: AnyNode[] =
+      expr.type === 'ClassExpression'
+        ? expr.body.body.slice(privates.length)
+        : expr.type === 'ObjectExpression'
+          ? expr.properties
+          : []
+    const names = members.map((m) =>
+      'key' in m && m.key && !('computed' in m && m.computed) ? keyName(m.key as acorn.Expression) : null,
+    )
     const own = c.names[0]
-    if (!names.includes(own)) return reject('wrong-kind', `${ctx.path}: ${label} must still define ${q(own)} (other code calls it); ` +
-      `it defines ${listSome(names.filter((n): n is string => !!n), 4) || 'nothing'}`)
-    const others = c.owner!.members.filter((m) => m !== c.node).map((m) => ('key' in m && m.key ? keyName(m.key as acorn.Expression) : null))
+    if (!names.includes(own))
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} must still define ${q(own)} (other code calls it); ` +
+          `it defines ${
+            listSome(
+              names.filter((n): n is string => !!n),
+              4,
+            ) || 'nothing'
+          }`,
+      )
+    const others = c
+      .owner!.members.filter((m) => m !== c.node)
+      .map((m) => ('key' in m && m.key ? keyName(m.key as acorn.Expression) : null))
     const repeated = names.filter((n, i) => n && n !== own && others.includes(n) && names.indexOf(n) === i) as string[]
-    if (repeated.length > 0) return reject('overreach', `${ctx.path}: ${label} also defines ${listSome(repeated, 4)}, which ${q(c.owner!.name)} already has outside the target; send only ${q(own)}`)
+    if (repeated.length > 0)
+      return reject(
+        'overreach',
+        `${ctx.path}: ${label} also defines ${listSome(repeated, 4)}, which ${q(c.owner!.name)} already has outside the target; send only ${q(own)}`,
+      )
     return spliced(text)
   }
 
@@ -344,7 +547,11 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
     const program = parseLenient(`${c.declKind} ${text};`, doc.mode)
     if (!program) return spliced(text)
     const names = [...declaredIn(program).keys()]
-    if (!c.names.every((n) => names.includes(n))) return reject('wrong-kind', `${ctx.path}: ${label} must still declare ${listSome(c.names)}; it declares ${listSome(names, 4) || 'nothing'}`)
+    if (!c.names.every((n) => names.includes(n)))
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} must still declare ${listSome(c.names)}; it declares ${listSome(names, 4) || 'nothing'}`,
+      )
     return spliced(text)
   }
 
@@ -357,27 +564,44 @@ function shape(doc: JsDoc, chunk: Chunk<JsData>, replacement: string, ctx: EditC
     return reject('wrong-kind', `${ctx.path}: ${label} must contain the ${q('export default …')} declaration`)
   }
   if (c.kind === 'call' || c.kind === 'assignment') {
-    const keys = program.body.flatMap((s) => (s.type === 'ExpressionStatement' ? [callKey(s.expression), s.expression.type === 'AssignmentExpression' ? chainText(s.expression.left) : null] : []))
-    if (!keys.includes(c.keys[0])) return reject('wrong-kind', `${ctx.path}: ${label} must still be the ${q(c.keys[0])} statement`)
+    const keys = program.body.flatMap((s) =>
+      s.type === 'ExpressionStatement'
+        ? [callKey(s.expression), s.expression.type === 'AssignmentExpression' ? chainText(s.expression.left) : null]
+        : [],
+    )
+    if (!keys.includes(c.keys[0]))
+      return reject('wrong-kind', `${ctx.path}: ${label} must still be the ${q(c.keys[0])} statement`)
   }
   for (const name of c.names) {
     const d = declared.get(name)
     if (!d) {
       const other = [...declared.keys()]
-      return reject('wrong-kind', `${ctx.path}: ${label} does not declare ${q(name)}${other.length > 0 ? ` (it declares ${listSome(other, 4)})` : ''}; keep the name — other code refers to it`)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} does not declare ${q(name)}${other.length > 0 ? ` (it declares ${listSome(other, 4)})` : ''}; keep the name — other code refers to it`,
+      )
     }
     if (c.exported && c.kind !== 'export-default' && !d.exported) {
-      return reject('wrong-kind', `${ctx.path}: ${label} drops ${q('export')} from ${q(name)}; importers of this module rely on it — keep ${q('export')}`)
+      return reject(
+        'wrong-kind',
+        `${ctx.path}: ${label} drops ${q('export')} from ${q(name)}; importers of this module rely on it — keep ${q('export')}`,
+      )
     }
   }
   const scope = c.level === 'top' ? doc.program.body : c.scope
   if (scope) {
     const outside = declaredNames(scope).filter((n) => n.end <= chunk.start || n.start >= chunk.end)
-    const repeated = [...declared.keys()].filter((n) => !c.names.includes(n)).map((n) => outside.find((o) => o.name === n)).filter((o): o is { name: string; start: number; end: number } => !!o)
+    const repeated = [...declared.keys()]
+      .filter((n) => !c.names.includes(n))
+      .map((n) => outside.find((o) => o.name === n))
+      .filter((o): o is { name: string; start: number; end: number } => !!o)
     if (repeated.length > 0) {
       const shown = repeated.map((r) => `${q(r.name)} (line ${positionAt(doc.source, r.start).line})`)
-      return reject('overreach', `${ctx.path}: ${label} also declares ${listSome(shown, 5, false)}, which already ${repeated.length === 1 ? 'exists' : 'exist'} outside the target; ` +
-        `send only the ${q(ctx.target.trim())} chunk, not the code around it`)
+      return reject(
+        'overreach',
+        `${ctx.path}: ${label} also declares ${listSome(shown, 5, false)}, which already ${repeated.length === 1 ? 'exists' : 'exist'} outside the target; ` +
+          `send only the ${q(ctx.target.trim())} chunk, not the code around it`,
+      )
     }
   }
   return spliced(replacement)
@@ -396,7 +620,10 @@ function check(_original: JsDoc, edited: JsDoc, landed: Landed<JsData>[], path: 
       const node = bad as AnyNode
       const at = locatedAt(path, edited.source, node.start < l.start ? l.start : l.end)
       const label = landed.length > 1 ? `edit ${l.ordinal} (${q(l.target)})` : `the replacement for ${q(l.target)}`
-      return reject('does-not-parse', `${at.where}: ${label} runs into the code around it (a ${node.type} crosses its boundary — a missing semicolon or bracket?)\n${at.frame}`)
+      return reject(
+        'does-not-parse',
+        `${at.where}: ${label} runs into the code around it (a ${node.type} crosses its boundary — a missing semicolon or bracket?)\n${at.frame}`,
+      )
     }
   }
   return null
@@ -425,13 +652,19 @@ export const jsEngine: Engine<JsDoc, JsData> = {
     const r = parseJsAnyMode(source)
     if (r.ok) return { ok: true, doc: parseDoc(source, r.program, r.mode) }
     const at = locatedAt(path, source, r.problem.offset)
-    return reject('unparsable-source', `${at.where}: the script does not parse (${r.problem.message}), so its chunks cannot be located; fix the syntax error first\n${at.frame}`)
+    return reject(
+      'unparsable-source',
+      `${at.where}: the script does not parse (${r.problem.message}), so its chunks cannot be located; fix the syntax error first\n${at.frame}`,
+    )
   },
   reparse: (original, path, result) => {
     const r = parseJs(result, original.mode)
     if (r.ok) return { ok: true, doc: parseDoc(result, r.program, original.mode) }
     const at = locatedAt(path, result, r.problem.offset)
-    return reject('does-not-parse', `${at.where}: after the edit the script does not parse as a ${original.mode === 'module' ? 'module' : 'classic script'}: ${r.problem.message}\n${at.frame}`)
+    return reject(
+      'does-not-parse',
+      `${at.where}: after the edit the script does not parse as a ${original.mode === 'module' ? 'module' : 'classic script'}: ${r.problem.message}\n${at.frame}`,
+    )
   },
   locate,
   list,

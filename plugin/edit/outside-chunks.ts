@@ -9,7 +9,12 @@ import { locateChunk } from './index.js'
  * `targets` are located in `before`; nested targets fold into their outer one. Returns null
  * when `after` is `before` with only those regions replaced, else the reason.
  */
-export function outsideChunksKept(path: string, before: string, after: string, targets: readonly string[]): string | null {
+export function outsideChunksKept(
+  path: string,
+  before: string,
+  after: string,
+  targets: readonly string[],
+): string | null {
   if (targets.length === 0) return `${path}: no chunk was named for the edit`
   const spans: { start: number; end: number }[] = []
   for (const t of new Set(targets)) {
@@ -42,6 +47,7 @@ export function outsideChunksKept(path: string, before: string, after: string, t
     if (found < 0) return `${path}: the bytes between edited chunks changed`
     pos = found + gap.length
   }
-  if (after.length - last.length < pos || !after.endsWith(last)) return `${path}: the bytes after the last edited chunk changed`
+  if (after.length - last.length < pos || !after.endsWith(last))
+    return `${path}: the bytes after the last edited chunk changed`
   return null
 }

@@ -30,7 +30,12 @@ export interface Region {
 }
 
 /** Listed chunks outside `region` that the replacement contains verbatim (outermost only). */
-export function copiedChunks(replacement: string, source: string, region: Region, listed: readonly ListedChunk[]): ListedChunk[] {
+export function copiedChunks(
+  replacement: string,
+  source: string,
+  region: Region,
+  listed: readonly ListedChunk[],
+): ListedChunk[] {
   const rep = squash(replacement)
   const copies = listed.filter((c) => {
     if (!(c.end <= region.start || c.start >= region.end)) return false
@@ -50,10 +55,16 @@ function distinctiveLines(text: string): Set<string> {
 }
 
 /** Share of the file outside `region` that the replacement reproduces, when it looks like a rewrite; else null. */
-export function repeatsRestOfFile(replacement: string, source: string, region: Region): { share: number; lines: number } | null {
+export function repeatsRestOfFile(
+  replacement: string,
+  source: string,
+  region: Region,
+): { share: number; lines: number } | null {
   if (replacement.length <= SIZE_FACTOR * (region.end - region.start) + SIZE_SLACK) return null
   const own = distinctiveLines(source.slice(region.start, region.end))
-  const outside = [...distinctiveLines(source.slice(0, region.start) + '\n' + source.slice(region.end))].filter((l) => !own.has(l))
+  const outside = [...distinctiveLines(source.slice(0, region.start) + '\n' + source.slice(region.end))].filter(
+    (l) => !own.has(l),
+  )
   if (outside.length < 5) return null
   const rep = distinctiveLines(replacement)
   const lines = outside.filter((l) => rep.has(l)).length

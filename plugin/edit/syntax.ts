@@ -13,13 +13,18 @@ export type JsMode = 'module' | 'script'
 export type { SyntaxProblem }
 
 /** `text` as a module or a classic script, with the reason unexplained (the model gets acorn's own words). */
-export function parseJs(text: string, mode: JsMode): { ok: true; program: acorn.Program } | { ok: false; problem: SyntaxProblem } {
+export function parseJs(
+  text: string,
+  mode: JsMode,
+): { ok: true; program: acorn.Program } | { ok: false; problem: SyntaxProblem } {
   const parsed = parseScript(text, mode === 'module' ? 'module' : 'classic', { explain: false })
   return 'type' in parsed ? { ok: true, program: parsed } : { ok: false, problem: parsed }
 }
 
 /** Parse as a module when possible (most browser JS is valid as both), else as a classic script. */
-export function parseJsAnyMode(text: string): { ok: true; program: acorn.Program; mode: JsMode } | { ok: false; problem: SyntaxProblem } {
+export function parseJsAnyMode(
+  text: string,
+): { ok: true; program: acorn.Program; mode: JsMode } | { ok: false; problem: SyntaxProblem } {
   const asModule = parseJs(text, 'module')
   if (asModule.ok) return { ...asModule, mode: 'module' }
   const asScript = parseJs(text, 'script')

@@ -22,7 +22,11 @@ export function toEol(lfText: string, eol: Eol): string {
 
 /** A plain (uncoloured) code frame around a 1-based line/column, for reasons fed to a model. */
 export function codeFrame(source: string, line: number, column: number): string {
-  return codeFrameColumns(toLf(source), { start: { line, column } }, { highlightCode: false, linesAbove: 2, linesBelow: 2 })
+  return codeFrameColumns(
+    toLf(source),
+    { start: { line, column } },
+    { highlightCode: false, linesAbove: 2, linesBelow: 2 },
+  )
 }
 
 /** `path:line:col` plus a code frame, for a problem at `offset` of `source`. */
@@ -64,7 +68,8 @@ export function editDistance(a: string, b: string, cap = 3): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
       rowMin = Math.min(rowMin, d[i][j])
     }
     if (rowMin > cap) return cap + 1

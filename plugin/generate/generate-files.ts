@@ -92,7 +92,17 @@ export class TaskFailedError extends Error implements Diagnosable {
   toDiagnostics(): Diagnostic[] {
     const at = this.at ?? { line: 0, column: 0 }
     const where = { line: at.line, column: at.column, ...(at.frame ? { frame: at.frame } : {}) }
-    return [{ rule: this.code, severity: 'error', file: this.path, ...where, message: this.message, source: this.at ? 'gate' : 'task', task: this.taskId }]
+    return [
+      {
+        rule: this.code,
+        severity: 'error',
+        file: this.path,
+        ...where,
+        message: this.message,
+        source: this.at ? 'gate' : 'task',
+        task: this.taskId,
+      },
+    ]
   }
 }
 
@@ -124,16 +134,33 @@ export async function generateFiles(input: GenerateInput): Promise<TaskReport[]>
     interfaces.set(path, { content, iface })
     return iface
   }
-  const outcomes = await runDag(input.tasks, input.concurrency, (task) => runTask(task, byId, input, interfaceOf), input.signal)
+  const outcomes = await runDag(
+    input.tasks,
+    input.concurrency,
+    (task) => runTask(task, byId, input, interfaceOf),
+    input.signal,
+  )
   for (const task of input.tasks) {
     const o = outcomes.get(task.id)!
     if (o.status === 'done') report(o.result)
     else if (o.status === 'failed') {
       const message = describe(o.error, task)
-      report({ taskId: task.id, path: task.path, status: 'failed', message, diagnostic: taskDiagnostic(task, message, o.error) })
+      report({
+        taskId: task.id,
+        path: task.path,
+        status: 'failed',
+        message,
+        diagnostic: taskDiagnostic(task, message, o.error),
+      })
     } else {
       const message = `task "${task.id}" (${task.path}): not run: it depends on "${o.blockedBy}", which did not complete`
-      report({ taskId: task.id, path: task.path, status: 'blocked', message, diagnostic: taskDiagnostic(task, message) })
+      report({
+        taskId: task.id,
+        path: task.path,
+        status: 'blocked',
+        message,
+        diagnostic: taskDiagnostic(task, message),
+      })
     }
   }
 
@@ -144,7 +171,12 @@ export async function generateFiles(input: GenerateInput): Promise<TaskReport[]>
   return reports
 }
 
-async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput, interfaceOf: InterfaceOf): Promise<TaskReport> {
+async function runTask(
+  task: Task,
+  byId: Map<string, Task>,
+  input: GenerateInput,
+  interfaceOf: InterfaceOf,
+): Promise<TaskReport> {
   const { writer } = input
   const ctx = taskContext(task, byId, input, interfaceOf)
   const taskKey = computeTaskKey(ctx, input.coderId)
@@ -155,11 +187,20 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
   if (tracked?.generatedBy.taskKey === taskKey) {
     if (state !== 'missing') return { taskId: task.id, path: task.path, status: 'unchanged' }
     // A person's file they deleted is theirs to delete: it is never brought back.
-    if (usersFile) throw new TaskFailedError(task.id, task.path, `${task.path} was the person's file and is gone; sitesmith does not recreate it`)
+    if (usersFile)
+      throw new TaskFailedError(
+        task.id,
+        task.path,
+        `${task.path} was the person's file and is gone; sitesmith does not recreate it`,
+      )
     // Up to date but not on disk (a fresh checkout): the exact bytes, if the store has them.
     const content = await input.blobs?.get(tracked.hash)
     if (content !== undefined) {
-      await writer.write(task.path, content, { summary: tracked.summary, interface: tracked.interface, generatedBy: tracked.generatedBy })
+      await writer.write(task.path, content, {
+        summary: tracked.summary,
+        interface: tracked.interface,
+        generatedBy: tracked.generatedBy,
+      })
       return { taskId: task.id, path: task.path, status: 'restored', cache: 'hit' }
     }
   }
@@ -169,28 +210,54 @@ async function runTask(task: Task, byId: Map<string, Task>, input: GenerateInput
   }
   if (state === 'user-file' && usersFile) {
     // A person's adopted file: changed in chunks only, and only when allowed (issue 17).
-    if (task.action !== 'update') throw new TaskFailedError(task.id, task.path, `${task.path} is the person's file: sitesmith never creates over it; plan an "update" with a target chunk instead`)
+    if (task.action !== 'update')
+      throw new TaskFailedError(
+        task.id,
+        task.path,
+        `${task.path} is the person's file: sitesmith never creates over it; plan an "update" with a target chunk instead`,
+      )
     if (input.editUserFiles !== 'chunks') {
       const target = task.target ?? 'body'
-      return { taskId: task.id, path: task.path, status: 'kept', message: new UserFileEditOffError(task.path, [target]).message, wouldChange: { target, instructions: task.instructions } }
+      return {
+        taskId: task.id,
+        path: task.path,
+        status: 'kept',
+        message: new UserFileEditOffError(task.path, [target]).message,
+        wouldChange: { target, instructions: task.instructions },
+      }
     }
   } else if (state === 'user-file') {
-    throw new TaskFailedError(task.id, task.path, `${task.path} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`)
+    throw new TaskFailedError(
+      task.id,
+      task.path,
+      `${task.path} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`,
+    )
   }
   input.onStart?.(task)
 
-  const produced: { content: string; summary: string; hit: boolean; by: string; from?: string } = task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
+  const produced: { content: string; summary: string; hit: boolean; by: string; from?: string } =
+    task.action === 'update' ? await runUpdate(task, ctx, input) : await runCreate(task, ctx, input)
   const meta = {
     summary: produced.summary || tracked?.summary || task.instructions.split('\n')[0].slice(0, 160),
     interface: extractInterface(task.path, produced.content),
-    generatedBy: { taskId: task.id, taskKey, stage: task.action === 'update' ? 'update' : 'generate', model: produced.by },
+    generatedBy: {
+      taskId: task.id,
+      taskKey,
+      stage: task.action === 'update' ? 'update' : 'generate',
+      model: produced.by,
+    },
   }
   const basis = produced.from !== undefined ? { from: produced.from } : undefined
   const written =
     usersFile && basis
       ? await writer.writeUserChunks(task.path, basis.from, produced.content, [task.target ?? 'body'], meta)
       : await writer.write(task.path, produced.content, meta, basis)
-  return { taskId: task.id, path: task.path, status: written.changed ? 'written' : 'unchanged', cache: produced.hit ? 'hit' : 'miss' }
+  return {
+    taskId: task.id,
+    path: task.path,
+    status: written.changed ? 'written' : 'unchanged',
+    cache: produced.hit ? 'hit' : 'miss',
+  }
 }
 
 async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
@@ -213,16 +280,21 @@ async function runCreate(task: Task, ctx: TaskContext, input: GenerateInput) {
         const gate = checkFile(task.path, answer.content)
         return gate.ok ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } } : gate
       },
-      retry: (reason) => `That file was rejected and not written: ${reason}\nSend the complete file again in the same JSON form.`,
+      retry: (reason) =>
+        `That file was rejected and not written: ${reason}\nSend the complete file again in the same JSON form.`,
     },
   )
-  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${result.reason}`, { at: result.at })
+  if (!result.ok)
+    throw new TaskFailedError(task.id, task.path, `the generated file was rejected: ${result.reason}`, {
+      at: result.at,
+    })
   return { ...result.value, hit: result.hit, by: result.by }
 }
 
 async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
   const current = input.writer.read(task.path)
-  if (current === null) throw new TaskFailedError(task.id, task.path, `cannot update ${task.path}: the file does not exist`)
+  if (current === null)
+    throw new TaskFailedError(task.id, task.path, `cannot update ${task.path}: the file does not exist`)
   const target = task.target ?? 'body'
   const chunk = locateChunk(task.path, current, target)
   if (!chunk.ok) throw new TaskFailedError(task.id, task.path, `cannot update target "${target}": ${chunk.reason}`)
@@ -244,12 +316,18 @@ async function runUpdate(task: Task, ctx: TaskContext, input: GenerateInput) {
       accept: (answer) => {
         const edited = applyChunkEdit(task.path, current, target, answer.replacement)
         const gate = edited.ok ? checkEditedFile(task.path, edited.content) : edited
-        return gate.ok ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } } : { ok: false, reason: gate.reason, ...('at' in gate ? { at: gate.at } : {}) }
+        return gate.ok
+          ? { ok: true, value: { content: gate.content, summary: answer.summary.trim() } }
+          : { ok: false, reason: gate.reason, ...('at' in gate ? { at: gate.at } : {}) }
       },
-      retry: (reason) => `That replacement was rejected and not applied: ${reason}\nSend the replacement for "${target}" again in the same JSON form.`,
+      retry: (reason) =>
+        `That replacement was rejected and not applied: ${reason}\nSend the replacement for "${target}" again in the same JSON form.`,
     },
   )
-  if (!result.ok) throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`, { at: result.at })
+  if (!result.ok)
+    throw new TaskFailedError(task.id, task.path, `the chunk edit of "${target}" was rejected: ${result.reason}`, {
+      at: result.at,
+    })
   return { ...result.value, hit: result.hit, by: result.by, from: current }
 }
 

@@ -53,7 +53,9 @@ export function updateMessages(c: TaskContext, chunk: string): ChatMessage[] {
     { role: 'system', content: UPDATE_SYSTEM },
     {
       role: 'user',
-      content: [header(c), ...context(c), `Current chunk "${c.task.target}" (replace exactly this):\n${chunk}`].join('\n\n'),
+      content: [header(c), ...context(c), `Current chunk "${c.task.target}" (replace exactly this):\n${chunk}`].join(
+        '\n\n',
+      ),
     },
   ]
 }
@@ -86,14 +88,31 @@ export function compact(i: FileInterface): Partial<FileInterface> {
  * names keep theirs whole), then long spec sections shortened, then dependencies reduced to
  * their paths. Each says in the prompt that it was shortened; a prompt that fits is never packed.
  */
-export function* packedGenerateMessages(c: TaskContext, chunk?: string): Generator<{ messages: ChatMessage[]; note: string }> {
+export function* packedGenerateMessages(
+  c: TaskContext,
+  chunk?: string,
+): Generator<{ messages: ChatMessage[]; note: string }> {
   const build = (x: TaskContext) => (chunk === undefined ? generateMessages(x) : updateMessages(x, chunk))
   const words = mentionedWords([c.task.instructions, ...c.sections.map((s) => s.text)].join('\n'))
-  const trimmed = c.dependencies.map((d) => ({ path: d.path, summary: clipText(d.summary, 160, '…'), interface: relevantInterface(d.path, d.interface, words) }))
-  yield { note: 'dependency interfaces trimmed to the names the task mentions', messages: build({ ...c, dependencies: trimmed }) }
+  const trimmed = c.dependencies.map((d) => ({
+    path: d.path,
+    summary: clipText(d.summary, 160, '…'),
+    interface: relevantInterface(d.path, d.interface, words),
+  }))
+  yield {
+    note: 'dependency interfaces trimmed to the names the task mentions',
+    messages: build({ ...c, dependencies: trimmed }),
+  }
   const sections = c.sections.map((s) => ({ ...s, text: clipText(s.text, 1500) }))
-  yield { note: 'and spec sections shortened to 1500 characters', messages: build({ ...c, sections, dependencies: trimmed }) }
-  const bare = c.dependencies.map((d) => ({ path: d.path, summary: '', interface: relevantInterface(d.path, {} as FileInterface, words) }))
+  yield {
+    note: 'and spec sections shortened to 1500 characters',
+    messages: build({ ...c, sections, dependencies: trimmed }),
+  }
+  const bare = c.dependencies.map((d) => ({
+    path: d.path,
+    summary: '',
+    interface: relevantInterface(d.path, {} as FileInterface, words),
+  }))
   yield { note: 'and dependencies reduced to their paths', messages: build({ ...c, sections, dependencies: bare }) }
 }
 
@@ -105,5 +124,10 @@ export function taskWords(task: Task, sections: ReadonlyMap<string, SpecSection>
 /** `i` with only the names `words` mention, or whole when the task names the file itself. */
 export function relevantInterface(path: string, i: FileInterface, words: ReadonlySet<string>): FileInterface {
   if (isMentioned(path, words)) return i
-  return Object.fromEntries(Object.entries(i).map(([k, v]) => [k, Array.isArray(v) ? v.filter((n) => typeof n === 'string' && isMentioned(n, words)) : v])) as FileInterface
+  return Object.fromEntries(
+    Object.entries(i).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.filter((n) => typeof n === 'string' && isMentioned(n, words)) : v,
+    ]),
+  ) as FileInterface
 }

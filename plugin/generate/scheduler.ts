@@ -58,17 +58,20 @@ export async function runDag<N extends DagNode, R>(
           continue
         }
         running++
-        work(byId.get(id)!).then(
-          (result) => finish(id, { id, status: 'done', result }),
-          (error) => finish(id, { id, status: 'failed', error }),
-        ).finally(() => {
-          running--
-          pump()
-        })
+        work(byId.get(id)!)
+          .then(
+            (result) => finish(id, { id, status: 'done', result }),
+            (error) => finish(id, { id, status: 'failed', error }),
+          )
+          .finally(() => {
+            running--
+            pump()
+          })
       }
       if (running === 0 && ready.length === 0) {
         // Anything left waits on a cycle the plan validator should have caught.
-        for (const n of nodes) if (!outcomes.has(n.id)) outcomes.set(n.id, { id: n.id, status: 'blocked', blockedBy: 'a dependency cycle' })
+        for (const n of nodes)
+          if (!outcomes.has(n.id)) outcomes.set(n.id, { id: n.id, status: 'blocked', blockedBy: 'a dependency cycle' })
         resolve(outcomes)
       }
     }

@@ -16,11 +16,15 @@ const LOOP_REPEATS = 6
 export function describeBadAnswer(text: string, prompt: readonly ChatMessage[] = []): string | undefined {
   const t = text.trim()
   if (t === '') return undefined
-  if (/^\{\s*\}$/.test(t)) return 'an empty object {} — the model stopped at once (an output cap too small, like Ollama\'s old num_predict default of 128?)'
+  if (/^\{\s*\}$/.test(t))
+    return "an empty object {} — the model stopped at once (an output cap too small, like Ollama's old num_predict default of 128?)"
   const loop = repetition(t)
   if (loop) return `a repetition loop: ${JSON.stringify(clip(loop.unit, 60))} repeated ${loop.times} times`
   if (echoes(t, prompt)) return 'the instructions echoed back instead of an answer'
-  if (!t.includes('{') && /^(i'?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately|i can(?:not|'t)|as an ai)\b/i.test(t)) {
+  if (
+    !t.includes('{') &&
+    /^(i'?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately|i can(?:not|'t)|as an ai)\b/i.test(t)
+  ) {
     return `an apology instead of an answer (${JSON.stringify(clip(t, 60))})`
   }
   return undefined
@@ -28,7 +32,10 @@ export function describeBadAnswer(text: string, prompt: readonly ChatMessage[] =
 
 /** The shortest unit (a line, or a run of 8–200 characters) that fills the end of `t` at least LOOP_REPEATS times. */
 export function repetition(t: string): { unit: string; times: number } | undefined {
-  const lines = t.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = t
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   for (let i = 0, run = 1; i < lines.length; i++) {
     run = i > 0 && lines[i] === lines[i - 1] && lines[i].length >= 4 ? run + 1 : 1
     if (run >= LOOP_REPEATS) {
@@ -55,7 +62,10 @@ export function repetition(t: string): { unit: string; times: number } | undefin
  * is valid JSON. Only system messages count, since a legitimate fix may repeat the chunk shown.
  */
 export function echoesInstructions(text: string, prompt: readonly ChatMessage[]): boolean {
-  return echoes(text, prompt.filter((m) => m.role === 'system'))
+  return echoes(
+    text,
+    prompt.filter((m) => m.role === 'system'),
+  )
 }
 
 function echoes(t: string, prompt: readonly ChatMessage[]): boolean {

@@ -39,7 +39,10 @@ export async function askUntilAccepted<T, R>(
     // The accepted answer's author is who the file is credited to (#12).
     if (accepted.ok) return { ok: true, value: accepted.value, hit, by: answer.by }
     if (attempt >= opts.repairs) return accepted
-    const turn = [{ role: 'assistant' as const, content: echo(JSON.stringify(answer.value)) }, { role: 'user' as const, content: opts.retry(accepted.reason) }]
+    const turn = [
+      { role: 'assistant' as const, content: echo(JSON.stringify(answer.value)) },
+      { role: 'user' as const, content: opts.retry(accepted.reason) },
+    ]
     messages = [...messages, ...turn]
     suffix = [...suffix, ...turn]
   }
@@ -49,5 +52,7 @@ export async function askUntilAccepted<T, R>(
 const MAX_ECHO_CHARS = 32_000
 
 function echo(text: string): string {
-  return text.length <= MAX_ECHO_CHARS ? text : `${text.slice(0, MAX_ECHO_CHARS)}… (${text.length - MAX_ECHO_CHARS} more characters not repeated)`
+  return text.length <= MAX_ECHO_CHARS
+    ? text
+    : `${text.slice(0, MAX_ECHO_CHARS)}… (${text.length - MAX_ECHO_CHARS} more characters not repeated)`
 }

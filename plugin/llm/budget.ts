@@ -42,7 +42,8 @@ export class UsageMeter {
   constructor(limits: UsageLimits = {}) {
     const maxCalls = limits.maxCalls ?? Infinity
     const maxTokens = limits.maxTokens ?? Infinity
-    if (!(maxCalls >= 0) || !(maxTokens >= 0)) throw new RangeError(`budget: maxCalls and maxTokens must be >= 0 (got ${maxCalls}, ${maxTokens})`)
+    if (!(maxCalls >= 0) || !(maxTokens >= 0))
+      throw new RangeError(`budget: maxCalls and maxTokens must be >= 0 (got ${maxCalls}, ${maxTokens})`)
     this.#limits = Object.freeze({ maxCalls, maxTokens })
   }
 
@@ -84,7 +85,13 @@ export class UsageMeter {
   beginCall(stage: string, promptTokens = 0, ctx: ModelErrorContext = {}): void {
     const { maxCalls, maxTokens } = this.limits
     if (this.#calls + 1 > maxCalls) {
-      throw new BudgetExceededError('maxCalls', this.#calls, maxCalls, `run budget exhausted: ${this.#calls} of maxCalls ${maxCalls} model calls used`, ctx)
+      throw new BudgetExceededError(
+        'maxCalls',
+        this.#calls,
+        maxCalls,
+        `run budget exhausted: ${this.#calls} of maxCalls ${maxCalls} model calls used`,
+        ctx,
+      )
     }
     const used = this.totalTokens
     if (used >= maxTokens || used + promptTokens > maxTokens) {
@@ -169,7 +176,10 @@ export function formatUsage(u: UsageMeter | UsageSnapshot): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, v]) => `${name} ${v.calls}/${n(v.promptTokens + v.completionTokens)}`)
     .join(', ')
-  const limits = [Number.isFinite(s.limits.maxCalls) && `${n(s.limits.maxCalls)} calls`, Number.isFinite(s.limits.maxTokens) && `${n(s.limits.maxTokens)} tokens`]
+  const limits = [
+    Number.isFinite(s.limits.maxCalls) && `${n(s.limits.maxCalls)} calls`,
+    Number.isFinite(s.limits.maxTokens) && `${n(s.limits.maxTokens)} tokens`,
+  ]
     .filter(Boolean)
     .join(', ')
   return (

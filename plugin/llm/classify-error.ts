@@ -25,7 +25,8 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ])
-const CONNECTION_MESSAGES = /socket hang up|fetch failed|terminated|other side closed|ECONNRESET|network error|premature close|Did not receive done/i
+const CONNECTION_MESSAGES =
+  /socket hang up|fetch failed|terminated|other side closed|ECONNRESET|network error|premature close|Did not receive done/i
 const CONNECTION_NAMES = new Set(['APIConnectionError', 'APIConnectionTimeoutError', 'FetchError'])
 
 /** HTTP statuses whose meaning deserves a hint in the message. */
@@ -35,11 +36,16 @@ const HINTS: Record<number, string> = {
   404: 'unknown model or endpoint (for Ollama: `ollama pull <model>`; for OpenAI-compatible servers: check the baseURL ends in /v1)',
 }
 
-export function classifyError(err: unknown, ctx: ModelErrorContext, responseHeaders?: (name: string) => string | null | undefined): ModelError {
+export function classifyError(
+  err: unknown,
+  ctx: ModelErrorContext,
+  responseHeaders?: (name: string) => string | null | undefined,
+): ModelError {
   if (err instanceof ModelError) return err
   const e = err as { status?: unknown; status_code?: unknown; headers?: unknown; message?: unknown; name?: unknown }
 
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.status_code === 'number' ? e.status_code : undefined
+  const status =
+    typeof e?.status === 'number' ? e.status : typeof e?.status_code === 'number' ? e.status_code : undefined
   if (status !== undefined) {
     const get = headerGetter(e.headers) ?? responseHeaders
     const detail = serverMessage(err)
@@ -55,19 +61,36 @@ export function classifyError(err: unknown, ctx: ModelErrorContext, responseHead
   const conn = connectionProblem(err)
   if (conn) {
     const refused = /ECONNREFUSED/.test(conn)
-    return new ModelHttpError(`${refused ? 'connection refused — is the server running?' : 'connection failed'} (${conn})`, ctx, { retryable: true, cause: err })
+    return new ModelHttpError(
+      `${refused ? 'connection refused — is the server running?' : 'connection failed'} (${conn})`,
+      ctx,
+      { retryable: true, cause: err },
+    )
   }
 
   if (err instanceof SyntaxError) {
     // The HTTP body (not the model's content) was not JSON: a proxy page or a cut-off body.
-    return new ModelHttpError(`unreadable response body: ${err.message.slice(0, 160)}`, ctx, { retryable: true, cause: err })
+    return new ModelHttpError(`unreadable response body: ${err.message.slice(0, 160)}`, ctx, {
+      retryable: true,
+      cause: err,
+    })
   }
 
-  return new ModelHttpError(`request failed: ${String(e?.message ?? err).slice(0, 300)}`, ctx, { retryable: false, cause: err })
+  return new ModelHttpError(`request failed: ${String(e?.message ?? err).slice(0, 300)}`, ctx, {
+    retryable: false,
+    cause: err,
+  })
 }
 
 /** Codes that mean no connection was made, so no byte of the request reached a server. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
 
 /**
  * Whether `err` says the request was never sent: the connection was refused or could not be
@@ -109,7 +132,8 @@ function serverMessage(err: unknown): string {
   const e = err as { error?: unknown; message?: unknown }
   const inner = e?.error
   let text = ''
-  if (inner && typeof inner === 'object' && typeof (inner as { message?: unknown }).message === 'string') text = (inner as { message: string }).message
+  if (inner && typeof inner === 'object' && typeof (inner as { message?: unknown }).message === 'string')
+    text = (inner as { message: string }).message
   else if (typeof inner === 'string') text = inner
   else if (typeof e?.message === 'string') text = e.message.replace(/^\d{3}\s*/, '')
   return text.replace(/\s+/g, ' ').trim().slice(0, 300)

@@ -14,7 +14,9 @@ import type { ChatMessage, ModelOptions } from './types.js'
  * Ollama this is the largest `num_ctx` sitesmith asks for (each request sizes it to the prompt),
  * kept modest because a bigger context costs memory on the user's machine.
  */
-export const CONTEXT_WINDOW_DEFAULTS = Object.freeze({ openai: 128_000, ollama: 32_768 } as const) satisfies Readonly<Record<ModelOptions['provider'], number>>
+export const CONTEXT_WINDOW_DEFAULTS = Object.freeze({ openai: 128_000, ollama: 32_768 } as const) satisfies Readonly<
+  Record<ModelOptions['provider'], number>
+>
 
 /** The answer budget when a role names none (also MODEL_DEFAULTS.maxOutputTokens). */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096
@@ -25,7 +27,9 @@ export interface RoleLimits {
   counter: TokenCounter
 }
 
-export function roleLimits(o: Pick<ModelOptions, 'provider' | 'model' | 'contextWindow' | 'maxOutputTokens'>): RoleLimits {
+export function roleLimits(
+  o: Pick<ModelOptions, 'provider' | 'model' | 'contextWindow' | 'maxOutputTokens'>,
+): RoleLimits {
   return {
     contextWindow: o.contextWindow ?? CONTEXT_WINDOW_DEFAULTS[o.provider],
     maxOutputTokens: o.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
@@ -43,7 +47,11 @@ export interface Measure {
   room: number
 }
 
-export function measurePrompt(messages: readonly ChatMessage[], limits: RoleLimits, maxOutputTokens = limits.maxOutputTokens): Measure {
+export function measurePrompt(
+  messages: readonly ChatMessage[],
+  limits: RoleLimits,
+  maxOutputTokens = limits.maxOutputTokens,
+): Measure {
   const room = limits.contextWindow - maxOutputTokens
   const bound = limits.counter.upperBound(messages)
   if (bound <= room) return { fits: true, promptTokens: bound, method: 'at most, by bytes', room }

@@ -14,12 +14,25 @@ import type { ChatEvent, ChatMessage } from './types.js'
  * grown budget (after a `length` finish) is lowered to what fits, never below the role's own;
  * otherwise the request is refused before sending.
  */
-export function fitOutput(messages: readonly ChatMessage[], wanted: number, limits: RoleLimits, ctx: ModelErrorContext): number {
+export function fitOutput(
+  messages: readonly ChatMessage[],
+  wanted: number,
+  limits: RoleLimits,
+  ctx: ModelErrorContext,
+): number {
   const m = measurePrompt(messages, limits, wanted)
   if (m.fits) return wanted
   const room = limits.contextWindow - m.promptTokens
   if (wanted > limits.maxOutputTokens && room >= limits.maxOutputTokens) return room
-  throw new ContextOverflowError({ promptTokens: m.promptTokens, method: m.method, contextWindow: limits.contextWindow, maxOutputTokens: Math.min(wanted, limits.maxOutputTokens) }, ctx)
+  throw new ContextOverflowError(
+    {
+      promptTokens: m.promptTokens,
+      method: m.method,
+      contextWindow: limits.contextWindow,
+      maxOutputTokens: Math.min(wanted, limits.maxOutputTokens),
+    },
+    ctx,
+  )
 }
 
 /**
@@ -47,7 +60,14 @@ const SMALLEST_CUT = 1024
  * answer's room is part of num_ctx. Only the first question of a conversation is checked: later
  * turns reuse the server's cache, which lowers the count legitimately.
  */
-export function checkTruncation(answer: RawAnswer, messages: readonly ChatMessage[], limits: RoleLimits, model: string, endpoint: string, ctx: ModelErrorContext): void {
+export function checkTruncation(
+  answer: RawAnswer,
+  messages: readonly ChatMessage[],
+  limits: RoleLimits,
+  model: string,
+  endpoint: string,
+  ctx: ModelErrorContext,
+): void {
   if (!answer.promptReported) return
   const got = answer.usage.promptTokens
   const numCtx = answer.numCtx
@@ -62,11 +82,11 @@ export function checkTruncation(answer: RawAnswer, messages: readonly ChatMessag
       ? `Ollama evaluated only ${got} of the about ${sent} prompt tokens sent (${limits.counter.method}): ` +
         `it cut the prompt to fit num_ctx ${numCtx} and answered 200 OK anyway (its log says "truncating input prompt"). ` +
         `The answer was discarded. Raise num_ctx: set this role's contextWindow to at least ${pow2(need)} if the model supports it (\`ollama show ${model}\`), ` +
-          `and make sure nothing between sitesmith and Ollama drops options.num_ctx`
+        `and make sure nothing between sitesmith and Ollama drops options.num_ctx`
       : `Ollama's OpenAI-compatible endpoint evaluated only ${got} of the about ${sent} prompt tokens sent: ` +
         `it cannot set num_ctx, so the prompt was cut to the server's default context. ` +
         `The answer was discarded. Use provider "ollama" with baseURL ${origin(endpoint)} (sitesmith then sizes num_ctx per request), ` +
-          `or start Ollama with OLLAMA_CONTEXT_LENGTH=${pow2(need)}`
+        `or start Ollama with OLLAMA_CONTEXT_LENGTH=${pow2(need)}`
   throw new ContextTruncatedError(reason, { evaluated: got, sent }, ctx)
 }
 
@@ -84,13 +104,18 @@ export function ollamaBehindOpenAI(endpoint: string, how: 'port' | 'fingerprint'
   if (how === 'port' && port !== '11434') return undefined
   return (
     `${endpoint} is Ollama's OpenAI-compatible endpoint (${how === 'port' ? 'port 11434' : 'it signs answers "fp_ollama"'}): ` +
-      `there num_ctx cannot be set, so every prompt is cut to the server's default context ` +
+    `there num_ctx cannot be set, so every prompt is cut to the server's default context ` +
     `(2048–4096 tokens) without an error. Use provider "ollama" with baseURL ${origin(endpoint)} instead, or start Ollama with OLLAMA_CONTEXT_LENGTH set to the context you need`
   )
 }
 
 /** A `warning` event per distinct message; `seen` belongs to the client, so it is once per client, not per request. */
-export function onceWarner(seen: Set<string>, label: string, model: string, emit: (e: ChatEvent) => void): (message: string | undefined) => void {
+export function onceWarner(
+  seen: Set<string>,
+  label: string,
+  model: string,
+  emit: (e: ChatEvent) => void,
+): (message: string | undefined) => void {
   return (message) => {
     if (!message || seen.has(message)) return
     seen.add(message)

@@ -3,7 +3,13 @@ import { z } from 'zod'
 import type { UsageMeter } from './budget.js'
 import { causeChain } from './cause-chain.js'
 import { classifyError, neverSent } from './classify-error.js'
-import { MissingCredentialsError, ModelAbortedError, ModelError, ModelTimeoutError, type ModelErrorContext } from './errors.js'
+import {
+  MissingCredentialsError,
+  ModelAbortedError,
+  ModelError,
+  ModelTimeoutError,
+  type ModelErrorContext,
+} from './errors.js'
 import { createOllamaProvider, OLLAMA_DEFAULT_HOST } from './ollama-provider.js'
 import { createOpenAIProvider, isOfficialOpenAI, OPENAI_DEFAULT_BASE_URL } from './openai-provider.js'
 import { estimateTokens, type Provider, type RawAnswer } from './provider.js'
@@ -76,7 +82,9 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
   const o = parsed.data
   const limits = roleLimits(o)
   if (limits.maxOutputTokens >= limits.contextWindow) {
-    throw new ModelOptionsError(`invalid ${role} options: ${role}.maxOutputTokens (${limits.maxOutputTokens}) must be below ${role}.contextWindow (${limits.contextWindow}), or no prompt fits`)
+    throw new ModelOptionsError(
+      `invalid ${role} options: ${role}.maxOutputTokens (${limits.maxOutputTokens}) must be below ${role}.contextWindow (${limits.contextWindow}), or no prompt fits`,
+    )
   }
   const env = deps.env ?? process.env
   const id = `${o.provider}:${o.model}`
@@ -87,7 +95,9 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
     maxDelayMs: deps.retryMaxDelayMs ?? MODEL_DEFAULTS.retryMaxDelayMs,
   }
   const apiKey = o.provider === 'openai' ? nonEmpty(env.OPENAI_API_KEY) : undefined
-  const secrets = [env.OPENAI_API_KEY, env.OLLAMA_API_KEY].map(nonEmpty).filter((s): s is string => !!s && s.length >= 4)
+  const secrets = [env.OPENAI_API_KEY, env.OLLAMA_API_KEY]
+    .map(nonEmpty)
+    .filter((s): s is string => !!s && s.length >= 4)
   const redact = (text: string) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text)
   const emit = (e: ChatEvent) => deps.onEvent?.(e)
   const warned = new Set<string>()
@@ -97,7 +107,10 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
   const getProvider = (label: string): Provider => {
     if (provider) return provider
     if (o.provider === 'ollama') {
-      provider = createOllamaProvider({ model: o.model, host: o.baseURL ?? nonEmpty(env.OLLAMA_HOST) ?? OLLAMA_DEFAULT_HOST })
+      provider = createOllamaProvider({
+        model: o.model,
+        host: o.baseURL ?? nonEmpty(env.OLLAMA_HOST) ?? OLLAMA_DEFAULT_HOST,
+      })
       return provider
     }
     const baseURL = o.baseURL ?? nonEmpty(env.OPENAI_BASE_URL)
@@ -109,7 +122,12 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
       )
     }
     // The client's own header timeout is a safety net behind ours, which covers the body too.
-    provider = createOpenAIProvider({ model: o.model, apiKey, baseURL: baseURL ?? OPENAI_DEFAULT_BASE_URL, timeoutMs: timeoutMs + 1000 })
+    provider = createOpenAIProvider({
+      model: o.model,
+      apiKey,
+      baseURL: baseURL ?? OPENAI_DEFAULT_BASE_URL,
+      timeoutMs: timeoutMs + 1000,
+    })
     return provider
   }
 
@@ -144,7 +162,8 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
       })
     } catch (err) {
       if (signal?.aborted) throw err instanceof ModelAbortedError ? err : new ModelAbortedError(ctx, err)
-      if (timedOut || (err as Error)?.name === 'APIConnectionTimeoutError') throw new ModelTimeoutError(timeoutMs, ctx, err)
+      if (timedOut || (err as Error)?.name === 'APIConnectionTimeoutError')
+        throw new ModelTimeoutError(timeoutMs, ctx, err)
       throw classifyError(err, ctx)
     } finally {
       clearTimeout(timer)
@@ -189,7 +208,12 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               tally.calls++
               emit({ type: 'request', label, stage, model: id, attempt, turn, maxOutputTokens })
               const started = performance.now()
-              const answer = await attemptOnce(p, { messages, maxOutputTokens, label, schema: req.schema }, signal, ctx).catch((err: unknown) => {
+              const answer = await attemptOnce(
+                p,
+                { messages, maxOutputTokens, label, schema: req.schema },
+                signal,
+                ctx,
+              ).catch((err: unknown) => {
                 // A refused connection asked no model: not a call, not budget spent (#12).
                 if (neverSent(err)) {
                   deps.meter?.refundCall(stage)
@@ -201,7 +225,15 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
               tally.completionTokens += answer.usage.completionTokens
               deps.meter?.addUsage(stage, answer.usage)
               answeredBy = answer.model
-              emit({ type: 'response', label, stage, model: id, usage: answer.usage, finishReason: answer.finishReason, durationMs: Math.round(performance.now() - started) })
+              emit({
+                type: 'response',
+                label,
+                stage,
+                model: id,
+                usage: answer.usage,
+                finishReason: answer.finishReason,
+                durationMs: Math.round(performance.now() - started),
+              })
               if (answer.servedBy === 'ollama') warnOnce(ollamaBehindOpenAI(p.endpoint, 'fingerprint'))
               if (turn === 0) checkTruncation(answer, messages, limits, o.model, p.endpoint, ctx)
               return answer
@@ -210,7 +242,16 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
             {
               signal,
               ctx,
-              onRetry: (r) => emit({ type: 'retry', label, model: id, retry: r.retry, delayMs: r.delayMs, code: r.error.code, reason: redact(r.error.message) }),
+              onRetry: (r) =>
+                emit({
+                  type: 'retry',
+                  label,
+                  model: id,
+                  retry: r.retry,
+                  delayMs: r.delayMs,
+                  code: r.error.code,
+                  reason: redact(r.error.message),
+                }),
             },
           )
         }
@@ -219,9 +260,15 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
           maxOutputTokens: req.maxOutputTokens ?? limits.maxOutputTokens,
           ctx,
           onRepair: (turn, problem) => emit({ type: 'repair', label, model: id, turn, problem }),
-          onTruncated: (maxOutputTokens, next) => emit({ type: 'truncated', label, model: id, maxOutputTokens, nextMaxOutputTokens: next }),
+          onTruncated: (maxOutputTokens, next) =>
+            emit({ type: 'truncated', label, model: id, maxOutputTokens, nextMaxOutputTokens: next }),
         })
-        return { value, usage: { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens }, calls: tally.calls, model: answeredBy }
+        return {
+          value,
+          usage: { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens },
+          calls: tally.calls,
+          model: answeredBy,
+        }
       } catch (err) {
         if (!(err instanceof ModelError)) throw err // a bug, not a model failure: keep its stack intact
         err.usage = { promptTokens: tally.promptTokens, completionTokens: tally.completionTokens }

@@ -39,7 +39,12 @@ export class ModelError extends Error {
   usage?: Usage
   calls?: number
 
-  constructor(code: ModelErrorCode, reason: string, ctx: ModelErrorContext = {}, opts: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: ModelErrorCode,
+    reason: string,
+    ctx: ModelErrorContext = {},
+    opts: { retryable?: boolean; cause?: unknown } = {},
+  ) {
     super(formatMessage(reason, ctx), opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = new.target.name
     this.code = code
@@ -62,7 +67,10 @@ function formatMessage(reason: string, ctx: ModelErrorContext): string {
  * (test/integration/faults: "binary garbage as the answer").
  */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return text.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  )
 }
 
 /** An HTTP status, a refused/reset connection or an unusable response body. */
@@ -72,7 +80,11 @@ export class ModelHttpError extends ModelError {
   /** What the server asked us to wait (`retry-after-ms` / `retry-after`), in ms. */
   readonly retryAfterMs?: number
 
-  constructor(reason: string, ctx: ModelErrorContext, opts: { status?: number; retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(
+    reason: string,
+    ctx: ModelErrorContext,
+    opts: { status?: number; retryable: boolean; retryAfterMs?: number; cause?: unknown },
+  ) {
     super('E_MODEL_HTTP', reason, ctx, opts)
     this.status = opts.status
     this.retryAfterMs = opts.retryAfterMs
@@ -123,7 +135,10 @@ export class ContextOverflowError extends ModelError {
   readonly promptTokens: number
   readonly contextWindow: number
   readonly maxOutputTokens: number
-  constructor(m: { promptTokens: number; method: string; contextWindow: number; maxOutputTokens: number }, ctx: ModelErrorContext) {
+  constructor(
+    m: { promptTokens: number; method: string; contextWindow: number; maxOutputTokens: number },
+    ctx: ModelErrorContext,
+  ) {
     super(
       'E_CONTEXT',
       `the prompt is ${m.promptTokens} tokens (${m.method}) and the answer may take ${m.maxOutputTokens}: more than this role's contextWindow of ${m.contextWindow}, so nothing was sent. ` +

@@ -64,7 +64,9 @@ export function* jsonCandidates(raw: string): Generator<Candidate> {
     const end = matchingBrace(text, start)
     if (end < 0) continue
     tried++
-    const c = strictObject(text.slice(start, end + 1), [start > 0 ? 'text before the object' : end < text.length - 1 ? 'text after the object' : 'embedded'])
+    const c = strictObject(text.slice(start, end + 1), [
+      start > 0 ? 'text before the object' : end < text.length - 1 ? 'text after the object' : 'embedded',
+    ])
     if (c) objects++
     if (c && objects > 1) c.how.push('one of several objects')
     if (fresh(c)) {
@@ -74,7 +76,9 @@ export function* jsonCandidates(raw: string): Generator<Candidate> {
   }
 
   const first = text.search(/[{[]/)
-  const slices = [...fences.map((b) => b.trim()), first >= 0 ? text.slice(first) : text].filter((s, i, all) => all.indexOf(s) === i)
+  const slices = [...fences.map((b) => b.trim()), first >= 0 ? text.slice(first) : text].filter(
+    (s, i, all) => all.indexOf(s) === i,
+  )
   for (const slice of slices.slice(0, MAX_REPAIR_SLICES)) {
     if (!repairable(slice)) continue
     const repaired = tryRepair(slice) ?? tryRepair(escapeInnerQuotes(slice))
@@ -189,7 +193,9 @@ function asObject(value: unknown, how: string[]): Candidate | undefined {
       return undefined
     }
   }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? { value: value as Record<string, unknown>, how: [...how] } : undefined
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? { value: value as Record<string, unknown>, how: [...how] }
+    : undefined
 }
 
 export function* fencedBlocks(text: string): Generator<string> {

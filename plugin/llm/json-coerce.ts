@@ -11,7 +11,8 @@ import type { ZodType } from 'zod'
  * Only values that then pass the schema are used, so nothing is guessed into shape.
  */
 
-export type Coerced<T> = { ok: true; value: T; how: string[] } | { ok: false; issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }
+export type Coerced<T> =
+  { ok: true; value: T; how: string[] } | { ok: false; issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }
 
 /** Rounds of string-to-structure fixes; each fixes every offending path found in that round. */
 const MAX_ROUNDS = 4
@@ -32,7 +33,8 @@ function withDecodedStrings<T>(value: Record<string, unknown>, schema: ZodType<T
   let decoded = false
   for (let round = 0; ; round++) {
     const parsed = schema.safeParse(current)
-    if (parsed.success) return { ok: true, value: parsed.data, how: decoded ? [...how, 'decoded arrays/objects sent as strings'] : how }
+    if (parsed.success)
+      return { ok: true, value: parsed.data, how: decoded ? [...how, 'decoded arrays/objects sent as strings'] : how }
     if (round >= MAX_ROUNDS) return { ok: false, issues: parsed.error.issues }
     let changed = false
     for (const issue of parsed.error.issues) {
@@ -59,7 +61,12 @@ function withDecodedStrings<T>(value: Record<string, unknown>, schema: ZodType<T
 function toolCallArguments(value: Record<string, unknown>): Record<string, unknown> | undefined {
   const keys = Object.keys(value)
   const argKey = keys.find((k) => k === 'arguments' || k === 'parameters')
-  if (!argKey || typeof value.name !== 'string' || keys.some((k) => !['name', 'arguments', 'parameters', 'type', 'id'].includes(k))) return undefined
+  if (
+    !argKey ||
+    typeof value.name !== 'string' ||
+    keys.some((k) => !['name', 'arguments', 'parameters', 'type', 'id'].includes(k))
+  )
+    return undefined
   let args = value[argKey]
   if (typeof args === 'string') {
     try {
@@ -68,7 +75,9 @@ function toolCallArguments(value: Record<string, unknown>): Record<string, unkno
       return undefined
     }
   }
-  return args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : undefined
+  return args !== null && typeof args === 'object' && !Array.isArray(args)
+    ? (args as Record<string, unknown>)
+    : undefined
 }
 
 function get(root: unknown, path: PropertyKey[]): unknown {
@@ -84,7 +93,10 @@ function get(root: unknown, path: PropertyKey[]): unknown {
 function set(root: unknown, path: PropertyKey[], v: unknown): unknown {
   if (path.length === 0) return v
   const [k, ...rest] = path
-  const copy = (Array.isArray(root) ? (root as unknown[]).slice() : { ...(root as object) }) as Record<PropertyKey, unknown>
+  const copy = (Array.isArray(root) ? (root as unknown[]).slice() : { ...(root as object) }) as Record<
+    PropertyKey,
+    unknown
+  >
   copy[k] = set(copy[k], rest, v)
   return copy
 }

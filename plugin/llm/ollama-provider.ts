@@ -39,7 +39,11 @@ export interface ContextWindow {
  * (`num_predict`, which Ollama also counts against `num_ctx`), rounded up to a power of two,
  * at least 4096 and at most 32768.
  */
-export function contextWindow(messages: ReadonlyArray<{ content: string }>, numPredict: number, maxNumCtx = MAX_NUM_CTX): ContextWindow {
+export function contextWindow(
+  messages: ReadonlyArray<{ content: string }>,
+  numPredict: number,
+  maxNumCtx = MAX_NUM_CTX,
+): ContextWindow {
   const bytes = messages.reduce((n, m) => n + Buffer.byteLength(m.content), 0)
   const promptTokens = Math.ceil(bytes / BYTES_PER_TOKEN)
   const need = promptTokens + Math.max(0, numPredict)
@@ -91,7 +95,8 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
           type: 'warning',
           label: call.label,
           model: ctx.model,
-          message: `prompt of about ${window.promptTokens} tokens plus ${call.maxOutputTokens} for the answer exceeds num_ctx ${window.numCtx}; ` +
+          message:
+            `prompt of about ${window.promptTokens} tokens plus ${call.maxOutputTokens} for the answer exceeds num_ctx ${window.numCtx}; ` +
             `Ollama may drop the start of the prompt`,
         })
       }
@@ -100,7 +105,11 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
       try {
         r = await client.chat({
           model: cfg.model,
-          messages: call.messages.map((m: ChatMessage) => ({ role: m.role, content: m.content, ...(m.images?.length ? { images: m.images } : {}) })),
+          messages: call.messages.map((m: ChatMessage) => ({
+            role: m.role,
+            content: m.content,
+            ...(m.images?.length ? { images: m.images } : {}),
+          })),
           stream: false,
           format,
           options: { num_ctx: window.numCtx, num_predict: call.maxOutputTokens, temperature: call.temperature },
@@ -113,10 +122,23 @@ export function createOllamaProvider(cfg: OllamaProviderConfig): Provider {
   }
 }
 
-function toRawAnswer(r: unknown, call: ProviderCall, model: string, ctx: { label: string; model: string; endpoint: string }): RawAnswer {
-  const res = r as { message?: { content?: unknown }; done_reason?: unknown; prompt_eval_count?: unknown; eval_count?: unknown; model?: unknown } | null
+function toRawAnswer(
+  r: unknown,
+  call: ProviderCall,
+  model: string,
+  ctx: { label: string; model: string; endpoint: string },
+): RawAnswer {
+  const res = r as {
+    message?: { content?: unknown }
+    done_reason?: unknown
+    prompt_eval_count?: unknown
+    eval_count?: unknown
+    model?: unknown
+  } | null
   if (!res || typeof res !== 'object' || !res.message || typeof res.message !== 'object') {
-    throw new ModelHttpError('the server answered JSON without a message, not an Ollama chat response', ctx, { retryable: false })
+    throw new ModelHttpError('the server answered JSON without a message, not an Ollama chat response', ctx, {
+      retryable: false,
+    })
   }
   const content = typeof res.message.content === 'string' ? res.message.content : ''
   return {

@@ -1,5 +1,9 @@
 import OpenAI from 'openai'
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions'
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions'
 
 import { ModelHttpError } from './errors.js'
 import { estimateTokens, redactUrl, type Provider, type ProviderCall, type RawAnswer } from './provider.js'
@@ -66,8 +70,13 @@ function toRawAnswer(completion: unknown, call: ProviderCall, model: string, end
   const c = completion as Partial<ChatCompletion> | null
   const choice = c && typeof c === 'object' && Array.isArray(c.choices) ? c.choices[0] : undefined
   if (!choice || typeof choice !== 'object') {
-    const what = typeof completion === 'string' ? `text ${JSON.stringify(completion.slice(0, 80))}` : 'JSON without choices'
-    throw new ModelHttpError(`the server answered ${what}, not a chat completion`, { label: call.label, model: `openai:${model}`, endpoint }, { retryable: false })
+    const what =
+      typeof completion === 'string' ? `text ${JSON.stringify(completion.slice(0, 80))}` : 'JSON without choices'
+    throw new ModelHttpError(
+      `the server answered ${what}, not a chat completion`,
+      { label: call.label, model: `openai:${model}`, endpoint },
+      { retryable: false },
+    )
   }
   const msg = choice.message as { content?: unknown; refusal?: unknown } | undefined
   const content = typeof msg?.content === 'string' ? msg.content : ''
@@ -78,11 +87,14 @@ function toRawAnswer(completion: unknown, call: ProviderCall, model: string, end
     content: content || refusal,
     promptReported: typeof usage?.prompt_tokens === 'number',
     // Ollama's OpenAI-compatible endpoint signs its answers; there num_ctx cannot be set (ollama/ollama#4447).
-    ...((c as { system_fingerprint?: unknown } | null)?.system_fingerprint === 'fp_ollama' ? { servedBy: 'ollama' as const } : {}),
+    ...((c as { system_fingerprint?: unknown } | null)?.system_fingerprint === 'fp_ollama'
+      ? { servedBy: 'ollama' as const }
+      : {}),
     finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
     usage: {
       promptTokens: typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : estimateTokens(call.messages),
-      completionTokens: typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : estimateTokens(content),
+      completionTokens:
+        typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : estimateTokens(content),
     },
     model: typeof c?.model === 'string' && c.model ? c.model : model,
   }

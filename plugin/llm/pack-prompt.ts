@@ -16,7 +16,11 @@ export function isMentioned(name: string, words: ReadonlySet<string>): boolean {
 }
 
 /** `text` cut to at most `maxChars` at a line break, with a marker saying it was shortened. */
-export function clipText(text: string, maxChars: number, marker = '… (shortened to fit the model\'s context window)'): string {
+export function clipText(
+  text: string,
+  maxChars: number,
+  marker = "… (shortened to fit the model's context window)",
+): string {
   if (text.length <= maxChars) return text
   const cut = text.lastIndexOf('\n', maxChars)
   return `${text.slice(0, cut > maxChars / 2 ? cut : maxChars).trimEnd()}\n${marker}`

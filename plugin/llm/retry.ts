@@ -40,7 +40,10 @@ export function backoffDelay(retry: number, policy: RetryPolicy, retryAfterMs?: 
  * `retry-after-ms` (ms, non-standard but sent by OpenAI) or `retry-after` (seconds or an
  * HTTP date). Undefined when absent or unparsable.
  */
-export function parseRetryAfter(get: (name: string) => string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  get: (name: string) => string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   const ms = get('retry-after-ms')
   if (ms != null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms))
   const ra = get('retry-after')

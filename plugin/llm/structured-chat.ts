@@ -24,7 +24,12 @@ export interface StructuredOptions {
   onTruncated?: (maxOutputTokens: number, next: number) => void
 }
 
-export async function chatStructured<T>(send: Send, messages: ChatMessage[], schema: ZodType<T>, opts: StructuredOptions): Promise<T> {
+export async function chatStructured<T>(
+  send: Send,
+  messages: ChatMessage[],
+  schema: ZodType<T>,
+  opts: StructuredOptions,
+): Promise<T> {
   const conversation = [...messages]
   let budget = opts.maxOutputTokens
   let grown = false
@@ -70,5 +75,7 @@ export async function chatStructured<T>(send: Send, messages: ChatMessage[], sch
 /** `a repetition loop: …` for an answer cut at the limit while repeating itself, else undefined. */
 function lengthLoop(content: string): string | undefined {
   const loop = repetition(content.trim())
-  return loop ? `a repetition loop: ${JSON.stringify(loop.unit.length > 60 ? `${loop.unit.slice(0, 60)}…` : loop.unit)} repeated ${loop.times} times` : undefined
+  return loop
+    ? `a repetition loop: ${JSON.stringify(loop.unit.length > 60 ? `${loop.unit.slice(0, 60)}…` : loop.unit)} repeated ${loop.times} times`
+    : undefined
 }

@@ -48,7 +48,8 @@ export function stripFences(text: string): string {
  */
 export function extractJson(text: string): Extraction {
   const first = jsonCandidates(text).next()
-  if (!first.done) return { ok: true, value: first.value.value, ...(first.value.how.length ? { how: first.value.how } : {}) }
+  if (!first.done)
+    return { ok: true, value: first.value.value, ...(first.value.how.length ? { how: first.value.how } : {}) }
   return noObject(text)
 }
 
@@ -59,12 +60,17 @@ function noObject(text: string): Extraction & { ok: false } {
   // Report the error of the most plausible candidate: a fenced block if there is one, else
   // everything from the first `{` (typically a truncated or slightly broken object).
   const firstFence = fencedBlocks(trimmed).next()
-  const candidate = !firstFence.done ? firstFence.value.trim() : trimmed.indexOf('{') >= 0 ? trimmed.slice(trimmed.indexOf('{')) : trimmed
+  const candidate = !firstFence.done
+    ? firstFence.value.trim()
+    : trimmed.indexOf('{') >= 0
+      ? trimmed.slice(trimmed.indexOf('{'))
+      : trimmed
   if (!candidate.startsWith('{') && !candidate.startsWith('[')) {
     return { ok: false, problem: `no JSON object found; the answer starts with ${JSON.stringify(clip(candidate, 60))}` }
   }
   const syntax = syntaxProblem(candidate)
-  if (!repairable(candidate) && /^not valid JSON/.test(syntax.problem)) syntax.problem += ' (the answer stops mid-value: cut off)'
+  if (!repairable(candidate) && /^not valid JSON/.test(syntax.problem))
+    syntax.problem += ' (the answer stops mid-value: cut off)'
   return syntax
 }
 
@@ -73,7 +79,10 @@ function syntaxProblem(source: string): Extraction & { ok: false } {
   try {
     const value: unknown = JSON.parse(source)
     // It parsed, so it is valid JSON that is not an object (an array, a number, …).
-    return { ok: false, problem: `expected one JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` }
+    return {
+      ok: false,
+      problem: `expected one JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`,
+    }
   } catch (err) {
     const raw = (err as Error).message
     const reason = raw.replace(/,\s*".*"\s+is not valid JSON\s*$/s, '').replace(/\s+in JSON at position \d+.*$/s, '')
@@ -93,8 +102,13 @@ export type Validation<T> = { ok: true; value: T; how?: string[] } | { ok: false
  * arguments, strings decoded into arrays) until one passes the schema. `prompt` lets the
  * problem name an echo of the instructions.
  */
-export function parseStructured<T>(text: string, schema: ZodType<T>, prompt: readonly ChatMessage[] = []): Validation<T> {
-  if (echoesInstructions(text, prompt)) return { ok: false, problem: 'the instructions echoed back instead of an answer' }
+export function parseStructured<T>(
+  text: string,
+  schema: ZodType<T>,
+  prompt: readonly ChatMessage[] = [],
+): Validation<T> {
+  if (echoesInstructions(text, prompt))
+    return { ok: false, problem: 'the instructions echoed back instead of an answer' }
   let firstIssues: ReadonlyArray<{ path: PropertyKey[]; message: string }> | undefined
   let n = 0
   for (const c of jsonCandidates(text)) {
@@ -113,13 +127,21 @@ export function parseStructured<T>(text: string, schema: ZodType<T>, prompt: rea
   }
   const ex = noObject(text)
   const frame =
-    ex.source && ex.line ? codeFrameColumns(clip(ex.source, 20_000), { start: { line: ex.line, column: ex.column } }, { linesAbove: 2, linesBelow: 1 }) : undefined
+    ex.source && ex.line
+      ? codeFrameColumns(
+          clip(ex.source, 20_000),
+          { start: { line: ex.line, column: ex.column } },
+          { linesAbove: 2, linesBelow: 1 },
+        )
+      : undefined
   return { ok: false, problem: shape ? `${shape}; ${ex.problem}` : ex.problem, frame }
 }
 
 /** `tasks.0.path: Invalid input: expected string, received undefined; …` */
 export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  const shown = issues.slice(0, MAX_ISSUES).map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${clip(i.message, 200)}`)
+  const shown = issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${clip(i.message, 200)}`)
   const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : ''
   return `does not match the required shape: ${shown.join('; ')}${more}`
 }

@@ -96,7 +96,15 @@ export type ChatEvent =
       turn: number
       maxOutputTokens: number
     }
-  | { type: 'response'; label: string; stage: string; model: string; usage: Usage; finishReason: string | null; durationMs: number }
+  | {
+      type: 'response'
+      label: string
+      stage: string
+      model: string
+      usage: Usage
+      finishReason: string | null
+      durationMs: number
+    }
   | { type: 'retry'; label: string; model: string; retry: number; delayMs: number; code: string; reason: string }
   | { type: 'repair'; label: string; model: string; turn: number; problem: string }
   | { type: 'truncated'; label: string; model: string; maxOutputTokens: number; nextMaxOutputTokens: number }

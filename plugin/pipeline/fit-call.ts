@@ -7,7 +7,11 @@ import type { AskCall } from '../llm/ask.js'
  * returned, and the model layer refuses it before sending with a ContextOverflowError that
  * names the numbers (issue #15).
  */
-export function fitCall<T>(call: AskCall<T>, limits: RoleLimits, onPacked: (note: string, m: Measure) => void): AskCall<T> {
+export function fitCall<T>(
+  call: AskCall<T>,
+  limits: RoleLimits,
+  onPacked: (note: string, m: Measure) => void,
+): AskCall<T> {
   if (!call.pack || measurePrompt(call.messages, limits).fits) return call
   for (const variant of call.pack()) {
     const m = measurePrompt(variant.messages, limits)

@@ -23,7 +23,9 @@ export function readKeptNotices(siteDir: string): Map<string, string> {
 
 /** Record the kept notices of this run's reports (written only when there is something to say). */
 export async function recordKeptNotices(siteDir: string, reports: readonly TaskReport[]): Promise<void> {
-  const kept = Object.fromEntries(reports.flatMap((r) => (r.status === 'kept' && r.keptFor ? [[r.path, r.keptFor]] : [])))
+  const kept = Object.fromEntries(
+    reports.flatMap((r) => (r.status === 'kept' && r.keptFor ? [[r.path, r.keptFor]] : [])),
+  )
   const file = join(sitesmithDir(siteDir), KEPT_MEMO)
   if (Object.keys(kept).length === 0 && !existsSync(file)) return
   await writeMemo(file, { version: 1, kept })

@@ -33,7 +33,10 @@ const FILE = 'last-run.json'
  * `specText`: the spec as the run read it. A save that lands while a run is going must not
  * be folded into that run's fingerprint, or the follow-up run would think it was handled.
  */
-export function fingerprint(options: ResolvedOptions, specText: string | Buffer = readFileSync(options.specPath)): string {
+export function fingerprint(
+  options: ResolvedOptions,
+  specText: string | Buffer = readFileSync(options.specPath),
+): string {
   const h = createHash('sha256')
   h.update(specText)
   h.update(
@@ -77,7 +80,17 @@ export function readLastRun(options: ResolvedOptions): LastRun | undefined {
   return readMemo(join(sitesmithDir(options.siteDir), FILE), LastRunSchema)
 }
 
-export async function writeLastRun(options: ResolvedOptions, specText: string, run: { files: number; findings: Finding[]; runtimeSkipped?: string }): Promise<void> {
-  const value: LastRun = { version: 1, fingerprint: fingerprint(options, specText), files: run.files, findings: run.findings, ...(run.runtimeSkipped ? { runtimeSkipped: run.runtimeSkipped } : {}) }
+export async function writeLastRun(
+  options: ResolvedOptions,
+  specText: string,
+  run: { files: number; findings: Finding[]; runtimeSkipped?: string },
+): Promise<void> {
+  const value: LastRun = {
+    version: 1,
+    fingerprint: fingerprint(options, specText),
+    files: run.files,
+    findings: run.findings,
+    ...(run.runtimeSkipped ? { runtimeSkipped: run.runtimeSkipped } : {}),
+  }
   await writeMemo(join(sitesmithDir(options.siteDir), FILE), value)
 }

@@ -48,7 +48,13 @@ export async function createModelSession(input: {
   const runLog = await RunLog.open(options.siteDir, { run: input.runId, env, secrets: secrets.map((s) => s.value) })
   const meter = new UsageMeter(options.budget)
   const cacheLogger = { warn: (m: string) => progress.line(m, 'warn') }
-  const cache = new ModelCache({ store: options.cache, mode: options.cacheMode, logger: { ...console, ...cacheLogger }, timeoutMs: options.cacheTimeoutMs, signal: input.signal })
+  const cache = new ModelCache({
+    store: options.cache,
+    mode: options.cacheMode,
+    logger: { ...console, ...cacheLogger },
+    timeoutMs: options.cacheTimeoutMs,
+    signal: input.signal,
+  })
   const source = recordSource(env)
   const retryBaseMs = retryBaseFromEnv(env)
   const clients = new Map<'planner' | 'coder', ChatClient>()
@@ -69,9 +75,22 @@ export async function createModelSession(input: {
         // Context warnings (an openai role that is really Ollama, a prompt over num_ctx) must reach the person.
         if (e.type !== 'warning') return
         progress.line(`${role} (${e.model}): ${e.message}`, 'warn')
-        runLog.write({ stage: e.label.split(':')[0] || e.label, event: 'warning', detail: { role, model: e.model, message: e.message } })
+        runLog.write({
+          stage: e.label.split(':')[0] || e.label,
+          event: 'warning',
+          detail: { role, model: e.model, message: e.message },
+        })
       }
-      c = guardSecrets(createChatClient(role === 'planner' ? options.planner : options.coder, { env, meter, retryBaseMs, role, onEvent }), secrets)
+      c = guardSecrets(
+        createChatClient(role === 'planner' ? options.planner : options.coder, {
+          env,
+          meter,
+          retryBaseMs,
+          role,
+          onEvent,
+        }),
+        secrets,
+      )
       clients.set(role, c)
     }
     return c
@@ -82,12 +101,23 @@ export async function createModelSession(input: {
   const ask: Ask = async (original) => {
     const c = client(original.role)
     const call = fitCall(original, limits[original.role], (variant, m) =>
-      runLog.write({ stage: original.stage, event: 'packed', taskId: original.taskId, path: original.path, detail: { variant, promptTokens: m.promptTokens, room: m.room } }),
+      runLog.write({
+        stage: original.stage,
+        event: 'packed',
+        taskId: original.taskId,
+        path: original.path,
+        detail: { variant, promptTokens: m.promptTokens, room: m.room },
+      }),
     )
     // The client's guard sees only what goes over the wire; a cache hit never gets there, and
     // a teammate's cached answer may hold a value that is a secret in THIS checkout.
     const ctx = { label: call.label, model: c.id }
-    checkExchange('request', call.messages.map((m) => m.content), secrets, ctx)
+    checkExchange(
+      'request',
+      call.messages.map((m) => m.content),
+      secrets,
+      ctx,
+    )
     // Each model call's line names the role, so token costs can be split per model (#15).
     const log = { write: (e: RunEvent) => runLog.write({ ...e, detail: { ...e.detail, role: original.role } }) }
     const result = await cachedChat(
@@ -116,11 +146,25 @@ export async function createModelSession(input: {
     plannerId: modelId(options.planner),
     log: (event) => {
       const { stage, event: name, taskId, path, cache: hit, durationMs, error, ...detail } = event
-      runLog.write({ stage, event: name, taskId, path, cache: hit, durationMs, error, detail: Object.keys(detail).length ? detail : undefined })
+      runLog.write({
+        stage,
+        event: name,
+        taskId,
+        path,
+        cache: hit,
+        durationMs,
+        error,
+        detail: Object.keys(detail).length ? detail : undefined,
+      })
     },
     usage: () => {
       const s = meter.snapshot()
-      return { calls: s.calls, hits, tokens: s.promptTokens + s.completionTokens, summary: `${formatUsage(s)} · ${hits} cache hit${hits === 1 ? '' : 's'}` }
+      return {
+        calls: s.calls,
+        hits,
+        tokens: s.promptTokens + s.completionTokens,
+        summary: `${formatUsage(s)} · ${hits} cache hit${hits === 1 ? '' : 's'}`,
+      }
     },
     scaleBudget: (tasks, what = 'task') => {
       const { fromPlan } = options.budget
@@ -158,7 +202,11 @@ export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.SITESMITH_RETRY_BASE_MS?.trim()
   if (!raw) return undefined
   const ms = Number(raw)
-  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new OptionsError('SITESMITH_RETRY_BASE_MS', `must be a whole number of milliseconds from 0 to 60000, got "${raw}"`)
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000)
+    throw new OptionsError(
+      'SITESMITH_RETRY_BASE_MS',
+      `must be a whole number of milliseconds from 0 to 60000, got "${raw}"`,
+    )
   return ms
 }
 

@@ -7,7 +7,16 @@ import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
 import { readSpec } from '../spec/read-spec.js'
-import { SITESMITH_DIR, readCodeReview, readTasks, readTracker, sitesmithDir, writeCodeReview, writeTasks, writeTracker } from '../store/artifacts.js'
+import {
+  SITESMITH_DIR,
+  readCodeReview,
+  readTasks,
+  readTracker,
+  sitesmithDir,
+  writeCodeReview,
+  writeTasks,
+  writeTracker,
+} from '../store/artifacts.js'
 import { removeAtomicTempFiles } from '../store/atomic-write.js'
 import { realSiteFolder } from '../site-files/paths.js'
 import { acquireSiteLock, isLockOwnerDead, readSiteLockOwner } from '../store/site-lock.js'
@@ -25,7 +34,13 @@ import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run
 import { loadTracker } from './tracker-recovery.js'
 import { readKeptNotices, recordKeptNotices } from './kept-notices.js'
 import { ensureStateGitignore } from './state-gitignore.js'
-import { carriedRuntimeFindings, emptyReview, recordRuntimeFindings, reviewedAfter, unreviewedFiles } from './verdicts.js'
+import {
+  carriedRuntimeFindings,
+  emptyReview,
+  recordRuntimeFindings,
+  reviewedAfter,
+  unreviewedFiles,
+} from './verdicts.js'
 
 /**
  * One run of the whole pipeline (docs/ARCHITECTURE.md, "Data flow"):
@@ -96,7 +111,8 @@ export class RunCancelledError extends Error {
     readonly unfinished: number,
     cause?: unknown,
   ) {
-    const shown = finished.length > 8 ? `${finished.slice(0, 8).join(', ')} and ${finished.length - 8} more` : finished.join(', ')
+    const shown =
+      finished.length > 8 ? `${finished.slice(0, 8).join(', ')} and ${finished.length - 8} more` : finished.join(', ')
     super(
       `run cancelled during ${stage}: ${finished.length ? `${finished.length} finished file(s) kept, whole and recorded (${shown})` : 'no file was finished'}` +
         `${unfinished ? `; ${unfinished} task(s) did not finish — the next run does only those` : ''}`,
@@ -121,14 +137,20 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
 
   if (input.until === undefined) {
     const last = readLastRun(options)
-    if (last && last.fingerprint === fingerprint(options, specText)) return upToDate(last, started, await readTracker(options.siteDir))
+    if (last && last.fingerprint === fingerprint(options, specText))
+      return upToDate(last, started, await readTracker(options.siteDir))
   }
 
   // One run per site at a time (issue 7): a second process waits for, or is refused by, the lock.
   const holder = readSiteLockOwner(options.siteDir)
   // A killed run's lock is taken over at once (the lock says so); announcing a wait for it would mislead.
-  if (holder && holder.pid !== process.pid && input.waitForLock !== false && !isLockOwnerDead(holder)) progress.line(`waiting for the run of pid ${holder.pid} on this site to finish…`)
-  const release = await acquireSiteLock(options.siteDir, { wait: input.waitForLock ?? true, signal: input.signal, logger: { warn: (m: string) => progress.line(m, 'warn') } })
+  if (holder && holder.pid !== process.pid && input.waitForLock !== false && !isLockOwnerDead(holder))
+    progress.line(`waiting for the run of pid ${holder.pid} on this site to finish…`)
+  const release = await acquireSiteLock(options.siteDir, {
+    wait: input.waitForLock ?? true,
+    signal: input.signal,
+    logger: { warn: (m: string) => progress.line(m, 'warn') },
+  })
   let session: ModelSession | undefined
   try {
     const models = await createModelSession({ options, env, runId, progress, signal: input.signal })
@@ -137,7 +159,13 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     // Ids of repeated headings follow their text from the last plan (#12).
     const spec = parseSpec(specText, previous.sectionHashes)
     const sections = new Map<string, SpecSection>(spec.sections.map((s) => [s.id, s]))
-    const tracker = await loadTracker({ siteDir: options.siteDir, previous, blobs: models.blobs, coderId: models.coderId, warn: (m) => progress.line(m, 'warn') })
+    const tracker = await loadTracker({
+      siteDir: options.siteDir,
+      previous,
+      blobs: models.blobs,
+      coderId: models.coderId,
+      warn: (m) => progress.line(m, 'warn'),
+    })
     const guarded = protectedPaths(options)
     const writer = new SiteWriter({
       siteDir: options.siteDir,
@@ -151,7 +179,12 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       runId,
     })
     // Temp files a killed run left behind are not the site's; they are removed, never served.
-    const dirs = new Set(['.', SITESMITH_DIR, ...Object.keys(tracker.files).map((p) => posix.dirname(p)), ...previous.tasks.map((t) => posix.dirname(t.path))])
+    const dirs = new Set([
+      '.',
+      SITESMITH_DIR,
+      ...Object.keys(tracker.files).map((p) => posix.dirname(p)),
+      ...previous.tasks.map((t) => posix.dirname(t.path)),
+    ])
     // Only folders that really are inside the site: the artifacts naming them can be edited,
     // and a folder may be a symlink to elsewhere (issue #10).
     for (const d of dirs) {
@@ -159,7 +192,11 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       if (real) await removeAtomicTempFiles(real)
     }
     const recovered = writer.recover()
-    if (recovered.length) progress.line(`recovered ${recovered.length} file(s) written by an interrupted run: ${recovered.join(', ')}`, 'warn')
+    if (recovered.length)
+      progress.line(
+        `recovered ${recovered.length} file(s) written by an interrupted run: ${recovered.join(', ')}`,
+        'warn',
+      )
 
     progress.setStage('plan')
     // A spec of many sections is planned in many calls (issue #16): the budget follows its size
@@ -170,7 +207,13 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       spec,
       previous: previous.tasks.length ? previous : null,
       tracker: writer.tracker,
-      ctx: { siteDir: options.siteDir, protectedPaths: guarded, generatedPaths: generatedPaths(writer), existingPaths: existingPaths(options.siteDir, writer), userPaths: userPaths(writer) },
+      ctx: {
+        siteDir: options.siteDir,
+        protectedPaths: guarded,
+        generatedPaths: generatedPaths(writer),
+        existingPaths: existingPaths(options.siteDir, writer),
+        userPaths: userPaths(writer),
+      },
       ask: models.ask,
       limits: roleLimits(options.planner),
       concurrency: options.concurrency,
@@ -186,7 +229,17 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       models.log({ stage: 'plan', event: 'budget', tasks: planned.tasks.length + planned.deletes.length, line: scaled })
     }
     if (input.until === 'plan') {
-      return finish({ runId, plan: planned, tasks: [], changed: [], findings: [], errors: [], problems: [], kept: [], tracker: writer.tracker })
+      return finish({
+        runId,
+        plan: planned,
+        tasks: [],
+        changed: [],
+        findings: [],
+        errors: [],
+        problems: [],
+        kept: [],
+        tracker: writer.tracker,
+      })
     }
 
     progress.setStage('generate', planned.tasks.length + planned.deletes.length)
@@ -205,34 +258,71 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       relevantInterfaces: planned.tasks.length > singleCallSections(roleLimits(options.planner).maxOutputTokens),
       signal: input.signal,
       onTask: (r) => {
-        models.log({ stage: 'generate', event: r.status, taskId: r.taskId, path: r.path, cache: r.cache, error: r.status === 'failed' ? r.message : undefined })
+        models.log({
+          stage: 'generate',
+          event: r.status,
+          taskId: r.taskId,
+          path: r.path,
+          cache: r.cache,
+          error: r.status === 'failed' ? r.message : undefined,
+        })
         if (r.status === 'written') progress.step(`${r.cache === 'hit' ? 'replayed' : 'wrote'} ${r.path}`)
         else if (r.status === 'deleted') progress.step(`deleted ${r.path}`)
         else if (r.status === 'restored') progress.step(`restored ${r.path}`)
         else if (r.status === 'failed' || r.status === 'blocked') progress.step(`${r.status}: ${r.message}`)
-        else if (r.status === 'kept' && !(r.keptFor && saidBefore.get(r.path) === r.keptFor)) progress.step(`kept ${r.path}: ${r.message}`)
+        else if (r.status === 'kept' && !(r.keptFor && saidBefore.get(r.path) === r.keptFor))
+          progress.step(`kept ${r.path}: ${r.message}`)
         else progress.step()
       },
     })
 
-    await writeTasks(options.siteDir, { version: 1, specHash: spec.hash, sectionHashes: sectionHashes(spec.sections), tasks: planned.tasks })
+    await writeTasks(options.siteDir, {
+      version: 1,
+      specHash: spec.hash,
+      sectionHashes: sectionHashes(spec.sections),
+      tasks: planned.tasks,
+    })
     await writeTracker(options.siteDir, writer.tracker)
     writer.clearJournal()
 
     const changed = new Set(reports.filter((r) => r.status === 'written' || r.status === 'deleted').map((r) => r.path))
     const failedReports = reports.filter((r) => r.status === 'failed' || r.status === 'blocked')
     const errors = failedReports.map((r) => r.message ?? `task "${r.taskId}" (${r.path}) failed`)
-    const problems = failedReports.map((r, i): Diagnostic => r.diagnostic ?? { rule: 'E_TASK', severity: 'error', file: r.path, line: 0, column: 0, message: errors[i], source: 'task', task: r.taskId })
-    const wouldChange = reports.flatMap((r) => (r.wouldChange ? [{ path: r.path, taskId: r.taskId, ...r.wouldChange }] : []))
+    const problems = failedReports.map(
+      (r, i): Diagnostic =>
+        r.diagnostic ?? {
+          rule: 'E_TASK',
+          severity: 'error',
+          file: r.path,
+          line: 0,
+          column: 0,
+          message: errors[i],
+          source: 'task',
+          task: r.taskId,
+        },
+    )
+    const wouldChange = reports.flatMap((r) =>
+      r.wouldChange ? [{ path: r.path, taskId: r.taskId, ...r.wouldChange }] : [],
+    )
     const kept = reports.filter((r) => r.status === 'kept' && !r.wouldChange).map((r) => r.path)
-    const keptSaidBefore = reports.filter((r) => r.status === 'kept' && r.keptFor && saidBefore.get(r.path) === r.keptFor).map((r) => r.path)
+    const keptSaidBefore = reports
+      .filter((r) => r.status === 'kept' && r.keptFor && saidBefore.get(r.path) === r.keptFor)
+      .map((r) => r.path)
     await recordKeptNotices(options.siteDir, reports)
-    const restored = reports.filter((r) => r.status === 'restored').map((r) => r.path).sort()
-    for (const w of wouldChange) progress.line(`would change ${w.path} [${w.target}] (task ${w.taskId}), but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`, 'warn')
+    const restored = reports
+      .filter((r) => r.status === 'restored')
+      .map((r) => r.path)
+      .sort()
+    for (const w of wouldChange)
+      progress.line(
+        `would change ${w.path} [${w.target}] (task ${w.taskId}), but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`,
+        'warn',
+      )
     // Cancelled: what finished is saved just above. Checking and reviewing a half-generated
     // site would only spend time (a browser, a model call) and end in a misleading
     // "review: cancelled"; say what was kept instead (test/integration/faults/cancel.test.ts).
-    if (input.signal?.aborted) throw new RunCancelledError('generate', [...changed].sort(), errors.length, input.signal.reason)
+    if (input.signal?.aborted)
+      throw new RunCancelledError('generate', [...changed].sort(), errors.length, input.signal.reason)
     const tasksByPath = new Map<string, Task>(planned.tasks.map((t) => [t.path, t]))
 
     const checker: SiteChecker = checkSiteNow({ options, progress, signal: input.signal })
@@ -243,7 +333,10 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     // wrote but never reviewed are reviewed now, with this run's changes.
     const lastReview = await readCodeReview(options.siteDir).catch(() => null)
     const unreviewed = reviewing ? unreviewedFiles(options.siteDir, writer.tracker, lastReview ?? emptyReview()) : []
-    if (unreviewed.length) progress.line(`reviewing ${unreviewed.length} file(s) written by a run that did not finish its review: ${unreviewed.join(', ')}`)
+    if (unreviewed.length)
+      progress.line(
+        `reviewing ${unreviewed.length} file(s) written by a run that did not finish its review: ${unreviewed.join(', ')}`,
+      )
     if (changed.size === 0 && unreviewed.length === 0) {
       // Nothing to review: the cheap static check, plus the last browser findings if the site
       // is byte for byte what that browser pass saw — else the browser looks again.
@@ -281,28 +374,44 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
           // budget.test.ts). Only cancellation is thrown on. Its files stay unreviewed in
           // code_review.json, so the next run reviews them.
           if (input.signal?.aborted) throw error
-          const message = error instanceof BudgetExceededError ? error.message : `review: ${error instanceof Error ? error.message : String(error)}`
+          const message =
+            error instanceof BudgetExceededError
+              ? error.message
+              : `review: ${error instanceof Error ? error.message : String(error)}`
           errors.push(message)
           problems.push(...diagnosticsOf(error).map((d) => ({ ...d, message })))
           return undefined
         })
         if (loop) {
           findings = loop.findings
-          review = { ...loop.review, reviewed: reviewedAfter(writer.tracker, lastReview ?? emptyReview(), loop.review.files) }
+          review = {
+            ...loop.review,
+            reviewed: reviewedAfter(writer.tracker, lastReview ?? emptyReview(), loop.review.files),
+          }
           for (const f of loop.fixed) changed.add(f)
           for (const w of loop.wouldChange) {
             wouldChange.push(w)
-            progress.line(`would fix ${w.path} [${w.target}], but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`, 'warn')
+            progress.line(
+              `would fix ${w.path} [${w.target}], but editUserFiles is off: ${w.instructions.split('\n')[0].slice(0, 160)}`,
+              'warn',
+            )
           }
         }
         await writeTracker(options.siteDir, writer.tracker)
         writer.clearJournal()
         if (review) {
           await writeCodeReview(options.siteDir, review)
-          models.log({ stage: 'review', event: 'done', rounds: review.rounds, resolved: review.resolved.length, unresolved: review.unresolved.length })
+          models.log({
+            stage: 'review',
+            event: 'done',
+            rounds: review.rounds,
+            resolved: review.resolved.length,
+            unresolved: review.unresolved.length,
+          })
         }
       }
-      if (!checker.runtimeSkipped() && options.runtimeCheck.enabled) await recordRuntimeFindings(options.siteDir, findings)
+      if (!checker.runtimeSkipped() && options.runtimeCheck.enabled)
+        await recordRuntimeFindings(options.siteDir, findings)
     }
 
     const result = finish({
@@ -324,7 +433,8 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
     // Only a complete run may be short-cut next time: failed tasks must be retried, and
     // what a person's files would have needed is said again on every run. A kept hand edit
     // has been said (#12): the next run with the same inputs would only keep it again.
-    if (errors.length === 0 && wouldChange.length === 0 && input.until === undefined) await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
+    if (errors.length === 0 && wouldChange.length === 0 && input.until === undefined)
+      await writeLastRun(options, specText, { files: reports.length, findings, runtimeSkipped: result.runtimeSkipped })
     return result
   } finally {
     await session?.close()
@@ -335,7 +445,16 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
   function finish(partial: Omit<RunResult, 'usage' | 'durationMs'>): RunResult {
     const usage = session!.usage()
     const result: RunResult = { ...partial, usage, durationMs: Date.now() - started }
-    session!.log({ stage: 'run', event: 'end', changed: result.changed.length, errors: result.errors.length, calls: usage.calls, hits: usage.hits, tokens: usage.tokens, durationMs: result.durationMs })
+    session!.log({
+      stage: 'run',
+      event: 'end',
+      changed: result.changed.length,
+      errors: result.errors.length,
+      calls: usage.calls,
+      hits: usage.hits,
+      tokens: usage.tokens,
+      durationMs: result.durationMs,
+    })
     return result
   }
 }
@@ -348,11 +467,19 @@ function protectedPaths(options: ResolvedOptions): string[] {
 
 /** Files sitesmith wrote (not a person's adopted files: those are never deleted). */
 function generatedPaths(writer: SiteWriter): Set<string> {
-  return new Set(Object.entries(writer.tracker.files).filter(([, f]) => f.owner !== 'user').map(([p]) => p))
+  return new Set(
+    Object.entries(writer.tracker.files)
+      .filter(([, f]) => f.owner !== 'user')
+      .map(([p]) => p),
+  )
 }
 
 function userPaths(writer: SiteWriter): Set<string> {
-  return new Set(Object.entries(writer.tracker.files).filter(([, f]) => f.owner === 'user').map(([p]) => p))
+  return new Set(
+    Object.entries(writer.tracker.files)
+      .filter(([, f]) => f.owner === 'user')
+      .map(([p]) => p),
+  )
 }
 
 function existingPaths(siteDir: string, writer: SiteWriter): Set<string> {
@@ -364,7 +491,13 @@ function existingPaths(siteDir: string, writer: SiteWriter): Set<string> {
 function planSummary(p: PlanOutcome): string {
   const what = p.kind === 'full' ? 'planned' : p.kind === 'delta' ? 're-planned' : 'sections removed;'
   const s = p.sections
-  const changes = [s.added.length && `${s.added.length} new`, s.changed.length && `${s.changed.length} changed`, s.removed.length && `${s.removed.length} removed`].filter(Boolean).join(', ')
+  const changes = [
+    s.added.length && `${s.added.length} new`,
+    s.changed.length && `${s.changed.length} changed`,
+    s.removed.length && `${s.removed.length} removed`,
+  ]
+    .filter(Boolean)
+    .join(', ')
   const shards = p.groups ? ` in shards (a site plan, then ${p.groups} group(s) of pages)` : ''
   const deletions = p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''
   return `${what} ${p.tasks.length} task(s)${shards}${deletions}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
@@ -374,8 +507,18 @@ function planSummary(p: PlanOutcome): string {
 function upToDate(last: LastRun, started: number, tracker: FileTracker): RunResult {
   return {
     runId: 'up-to-date',
-    plan: { kind: 'unchanged', tasks: [], deletes: [], replanned: [], sections: { added: [], changed: [], removed: [] } },
-    tasks: Object.keys(tracker.files).map((path) => ({ taskId: tracker.files[path].generatedBy.taskId, path, status: 'unchanged' as const })),
+    plan: {
+      kind: 'unchanged',
+      tasks: [],
+      deletes: [],
+      replanned: [],
+      sections: { added: [], changed: [], removed: [] },
+    },
+    tasks: Object.keys(tracker.files).map((path) => ({
+      taskId: tracker.files[path].generatedBy.taskId,
+      path,
+      status: 'unchanged' as const,
+    })),
     changed: [],
     findings: last.findings,
     errors: [],

@@ -25,7 +25,10 @@ export function guardSecrets(client: ChatClient, secrets: readonly KnownSecret[]
     id: client.id,
     async chat(request) {
       const ctx = { label: request.label, model: client.id }
-      const out = findSecret(request.messages.map((m: ChatMessage) => m.content), secrets)
+      const out = findSecret(
+        request.messages.map((m: ChatMessage) => m.content),
+        secrets,
+      )
       if (out) throw new SecretInModelTrafficError('request', out.name, out.from, ctx)
       const result = await client.chat(request)
       const back = findSecret(result.value, secrets)
@@ -41,7 +44,12 @@ export function guardSecrets(client: ChatClient, secrets: readonly KnownSecret[]
 }
 
 /** The check of `guardSecrets` for one exchange, for the layer above the cache (cache hits included). */
-export function checkExchange(direction: 'request' | 'answer', value: unknown, secrets: readonly KnownSecret[], ctx: { label?: string; model: string }): void {
+export function checkExchange(
+  direction: 'request' | 'answer',
+  value: unknown,
+  secrets: readonly KnownSecret[],
+  ctx: { label?: string; model: string },
+): void {
   const found = findSecret(value, secrets)
   if (found) throw new SecretInModelTrafficError(direction, found.name, found.from, ctx)
 }

@@ -21,7 +21,12 @@ export interface SiteChecker {
   runtimeSkipped(): string | undefined
 }
 
-export function checkSiteNow(input: { options: ResolvedOptions; progress: Progress; signal?: AbortSignal; dir?: string }): SiteChecker {
+export function checkSiteNow(input: {
+  options: ResolvedOptions
+  progress: Progress
+  signal?: AbortSignal
+  dir?: string
+}): SiteChecker {
   const { options, progress } = input
   const dir = input.dir ?? options.siteDir
   let skipped: string | undefined
@@ -36,10 +41,13 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
     // A tracker that does not parse is the pipeline's to report; the rule then has nothing to judge.
     const tracker = await readTracker(options.siteDir).catch(() => undefined)
     if (!tracker) return {}
-    const paths = Object.entries(tracker.files).filter(([, f]) => f.owner !== 'user').map(([p]) => p)
+    const paths = Object.entries(tracker.files)
+      .filter(([, f]) => f.owner !== 'user')
+      .map(([p]) => p)
     return { generated: { generated: new Set(paths), allowOrigins: options.check.allowOrigins } }
   }
-  const staticOnly = async () => (await checkSite(dir, { ignore: options.check.ignore, ...(await generated()) })).sort(compareFindings)
+  const staticOnly = async () =>
+    (await checkSite(dir, { ignore: options.check.ignore, ...(await generated()) })).sort(compareFindings)
   return {
     staticOnly,
     async full() {
@@ -50,8 +58,14 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
         pages: listHtmlPages(dir, ['public']).filter((p) => !isIgnored(p)),
         executablePath: options.runtimeCheck.executablePath,
         concurrency: options.runtimeCheck.concurrency,
-        screenshotsDir: options.runtimeCheck.screenshots ? join(sitesmithDir(options.siteDir), 'screenshots') : undefined,
-        audit: { a11y: options.runtimeCheck.a11y, layout: options.runtimeCheck.layout, cropsDir: join(sitesmithDir(options.siteDir), 'screenshots') },
+        screenshotsDir: options.runtimeCheck.screenshots
+          ? join(sitesmithDir(options.siteDir), 'screenshots')
+          : undefined,
+        audit: {
+          a11y: options.runtimeCheck.a11y,
+          layout: options.runtimeCheck.layout,
+          cropsDir: join(sitesmithDir(options.siteDir), 'screenshots'),
+        },
         signal: input.signal,
       })
       if (runtime.skipped) {
@@ -60,7 +74,10 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
         warned = true
       }
       if (runtime.auditIncomplete.length > 0) {
-        progress.line(`accessibility/layout check incomplete (a pass ran out of its time budget): ${runtime.auditIncomplete.join(', ')}`, 'warn')
+        progress.line(
+          `accessibility/layout check incomplete (a pass ran out of its time budget): ${runtime.auditIncomplete.join(', ')}`,
+          'warn',
+        )
       }
       return [...findings, ...runtime.findings.filter((f) => !isIgnored(f.file))].sort(compareFindings)
     },
@@ -73,9 +90,18 @@ export function checkSiteNow(input: { options: ResolvedOptions; progress: Progre
  * width, from the site as it is on disk. Without Chromium the visual review is skipped with
  * one line saying why.
  */
-export function visualShots(options: ResolvedOptions, progress: Progress, signal?: AbortSignal): (pages: string[]) => Promise<PageShots[]> {
+export function visualShots(
+  options: ResolvedOptions,
+  progress: Progress,
+  signal?: AbortSignal,
+): (pages: string[]) => Promise<PageShots[]> {
   return async (pages) => {
-    const { shots, skipped } = await screenshotPages({ dir: options.siteDir, pages, executablePath: options.runtimeCheck.executablePath, signal })
+    const { shots, skipped } = await screenshotPages({
+      dir: options.siteDir,
+      pages,
+      executablePath: options.runtimeCheck.executablePath,
+      signal,
+    })
     if (skipped) progress.line(`visual review skipped: ${skipped}`, 'warn')
     return shots
   }

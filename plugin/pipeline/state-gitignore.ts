@@ -33,7 +33,10 @@ export function ensureStateGitignore(stateDir: string): string[] {
   const text = readFileSync(file, 'utf8')
   const lines = new Set(text.split(/\r?\n/).map((l) => l.trim()))
   const bare = (e: string) => e.replace(/\/$/, '')
-  const missing = PER_MACHINE_ENTRIES.filter((e) => ![e, bare(e), `/${e}`, `/${bare(e)}`, `!${e}`, `!${bare(e)}`, `!/${e}`, `!/${bare(e)}`].some((l) => lines.has(l)))
+  const missing = PER_MACHINE_ENTRIES.filter(
+    (e) =>
+      ![e, bare(e), `/${e}`, `/${bare(e)}`, `!${e}`, `!${bare(e)}`, `!/${e}`, `!/${bare(e)}`].some((l) => lines.has(l)),
+  )
   if (missing.length === 0) return []
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const sep = text === '' || text.endsWith('\n') ? '' : eol

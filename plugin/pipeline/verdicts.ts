@@ -35,7 +35,15 @@ export function siteHashes(siteDir: string): Record<string, string> {
 }
 
 /** What a site that was never reviewed has. */
-export const emptyReview = (): CodeReview => ({ run: '', files: [], findings: [], reviews: [], rounds: 0, resolved: [], unresolved: [] })
+export const emptyReview = (): CodeReview => ({
+  run: '',
+  files: [],
+  findings: [],
+  reviews: [],
+  rounds: 0,
+  resolved: [],
+  unresolved: [],
+})
 
 /** The reviewed hashes; `{}` when no review was ever recorded; undefined for a legacy review without hashes. */
 function reviewedHashes(last: CodeReview): Record<string, string> | undefined {
@@ -49,17 +57,28 @@ const sameHashes = (a: Record<string, string>, b: Record<string, string>) => JSO
 
 /** Per machine (a browser pass is cheap to redo, its result not worth committing). */
 export const RUNTIME_MEMO = 'runtime-findings.json'
-const RuntimeMemoSchema = z.object({ version: z.literal(1), hashes: z.record(z.string(), z.string()), findings: z.array(FindingSchema) })
+const RuntimeMemoSchema = z.object({
+  version: z.literal(1),
+  hashes: z.record(z.string(), z.string()),
+  findings: z.array(FindingSchema),
+})
 
 /** The browser findings of the last pass, if the site's bytes are exactly what that pass saw; else undefined. */
-export function carriedRuntimeFindings(siteDir: string, hashes: Record<string, string> = siteHashes(siteDir)): Finding[] | undefined {
+export function carriedRuntimeFindings(
+  siteDir: string,
+  hashes: Record<string, string> = siteHashes(siteDir),
+): Finding[] | undefined {
   const memo = readMemo(join(sitesmithDir(siteDir), RUNTIME_MEMO), RuntimeMemoSchema)
   return memo && sameHashes(memo.hashes, hashes) ? memo.findings : undefined
 }
 
 /** Record what a browser pass over the site as it is now found (call right after the check). */
 export async function recordRuntimeFindings(siteDir: string, findings: Finding[]): Promise<void> {
-  await writeMemo(join(sitesmithDir(siteDir), RUNTIME_MEMO), { version: 1, hashes: siteHashes(siteDir), findings: findings.filter(isRuntimeFinding) })
+  await writeMemo(join(sitesmithDir(siteDir), RUNTIME_MEMO), {
+    version: 1,
+    hashes: siteHashes(siteDir),
+    findings: findings.filter(isRuntimeFinding),
+  })
 }
 
 // ---------------------------------------------------------------- reviews
@@ -87,7 +106,11 @@ export function unreviewedFiles(siteDir: string, tracker: FileTracker, last: Cod
  * What code_review.json records as reviewed after a review that finished: the files it saw,
  * at the bytes sitesmith left them, plus earlier verdicts whose files did not change.
  */
-export function reviewedAfter(tracker: FileTracker, last: CodeReview, reviewedNow: readonly string[]): Record<string, string> {
+export function reviewedAfter(
+  tracker: FileTracker,
+  last: CodeReview,
+  reviewedNow: readonly string[],
+): Record<string, string> {
   const before = reviewedHashes(last)
   const out: Record<string, string> = {}
   for (const [path, entry] of Object.entries(tracker.files)) {

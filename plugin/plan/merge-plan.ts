@@ -37,7 +37,13 @@ export function mergePlan(previous: Task[], delta: Task[], removedSections: Read
     const own = t.sections.filter((s) => servedBy.get(s) === 1)
     const ownGone = own.length > 0 && own.every((s) => removedSections.has(s))
     if ((t.sections.length > 0 && sections.length === 0) || ownGone) {
-      deletes.set(t.path, { ...t, action: 'delete', instructions: `its spec sections were removed (${t.sections.join(', ')})`, sections: [], dependsOn: [] })
+      deletes.set(t.path, {
+        ...t,
+        action: 'delete',
+        instructions: `its spec sections were removed (${t.sections.join(', ')})`,
+        sections: [],
+        dependsOn: [],
+      })
       continue
     }
     tasks.push(sections.length === t.sections.length ? t : { ...t, sections })
@@ -47,7 +53,9 @@ export function mergePlan(previous: Task[], delta: Task[], removedSections: Read
   const deleted = new Set([...deletes.values()].map((t) => t.id))
   const live = new Set(tasks.map((t) => t.id))
   const cleaned = tasks.map((t) =>
-    t.dependsOn.some((d) => deleted.has(d) && !live.has(d)) ? { ...t, dependsOn: t.dependsOn.filter((d) => !deleted.has(d) || live.has(d)) } : t,
+    t.dependsOn.some((d) => deleted.has(d) && !live.has(d))
+      ? { ...t, dependsOn: t.dependsOn.filter((d) => !deleted.has(d) || live.has(d)) }
+      : t,
   )
   return { tasks: cleaned, deletes: [...deletes.values()] }
 }

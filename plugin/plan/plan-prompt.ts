@@ -23,13 +23,18 @@ export const USER_FILES_NOTE = `Files marked (the person's) were written by a pe
 
 /** One line per person's file: its summary and the ids and links a chunk target can name. */
 export function userFileLine(path: string, f: Pick<TrackedFile, 'summary' | 'interface'>): string {
-  const ids = f.interface.ids.slice(0, 20).map((id) => `#${id}`).join(' ')
+  const ids = f.interface.ids
+    .slice(0, 20)
+    .map((id) => `#${id}`)
+    .join(' ')
   const links = f.interface.links.slice(0, 20).join(' ')
   return `- ${path} (the person's): ${f.summary}${ids ? `; ids: ${ids}` : ''}${links ? `; links: ${links}` : ''}`
 }
 
 export function fullPlanMessages(sections: SpecSection[], userFiles: [string, TrackedFile][] = []): ChatMessage[] {
-  const existing = userFiles.length ? `\n\nThe site already has these files:\n${userFiles.map(([p, f]) => userFileLine(p, f)).join('\n')}\n${USER_FILES_NOTE}` : ''
+  const existing = userFiles.length
+    ? `\n\nThe site already has these files:\n${userFiles.map(([p, f]) => userFileLine(p, f)).join('\n')}\n${USER_FILES_NOTE}`
+    : ''
   return [
     { role: 'system', content: RULES },
     { role: 'user', content: `Plan the site for this spec.\n\n${formatSections(sections)}${existing}` },
@@ -69,7 +74,10 @@ export function deltaPlanMessages(input: DeltaInput): ChatMessage[] {
   const shown = focus ? input.previous.filter(serves) : input.previous
   const shownPaths = new Set(shown.map((t) => t.path))
   const plan = shown
-    .map((t) => `- ${t.id}: ${t.action} ${t.path}${t.target ? ` (target ${t.target})` : ''}; sections [${t.sections.join(', ')}]; dependsOn [${t.dependsOn.join(', ')}]`)
+    .map(
+      (t) =>
+        `- ${t.id}: ${t.action} ${t.path}${t.target ? ` (target ${t.target})` : ''}; sections [${t.sections.join(', ')}]; dependsOn [${t.dependsOn.join(', ')}]`,
+    )
     .join('\n')
   const entries = Object.entries(input.tracker.files).sort(([a], [b]) => a.localeCompare(b))
   const listed = focus ? entries.filter(([path, f]) => f.owner === 'user' || shownPaths.has(path)) : entries

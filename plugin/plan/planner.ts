@@ -58,7 +58,10 @@ export class PlanError extends Error implements Diagnosable {
 
   /** One diagnostic per problem, naming its task and field; the plan is in no file yet. */
   toDiagnostics(): Diagnostic[] {
-    if (this.problems.length === 0) return [{ rule: this.code, severity: 'error', file: '', line: 0, column: 0, message: this.message, source: 'plan' }]
+    if (this.problems.length === 0)
+      return [
+        { rule: this.code, severity: 'error', file: '', line: 0, column: 0, message: this.message, source: 'plan' },
+      ]
     return this.problems.map((p) => ({
       rule: this.code,
       severity: 'error' as const,
@@ -101,10 +104,23 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
       })
       const added = spec.sections.map((s) => s.id)
       const replanned = sharded.tasks.map((t) => t.id)
-      return { kind: 'full', tasks: sharded.tasks, deletes: [], replanned, sections: { ...none, added }, groups: sharded.groups }
+      return {
+        kind: 'full',
+        tasks: sharded.tasks,
+        deletes: [],
+        replanned,
+        sections: { ...none, added },
+        groups: sharded.groups,
+      }
     }
     const tasks = await askValidPlan(input, ctx, 'plan', base, (answer) => ({ merged: toTasks(answer), deletes: [] }))
-    return { kind: 'full', tasks: tasks.merged, deletes: [], replanned: tasks.merged.map((t) => t.id), sections: { ...none, added: spec.sections.map((s) => s.id) } }
+    return {
+      kind: 'full',
+      tasks: tasks.merged,
+      deletes: [],
+      replanned: tasks.merged.map((t) => t.id),
+      sections: { ...none, added: spec.sections.map((s) => s.id) },
+    }
   }
 
   const diff = diffSections(previous.sectionHashes, spec.sections)
@@ -127,7 +143,11 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
   }
   const mergeAnswer = (answer: { tasks: PlannedTask[] }) => {
     const m = mergePlan(previous.tasks, toTasks(answer), removed)
-    return { merged: m.tasks, deletes: m.deletes, replanned: answer.tasks.filter((t) => t.action !== 'delete').map((t) => t.id) }
+    return {
+      merged: m.tasks,
+      deletes: m.deletes,
+      replanned: answer.tasks.filter((t) => t.action !== 'delete').map((t) => t.id),
+    }
   }
   if (!large) {
     const base = deltaPlanMessages({ previous: previous.tasks, ...request })
@@ -191,7 +211,14 @@ async function askValidPlan(
   label = stage,
 ): Promise<Merged> {
   const promptVersion = PLAN_PROMPT_VERSION
-  const first = await input.ask({ stage, role: 'planner', promptVersion, messages: base, schema: PlanAnswerSchema, label })
+  const first = await input.ask({
+    stage,
+    role: 'planner',
+    promptVersion,
+    messages: base,
+    schema: PlanAnswerSchema,
+    label,
+  })
   let merged = merge(first.value)
   let problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged
@@ -209,7 +236,10 @@ async function askValidPlan(
   merged = merge(second.value)
   problems = validatePlan([...merged.merged, ...merged.deletes], ctx)
   if (problems.length === 0) return merged
-  throw new PlanError(`The planner's answer was rejected after one repair turn; nothing was written:\n${formatProblems(problems)}`, problems)
+  throw new PlanError(
+    `The planner's answer was rejected after one repair turn; nothing was written:\n${formatProblems(problems)}`,
+    problems,
+  )
 }
 
 /** A person's files the planner may update in chunks but never create or delete (issue 17). */

@@ -97,7 +97,8 @@ export function sitePlanMessages(
     { role: 'system', content: SITE_RULES },
     {
       role: 'user',
-      content: `Plan the shared files and the pages for this spec${note}.${later}\n\n` + formatSections(shown) + existing,
+      content:
+        `Plan the shared files and the pages for this spec${note}.${later}\n\n` + formatSections(shown) + existing,
     },
   ]
 }
@@ -174,7 +175,9 @@ function userFileDigest(userFiles: [string, TrackedFile][]): string {
   const rest = userFiles.slice(USER_FILES_DESCRIBED).map(([p]) => p)
   if (rest.length)
     lines.push(
-      `- and ${rest.length} more of the person's files: ` + rest.slice(0, 500).join(', ') + (rest.length > 500 ? ', …' : ''),
+      `- and ${rest.length} more of the person's files: ` +
+        rest.slice(0, 500).join(', ') +
+        (rest.length > 500 ? ', …' : ''),
     )
   return lines.join('\n')
 }

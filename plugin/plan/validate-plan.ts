@@ -36,7 +36,8 @@ export function validatePlan(tasks: Task[], ctx: PlanContext): PlanProblem[] {
 
   for (const t of tasks) {
     const add = (field: PlanProblem['field'], message: string) => problems.push({ taskId: t.id, field, message })
-    if (!ID.test(t.id)) add('id', `task id "${t.id}" must start with a letter or digit and use only letters, digits, "_", "-", "."`)
+    if (!ID.test(t.id))
+      add('id', `task id "${t.id}" must start with a letter or digit and use only letters, digits, "_", "-", "."`)
     if (ids.has(t.id)) add('id', `task id "${t.id}" is used by more than one task`)
     ids.set(t.id, t)
 
@@ -58,27 +59,40 @@ export function validatePlan(tasks: Task[], ctx: PlanContext): PlanProblem[] {
     paths.set(checked.rel, t.id)
 
     if (t.action === 'create' && ctx.userPaths?.has(checked.rel) && existsSync(checked.abs)) {
-      add('action', `creates "${checked.rel}", which is the person's file; change it with "update" and a "target" chunk instead`)
+      add(
+        'action',
+        `creates "${checked.rel}", which is the person's file; change it with "update" and a "target" chunk instead`,
+      )
     }
     if (t.action === 'delete' && !ctx.generatedPaths.has(checked.rel)) {
       add('action', `deletes "${checked.rel}", which sitesmith did not generate; sitesmith only deletes its own files`)
     }
     if (t.action === 'update') {
       if (!ctx.existingPaths.has(checked.rel)) {
-        add('action', ctx.generatedPaths.has(checked.rel) || !existsSync(checked.abs) ? `updates "${checked.rel}", which does not exist; use "create"` : `updates "${checked.rel}", which a person wrote; sitesmith only updates files it generated`)
+        add(
+          'action',
+          ctx.generatedPaths.has(checked.rel) || !existsSync(checked.abs)
+            ? `updates "${checked.rel}", which does not exist; use "create"`
+            : `updates "${checked.rel}", which a person wrote; sitesmith only updates files it generated`,
+        )
       }
-      if (!t.target) add('target', `update of "${checked.rel}" needs a target chunk (e.g. "body", "#nav", ".card", a function name)`)
-      else if (!CHUNKABLE.has(posix.extname(checked.rel))) add('target', `"${checked.rel}" cannot be edited in chunks; use "create" to rewrite it`)
+      if (!t.target)
+        add('target', `update of "${checked.rel}" needs a target chunk (e.g. "body", "#nav", ".card", a function name)`)
+      else if (!CHUNKABLE.has(posix.extname(checked.rel)))
+        add('target', `"${checked.rel}" cannot be edited in chunks; use "create" to rewrite it`)
     }
     if (t.action !== 'delete' && t.instructions.trim() === '') add('instructions', 'instructions are empty')
-    for (const s of t.sections) if (!ctx.sectionIds.has(s)) add('sections', `unknown spec section "${s}" (known: ${[...ctx.sectionIds].slice(0, 12).join(', ')})`)
+    for (const s of t.sections)
+      if (!ctx.sectionIds.has(s))
+        add('sections', `unknown spec section "${s}" (known: ${[...ctx.sectionIds].slice(0, 12).join(', ')})`)
   }
 
   for (const t of tasks) {
     for (const d of t.dependsOn) {
       if (!ids.has(d)) problems.push({ taskId: t.id, field: 'dependsOn', message: `depends on unknown task id "${d}"` })
       else if (d === t.id) problems.push({ taskId: t.id, field: 'dependsOn', message: 'depends on itself' })
-      else if (ids.get(d)!.action === 'delete') problems.push({ taskId: t.id, field: 'dependsOn', message: `depends on "${d}", which deletes its file` })
+      else if (ids.get(d)!.action === 'delete')
+        problems.push({ taskId: t.id, field: 'dependsOn', message: `depends on "${d}", which deletes its file` })
     }
   }
 

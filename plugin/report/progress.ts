@@ -78,7 +78,15 @@ export class Progress {
   }
 
   snapshot(): ProgressSnapshot {
-    return { stage: this.stage, done: this.done, total: this.total, hits: this.hits, misses: this.misses, tokens: this.tokens, elapsedMs: Date.now() - this.started }
+    return {
+      stage: this.stage,
+      done: this.done,
+      total: this.total,
+      hits: this.hits,
+      misses: this.misses,
+      tokens: this.tokens,
+      elapsedMs: Date.now() - this.started,
+    }
   }
 
   finish(): void {

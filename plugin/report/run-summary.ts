@@ -44,17 +44,34 @@ export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, '
   const kept = r.kept.filter((k) => !quiet.has(k))
   const restored = r.restored ?? []
   // A run that restored a file did something: "up to date" right after it would be a lie (#12).
-  if (r.changed.length === 0 && restored.length === 0 && r.errors.length === 0 && errors.length === 0 && kept.length === 0 && would.length === 0) {
+  if (
+    r.changed.length === 0 &&
+    restored.length === 0 &&
+    r.errors.length === 0 &&
+    errors.length === 0 &&
+    kept.length === 0 &&
+    would.length === 0
+  ) {
     return `${pc.dim('[sitesmith]')} up to date (${r.tasks.length} files, ${r.usage.calls} model calls${warnings ? `, ${warnings} warning(s)` : ''})`
   }
   const back = restored.length ? `, ${restored.length} restored` : ''
-  lines.push(`${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${back}${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`)
+  lines.push(
+    `${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${back}${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`,
+  )
   for (const e of r.errors) lines.push(`  ${pc.red('✗')} ${e}`)
-  for (const p of restored) lines.push(`  ${pc.green('↺')} restored ${p} (missing; written back from the cache as sitesmith last wrote it)`)
-  for (const k of kept) lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
+  for (const p of restored)
+    lines.push(`  ${pc.green('↺')} restored ${p} (missing; written back from the cache as sitesmith last wrote it)`)
+  for (const k of kept)
+    lines.push(`  ${pc.yellow('!')} kept hand-edited ${k} (set SITESMITH_OVERWRITE_EDITS=1 to regenerate it)`)
   // A person's files are changed only with editUserFiles (issue 17); what was held back is listed.
-  for (const w of would) lines.push(`  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`)
-  for (const f of r.findings) lines.push(`  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${diagnosticLine(f, { severity: false })}`)
+  for (const w of would)
+    lines.push(
+      `  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`,
+    )
+  for (const f of r.findings)
+    lines.push(
+      `  ${f.severity === 'error' ? pc.red('error') : pc.yellow('warning')} ${diagnosticLine(f, { severity: false })}`,
+    )
   lines.push(`  ${pc.dim(`${r.usage.summary} · cache ${options.cacheMode} · ${(r.durationMs / 1000).toFixed(1)}s`)}`)
   return lines.join('\n')
 }
@@ -73,12 +90,18 @@ export function failingFindings(findings: Finding[], failOn: FailOn): Finding[] 
 
 /** Why `vite build` fails: every unresolved finding at or above `failOn`, one per line, the first framed. */
 export function failingFindingsError(failing: Finding[], failOn: FailOn, files: SourceFiles): RollupErrorObject {
-  return rollupError(failing, { heading: `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):`, files })
+  return rollupError(failing, {
+    heading: `sitesmith: ${failing.length} unresolved finding(s) (failOn: "${failOn}"):`,
+    files,
+  })
 }
 
 /** A run that completed with failed tasks: each failure, one per line, naming its task and file. */
 export function incompleteRunError(problems: Diagnostic[], files: SourceFiles): RollupErrorObject {
-  return rollupError(problems, { heading: `sitesmith: the run did not complete (${problems.length} problem(s)):`, files })
+  return rollupError(problems, {
+    heading: `sitesmith: the run did not complete (${problems.length} problem(s)):`,
+    files,
+  })
 }
 
 /** A run that threw: its message as {@link formatRunFailure} says it, located where the error knows. */

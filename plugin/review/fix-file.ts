@@ -42,7 +42,11 @@ export async function fixFile(input: {
   dryRun?: boolean
 }): Promise<FixOutcome> {
   const { path, issues, round, writer } = input
-  const outcome = (status: 'fixed' | 'rejected' | 'unresolved' | 'skipped', reason?: string) => ({ status, round, ...(reason ? { reason } : {}) })
+  const outcome = (status: 'fixed' | 'rejected' | 'unresolved' | 'skipped', reason?: string) => ({
+    status,
+    round,
+    ...(reason ? { reason } : {}),
+  })
   // A tracked file that the site-file policy now refuses (written by an older version, or a
   // tracker edited by hand) is never sent to the coder (issue #10).
   const policy = modelMayWrite(path)
@@ -56,7 +60,10 @@ export async function fixFile(input: {
     return { changed: false, outcomes: issues.map(() => outcome('skipped', why)), wouldChange: true }
   }
   if (state === 'hand-edited' || (state === 'user-file' && !usersFile) || state === 'missing') {
-    const why = state === 'missing' ? `${path} does not exist` : `${path} was ${state === 'hand-edited' ? 'edited by hand' : 'not written by sitesmith'}; sitesmith does not change it`
+    const why =
+      state === 'missing'
+        ? `${path} does not exist`
+        : `${path} was ${state === 'hand-edited' ? 'edited by hand' : 'not written by sitesmith'}; sitesmith does not change it`
     return { changed: false, outcomes: issues.map(() => outcome('skipped', why)) }
   }
   const source = writer.read(path)!
@@ -68,11 +75,19 @@ export async function fixFile(input: {
     const c = locateChunk(path, source, issue.fix.target)
     located.set(issue.fix.target, c.ok ? { start: c.start, end: c.end, text: c.text } : { error: c.reason })
   }
-  const spans = [...located.entries()].filter((e): e is [string, { start: number; end: number; text: string }] => !('error' in e[1]))
+  const spans = [...located.entries()].filter(
+    (e): e is [string, { start: number; end: number; text: string }] => !('error' in e[1]),
+  )
   const outerOf = new Map<string, string>()
   for (const [target, span] of spans) {
     const outer = spans
-      .filter(([t, s]) => t !== target && s.start <= span.start && s.end >= span.end && (s.end - s.start > span.end - span.start || t < target))
+      .filter(
+        ([t, s]) =>
+          t !== target &&
+          s.start <= span.start &&
+          s.end >= span.end &&
+          (s.end - s.start > span.end - span.start || t < target),
+      )
       .sort((a, b) => b[1].end - b[1].start - (a[1].end - a[1].start))[0]
     outerOf.set(target, outer ? outer[0] : target)
   }
@@ -85,7 +100,8 @@ export async function fixFile(input: {
   const results = issues.map((issue) => {
     const l = located.get(issue.fix.target)!
     if ('error' in l) return outcome('rejected', `target "${issue.fix.target}": ${l.error}`)
-    if (!outerOf.get(issue.fix.target)) return outcome('skipped', `target "${issue.fix.target}" overlaps another chunk fixed in the same round`)
+    if (!outerOf.get(issue.fix.target))
+      return outcome('skipped', `target "${issue.fix.target}" overlaps another chunk fixed in the same round`)
     return null
   })
   const live = issues.map((issue, i) => ({ issue, i })).filter(({ i }) => results[i] === null)
@@ -100,7 +116,11 @@ export async function fixFile(input: {
       promptVersion: FIX_PROMPT_VERSION,
       messages: fixMessages({
         path,
-        issues: live.map(({ issue }) => ({ message: issue.message, target: outerOf.get(issue.fix.target)!, instructions: issue.fix.instructions })),
+        issues: live.map(({ issue }) => ({
+          message: issue.message,
+          target: outerOf.get(issue.fix.target)!,
+          instructions: issue.fix.instructions,
+        })),
         chunks: chosen.map(([target, s]) => ({ target, text: s.text })),
         context: input.context,
       }),
@@ -112,12 +132,17 @@ export async function fixFile(input: {
       repairs: REPAIRS,
       accept: (answer) => {
         const stray = answer.edits.filter((e) => !chunkTargets.has(e.target))
-        if (stray.length) return { ok: false, reason: `edits may only target ${[...chunkTargets].map((t) => `"${t}"`).join(', ')}; got ${stray.map((e) => `"${e.target}"`).join(', ')}` }
+        if (stray.length)
+          return {
+            ok: false,
+            reason: `edits may only target ${[...chunkTargets].map((t) => `"${t}"`).join(', ')}; got ${stray.map((e) => `"${e.target}"`).join(', ')}`,
+          }
         const applied = applyChunkEdits(path, source, answer.edits)
         const gate = applied.ok ? checkEditedFile(path, applied.content) : applied
         return gate.ok ? { ok: true, value: gate.content } : { ok: false, reason: gate.reason }
       },
-      retry: (reason) => `Those edits were rejected and not applied: ${reason}\nSend the edits again in the same JSON form.`,
+      retry: (reason) =>
+        `Those edits were rejected and not applied: ${reason}\nSend the edits again in the same JSON form.`,
     },
   )
   if (!result.ok) {
@@ -126,7 +151,11 @@ export async function fixFile(input: {
   }
   if (input.dryRun) {
     for (const { i } of live) results[i] = outcome('unresolved', 'offered as a diff; not applied')
-    return { changed: false, outcomes: results.map((r) => r!), proposed: { before: source, after: result.value, targets: [...chunkTargets] } }
+    return {
+      changed: false,
+      outcomes: results.map((r) => r!),
+      proposed: { before: source, after: result.value, targets: [...chunkTargets] },
+    }
   }
   const tracked = writer.tracker.files[path]
   const meta = {
@@ -146,6 +175,10 @@ export async function fixFile(input: {
     for (const { i } of live) results[i] = outcome('skipped', error.message)
     return { changed: false, outcomes: results.map((r) => r!) }
   }
-  for (const { i } of live) results[i] = outcome(written.changed ? 'fixed' : 'unresolved', written.changed ? undefined : 'the edit left the file unchanged')
+  for (const { i } of live)
+    results[i] = outcome(
+      written.changed ? 'fixed' : 'unresolved',
+      written.changed ? undefined : 'the edit left the file unchanged',
+    )
   return { changed: written.changed, outcomes: results.map((r) => r!) }
 }

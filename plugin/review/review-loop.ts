@@ -124,7 +124,15 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
       const file = r.file.replace(/^\.\//, '')
       const issues: ReviewIssue[] = r.issues.map((i) => ({ ...i }))
       if (!paths.has(file)) {
-        if (issues.length) reviews.push({ file, round: rounds, issues: issues.map((i) => ({ ...i, outcome: { status: 'skipped', round: rounds, reason: `${file} was not part of this review` } })) })
+        if (issues.length)
+          reviews.push({
+            file,
+            round: rounds,
+            issues: issues.map((i) => ({
+              ...i,
+              outcome: { status: 'skipped', round: rounds, reason: `${file} was not part of this review` },
+            })),
+          })
         continue
       }
       byFile.set(file, [...(byFile.get(file) ?? []), ...issues])
@@ -135,9 +143,24 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
     const changedThisRound: string[] = []
     for (const [file, issues] of [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (issues.length === 0) continue
-      const result = await fixFile({ path: file, issues, round: rounds, writer, ask: input.ask, coderId: input.coderId, context: dependencyContext(file, input) })
+      const result = await fixFile({
+        path: file,
+        issues,
+        round: rounds,
+        writer,
+        ask: input.ask,
+        coderId: input.coderId,
+        context: dependencyContext(file, input),
+      })
       issues.forEach((issue, i) => (issue.outcome = result.outcomes[i]))
-      if (result.wouldChange) for (const issue of issues) wouldChange.push({ path: file, taskId: `review-round-${rounds}`, target: issue.fix.target, instructions: issue.fix.instructions })
+      if (result.wouldChange)
+        for (const issue of issues)
+          wouldChange.push({
+            path: file,
+            taskId: `review-round-${rounds}`,
+            target: issue.fix.target,
+            instructions: issue.fix.instructions,
+          })
       reviews.push({ file, round: rounds, issues })
       if (result.changed) {
         changedThisRound.push(file)
@@ -174,7 +197,11 @@ export async function reviewLoop(input: ReviewLoopInput): Promise<ReviewLoopResu
  * files a fix may change (the page and the stylesheets under review). Only pages the run
  * changed are pictured, so an unchanged site costs no images.
  */
-async function visualReview(input: ReviewLoopInput, files: { path: string; targets: string[] }[], sectionIds: string[]): Promise<ReviewAnswer['reviews']> {
+async function visualReview(
+  input: ReviewLoopInput,
+  files: { path: string; targets: string[] }[],
+  sectionIds: string[],
+): Promise<ReviewAnswer['reviews']> {
   const changed = new Set(input.changed)
   const pages = files.filter((f) => changed.has(f.path) && /\.html?$/i.test(f.path)).map((f) => f.path)
   if (pages.length === 0 || !input.screenshots) return []
@@ -197,7 +224,9 @@ async function visualReview(input: ReviewLoopInput, files: { path: string; targe
       label: `review:visual:${shot.page}`,
     })
     // A visual issue has no checker finding: it says where it came from.
-    out.push(...answer.value.reviews.map((r) => ({ ...r, issues: r.issues.map((i) => ({ ...i, rule: i.rule ?? 'visual' })) })))
+    out.push(
+      ...answer.value.reviews.map((r) => ({ ...r, issues: r.issues.map((i) => ({ ...i, rule: i.rule ?? 'visual' })) })),
+    )
   }
   return out
 }

@@ -57,7 +57,8 @@ export function reviewMessages(input: {
 }): ChatMessage[] {
   const parts: string[] = []
   if (input.sections.length) parts.push(`Spec:\n${formatSections(input.sections)}`)
-  if (input.summaries.length) parts.push(`All files of the site:\n${input.summaries.map((s) => `- ${s.path}: ${s.summary}`).join('\n')}`)
+  if (input.summaries.length)
+    parts.push(`All files of the site:\n${input.summaries.map((s) => `- ${s.path}: ${s.summary}`).join('\n')}`)
   parts.push(
     input.findings.length
       ? `Checker findings:\n${input.findings.map((f) => `- ${f.file}:${f.line}:${f.column} [${f.rule}] ${f.severity}: ${f.message}${f.page ? ` (page ${f.page})` : ''}`).join('\n')}`
@@ -82,10 +83,18 @@ Reply with one JSON object: {"reviews":[{"file","issues":[{"severity","message",
 If nothing is wrong, reply {"reviews":[]}.`
 
 /** The visual review of one page: its spec sections, the files a fix may change, and two screenshots. */
-export function visualMessages(input: { page: string; sections: SpecSection[]; files: { path: string; targets: string[] }[]; desktop: string; phone: string }): ChatMessage[] {
+export function visualMessages(input: {
+  page: string
+  sections: SpecSection[]
+  files: { path: string; targets: string[] }[]
+  desktop: string
+  phone: string
+}): ChatMessage[] {
   const parts: string[] = [`Page: ${input.page}`]
   if (input.sections.length) parts.push(`Spec:\n${formatSections(input.sections)}`)
-  parts.push(`Files a fix may change:\n${input.files.map((f) => `- ${f.path} (targets: ${f.targets.slice(0, 40).join(', ')})`).join('\n')}`)
+  parts.push(
+    `Files a fix may change:\n${input.files.map((f) => `- ${f.path} (targets: ${f.targets.slice(0, 40).join(', ')})`).join('\n')}`,
+  )
   parts.push('Screenshots: desktop (1280 px), then phone (390 px).')
   return [
     { role: 'system', content: VISUAL_SYSTEM },
@@ -97,12 +106,20 @@ const FIX_SYSTEM = `You fix parts (chunks) of one file of a static website in pl
 Reply with one JSON object: {"edits":[{"target","replacement"}]}, one edit per chunk shown.
 Each replacement replaces exactly its chunk, whole and complete: the same kind of element, rule or function, with the fix applied. Include nothing outside the chunk. Never leave parts out ("...", "rest of the code").`
 
-export function fixMessages(input: { path: string; issues: { message: string; target: string; instructions: string }[]; chunks: { target: string; text: string }[]; context: string }): ChatMessage[] {
+export function fixMessages(input: {
+  path: string
+  issues: { message: string; target: string; instructions: string }[]
+  chunks: { target: string; text: string }[]
+  context: string
+}): ChatMessage[] {
   const issues = input.issues.map((i, n) => `${n + 1}. In "${i.target}": ${i.message}\n${i.instructions}`).join('\n')
   const chunks = input.chunks.map((c) => `Chunk "${c.target}":\n${c.text}`).join('\n\n')
   return [
     { role: 'system', content: FIX_SYSTEM },
-    { role: 'user', content: `File: ${input.path}\nFixes to apply:\n${issues}\n\n${input.context ? `${input.context}\n\n` : ''}${chunks}` },
+    {
+      role: 'user',
+      content: `File: ${input.path}\nFixes to apply:\n${issues}\n\n${input.context ? `${input.context}\n\n` : ''}${chunks}`,
+    },
   ]
 }
 

@@ -31,12 +31,14 @@ function splitLines(s: string): string[] {
 }
 
 function middle(a: string[], b: string[]): Op[] {
-  if (a.length * b.length > MAX_CELLS) return [...a.map((line) => ({ kind: '-' as const, line })), ...b.map((line) => ({ kind: '+' as const, line }))]
+  if (a.length * b.length > MAX_CELLS)
+    return [...a.map((line) => ({ kind: '-' as const, line })), ...b.map((line) => ({ kind: '+' as const, line }))]
   // LCS table from the end, then walk forward.
   const w = b.length + 1
   const t = new Uint32Array((a.length + 1) * w)
   for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--) t[i * w + j] = a[i] === b[j] ? t[(i + 1) * w + j + 1] + 1 : Math.max(t[(i + 1) * w + j], t[i * w + j + 1])
+    for (let j = b.length - 1; j >= 0; j--)
+      t[i * w + j] = a[i] === b[j] ? t[(i + 1) * w + j + 1] + 1 : Math.max(t[(i + 1) * w + j], t[i * w + j + 1])
   const ops: Op[] = []
   let i = 0
   let j = 0
@@ -44,7 +46,8 @@ function middle(a: string[], b: string[]): Op[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push({ kind: ' ', line: a[i++] })
       j++
-    } else if (j < b.length && (i === a.length || t[i * w + j + 1] >= t[(i + 1) * w + j])) ops.push({ kind: '+', line: b[j++] })
+    } else if (j < b.length && (i === a.length || t[i * w + j + 1] >= t[(i + 1) * w + j]))
+      ops.push({ kind: '+', line: b[j++] })
     else ops.push({ kind: '-', line: a[i++] })
   }
   return ops
@@ -66,7 +69,8 @@ function hunks(ops: Op[]): string[] {
     const oldLen = slice.filter((o) => o.kind !== '+').length
     const newLen = slice.filter((o) => o.kind !== '-').length
     out.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@\n`)
-    for (const o of slice) out.push(`${o.kind}${o.line}${o.line.endsWith('\n') ? '' : '\n\\ No newline at end of file\n'}`)
+    for (const o of slice)
+      out.push(`${o.kind}${o.line}${o.line.endsWith('\n') ? '' : '\n\\ No newline at end of file\n'}`)
   }
   return out
 }

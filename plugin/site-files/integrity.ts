@@ -16,7 +16,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js'
 export const MAX_FILE_BYTES = 512 * 1024
 
 /** A rejection names the path in `reason` (fed back to the model) and, when known, where (`at`, for the diagnostic). */
-export type Gate = { ok: true; content: string } | { ok: false; reason: string; at?: Pick<Diagnostic, 'line' | 'column' | 'frame'> }
+export type Gate =
+  { ok: true; content: string } | { ok: false; reason: string; at?: Pick<Diagnostic, 'line' | 'column' | 'frame'> }
 
 /** Strip what models wrap around a file: one enclosing markdown fence, a BOM; end with a newline. */
 export function normalizeContent(raw: string): string {
@@ -39,16 +40,24 @@ export function unwrapExplained(text: string): string {
 }
 
 /** The first words of an answer that chats instead of writing the file (stackblitz-labs/bolt.diy#152). */
-const CHAT = /^\s*(?:\p{Extended_Pictographic}|hi\b|hello\b|hey\b|sure\b|certainly\b|of course\b|i'?m sorry|sorry\b|i can help|how can i help)/iu
+const CHAT =
+  /^\s*(?:\p{Extended_Pictographic}|hi\b|hello\b|hey\b|sure\b|certainly\b|of course\b|i'?m sorry|sorry\b|i can help|how can i help)/iu
 
 /** Check a complete file a model wrote before it is written (fences stripped, newline ensured). */
 export function checkFile(path: string, raw: string): Gate {
   const content = normalizeContent(raw)
   if (content.trim() === '') return { ok: false, reason: `${path}: the content is empty` }
   if (CHAT.test(content) && !/[<{;]/.test(content)) {
-    return { ok: false, reason: `${path}: the content is chat prose, not a file (${JSON.stringify(content.trim().slice(0, 60))}); send the complete file` }
+    return {
+      ok: false,
+      reason: `${path}: the content is chat prose, not a file (${JSON.stringify(content.trim().slice(0, 60))}); send the complete file`,
+    }
   }
-  if (/^\s*```/m.test(content)) return { ok: false, reason: `${path}: the content still contains a markdown code fence (\`\`\`); send only the file itself` }
+  if (/^\s*```/m.test(content))
+    return {
+      ok: false,
+      reason: `${path}: the content still contains a markdown code fence (\`\`\`); send only the file itself`,
+    }
   const placeholder = findPlaceholder(content)
   if (placeholder) {
     const reason = `${path}: line ${placeholder.line} is a placeholder for omitted code (${JSON.stringify(placeholder.text)}); write the complete file`
@@ -68,13 +77,20 @@ export function checkEditedFile(path: string, content: string): Gate {
 }
 
 function checkWhole(path: string, content: string): Gate {
-  if (Buffer.byteLength(content) > MAX_FILE_BYTES) return { ok: false, reason: `${path}: the content is ${Buffer.byteLength(content)} bytes, over the ${MAX_FILE_BYTES}-byte limit` }
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/.test(content.replace(/^\uFEFF/, ''))) return { ok: false, reason: `${path}: the content contains binary or control characters` }
+  if (Buffer.byteLength(content) > MAX_FILE_BYTES)
+    return {
+      ok: false,
+      reason: `${path}: the content is ${Buffer.byteLength(content)} bytes, over the ${MAX_FILE_BYTES}-byte limit`,
+    }
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/.test(content.replace(/^\uFEFF/, '')))
+    return { ok: false, reason: `${path}: the content contains binary or control characters` }
 
   const ext = posix.extname(path).toLowerCase()
   if (ext === '.html') {
-    if (/<html[\s>]/i.test(content) && !/<\/html\s*>/i.test(content)) return { ok: false, reason: `${path}: the document has <html> but no </html>; it looks cut off` }
-    if (!/<(body|main|div|section|p|h[1-6]|header|nav)[\s>]/i.test(content)) return { ok: false, reason: `${path}: no page content found (no <body> or content elements)` }
+    if (/<html[\s>]/i.test(content) && !/<\/html\s*>/i.test(content))
+      return { ok: false, reason: `${path}: the document has <html> but no </html>; it looks cut off` }
+    if (!/<(body|main|div|section|p|h[1-6]|header|nav)[\s>]/i.test(content))
+      return { ok: false, reason: `${path}: no page content found (no <body> or content elements)` }
   }
   if (ext === '.json' || ext === '.webmanifest') {
     try {

@@ -26,17 +26,24 @@ export interface PathRules {
 export function checkSitePath(path: unknown, rules: PathRules): PathCheck {
   if (typeof path !== 'string' || path.trim() === '') return { ok: false, reason: 'path is empty' }
   if (hasControlChars(path)) return { ok: false, reason: `path "${escapeControl(path)}" contains control characters` }
-  if (path.includes('\\')) return { ok: false, reason: `path "${path}" uses backslashes; use a relative posix path like "css/style.css"` }
-  if (path.includes('%')) return { ok: false, reason: `path "${path}" contains "%"; pages could not link to it reliably (URL encoding)` }
+  if (path.includes('\\'))
+    return { ok: false, reason: `path "${path}" uses backslashes; use a relative posix path like "css/style.css"` }
+  if (path.includes('%'))
+    return { ok: false, reason: `path "${path}" contains "%"; pages could not link to it reliably (URL encoding)` }
   if (isAbsolute(path) || posix.isAbsolute(path) || /^[a-zA-Z]:/.test(path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     return { ok: false, reason: `path "${path}" is absolute; paths must be relative to the site root` }
   }
   const segments = path.split('/')
-  if (segments.some((s) => s === '..')) return { ok: false, reason: `path "${path}" contains ".." and could leave the site root` }
+  if (segments.some((s) => s === '..'))
+    return { ok: false, reason: `path "${path}" contains ".." and could leave the site root` }
   const clean = segments.filter((s) => s !== '' && s !== '.')
   if (clean.length === 0) return { ok: false, reason: `path "${path}" names no file` }
   const rel = clean.join('/')
-  if (PROTECTED_DIRS.has(clean[0].toLowerCase()) && clean.length > 1) return { ok: false, reason: `path "${path}" is inside "${clean[0]}/", which belongs to the build or the cache, not the site` }
+  if (PROTECTED_DIRS.has(clean[0].toLowerCase()) && clean.length > 1)
+    return {
+      ok: false,
+      reason: `path "${path}" is inside "${clean[0]}/", which belongs to the build or the cache, not the site`,
+    }
   // One policy for every step (issue #10): the allow-list of web file types and the
   // deny-list of names a tool loads or runs.
   const policy = modelMayWrite(rel)
@@ -44,7 +51,8 @@ export function checkSitePath(path: unknown, rules: PathRules): PathCheck {
   const abs = resolve(rules.siteDir, ...clean)
   if (!isInside(rules.siteDir, abs)) return { ok: false, reason: `path "${path}" resolves outside the site root` }
   for (const p of rules.protectedPaths ?? []) {
-    if (samePath(abs, p) || isInside(p, abs)) return { ok: false, reason: `path "${path}" is ${relative(rules.siteDir, p) || p}, which sitesmith never writes` }
+    if (samePath(abs, p) || isInside(p, abs))
+      return { ok: false, reason: `path "${path}" is ${relative(rules.siteDir, p) || p}, which sitesmith never writes` }
   }
   return { ok: true, rel, abs }
 }
@@ -60,10 +68,17 @@ export function checkRealLocation(abs: string, siteDir: string): { ok: true } | 
   while (!exists(dir)) dir = dirname(dir)
   const realDir = realpathSync(dir)
   if (!isInside(realRoot, realDir) && realDir !== realRoot) {
-    return { ok: false, reason: `"${relative(siteDir, abs)}" would be written through a symlinked directory that leads outside the site root (${realDir})` }
+    return {
+      ok: false,
+      reason: `"${relative(siteDir, abs)}" would be written through a symlinked directory that leads outside the site root (${realDir})`,
+    }
   }
   try {
-    if (lstatSync(abs).isSymbolicLink()) return { ok: false, reason: `"${relative(siteDir, abs)}" is a symlink; sitesmith does not write through symlinks` }
+    if (lstatSync(abs).isSymbolicLink())
+      return {
+        ok: false,
+        reason: `"${relative(siteDir, abs)}" is a symlink; sitesmith does not write through symlinks`,
+      }
   } catch {
     // does not exist yet: fine
   }
@@ -88,19 +103,20 @@ function exists(p: string): boolean {
   }
 }
 
-
 /** Posix relative path of an absolute file under the site root (for artifacts and findings). */
 export function toSiteRelative(siteDir: string, abs: string): string {
   return relative(siteDir, abs).split(sep).join('/')
 }
-
 
 /**
  * Where a site file may be READ for publishing (issue #10): the decoded site-relative path
  * passes the site-file policy and its real location (symlinks followed) is a regular file
  * inside the real site root. Returns the absolute real path, or the reason it is refused.
  */
-export function checkPublishable(siteDir: string, rel: string): { ok: true; abs: string } | { ok: false; reason: string } {
+export function checkPublishable(
+  siteDir: string,
+  rel: string,
+): { ok: true; abs: string } | { ok: false; reason: string } {
   const policy = mayPublish(rel)
   if (!policy.ok) return policy
   const abs = resolve(siteDir, ...rel.split('/'))
@@ -111,7 +127,8 @@ export function checkPublishable(siteDir: string, rel: string): { ok: true; abs:
   } catch {
     return { ok: false, reason: `"${rel}" does not exist` }
   }
-  if (!isInside(realpathSync(siteDir), real)) return { ok: false, reason: `"${rel}" leads outside the site root through a symlink (${real})` }
+  if (!isInside(realpathSync(siteDir), real))
+    return { ok: false, reason: `"${rel}" leads outside the site root through a symlink (${real})` }
   try {
     if (!lstatSync(real).isFile()) return { ok: false, reason: `"${rel}" is not a file` }
   } catch {
@@ -127,7 +144,8 @@ export function checkPublishable(siteDir: string, rel: string): { ok: true; abs:
  * deletes (issue #10: `tasks.json` and the tracker are files anyone can edit).
  */
 export function realSiteFolder(siteDir: string, relDir: string): string | undefined {
-  if (hasControlChars(relDir) || relDir.includes('\\') || isAbsolute(relDir) || posix.isAbsolute(relDir)) return undefined
+  if (hasControlChars(relDir) || relDir.includes('\\') || isAbsolute(relDir) || posix.isAbsolute(relDir))
+    return undefined
   const segments = relDir.split('/').filter((s) => s !== '' && s !== '.')
   if (segments.includes('..')) return undefined
   let real: string

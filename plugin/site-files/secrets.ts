@@ -41,11 +41,14 @@ const NOT_SECRETS = new Set(['production', 'development', 'staging', 'localhost'
 /** The secrets of one checkout: secret-named environment variables and every `.env*` value in `dirs`. */
 export function knownSecrets(env: NodeJS.ProcessEnv, dirs: readonly string[]): KnownSecret[] {
   const out: KnownSecret[] = []
-  for (const [name, value] of Object.entries(env)) if (value && SECRET_NAME.test(name) && looksLikeCredential(value)) out.push({ name, value, from: 'environment' })
+  for (const [name, value] of Object.entries(env))
+    if (value && SECRET_NAME.test(name) && looksLikeCredential(value)) out.push({ name, value, from: 'environment' })
   for (const dir of new Set(dirs)) {
     let files: string[] = []
     try {
-      files = readdirSync(dir).filter((n) => n === '.env' || n.startsWith('.env.')).sort()
+      files = readdirSync(dir)
+        .filter((n) => n === '.env' || n.startsWith('.env.'))
+        .sort()
     } catch {
       // no readable folder: no env files
     }
@@ -61,7 +64,9 @@ export function knownSecrets(env: NodeJS.ProcessEnv, dirs: readonly string[]): K
   }
   // Longest first, so a secret that contains another is named as itself.
   const seen = new Set<string>()
-  return out.sort((a, b) => b.value.length - a.value.length).filter((s) => !seen.has(`${s.name}\0${s.value}`) && seen.add(`${s.name}\0${s.value}`))
+  return out
+    .sort((a, b) => b.value.length - a.value.length)
+    .filter((s) => !seen.has(`${s.name}\0${s.value}`) && seen.add(`${s.name}\0${s.value}`))
 }
 
 /** Secrets in one `.env` file's text, by dotenv's rules (see the module comment). */
@@ -77,7 +82,9 @@ export function dotEnvSecrets(text: string): { name: string; value: string }[] {
 }
 
 function isDotEnvSecret(value: string): boolean {
-  return value.length >= MIN_DOTENV_SECRET_LENGTH && !NOT_SECRETS.has(value.toLowerCase()) && !/^\d+(\.\d+)?$/.test(value)
+  return (
+    value.length >= MIN_DOTENV_SECRET_LENGTH && !NOT_SECRETS.has(value.toLowerCase()) && !/^\d+(\.\d+)?$/.test(value)
+  )
 }
 
 function urlPassword(value: string): string | undefined {
@@ -134,7 +141,10 @@ function decodeEchoes(text: string): string {
     out = out
       .replace(/&#x([0-9a-f]{1,6});?/gi, (_, h: string) => safeChar(parseInt(h, 16)))
       .replace(/&#(\d{1,7});?/g, (_, d: string) => safeChar(parseInt(d, 10)))
-      .replace(/&(amp|lt|gt|quot|apos|colon|sol|period|lowbar|hyphen|equals|commat|plus|num|percnt|nbsp);/gi, (_, n: string) => NAMED[n.toLowerCase()])
+      .replace(
+        /&(amp|lt|gt|quot|apos|colon|sol|period|lowbar|hyphen|equals|commat|plus|num|percnt|nbsp);/gi,
+        (_, n: string) => NAMED[n.toLowerCase()],
+      )
       .replace(/\\u\{([0-9a-f]{1,6})\}/gi, (_, h: string) => safeChar(parseInt(h, 16)))
       .replace(/\\u([0-9a-f]{4})/gi, (_, h: string) => safeChar(parseInt(h, 16)))
       .replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => safeChar(parseInt(h, 16)))
@@ -144,7 +154,24 @@ function decodeEchoes(text: string): string {
   return out
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', sol: '/', period: '.', lowbar: '_', hyphen: '-', equals: '=', commat: '@', plus: '+', num: '#', percnt: '%', nbsp: ' ' }
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  colon: ':',
+  sol: '/',
+  period: '.',
+  lowbar: '_',
+  hyphen: '-',
+  equals: '=',
+  commat: '@',
+  plus: '+',
+  num: '#',
+  percnt: '%',
+  nbsp: ' ',
+}
 
 function safeChar(code: number): string {
   return Number.isFinite(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ''

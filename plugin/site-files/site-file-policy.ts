@@ -29,17 +29,73 @@ export { escapeControl, escapeTerminal } from '../diagnostics/escape.js'
 export type PolicyVerdict = { ok: true } | { ok: false; reason: string }
 
 /** Extensions of files a model may create: text a static site is made of. */
-export const MODEL_FILE_EXTENSIONS = Object.freeze(['.html', '.css', '.js', '.mjs', '.json', '.svg', '.txt', '.xml', '.webmanifest'] as const)
+export const MODEL_FILE_EXTENSIONS = Object.freeze([
+  '.html',
+  '.css',
+  '.js',
+  '.mjs',
+  '.json',
+  '.svg',
+  '.txt',
+  '.xml',
+  '.webmanifest',
+] as const)
 
 /** Exact names (lower-cased) that a package manager, compiler, linter or deploy platform reads. */
 const TOOL_FILE_NAMES: ReadonlyMap<string, string> = new Map([
-  ...['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'bun.lock', 'bun.lockb', 'deno.json', 'deno.jsonc', 'deno.lock', 'bower.json', 'composer.json', 'composer.lock', 'jsr.json'].map(
-    (n) => [n, 'a package or lock file'] as const,
-  ),
-  ...['tsconfig.json', 'jsconfig.json', 'browserslist', 'turbo.json', 'nx.json', 'lerna.json', 'biome.json', 'biome.jsonc', 'renovate.json', 'components.json'].map((n) => [n, 'a file build tools read'] as const),
-  ...['vercel.json', 'now.json', 'firebase.json', 'netlify.toml', '_headers', '_redirects', '_routes.json', '_worker.js', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'app.json', 'static.json', 'render.yaml', 'fly.toml', 'amplify.yml', 'app.yaml', 'cname', 'procfile', 'dockerfile', 'makefile', 'caddyfile'].map(
-    (n) => [n, 'a deploy file a hosting platform reads'] as const,
-  ),
+  ...[
+    'package.json',
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'pnpm-workspace.yaml',
+    'bun.lock',
+    'bun.lockb',
+    'deno.json',
+    'deno.jsonc',
+    'deno.lock',
+    'bower.json',
+    'composer.json',
+    'composer.lock',
+    'jsr.json',
+  ].map((n) => [n, 'a package or lock file'] as const),
+  ...[
+    'tsconfig.json',
+    'jsconfig.json',
+    'browserslist',
+    'turbo.json',
+    'nx.json',
+    'lerna.json',
+    'biome.json',
+    'biome.jsonc',
+    'renovate.json',
+    'components.json',
+  ].map((n) => [n, 'a file build tools read'] as const),
+  ...[
+    'vercel.json',
+    'now.json',
+    'firebase.json',
+    'netlify.toml',
+    '_headers',
+    '_redirects',
+    '_routes.json',
+    '_worker.js',
+    'wrangler.toml',
+    'wrangler.json',
+    'wrangler.jsonc',
+    'app.json',
+    'static.json',
+    'render.yaml',
+    'fly.toml',
+    'amplify.yml',
+    'app.yaml',
+    'cname',
+    'procfile',
+    'dockerfile',
+    'makefile',
+    'caddyfile',
+  ].map((n) => [n, 'a deploy file a hosting platform reads'] as const),
 ])
 
 /** Name shapes (lower-cased) that tools load or run, with the reason. */
@@ -74,7 +130,10 @@ export function hasControlChars(s: string): boolean {
  * Judged on the lower-cased segments, so `PostCSS.Config.JS` is caught too.
  */
 export function toolLoadedReason(rel: string): string | undefined {
-  const segments = rel.toLowerCase().split('/').filter((s) => s !== '' && s !== '.')
+  const segments = rel
+    .toLowerCase()
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
   const name = segments[segments.length - 1] ?? ''
   const hidden = segments.find((s) => s.startsWith('.'))
   if (hidden !== undefined) {
@@ -83,7 +142,8 @@ export function toolLoadedReason(rel: string): string | undefined {
     return `a hidden file or folder ("${hidden}") that tools read`
   }
   if (segments.some((s) => NEVER_DIRS.has(s))) return 'inside node_modules'
-  if (segments.length > 1 && SERVER_CODE_DIRS.has(segments[0])) return `inside "${segments[0]}/", whose code a hosting platform runs on its servers`
+  if (segments.length > 1 && SERVER_CODE_DIRS.has(segments[0]))
+    return `inside "${segments[0]}/", whose code a hosting platform runs on its servers`
   const exact = TOOL_FILE_NAMES.get(name)
   if (exact) return exact
   for (const [pattern, reason] of TOOL_FILE_PATTERNS) if (pattern.test(name)) return reason
@@ -99,7 +159,10 @@ export function modelMayWrite(rel: string): PolicyVerdict {
   const dot = name.lastIndexOf('.')
   const ext = dot > 0 ? name.slice(dot) : ''
   if (!(MODEL_FILE_EXTENSIONS as readonly string[]).includes(ext)) {
-    return { ok: false, reason: `path "${rel}" has extension "${ext || '(none)'}"; sitesmith writes only ${MODEL_FILE_EXTENSIONS.join(' ')}` }
+    return {
+      ok: false,
+      reason: `path "${rel}" has extension "${ext || '(none)'}"; sitesmith writes only ${MODEL_FILE_EXTENSIONS.join(' ')}`,
+    }
   }
   return { ok: true }
 }

@@ -31,7 +31,17 @@ export class WriteRefusedError extends Error implements Diagnosable {
   }
 
   toDiagnostics(): Diagnostic[] {
-    return [{ rule: this.code, severity: 'error', file: this.path, line: 0, column: 0, message: this.message, source: 'gate' }]
+    return [
+      {
+        rule: this.code,
+        severity: 'error',
+        file: this.path,
+        line: 0,
+        column: 0,
+        message: this.message,
+        source: 'gate',
+      },
+    ]
   }
 }
 
@@ -86,7 +96,11 @@ export class SiteWriter {
         continue
       }
       if (existsSync(abs) && sha256(readFileSync(abs)) === entry.hash) {
-        const parsed = TrackedFileSchema.safeParse({ ...entry.meta, hash: entry.hash, updatedAt: new Date().toISOString() })
+        const parsed = TrackedFileSchema.safeParse({
+          ...entry.meta,
+          hash: entry.hash,
+          updatedAt: new Date().toISOString(),
+        })
         if (parsed.success && this.tracker.files[entry.path]?.hash !== entry.hash) {
           this.tracker.files[entry.path] = parsed.data
           recovered.push(entry.path)
@@ -129,12 +143,19 @@ export class SiteWriter {
     // Every way content reaches the site passes here — fresh answers, cache hits, blob
     // restores, fixes — so this is where a secret is stopped for all of them (issue #10).
     const secret = findSecretInText(content, this.opts.secrets ?? [])
-    if (secret) throw new WriteRefusedError(rel, `${rel} is not written: its content carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`)
+    if (secret)
+      throw new WriteRefusedError(
+        rel,
+        `${rel} is not written: its content carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`,
+      )
     const gate = checkEditedFile(rel, content)
     if (!gate.ok) throw new WriteRefusedError(rel, gate.reason)
     const state = this.state(rel)
     if (state === 'user-file') {
-      throw new WriteRefusedError(rel, `${rel} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`)
+      throw new WriteRefusedError(
+        rel,
+        `${rel} exists and was not written by sitesmith; it is left as it is. Move or delete it to let sitesmith generate it.`,
+      )
     }
     if (state === 'hand-edited' && !this.opts.overwriteHandEdits) {
       throw new WriteRefusedError(rel, handEditMessage(rel))
@@ -176,16 +197,31 @@ export class SiteWriter {
    * the file must still hold `before` right up to the rename; the previous bytes are
    * journaled first so `sitesmith undo` restores them exactly.
    */
-  async writeUserChunks(path: string, before: string, after: string, targets: readonly string[], meta: TrackMeta, consent = false): Promise<{ changed: boolean }> {
+  async writeUserChunks(
+    path: string,
+    before: string,
+    after: string,
+    targets: readonly string[],
+    meta: TrackMeta,
+    consent = false,
+  ): Promise<{ changed: boolean }> {
     const checked = checkSitePath(path, this.opts)
     if (!checked.ok) throw new WriteRefusedError(path, checked.reason)
     const { rel, abs } = checked
     const previous = this.tracker.files[rel]
-    if (previous?.owner !== 'user') throw new WriteRefusedError(rel, `${rel} is not a file adopted from a person (run \`sitesmith adopt\` to bring it in); it is left as it is`)
+    if (previous?.owner !== 'user')
+      throw new WriteRefusedError(
+        rel,
+        `${rel} is not a file adopted from a person (run \`sitesmith adopt\` to bring it in); it is left as it is`,
+      )
     if (this.opts.editUserFiles !== 'chunks' && !consent) throw new UserFileEditOffError(rel, targets)
     // A secret the person's file did not already hold never enters it (issue #10).
     const secret = findSecretInText(after, this.opts.secrets ?? [])
-    if (secret && !findSecretInText(before, this.opts.secrets ?? [])) throw new WriteRefusedError(rel, `${rel} is not changed: the edit carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`)
+    if (secret && !findSecretInText(before, this.opts.secrets ?? []))
+      throw new WriteRefusedError(
+        rel,
+        `${rel} is not changed: the edit carries the value of ${secret.name} (from ${secret.from}); a secret never goes into the site`,
+      )
     const outside = outsideChunksKept(rel, before, after, targets)
     if (outside) throw new WriteRefusedError(rel, `${outside}; the edit of the person's file is refused`)
     const beforeHash = sha256(before)
@@ -219,7 +255,11 @@ export class SiteWriter {
     const checked = checkSitePath(rel, this.opts)
     if (!checked.ok) throw new WriteRefusedError(rel, checked.reason)
     const { abs } = checked
-    if (this.diskHash(abs) !== expectHash) throw new WriteRefusedError(rel, `${rel} changed since sitesmith edited it; it is left as it is (undo would lose that change)`)
+    if (this.diskHash(abs) !== expectHash)
+      throw new WriteRefusedError(
+        rel,
+        `${rel} changed since sitesmith edited it; it is left as it is (undo would lose that change)`,
+      )
     await writeFileAtomic(abs, bytes, { beforeRename: () => this.expectOnDisk(rel, abs, expectHash) })
     if (tracked) this.tracker.files[rel] = tracked
     else delete this.tracker.files[rel]
@@ -249,7 +289,11 @@ export class SiteWriter {
     if (!real.ok) return { deleted: false, reason: `${rel} is kept: ${real.reason}` }
     const state = this.state(rel)
     if (state === 'user-file') return { deleted: false, reason: `${rel} was not generated by sitesmith; it is kept` }
-    if (state === 'hand-edited' && !this.opts.overwriteHandEdits) return { deleted: false, reason: `${rel} was edited by hand since sitesmith wrote it; it is kept (delete it yourself if it should go)` }
+    if (state === 'hand-edited' && !this.opts.overwriteHandEdits)
+      return {
+        deleted: false,
+        reason: `${rel} was edited by hand since sitesmith wrote it; it is kept (delete it yourself if it should go)`,
+      }
     if (state !== 'missing') {
       appendFileSync(this.journal, JSON.stringify({ path: rel, deleted: true }) + '\n')
       unlinkSync(abs)
@@ -265,7 +309,10 @@ export class UserFileEditOffError extends WriteRefusedError {
     path: string,
     readonly targets: readonly string[],
   ) {
-    super(path, `${path} is the person's file and editUserFiles is off: sitesmith would have changed ${targets.map((t) => `"${t}"`).join(', ')} in it; set editUserFiles: 'chunks' (or --edit-user-files) to let it`)
+    super(
+      path,
+      `${path} is the person's file and editUserFiles is off: sitesmith would have changed ${targets.map((t) => `"${t}"`).join(', ')} in it; set editUserFiles: 'chunks' (or --edit-user-files) to let it`,
+    )
     this.name = 'UserFileEditOffError'
   }
 }

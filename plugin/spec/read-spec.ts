@@ -21,11 +21,22 @@ export class SpecError extends Error implements Diagnosable {
   }
 
   toDiagnostics(): Diagnostic[] {
-    return [{ rule: this.code, severity: 'error', file: this.path, line: 0, column: 0, message: this.message, source: 'pipeline' }]
+    return [
+      {
+        rule: this.code,
+        severity: 'error',
+        file: this.path,
+        line: 0,
+        column: 0,
+        message: this.message,
+        source: 'pipeline',
+      },
+    ]
   }
 }
 
-const WRITE_IT = 'Write the site you want in plain language there (markdown headings split it into sections), or set the "spec" option.'
+const WRITE_IT =
+  'Write the site you want in plain language there (markdown headings split it into sections), or set the "spec" option.'
 
 export class SpecNotFoundError extends SpecError {
   constructor(path: string) {
@@ -41,10 +52,16 @@ export function readSpec(file: string, shown: string): string {
   try {
     stat = statSync(file)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new SpecNotFoundError(shown)
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      throw new SpecNotFoundError(shown)
     throw new SpecError(shown, `cannot be read (${(error as Error).message})`, 'Check the path and its permissions.')
   }
-  if (stat.isDirectory()) throw new SpecError(shown, 'is a directory, not a file', `Point the "spec" option at the markdown file inside it (e.g. "${shown.replace(/\/+$/, '')}/spec.md").`)
+  if (stat.isDirectory())
+    throw new SpecError(
+      shown,
+      'is a directory, not a file',
+      `Point the "spec" option at the markdown file inside it (e.g. "${shown.replace(/\/+$/, '')}/spec.md").`,
+    )
   if (!stat.isFile()) throw new SpecError(shown, 'is not a regular file', 'The spec must be a markdown file.')
   let bytes: Buffer
   try {
@@ -58,7 +75,12 @@ export function readSpec(file: string, shown: string): string {
 /** Validate and normalise spec bytes: UTF-8 text without a BOM, `\n` line endings. */
 export function normaliseSpec(bytes: Uint8Array, shown: string): string {
   const nul = bytes.indexOf(0)
-  if (nul !== -1) throw new SpecError(shown, `is binary, not text (a NUL byte at offset ${nul})`, 'The spec must be UTF-8 markdown; was a file saved over it by mistake?')
+  if (nul !== -1)
+    throw new SpecError(
+      shown,
+      `is binary, not text (a NUL byte at offset ${nul})`,
+      'The spec must be UTF-8 markdown; was a file saved over it by mistake?',
+    )
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
@@ -66,6 +88,11 @@ export function normaliseSpec(bytes: Uint8Array, shown: string): string {
     throw new SpecError(shown, 'is not valid UTF-8 text', 'Save it as UTF-8 (most editors have an "encoding" setting).')
   }
   text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-  if (text.trim() === '') throw new SpecError(shown, bytes.length === 0 ? 'is empty' : 'holds only whitespace', `${WRITE_IT} Nothing is planned from an empty spec.`)
+  if (text.trim() === '')
+    throw new SpecError(
+      shown,
+      bytes.length === 0 ? 'is empty' : 'holds only whitespace',
+      `${WRITE_IT} Nothing is planned from an empty spec.`,
+    )
   return text
 }

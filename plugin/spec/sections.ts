@@ -41,14 +41,20 @@ export function parseSpec(source: string, previous: Readonly<Record<string, stri
   const lines = text.split('\n')
   const raw: Omit<SpecSection, 'id'>[] = []
   const bases: string[] = []
-  let current: { heading: string; level: number; line: number; body: string[] } = { heading: '', level: 0, line: 1, body: [] }
+  let current: { heading: string; level: number; line: number; body: string[] } = {
+    heading: '',
+    level: 0,
+    line: 1,
+    body: [],
+  }
   let fence: string | null = null
 
   const flush = () => {
     const body = current.body.join('\n').replace(/\s+$/, '')
     if (current.level === 0 && body.trim() === '') return
     bases.push(current.level === 0 ? 'preamble' : slug(current.heading))
-    const full = current.level === 0 ? body : `${'#'.repeat(current.level)} ${current.heading}${body ? '\n' + body : ''}`
+    const full =
+      current.level === 0 ? body : `${'#'.repeat(current.level)} ${current.heading}${body ? '\n' + body : ''}`
     raw.push({ heading: current.heading, level: current.level, line: current.line, text: full, hash: sha256(full) })
   }
 
@@ -64,7 +70,11 @@ export function parseSpec(source: string, previous: Readonly<Record<string, stri
     }
   })
   flush()
-  const ids = assignIds(bases, raw.map((r) => r.hash), previous)
+  const ids = assignIds(
+    bases,
+    raw.map((r) => r.hash),
+    previous,
+  )
   const sections = raw.map((r, i) => ({ id: ids[i], ...r }))
   return { hash: sha256(text.replace(/\s+$/, '') + '\n'), sections }
 }

@@ -8,7 +8,11 @@ import { z } from 'zod'
 export const TASK_ACTIONS = ['create', 'update', 'delete'] as const
 
 export const TaskSchema = z.object({
-  id: z.string().min(1).max(80).regex(/^[A-Za-z0-9][\w.-]*$/, 'task id: letters, digits, "_", "-", "."'),
+  id: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'task id: letters, digits, "_", "-", "."'),
   action: z.enum(TASK_ACTIONS),
   path: z.string().min(1).max(200),
   instructions: z.string().max(8000),
@@ -102,7 +106,9 @@ export const CodeReviewSchema = z.object({
   run: z.string(),
   files: z.array(z.string()),
   findings: z.array(FindingSchema),
-  reviews: z.array(z.object({ file: z.string(), round: z.number().int().default(1), issues: z.array(ReviewIssueSchema) })),
+  reviews: z.array(
+    z.object({ file: z.string(), round: z.number().int().default(1), issues: z.array(ReviewIssueSchema) }),
+  ),
   rounds: z.number().int().nonnegative(),
   resolved: z.array(FindingSchema),
   unresolved: z.array(FindingSchema),

@@ -89,7 +89,17 @@ export class ArtifactError extends Error implements Diagnosable {
   toDiagnostics(): Diagnostic[] {
     const at = this.location ? { line: this.location.line, column: this.location.column } : { line: 0, column: 0 }
     const frame = this.frame ? { frame: this.frame } : {}
-    return [{ rule: this.code, severity: 'error', file: this.file, ...at, ...frame, message: this.reason, source: 'pipeline' }]
+    return [
+      {
+        rule: this.code,
+        severity: 'error',
+        file: this.file,
+        ...at,
+        ...frame,
+        message: this.reason,
+        source: 'pipeline',
+      },
+    ]
   }
 }
 
@@ -124,7 +134,11 @@ export async function readArtifact<K extends ArtifactKind>(siteDir: string, kind
 }
 
 /** Validate artifact text (exported for tools that hold the text already, e.g. `git show`). */
-export function parseArtifact<K extends ArtifactKind>(kind: K, text: string, file: string = displayName(kind)): ArtifactTypes[K] {
+export function parseArtifact<K extends ArtifactKind>(
+  kind: K,
+  text: string,
+  file: string = displayName(kind),
+): ArtifactTypes[K] {
   const spec = SPECS[kind] as ArtifactSpec<ArtifactTypes[K]>
   const name = displayName(kind)
   let json: unknown
@@ -144,8 +158,16 @@ export function parseArtifact<K extends ArtifactKind>(kind: K, text: string, fil
   if (!result.success) {
     const first = result.error.issues[0]
     const at = locateJsonPath(text, first.path)
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more: ${result.error.issues.slice(1, 4).map(formatIssue).join('; ')})` : ''
-    throw new ArtifactError(`${name}:${at.line}:${at.column}: ${formatIssue(first)}${more}`, file, at, frame(text, at, first.message))
+    const more =
+      result.error.issues.length > 1
+        ? ` (and ${result.error.issues.length - 1} more: ${result.error.issues.slice(1, 4).map(formatIssue).join('; ')})`
+        : ''
+    throw new ArtifactError(
+      `${name}:${at.line}:${at.column}: ${formatIssue(first)}${more}`,
+      file,
+      at,
+      frame(text, at, first.message),
+    )
   }
   return result.data
 }

@@ -48,7 +48,8 @@ export class FileStore extends EventEmitter implements KeyvStoreAdapter {
 
   /** The file that holds `key`. */
   pathFor(key: string): string {
-    if (typeof key !== 'string' || key.length === 0) throw new TypeError(`FileStore: key must be a non-empty string, got ${JSON.stringify(key)}`)
+    if (typeof key !== 'string' || key.length === 0)
+      throw new TypeError(`FileStore: key must be a non-empty string, got ${JSON.stringify(key)}`)
     let name: string
     let shardSource: string
     if (PLAIN_KEY.test(key)) {
@@ -80,7 +81,9 @@ export class FileStore extends EventEmitter implements KeyvStoreAdapter {
       JSON.parse(text)
     } catch (error) {
       const reason = text.trim() === '' ? 'empty file' : error instanceof Error ? error.message : String(error)
-      this.logger.warn(`sitesmith cache: ${file} is corrupt (${reason}); treating it as a miss — the next write of this key replaces it`)
+      this.logger.warn(
+        `sitesmith cache: ${file} is corrupt (${reason}); treating it as a miss — the next write of this key replaces it`,
+      )
       return undefined
     }
     return text as StoredData<Value>

@@ -40,7 +40,8 @@ function stringifyAt(value: unknown, path: string, ancestors: Set<object>): stri
     case 'boolean':
       return value ? 'true' : 'false'
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`stableStringify: ${path} is ${value}; only finite numbers have a JSON form`)
+      if (!Number.isFinite(value))
+        throw new TypeError(`stableStringify: ${path} is ${value}; only finite numbers have a JSON form`)
       return JSON.stringify(value)
     case 'undefined':
       return 'null' // only reached for array elements and the top level
@@ -48,13 +49,23 @@ function stringifyAt(value: unknown, path: string, ancestors: Set<object>): stri
       if (value === null) return 'null'
       const toJSON = (value as { toJSON?: unknown }).toJSON
       if (typeof toJSON === 'function') return stringifyAt(toJSON.call(value), path, ancestors)
-      if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet || ArrayBuffer.isView(value)) {
-        throw new TypeError(`stableStringify: ${path} is a ${value.constructor.name}; convert it to a plain object or array first`)
+      if (
+        value instanceof Map ||
+        value instanceof Set ||
+        value instanceof WeakMap ||
+        value instanceof WeakSet ||
+        ArrayBuffer.isView(value)
+      ) {
+        throw new TypeError(
+          `stableStringify: ${path} is a ${value.constructor.name}; convert it to a plain object or array first`,
+        )
       }
-      if (ancestors.has(value)) throw new TypeError(`stableStringify: ${path} refers back to an enclosing object (a cycle)`)
+      if (ancestors.has(value))
+        throw new TypeError(`stableStringify: ${path} refers back to an enclosing object (a cycle)`)
       ancestors.add(value)
       try {
-        if (Array.isArray(value)) return `[${value.map((v, i) => stringifyAt(v, `${path}[${i}]`, ancestors)).join(',')}]`
+        if (Array.isArray(value))
+          return `[${value.map((v, i) => stringifyAt(v, `${path}[${i}]`, ancestors)).join(',')}]`
         const record = value as Record<string, unknown>
         const keys = Object.keys(record)
           .filter((k) => record[k] !== undefined)
@@ -83,9 +94,17 @@ export interface CacheKeyParts {
 /** sha256 (hex) of the stable serialisation of the four parts. */
 export function cacheKey(parts: CacheKeyParts): string {
   for (const field of ['stage', 'model', 'promptVersion'] as const) {
-    if (typeof parts[field] !== 'string' || parts[field] === '') throw new TypeError(`cacheKey: ${field} must be a non-empty string`)
+    if (typeof parts[field] !== 'string' || parts[field] === '')
+      throw new TypeError(`cacheKey: ${field} must be a non-empty string`)
   }
-  return sha256(stableStringify({ stage: parts.stage, model: parts.model, promptVersion: parts.promptVersion, inputs: parts.inputs }))
+  return sha256(
+    stableStringify({
+      stage: parts.stage,
+      model: parts.model,
+      promptVersion: parts.promptVersion,
+      inputs: parts.inputs,
+    }),
+  )
 }
 
 // ---------------------------------------------------------------- entries
@@ -155,9 +174,11 @@ export class ModelCache {
 
   constructor(options: ModelCacheOptions) {
     this.mode = options.mode ?? 'auto'
-    if (!(CACHE_MODES as readonly string[]).includes(this.mode)) throw new Error(`ModelCache: mode ${JSON.stringify(this.mode)} is not one of ${CACHE_MODES.join(', ')}`)
+    if (!(CACHE_MODES as readonly string[]).includes(this.mode))
+      throw new Error(`ModelCache: mode ${JSON.stringify(this.mode)} is not one of ${CACHE_MODES.join(', ')}`)
     this.logger = options.logger ?? console
-    this.keyv = typeof options.store === 'string' ? createFileKeyv(options.store, { logger: this.logger }) : options.store
+    this.keyv =
+      typeof options.store === 'string' ? createFileKeyv(options.store, { logger: this.logger }) : options.store
     this.timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS
     this.guard = new StoreGuard({ timeoutMs: this.timeoutMs, signal: options.signal, warn: (m) => this.logger.warn(m) })
     // keyv reports store failures (Redis down, disk full) as events; without a listener they
@@ -198,11 +219,15 @@ export class ModelCache {
     if (raw === undefined || raw === null) return undefined
     const result = CacheEntrySchema.safeParse(raw)
     if (!result.success) {
-      this.logger.warn(`sitesmith cache: entry ${key} is not a valid cache entry (${formatIssues(result.error.issues, 3).replaceAll('\n', '; ')}); treating it as a miss`)
+      this.logger.warn(
+        `sitesmith cache: entry ${key} is not a valid cache entry (${formatIssues(result.error.issues, 3).replaceAll('\n', '; ')}); treating it as a miss`,
+      )
       return undefined
     }
     if (result.data.key !== key) {
-      this.logger.warn(`sitesmith cache: entry stored under ${key} says it is ${result.data.key} (copied or renamed?); treating it as a miss`)
+      this.logger.warn(
+        `sitesmith cache: entry stored under ${key} says it is ${result.data.key} (copied or renamed?); treating it as a miss`,
+      )
       return undefined
     }
     return result.data
@@ -211,7 +236,10 @@ export class ModelCache {
   /** Store `entry` under `key`. Returns false when the store failed (already warned). */
   async set(key: string, entry: CacheEntry): Promise<boolean> {
     const result = CacheEntrySchema.safeParse(entry)
-    if (!result.success) throw new Error(`ModelCache.set(${key}): invalid entry: ${formatIssues(result.error.issues, 3).replaceAll('\n', '; ')}`)
+    if (!result.success)
+      throw new Error(
+        `ModelCache.set(${key}): invalid entry: ${formatIssues(result.error.issues, 3).replaceAll('\n', '; ')}`,
+      )
     if (entry.key !== key) throw new Error(`ModelCache.set(${key}): entry.key is ${entry.key}`)
     return this.write(key, result.data)
   }
@@ -262,7 +290,12 @@ export class CacheMissError extends Error implements Diagnosable {
     /** Why an existing entry did not count, if one exists. */
     readonly reason?: string,
   ) {
-    const what = [`stage "${stage}"`, taskId ? `task "${taskId}"` : undefined, path ? `file "${path}"` : undefined, `request "${label}"`]
+    const what = [
+      `stage "${stage}"`,
+      taskId ? `task "${taskId}"` : undefined,
+      path ? `file "${path}"` : undefined,
+      `request "${label}"`,
+    ]
       .filter(Boolean)
       .join(', ')
     super(
@@ -275,7 +308,18 @@ export class CacheMissError extends Error implements Diagnosable {
 
   toDiagnostics(): Diagnostic[] {
     const task = this.taskId ? { task: this.taskId } : {}
-    return [{ rule: this.code, severity: 'error', file: this.path ?? '', line: 0, column: 0, message: this.message, source: 'pipeline', ...task }]
+    return [
+      {
+        rule: this.code,
+        severity: 'error',
+        file: this.path ?? '',
+        line: 0,
+        column: 0,
+        message: this.message,
+        source: 'pipeline',
+        ...task,
+      },
+    ]
   }
 }
 
@@ -317,7 +361,8 @@ export interface CachedChatResult<T> {
 /** The credit of an answer no model produced: a hand-written cache entry. */
 export const HAND_WRITTEN = 'cache:hand-written'
 
-const creditOf = (source: CacheSource | undefined, model: string): string => (source?.kind === 'hand-written' ? HAND_WRITTEN : model)
+const creditOf = (source: CacheSource | undefined, model: string): string =>
+  source?.kind === 'hand-written' ? HAND_WRITTEN : model
 
 /** A fresh object each time: callers may add to the usage they get back. */
 const noUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0 })
@@ -336,7 +381,15 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
   const key = cacheKey({ stage, model: client.id, promptVersion: call.promptVersion, inputs: call.inputs })
   const started = performance.now()
   const logEvent = (extra: Partial<Parameters<RunLogSink['write']>[0]>) =>
-    log?.write({ stage, event: 'model-call', taskId, path, durationMs: Math.round(performance.now() - started), detail: { label: request.label, key }, ...extra })
+    log?.write({
+      stage,
+      event: 'model-call',
+      taskId,
+      path,
+      durationMs: Math.round(performance.now() - started),
+      detail: { label: request.label, key },
+      ...extra,
+    })
 
   const entry = await cache.get(key)
   if (entry) {
@@ -352,7 +405,14 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
   }
 
   if (cache.mode === 'frozen') {
-    const error = new CacheMissError(stage, key, request.label, taskId, path, entry ? 'the cached answer no longer matches its schema' : undefined)
+    const error = new CacheMissError(
+      stage,
+      key,
+      request.label,
+      taskId,
+      path,
+      entry ? 'the cached answer no longer matches its schema' : undefined,
+    )
     logEvent({ cache: 'miss', event: 'error', error })
     throw error
   }
@@ -376,7 +436,10 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
   if (shared.joined) {
     // Same key ⇒ same inputs, but the caller's schema decides what it accepts.
     const parsed = request.schema.safeParse(shared.value)
-    if (!parsed.success) throw new Error(`${request.label}: shared answer does not match this request's schema: ${formatIssues(parsed.error.issues, 2)}`)
+    if (!parsed.success)
+      throw new Error(
+        `${request.label}: shared answer does not match this request's schema: ${formatIssues(parsed.error.issues, 2)}`,
+      )
     logEvent({ cache: 'hit', detail: { label: request.label, key, shared: true } })
     return { value: parsed.data, hit: true, usage: noUsage(), calls: 0, key, by: creditOf(call.source, client.id) }
   }
@@ -384,7 +447,14 @@ export async function cachedChat<T>(deps: CachedChatDeps, call: CachedChatCall<T
   return { value: shared.value as T, hit: false, usage, calls, key, by: creditOf(call.source, client.id) }
 }
 
-async function storeAnswer<T>(cache: ModelCache, key: string, call: CachedChatCall<T>, model: string, value: T, usage: Usage): Promise<void> {
+async function storeAnswer<T>(
+  cache: ModelCache,
+  key: string,
+  call: CachedChatCall<T>,
+  model: string,
+  value: T,
+  usage: Usage,
+): Promise<void> {
   // The cache holds JSON. If the answer does not survive a JSON round trip and still pass
   // its schema (a transforming schema, a Date), a cached copy could never be served:
   // say so instead of silently missing forever.

@@ -208,7 +208,7 @@ function describeError(error: unknown): { name: string; message: string; code?: 
     const code = (error as { code?: unknown }).code
     return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) }
   }
-  return { name: 'Error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error) }
+  return { name: 'Error', message: typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error)) }
 }
 
 // ---------------------------------------------------------------- rotation
@@ -248,7 +248,13 @@ export async function trimRunLog(file: string, maxBytes: number, keepRuns: numbe
     bytes -= runs[0].reduce((m, l) => m + Buffer.byteLength(l) + 1, 0)
     runs = runs.slice(1)
   }
-  await writeFileAtomic(file, runs.flat().map((l) => `${l}\n`).join(''))
+  await writeFileAtomic(
+    file,
+    runs
+      .flat()
+      .map((l) => `${l}\n`)
+      .join(''),
+  )
   return true
 }
 

@@ -92,7 +92,12 @@ export async function acquireSiteLock(siteDir: string, options: SiteLockOptions 
   const logger = options.logger ?? console
   const staleMs = Math.max(options.staleMs ?? 10_000, 2_000)
   const pollMs = options.pollMs ?? 200
-  const waitMs = options.wait === true ? DEFAULT_WAIT_MS : options.wait === false || options.wait === undefined ? 0 : Math.max(0, options.wait)
+  const waitMs =
+    options.wait === true
+      ? DEFAULT_WAIT_MS
+      : options.wait === false || options.wait === undefined
+        ? 0
+        : Math.max(0, options.wait)
   const started = Date.now()
   await mkdir(metaDir, { recursive: true })
   // Each take-over is progress, but a filesystem that keeps misbehaving must not spin us.
@@ -109,7 +114,9 @@ export async function acquireSiteLock(siteDir: string, options: SiteLockOptions 
         realpath: false,
         retries: 0,
         onCompromised: (error) =>
-          logger.warn(`sitesmith: lost the lock on ${site} (${error.message}); another run may be writing the same files`),
+          logger.warn(
+            `sitesmith: lost the lock on ${site} (${error.message}); another run may be writing the same files`,
+          ),
       })
       return holdLock(site, lockDir, release)
     } catch (error) {
@@ -144,7 +151,12 @@ export function readSiteLockOwner(siteDir: string): LockOwner | undefined {
 }
 
 function holdLock(site: string, lockDir: string, release: () => Promise<void>): ReleaseSiteLock {
-  const me: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') }
+  const me: LockOwner = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  }
   // Written in place, not via temp + rename: a temp file left by a kill would keep the
   // directory non-empty. A torn owner file reads as "unknown", and the heartbeat decides.
   try {
@@ -177,7 +189,8 @@ function holdLock(site: string, lockDir: string, release: () => Promise<void>): 
 function readOwner(lockDir: string): LockOwner | undefined {
   try {
     const raw = JSON.parse(readFileSync(join(lockDir, OWNER_FILE), 'utf8')) as Partial<LockOwner>
-    if (typeof raw.pid !== 'number' || typeof raw.hostname !== 'string' || typeof raw.token !== 'string') return undefined
+    if (typeof raw.pid !== 'number' || typeof raw.hostname !== 'string' || typeof raw.token !== 'string')
+      return undefined
     return { pid: raw.pid, hostname: raw.hostname, startedAt: String(raw.startedAt ?? '?'), token: raw.token }
   } catch {
     return undefined
@@ -218,7 +231,10 @@ async function takeOver(
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'EEXIST') throw error
     // Another process is taking over; if it died doing so, clear its mutex for the next poll.
-    const age = await stat(mutex).then((s) => Date.now() - s.mtimeMs, () => 0)
+    const age = await stat(mutex).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    )
     if (age > TAKEOVER_STALE_MS) await rmdir(mutex).catch(() => {})
     return false
   }
@@ -227,7 +243,10 @@ async function takeOver(
     if (reason === 'dead') {
       if (!current || !judged || current.token !== judged.token || !isLockOwnerDead(current)) return true
     } else {
-      const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => undefined)
+      const age = await stat(lockDir).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => undefined,
+      )
       if (age === undefined) return true // already gone
       // A holder we can see alive on this host only missed heartbeats (a long synchronous
       // step, a suspended laptop): give it far more time before assuming its pid was reused.

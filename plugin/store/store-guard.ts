@@ -69,7 +69,9 @@ export class StoreGuard {
   private markDown(reason: string): void {
     if (this.downReason) return
     this.downReason = reason
-    this.options.warn(`sitesmith cache: ${reason}; the rest of this run treats the cache as misses (answers are asked for again and not stored)`)
+    this.options.warn(
+      `sitesmith cache: ${reason}; the rest of this run treats the cache as misses (answers are asked for again and not stored)`,
+    )
   }
 }
 

@@ -8,7 +8,8 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = ''
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`
-    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment)) out += out === '' ? segment : `.${segment}`
+    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment))
+      out += out === '' ? segment : `.${segment}`
     else out += `[${JSON.stringify(String(segment))}]`
   }
   return out === '' ? '(root)' : out

@@ -2,7 +2,6 @@ import MagicString from 'magic-string'
 import { scriptKindOfType } from '../analysis/html-page.js'
 import { decodeUrlPath } from '../site-files/site-file-policy.js'
 
-
 /**
  * Vite bundles only `type="module"` scripts; a classic `<script src>` is left in the HTML
  * with a warning and its file never reaches `dist/`, so the built page breaks (brief:
@@ -32,7 +31,10 @@ export function markClassicScripts(html: string): { html: string; scripts: Class
     if (!src || EXTERNAL.test(src) || attrs.has('vite-ignore')) continue
     if (scriptKindOfType(attrs.get('type')) !== 'classic') continue
     const startTagEnd = m.index + '<script'.length + m[1].length // the offset of `>`
-    s.appendLeft(m[1].trimEnd().endsWith('/') ? startTagEnd - (m[1].length - m[1].trimEnd().length) - 1 : startTagEnd, ' vite-ignore')
+    s.appendLeft(
+      m[1].trimEnd().endsWith('/') ? startTagEnd - (m[1].length - m[1].trimEnd().length) - 1 : startTagEnd,
+      ' vite-ignore',
+    )
     scripts.push({ src })
   }
   return { html: scripts.length ? s.toString() : html, scripts }

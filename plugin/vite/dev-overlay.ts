@@ -48,7 +48,15 @@ export function overlayState(input: {
   const byPage = new Map<string, Diagnostic[]>()
   const add = (page: string, d: Diagnostic) => byPage.set(page, [...(byPage.get(page) ?? []), d])
   for (const t of input.failed) {
-    const d: Diagnostic = { rule: 'E_TASK', severity: 'error', file: t.path, line: 0, column: 0, message: t.message, source: 'task' }
+    const d: Diagnostic = {
+      rule: 'E_TASK',
+      severity: 'error',
+      file: t.path,
+      line: 0,
+      column: 0,
+      message: t.message,
+      source: 'task',
+    }
     for (const page of concerns(t.path)) add(page, d)
   }
   for (const f of dedupeFindings(input.findings.filter((x) => x.severity === 'error'))) {
@@ -56,7 +64,9 @@ export function overlayState(input: {
   }
   const files = siteSources(input.siteDir)
   const line = (d: Diagnostic) =>
-    d.source === 'task' ? `${d.file} was not regenerated, so you see its previous version: ${inUserWords(d.message)}` : overlayLine(d)
+    d.source === 'task'
+      ? `${d.file} was not regenerated, so you see its previous version: ${inUserWords(d.message)}`
+      : overlayLine(d)
   for (const [page, diagnostics] of byPage) {
     const n = new Set(diagnostics.map(line)).size
     const heading = `sitesmith: ${n === 1 ? 'a problem' : `${n} problems`} on this page`
@@ -70,7 +80,12 @@ export function overlayState(input: {
     const reason = inUserWords(formatRunFailure(input.runError).replace(/^sitesmith: /, ''))
     // One line, the error in the user's words; the error's own location (a spec, an artifact) links the overlay.
     const diagnostics = diagnosticsOf(input.runError).map((d, i) => ({ ...d, message: i === 0 ? reason : d.message }))
-    all = overlayPayload(diagnostics.slice(0, 1), { heading, pluginName: input.pluginName, files, line: (d) => d.message })
+    all = overlayPayload(diagnostics.slice(0, 1), {
+      heading,
+      pluginName: input.pluginName,
+      files,
+      line: (d) => d.message,
+    })
   }
   return { pages, all }
 }
@@ -107,5 +122,9 @@ export function inUserWords(text: string): string {
     .replace(/, request "[^"]*"/g, '')
     .replace(/stage "plan-delta(?:-repair)?"/g, 're-planning the sections you changed')
     .replace(/stage "plan(?:-site|-group)?(?:-repair)?"/g, 'planning the site')
-    .replace(/stage "(generate|update|review|fix)"/g, (_m, s: string) => ({ generate: 'writing a file', update: 'updating a file', review: 'reviewing', fix: 'fixing' })[s] ?? s)
+    .replace(
+      /stage "(generate|update|review|fix)"/g,
+      (_m, s: string) =>
+        ({ generate: 'writing a file', update: 'updating a file', review: 'reviewing', fix: 'fixing' })[s] ?? s,
+    )
 }

@@ -59,9 +59,13 @@ export function attachDevServer(input: {
   // follows the run), and afterwards a reload of a file whose bytes are exactly what
   // sitesmith recorded is a late echo of that run's own write.
   const send = server.ws.send.bind<(...args: unknown[]) => void>(server.ws)
-  server.ws.send = ((...args: unknown[]) => {
+  server.ws.send = (...args: unknown[]) => {
     const payload = args[0] as Payload
-    if (typeof payload === 'object' && (payload.type === 'full-reload' || payload.type === 'update') && (running || isOwnEcho(payload))) {
+    if (
+      typeof payload === 'object' &&
+      (payload.type === 'full-reload' || payload.type === 'update') &&
+      (running || isOwnEcho(payload))
+    ) {
       held = true
       return
     }
@@ -71,7 +75,7 @@ export function attachDevServer(input: {
       return
     }
     send(...args)
-  })
+  }
 
   const isOwnEcho = (p: Payload): boolean => {
     if (p.type !== 'full-reload' || !p.path || p.path === '*' || !tracked) return false
@@ -85,7 +89,15 @@ export function attachDevServer(input: {
   const publish = (reload: boolean) => {
     publishing = publishing.then(async () => {
       const loads = await pageLoads(options.siteDir).catch(() => new Map<string, Set<string>>())
-      state = overlayState({ findings, failed, runError, hasSite: loads.size > 0, loads, siteDir: options.siteDir, pluginName: input.pluginName })
+      state = overlayState({
+        findings,
+        failed,
+        runError,
+        hasSite: loads.size > 0,
+        loads,
+        siteDir: options.siteDir,
+        pluginName: input.pluginName,
+      })
       send(STATE_EVENT, state)
       if (reload) send({ type: 'full-reload', path: '*' })
     })
@@ -105,7 +117,9 @@ export function attachDevServer(input: {
         logger.info(formatRunSummary(result, options))
         runError = undefined
         findings = result.findings
-        failed = result.tasks.filter((t) => t.status === 'failed' || t.status === 'blocked').map((t) => ({ path: t.path, message: t.message ?? `task "${t.taskId}" failed` }))
+        failed = result.tasks
+          .filter((t) => t.status === 'failed' || t.status === 'blocked')
+          .map((t) => ({ path: t.path, message: t.message ?? `task "${t.taskId}" failed` }))
         tracked = result.tracker
       }
       // Not after the first run: every request waited for it, so what was served is current,
@@ -142,14 +156,23 @@ export function attachDevServer(input: {
   )
 
   const first = runner.schedule()
-  server.ws.on(HELLO_EVENT, (_data: unknown, client: { send: (event: string, data: unknown) => void }) => client.send(STATE_EVENT, state))
+  server.ws.on(HELLO_EVENT, (_data: unknown, client: { send: (event: string, data: unknown) => void }) =>
+    client.send(STATE_EVENT, state),
+  )
   server.watcher.add(options.specPath)
   const stateDir = join(options.siteDir, '.sitesmith')
   const onFile = (file: string) => {
     const abs = resolve(file)
     if (abs === options.specPath) return void runner.schedule()
     const rel = relative(options.siteDir, abs)
-    if (running || rel.startsWith('..') || abs.startsWith(stateDir + sep) || !/\.(html?|css|m?js)$/i.test(abs) || rel.split(sep).some((s) => s === 'node_modules' || s.startsWith('.'))) return
+    if (
+      running ||
+      rel.startsWith('..') ||
+      abs.startsWith(stateDir + sep) ||
+      !/\.(html?|css|m?js)$/i.test(abs) ||
+      rel.split(sep).some((s) => s === 'node_modules' || s.startsWith('.'))
+    )
+      return
     checking = true
     void recheck.schedule()
   }
@@ -161,7 +184,13 @@ export function attachDevServer(input: {
   // Generated pages exist before they are served; without a site, say what to set.
   server.middlewares.use((req, res, next) => {
     first.then(() => {
-      if (runError === undefined || !wantsPage(req) || pageExists(server.config.root, req.url ?? '/') || listHtmlPages(options.siteDir, ['public']).length > 0) return next()
+      if (
+        runError === undefined ||
+        !wantsPage(req) ||
+        pageExists(server.config.root, req.url ?? '/') ||
+        listHtmlPages(options.siteDir, ['public']).length > 0
+      )
+        return next()
       res.statusCode = 503
       res.setHeader('Content-Type', 'text/html; charset=utf-8')
       res.setHeader('Cache-Control', 'no-store')
@@ -185,7 +214,11 @@ export function attachDevServer(input: {
 function wantsPage(req: IncomingMessage): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false
   const path = (req.url ?? '/').split(/[?#]/)[0]
-  return path.endsWith('/') || path.endsWith('.html') || (!!req.headers.accept?.includes('text/html') && !/\.[a-z0-9]+$/i.test(path))
+  return (
+    path.endsWith('/') ||
+    path.endsWith('.html') ||
+    (!!req.headers.accept?.includes('text/html') && !/\.[a-z0-9]+$/i.test(path))
+  )
 }
 
 function pageExists(root: string, url: string): boolean {

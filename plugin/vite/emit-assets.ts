@@ -37,7 +37,9 @@ export function extraAssets(input: {
   for (const [fileName, pages] of input.classicScripts) {
     const checked = checkPublishable(input.siteDir, fileName)
     if (!checked.ok) {
-      input.warn(`sitesmith: classic script "${fileName}" (loaded by ${pages.join(', ')}) is not copied to dist/: ${checked.reason}`)
+      input.warn(
+        `sitesmith: classic script "${fileName}" (loaded by ${pages.join(', ')}) is not copied to dist/: ${checked.reason}`,
+      )
       continue
     }
     out.push({ fileName, source: readFileSync(checked.abs) })

@@ -6,7 +6,10 @@ import type { ResolvedOptions } from '../options.js'
  * terminal. It says why, and what to set for each role. It loads Vite's client, so the
  * reload after a later successful run brings the site up.
  */
-export function helpPage(input: { reason: string; options: Pick<ResolvedOptions, 'planner' | 'coder' | 'cacheMode'> }): string {
+export function helpPage(input: {
+  reason: string
+  options: Pick<ResolvedOptions, 'planner' | 'coder' | 'cacheMode'>
+}): string {
   const { planner, coder } = input.options
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
   const role = (name: string, m: ResolvedOptions['planner']) =>

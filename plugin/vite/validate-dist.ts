@@ -22,7 +22,11 @@ import { sitesmithDir } from '../store/artifacts.js'
  */
 const DistCheckSchema = z.object({ hash: z.string(), runtime: z.boolean(), findings: z.array(FindingSchema) })
 
-export async function validateDist(input: { outDir: string; options: ResolvedOptions; logger: Logger }): Promise<{ findings: Finding[]; runtimeSkipped?: string; reused: boolean }> {
+export async function validateDist(input: {
+  outDir: string
+  options: ResolvedOptions
+  logger: Logger
+}): Promise<{ findings: Finding[]; runtimeSkipped?: string; reused: boolean }> {
   const { outDir, options } = input
   const memo = join(sitesmithDir(options.siteDir), 'dist-check.json')
   const hash = hashTree(outDir)
@@ -32,10 +36,18 @@ export async function validateDist(input: { outDir: string; options: ResolvedOpt
   }
 
   const progress = new Progress({ logger: input.logger, name: 'sitesmith dist' })
-  const checker = checkSiteNow({ options: { ...options, runtimeCheck: { ...options.runtimeCheck, screenshots: false } }, progress, dir: outDir })
+  const checker = checkSiteNow({
+    options: { ...options, runtimeCheck: { ...options.runtimeCheck, screenshots: false } },
+    progress,
+    dir: outDir,
+  })
   const raw = await checker.full()
   const outName = outDir.split(/[\\/]/).pop() ?? 'dist'
-  const findings = raw.map((f) => ({ ...f, file: `${outName}/${f.file}`, ...(f.page ? { page: `${outName}/${f.page}` } : {}) }))
+  const findings = raw.map((f) => ({
+    ...f,
+    file: `${outName}/${f.file}`,
+    ...(f.page ? { page: `${outName}/${f.page}` } : {}),
+  }))
   const runtimeSkipped = checker.runtimeSkipped()
   // A skipped browser pass is not remembered as a clean one.
   if (!runtimeSkipped) await writeMemo(memo, { hash, runtime: options.runtimeCheck.enabled, findings })

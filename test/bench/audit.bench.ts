@@ -12,7 +12,14 @@ import { AUDIT_SPEC, seededAuditSite } from '../helpers/seeded-audit.js'
 import { createTempSite } from '../helpers/temp-site.js'
 import type { BenchResult } from './types.js'
 
-const KINDS = ['a11y-image-alt', 'a11y-label', 'a11y-color-contrast', 'layout-overflow', 'layout-covered', 'layout-tap-target']
+const KINDS = [
+  'a11y-image-alt',
+  'a11y-label',
+  'a11y-color-contrast',
+  'layout-overflow',
+  'layout-covered',
+  'layout-tap-target',
+]
 const PAGES = ['index.html', 'order.html']
 
 export async function run(): Promise<BenchResult> {
@@ -27,7 +34,11 @@ export async function run(): Promise<BenchResult> {
     const left = new Set(review.unresolved.map((f) => `${f.rule} ${f.file}`))
     const fixed = found.filter((k) => !left.has(k))
     return {
-      a11y_layout_defects_found_ratio: { value: found.length / seeded.length, unit: 'ratio', note: `${found.length} of ${seeded.length} seeded (rule, page) defects found by the first check` },
+      a11y_layout_defects_found_ratio: {
+        value: found.length / seeded.length,
+        unit: 'ratio',
+        note: `${found.length} of ${seeded.length} seeded (rule, page) defects found by the first check`,
+      },
       a11y_layout_defects_fixed_ratio: {
         value: fixed.length / seeded.length,
         unit: 'ratio',

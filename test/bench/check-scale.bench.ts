@@ -50,7 +50,11 @@ interface ChildReport {
 }
 
 async function child(mode: 'check' | 'floor', dir: string): Promise<ChildReport> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', thisFile, `--${mode}-child`, dir], { cwd: repo, timeout: 900_000, maxBuffer: 1 << 20 })
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', thisFile, `--${mode}-child`, dir],
+    { cwd: repo, timeout: 900_000, maxBuffer: 1 << 20 },
+  )
   const line = stdout.split('\n').find((l) => l.startsWith('{'))
   if (!line) throw new Error(`bench child printed no report: ${stdout}`)
   return JSON.parse(line) as ChildReport
@@ -74,7 +78,10 @@ export async function run(): Promise<BenchResult> {
     const bareMs = median(bareTimes)
 
     const sites: Record<string, string> = {}
-    for (const [name, sections] of [['5k', 100], ['20k', 400]] as const) {
+    for (const [name, sections] of [
+      ['5k', 100],
+      ['20k', 400],
+    ] as const) {
       sites[name] = join(work, name)
       writeSyntheticSite(sites[name], sections)
     }
@@ -86,14 +93,49 @@ export async function run(): Promise<BenchResult> {
     const n20 = files(sites['20k'])
     const growth = twenty.checkCpuMs / five.checkCpuMs / (n20 / n5)
     return {
-      check_cli_start_ms: { value: cliMs, unit: 'ms', note: `built bin, \`check\` on a ${files(tiny)}-file site, median of ${START_RUNS} (wall)` },
-      node_bare_start_ms: { value: bareMs, unit: 'ms', note: `\`node -e 0\`, median of ${START_RUNS}, interleaved with the above` },
-      check_cli_start_ratio: { value: cliMs / bareMs, unit: 'ratio', target: '<= 3', note: 'check_cli_start_ms ÷ node_bare_start_ms' },
-      check_5000_files_ms: { value: five.checkCpuMs, unit: 'ms', note: `${n5} files; CPU time (user+system) of one checkSite in a fresh child; wall ${five.checkWallMs.toFixed(0)} ms` },
-      check_5000_files_peak_rss_mb: { value: five.maxRssMb, unit: 'MB', note: 'peak RSS of that child (Node + tsx included)' },
-      check_20000_files_ms: { value: twenty.checkCpuMs, unit: 'ms', note: `${n20} files; CPU time of one checkSite in a fresh child; wall ${twenty.checkWallMs.toFixed(0)} ms` },
-      check_20000_files_peak_rss_mb: { value: twenty.maxRssMb, unit: 'MB', target: '<= 1024', note: 'peak RSS of that child (Node + tsx included)' },
-      check_5k_to_20k_growth: { value: growth, unit: 'ratio', target: '<= 1.2', note: '(20k CPU ÷ 5k CPU) ÷ (20k files ÷ 5k files); 1.0 = linear' },
+      check_cli_start_ms: {
+        value: cliMs,
+        unit: 'ms',
+        note: `built bin, \`check\` on a ${files(tiny)}-file site, median of ${START_RUNS} (wall)`,
+      },
+      node_bare_start_ms: {
+        value: bareMs,
+        unit: 'ms',
+        note: `\`node -e 0\`, median of ${START_RUNS}, interleaved with the above`,
+      },
+      check_cli_start_ratio: {
+        value: cliMs / bareMs,
+        unit: 'ratio',
+        target: '<= 3',
+        note: 'check_cli_start_ms ÷ node_bare_start_ms',
+      },
+      check_5000_files_ms: {
+        value: five.checkCpuMs,
+        unit: 'ms',
+        note: `${n5} files; CPU time (user+system) of one checkSite in a fresh child; wall ${five.checkWallMs.toFixed(0)} ms`,
+      },
+      check_5000_files_peak_rss_mb: {
+        value: five.maxRssMb,
+        unit: 'MB',
+        note: 'peak RSS of that child (Node + tsx included)',
+      },
+      check_20000_files_ms: {
+        value: twenty.checkCpuMs,
+        unit: 'ms',
+        note: `${n20} files; CPU time of one checkSite in a fresh child; wall ${twenty.checkWallMs.toFixed(0)} ms`,
+      },
+      check_20000_files_peak_rss_mb: {
+        value: twenty.maxRssMb,
+        unit: 'MB',
+        target: '<= 1024',
+        note: 'peak RSS of that child (Node + tsx included)',
+      },
+      check_5k_to_20k_growth: {
+        value: growth,
+        unit: 'ratio',
+        target: '<= 1.2',
+        note: '(20k CPU ÷ 5k CPU) ÷ (20k files ÷ 5k files); 1.0 = linear',
+      },
       check_vs_parse_floor_ratio: {
         value: floor.checkCpuMs / (floor.floorCpuMs ?? NaN),
         unit: 'ratio',
@@ -134,7 +176,11 @@ async function cpuOf(fn: () => unknown): Promise<{ cpu: number; wall: number }> 
 
 /** The floor: read every file and parse it once, with the checker's parser options. */
 async function parseFloor(dir: string): Promise<void> {
-  const [{ parse: parseHtml }, postcss, { parse: parseJs }] = await Promise.all([import('parse5'), import('postcss'), import('acorn')])
+  const [{ parse: parseHtml }, postcss, { parse: parseJs }] = await Promise.all([
+    import('parse5'),
+    import('postcss'),
+    import('acorn'),
+  ])
   for (const file of listFiles(dir)) {
     const text = readFileSync(file, 'utf8')
     if (file.endsWith('.html')) parseHtml(text, { sourceCodeLocationInfo: true })
@@ -153,7 +199,12 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   if (mode === '--check-child') {
     let findings = 0
     const m = await cpuOf(async () => (findings = (await checkSite(dir)).length))
-    const report: ChildReport = { checkCpuMs: m.cpu, checkWallMs: m.wall, maxRssMb: process.resourceUsage().maxRSS / 1024, findings }
+    const report: ChildReport = {
+      checkCpuMs: m.cpu,
+      checkWallMs: m.wall,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      findings,
+    }
     process.stdout.write(JSON.stringify(report) + '\n')
   } else if (mode === '--floor-child') {
     // Warm both, then best of two, interleaved.
@@ -168,7 +219,13 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
       walls.push(c.wall)
       floor.push((await cpuOf(() => parseFloor(dir))).cpu)
     }
-    const report: ChildReport = { checkCpuMs: Math.min(...check), checkWallMs: Math.min(...walls), floorCpuMs: Math.min(...floor), maxRssMb: process.resourceUsage().maxRSS / 1024, findings: 0 }
+    const report: ChildReport = {
+      checkCpuMs: Math.min(...check),
+      checkWallMs: Math.min(...walls),
+      floorCpuMs: Math.min(...floor),
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      findings: 0,
+    }
     process.stdout.write(JSON.stringify(report) + '\n')
   }
 }

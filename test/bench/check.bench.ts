@@ -47,12 +47,16 @@ export function writeSyntheticSite(root: string, sections = 10): string[] {
   )
   for (let k = 0; k < COMPONENT_SHEETS; k++) {
     let css = `/* component ${k} */\n.c${k} { display: grid; gap: var(--space); padding: var(--space); --c${k}-accent: hsl(${k * 7} 70% 50%); }\n`
-    for (let r = 0; r < 12; r++) css += `.c${k}__el${r} { color: var(--c${k}-accent, var(--brand)); margin-block: ${r}px; border-radius: ${r % 5}px; }\n`
+    for (let r = 0; r < 12; r++)
+      css += `.c${k}__el${r} { color: var(--c${k}-accent, var(--brand)); margin-block: ${r}px; border-radius: ${r % 5}px; }\n`
     css += `@media (max-width: 600px) { .c${k} { grid-template-columns: 1fr; } }\n`
     write(`css/components/c${k}.css`, css)
   }
   for (let s = 0; s < SECTIONS; s++) {
-    write(`css/section-${s}.css`, `@import url("components/c${s}.css");\n.section-${s} { border-top: 4px solid var(--brand); }\n.section-${s} .card { box-shadow: 0 1px 2px rgb(0 0 0 / 0.1); }\n`)
+    write(
+      `css/section-${s}.css`,
+      `@import url("components/c${s}.css");\n.section-${s} { border-top: 4px solid var(--brand); }\n.section-${s} .card { box-shadow: 0 1px 2px rgb(0 0 0 / 0.1); }\n`,
+    )
   }
 
   write(
@@ -108,7 +112,10 @@ export function writeSyntheticSite(root: string, sections = 10): string[] {
       )
     }
   }
-  const index = Array.from({ length: SECTIONS }, (_, s) => `<li><a href="${pagePath(s, 0)}">Section ${s}</a></li>`).join('\n')
+  const index = Array.from(
+    { length: SECTIONS },
+    (_, s) => `<li><a href="${pagePath(s, 0)}">Section ${s}</a></li>`,
+  ).join('\n')
   write(
     'index.html',
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Synthetic site</title>\n<link rel="stylesheet" href="css/base.css">\n</head>\n<body>\n<main id="main">\n<ul class="nav">\n${index}\n</ul>\n</main>\n</body>\n</html>\n`,
@@ -149,8 +156,18 @@ export async function run(): Promise<BenchResult> {
     const validateMs = median(validateTimes)
     const rssMb = await childPeakRssMb(root)
     return {
-      check_500_files_ms: { value: checkMs, unit: 'ms', target: '<= 1000', note: `median of ${RUNS} runs; ${findings.length} findings on the synthetic site` },
-      check_500_files_peak_rss_mb: { value: rssMb, unit: 'MB', target: '<= 300', note: 'peak RSS of a child process running one check (includes Node + tsx)' },
+      check_500_files_ms: {
+        value: checkMs,
+        unit: 'ms',
+        target: '<= 1000',
+        note: `median of ${RUNS} runs; ${findings.length} findings on the synthetic site`,
+      },
+      check_500_files_peak_rss_mb: {
+        value: rssMb,
+        unit: 'MB',
+        target: '<= 300',
+        note: 'peak RSS of a child process running one check (includes Node + tsx)',
+      },
       check_vs_html_validate_ratio: {
         value: checkMs / validateMs,
         unit: 'ratio',

@@ -24,7 +24,8 @@ const TARGET = '#faq'
 const RUNS = 25
 
 /** The cl100k_base pre-tokenization pattern; each piece is at least one BPE token. */
-const PRE_TOKENS = /'(?:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/giu
+const PRE_TOKENS =
+  /'(?:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/giu
 
 export function countTokens(text: string): number {
   return text.match(PRE_TOKENS)?.length ?? 0
@@ -47,14 +48,31 @@ export async function run(): Promise<BenchResult> {
   if (!edited.content.includes('Do you sell gift cards?')) throw new Error('the benchmark edit did not land')
 
   const context: TaskContext = {
-    task: { id: 'faq-gift-cards', action: 'update', path: PAGE, instructions: 'Add a FAQ entry about gift cards after the last question.', dependsOn: [], sections: ['faq'], target: TARGET },
+    task: {
+      id: 'faq-gift-cards',
+      action: 'update',
+      path: PAGE,
+      instructions: 'Add a FAQ entry about gift cards after the last question.',
+      dependsOn: [],
+      sections: ['faq'],
+      target: TARGET,
+    },
     sections: [],
     dependencies: [],
   }
   const summary = 'The home page: hero, menu, process, subscriptions, FAQ, team, contact.'
-  const chunkTokens = promptTokens(updateMessages(context, chunk.text)) + countTokens(JSON.stringify({ replacement, summary }))
+  const chunkTokens =
+    promptTokens(updateMessages(context, chunk.text)) + countTokens(JSON.stringify({ replacement, summary }))
   const rewritePrompt = updateMessages({ ...context, task: { ...context.task, target: undefined } }, source).map((m) =>
-    m.role === 'user' ? { ...m, content: m.content.replace('Current chunk "undefined" (replace exactly this)', 'Current file (return the whole file with the change)') } : m,
+    m.role === 'user'
+      ? {
+          ...m,
+          content: m.content.replace(
+            'Current chunk "undefined" (replace exactly this)',
+            'Current file (return the whole file with the change)',
+          ),
+        }
+      : m,
   )
   const rewriteTokens = promptTokens(rewritePrompt) + countTokens(JSON.stringify({ content: edited.content, summary }))
 

@@ -24,9 +24,15 @@ export async function run(): Promise<BenchResult> {
 
   const kindOf = (o: FaultOutcome) => FAULT_CASES.find((c) => c.name === o.name)!.kind
   const escapes = outcomes.filter((o) => (ESCAPE_KINDS as readonly string[]).includes(kindOf(o)))
-  const kinds = [...new Set(FAULT_CASES.map((c) => c.kind))].map((k) => `${k} ${FAULT_CASES.filter((c) => c.kind === k).length}`).join(', ')
+  const kinds = [...new Set(FAULT_CASES.map((c) => c.kind))]
+    .map((k) => `${k} ${FAULT_CASES.filter((c) => c.kind === k).length}`)
+    .join(', ')
   return {
-    faults_tried: { value: outcomes.length, unit: 'faults', note: `whole-pipeline runs, one injected fault each (${kinds})` },
+    faults_tried: {
+      value: outcomes.length,
+      unit: 'faults',
+      note: `whole-pipeline runs, one injected fault each (${kinds})`,
+    },
     faults_survived: {
       value: outcomes.length - failed.length,
       unit: 'faults',
@@ -35,8 +41,17 @@ export async function run(): Promise<BenchResult> {
     },
     // Issue #10: the cases where a hostile model or page tries to get out — a path outside the
     // site, a protected or tool-loaded file, a secret (also encoded), a terminal escape.
-    escapes_tried: { value: escapes.length, unit: 'escapes', note: `corpus cases of kinds ${ESCAPE_KINDS.join(', ')} (${ESCAPE_KINDS.map((k) => `${k} ${escapes.filter((o) => kindOf(o) === k).length}`).join(', ')})` },
-    escapes_held: { value: escapes.filter((o) => o.survived).length, unit: 'escapes', target: `all (${escapes.length})`, note: 'refused with a clear error naming the task or stage; nothing outside the site or protected touched; no secret leaked; no raw escape printed' },
+    escapes_tried: {
+      value: escapes.length,
+      unit: 'escapes',
+      note: `corpus cases of kinds ${ESCAPE_KINDS.join(', ')} (${ESCAPE_KINDS.map((k) => `${k} ${escapes.filter((o) => kindOf(o) === k).length}`).join(', ')})`,
+    },
+    escapes_held: {
+      value: escapes.filter((o) => o.survived).length,
+      unit: 'escapes',
+      target: `all (${escapes.length})`,
+      note: 'refused with a clear error naming the task or stage; nothing outside the site or protected touched; no secret leaked; no raw escape printed',
+    },
     kill_points_tried: {
       value: kill.killPointsTried,
       unit: 'kills',

@@ -35,13 +35,31 @@ async function incremental(): Promise<BenchResult> {
     await site.run()
     const noopCalls = site.server.requests.length
 
-    site.write('spec.md', site.read('spec.md').replace(/^(## Fixtures page\n)/m, '$1Home games kick off at 10:30 sharp.\n'))
+    site.write(
+      'spec.md',
+      site.read('spec.md').replace(/^(## Fixtures page\n)/m, '$1Home games kick off at 10:30 sharp.\n'),
+    )
     site.server.reset()
     const edit = await site.run()
     return {
-      noop_rebuild_model_calls: { value: noopCalls, unit: 'calls', target: '0', note: 'specs/large.md (12 pages, 14 files) run again unchanged' },
-      one_section_edit_calls_ratio: { value: site.server.requests.length / fullCalls, unit: 'ratio', target: '<= 0.25', note: `${site.server.requests.length} of ${fullCalls} calls (plan delta + 1 page + review)` },
-      one_section_edit_tokens_ratio: { value: edit.usage.tokens / fullTokens, unit: 'ratio', target: '<= 0.25', note: `${edit.usage.tokens} of ${fullTokens} tokens` },
+      noop_rebuild_model_calls: {
+        value: noopCalls,
+        unit: 'calls',
+        target: '0',
+        note: 'specs/large.md (12 pages, 14 files) run again unchanged',
+      },
+      one_section_edit_calls_ratio: {
+        value: site.server.requests.length / fullCalls,
+        unit: 'ratio',
+        target: '<= 0.25',
+        note: `${site.server.requests.length} of ${fullCalls} calls (plan delta + 1 page + review)`,
+      },
+      one_section_edit_tokens_ratio: {
+        value: edit.usage.tokens / fullTokens,
+        unit: 'ratio',
+        target: '<= 0.25',
+        note: `${edit.usage.tokens} of ${fullTokens} tokens`,
+      },
     }
   } finally {
     await site.dispose()
@@ -53,12 +71,43 @@ async function noopBuild(): Promise<BenchResult> {
   const plainDir = mkdtempSync(join(REPO, 'test', '.tmp', 'plain-'))
   try {
     const plugin = () => sitesmith(site.pluginOptions({ runtimeCheck: { enabled: true } }))
-    const withSitesmith = () => build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin()], build: { outDir: join(site.dir, 'dist'), emptyOutDir: true } })
+    const withSitesmith = () =>
+      build({
+        root: site.dir,
+        logLevel: 'silent',
+        configFile: false,
+        plugins: [plugin()],
+        build: { outDir: join(site.dir, 'dist'), emptyOutDir: true },
+      })
     await withSitesmith() // generates, reviews, validates dist/ once: the warm state
     // The plain build gets the very same files (generated pages and all), and the same inputs.
-    cpSync(site.dir, plainDir, { recursive: true, filter: (src) => !src.includes('.sitesmith') && !src.endsWith('/dist') })
-    const pages = Object.fromEntries(['index', 'about', 'teams', 'fixtures', 'results', 'news', 'join', 'contact', 'gallery', 'faq', 'sponsors', 'privacy'].map((p) => [p, join(plainDir, `${p}.html`)]))
-    const plain = () => build({ root: plainDir, logLevel: 'silent', configFile: false, build: { outDir: join(plainDir, 'dist'), emptyOutDir: true, rolldownOptions: { input: pages } } })
+    cpSync(site.dir, plainDir, {
+      recursive: true,
+      filter: (src) => !src.includes('.sitesmith') && !src.endsWith('/dist'),
+    })
+    const pages = Object.fromEntries(
+      [
+        'index',
+        'about',
+        'teams',
+        'fixtures',
+        'results',
+        'news',
+        'join',
+        'contact',
+        'gallery',
+        'faq',
+        'sponsors',
+        'privacy',
+      ].map((p) => [p, join(plainDir, `${p}.html`)]),
+    )
+    const plain = () =>
+      build({
+        root: plainDir,
+        logLevel: 'silent',
+        configFile: false,
+        build: { outDir: join(plainDir, 'dist'), emptyOutDir: true, rolldownOptions: { input: pages } },
+      })
     await plain()
     site.server.reset()
     const a: number[] = []
@@ -73,7 +122,12 @@ async function noopBuild(): Promise<BenchResult> {
     }
     if (site.server.requests.length) throw new Error(`a no-op build made ${site.server.requests.length} model calls`)
     return {
-      noop_rebuild_overhead_ratio: { value: median(a) / median(b), unit: 'ratio', target: '<= 1.15', note: `median ${median(a).toFixed(0)} ms with sitesmith vs ${median(b).toFixed(0)} ms plain (12 pages)` },
+      noop_rebuild_overhead_ratio: {
+        value: median(a) / median(b),
+        unit: 'ratio',
+        target: '<= 1.15',
+        note: `median ${median(a).toFixed(0)} ms with sitesmith vs ${median(b).toFixed(0)} ms plain (12 pages)`,
+      },
     }
   } finally {
     rmSync(plainDir, { recursive: true, force: true })
@@ -83,7 +137,14 @@ async function noopBuild(): Promise<BenchResult> {
 
 /** 4 independent shared files, then 16 pages that each need all four. */
 function twentyTaskPlan() {
-  const roots = ['css/base.css', 'css/theme.css', 'js/main.js', 'js/extra.js'].map((path, i) => ({ id: `shared-${i}`, action: 'create', path, instructions: `Shared file ${path}.`, dependsOn: [], sections: ['look-and-feel'] }))
+  const roots = ['css/base.css', 'css/theme.css', 'js/main.js', 'js/extra.js'].map((path, i) => ({
+    id: `shared-${i}`,
+    action: 'create',
+    path,
+    instructions: `Shared file ${path}.`,
+    dependsOn: [],
+    sections: ['look-and-feel'],
+  }))
   const pages = Array.from({ length: 16 }, (_, i) => ({
     id: `page-${i}`,
     action: 'create',
@@ -109,7 +170,8 @@ async function parallel(): Promise<BenchResult> {
       const started = performance.now()
       const result = await site.run({ concurrency, review: { enabled: false } })
       const ms = performance.now() - started
-      if (result.errors.length || result.tasks.filter((t) => t.status === 'written').length !== 20) throw new Error(`parallel bench: ${JSON.stringify(result.errors)}`)
+      if (result.errors.length || result.tasks.filter((t) => t.status === 'written').length !== 20)
+        throw new Error(`parallel bench: ${JSON.stringify(result.errors)}`)
       return ms
     } finally {
       await site?.dispose()
@@ -117,5 +179,12 @@ async function parallel(): Promise<BenchResult> {
   }
   const one = await timeFor(1)
   const four = await timeFor(4)
-  return { parallel_speedup: { value: one / four, unit: 'x', target: '>= 3.5', note: `${one.toFixed(0)} ms at concurrency 1, ${four.toFixed(0)} ms at 4; 300 ms per call, ideal 4.0` } }
+  return {
+    parallel_speedup: {
+      value: one / four,
+      unit: 'x',
+      target: '>= 3.5',
+      note: `${one.toFixed(0)} ms at concurrency 1, ${four.toFixed(0)} ms at 4; 300 ms per call, ideal 4.0`,
+    },
+  }
 }

@@ -18,7 +18,11 @@ import type { BenchResult } from './types.js'
  *   dist/ browser check included);
  * - `newcomer_install_s`: the `npm install -D vite@8 <tarball>` before it.
  */
-function sh(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; seconds: number }> {
+function sh(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string; seconds: number }> {
   const started = performance.now()
   return new Promise((resolve) => {
     const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd, env })
@@ -40,7 +44,14 @@ function must(r: { code: number | null; out: string }, what: string): void {
 export async function run(): Promise<BenchResult> {
   mkdirSync(join(REPO, 'test', '.tmp'), { recursive: true })
   const work = mkdtempSync(join(REPO, 'test', '.tmp', 'bench-newcomer-'))
-  const npmEnv = { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }
+  const npmEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  }
   const server = await startLoopbackServer({ respond: scriptedSite() })
   try {
     must(await sh(`git clone -q --no-hardlinks ${JSON.stringify(REPO)} clone`, work, npmEnv), 'git clone')
@@ -58,14 +69,30 @@ export async function run(): Promise<BenchResult> {
     must(await sh('npm init -y', project, npmEnv), 'npm init')
     const install = await sh(`npm install -D vite@8 ../sitesmith/vite-plugin-sitesmith-${version}.tgz`, project, npmEnv)
     must(install, 'npm install')
-    const keys = { OPENAI_API_KEY: 'sk-loopback-bench-0000', OPENAI_BASE_URL: server.openaiBaseURL, OLLAMA_HOST: server.url }
+    const keys = {
+      OPENAI_API_KEY: 'sk-loopback-bench-0000',
+      OPENAI_BASE_URL: server.openaiBaseURL,
+      OLLAMA_HOST: server.url,
+    }
     const initToBuild = await sh('npx sitesmith init && npm run build', project, { ...npmEnv, ...keys })
     must(initToBuild, 'init and first build')
 
     return {
-      newcomer_readme_cmd1_s: { value: round(cmd1.seconds), unit: 's', note: `npm install && npm run build:example in a fresh clone (npm cache preferred; example built offline from cache/, dist/ checked in Chromium; ${load})` },
-      newcomer_install_s: { value: round(install.seconds), unit: 's', note: 'npm install -D vite@8 <packed tarball> in a new npm init -y project (npm cache preferred)' },
-      newcomer_init_to_build_s: { value: round(initToBuild.seconds), unit: 's', note: `npx sitesmith init && npm run build: ${server.requests.length} model calls to the loopback server (no latency), dist/ checked in Chromium` },
+      newcomer_readme_cmd1_s: {
+        value: round(cmd1.seconds),
+        unit: 's',
+        note: `npm install && npm run build:example in a fresh clone (npm cache preferred; example built offline from cache/, dist/ checked in Chromium; ${load})`,
+      },
+      newcomer_install_s: {
+        value: round(install.seconds),
+        unit: 's',
+        note: 'npm install -D vite@8 <packed tarball> in a new npm init -y project (npm cache preferred)',
+      },
+      newcomer_init_to_build_s: {
+        value: round(initToBuild.seconds),
+        unit: 's',
+        note: `npx sitesmith init && npm run build: ${server.requests.length} model calls to the loopback server (no latency), dist/ checked in Chromium`,
+      },
     }
   } finally {
     await server.close()

@@ -40,10 +40,14 @@ const TriageSchema = z.object({
 export async function run(): Promise<BenchResult> {
   const root = process.env.SITESMITH_CORPUS ?? '/work/corpus'
   if (!existsSync(root) || corpusRepos(root).length === 0) {
-    process.stdout.write(`  real-world: skipped — no corpus at ${root} (set SITESMITH_CORPUS; see the #13 note for how to build it)\n`)
+    process.stdout.write(
+      `  real-world: skipped — no corpus at ${root} (set SITESMITH_CORPUS; see the #13 note for how to build it)\n`,
+    )
     return {}
   }
-  const triage = TriageSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, 'real-world', 'triage.json'), 'utf8')))
+  const triage = TriageSchema.parse(
+    JSON.parse(readFileSync(join(import.meta.dirname, 'real-world', 'triage.json'), 'utf8')),
+  )
   const byKey = new Map(triage.entries.map((e) => [e.key, e]))
   const commits = corpusCommits(root)
   const { sites, findings } = await runCorpus(root)
@@ -76,15 +80,32 @@ export async function run(): Promise<BenchResult> {
   const baseTp = baseline.filter((e) => e.verdict === 'TP').length
   const repos = new Set(sites.map((s) => s.repo))
   const out: BenchResult = {
-    real_world_sites: { value: sites.length, unit: 'sites', target: '>= 300', note: `${repos.size} repositories: ${[...repos].map((r) => `${r}@${(commits.get(r) ?? '?').slice(0, 7)}`).join(', ')}` },
+    real_world_sites: {
+      value: sites.length,
+      unit: 'sites',
+      target: '>= 300',
+      note: `${repos.size} repositories: ${[...repos].map((r) => `${r}@${(commits.get(r) ?? '?').slice(0, 7)}`).join(', ')}`,
+    },
     real_world_findings: { value: findings.length, unit: 'findings' },
     real_world_tp: { value: tp, unit: 'findings' },
     real_world_fp: { value: fp, unit: 'findings' },
     real_world_untriaged: { value: untriaged.length, unit: 'findings', target: '0' },
     real_world_precision: { value: tp + fp > 0 ? tp / (tp + fp) : 1, unit: 'ratio', target: '>= 0.95' },
-    real_world_precision_floor: { value: findings.length > 0 ? tp / findings.length : 1, unit: 'ratio', note: 'untriaged findings counted as false' },
-    real_world_baseline_precision: { value: baseline.length > 0 ? baseTp / baseline.length : 1, unit: 'ratio', note: `before the #13 fixes: ${baseTp} TP, ${baseline.length - baseTp} FP` },
-    real_world_fp_causes: { value: fpCauses.size, unit: 'causes', note: [...fpCauses].map(([c, n]) => `${c}: ${n}`).join(', ') || 'none' },
+    real_world_precision_floor: {
+      value: findings.length > 0 ? tp / findings.length : 1,
+      unit: 'ratio',
+      note: 'untriaged findings counted as false',
+    },
+    real_world_baseline_precision: {
+      value: baseline.length > 0 ? baseTp / baseline.length : 1,
+      unit: 'ratio',
+      note: `before the #13 fixes: ${baseTp} TP, ${baseline.length - baseTp} FP`,
+    },
+    real_world_fp_causes: {
+      value: fpCauses.size,
+      unit: 'causes',
+      note: [...fpCauses].map(([c, n]) => `${c}: ${n}`).join(', ') || 'none',
+    },
   }
   for (const [rule, r] of [...perRule].sort(([a], [b]) => a.localeCompare(b))) {
     out[`real_world_${rule.replace(/-/g, '_')}_tp`] = { value: r.tp, unit: 'findings' }

@@ -23,7 +23,6 @@ const SPECS: [string, string][] = [
 ]
 const SEEDS = [1, 2, 3, 4]
 
-
 export async function run(): Promise<BenchResult> {
   const rounds: number[] = []
   let found = 0
@@ -31,7 +30,10 @@ export async function run(): Promise<BenchResult> {
   let runtimeMs = 0
   for (const [spec, secondPage] of SPECS) {
     for (const seed of SEEDS) {
-      const seeded = seededSite({ secondPage, imperfect: { random: prng(seed), reviewerMisses: 0.1, fixerNoop: 0.2, fixerLazy: 0.15 } })
+      const seeded = seededSite({
+        secondPage,
+        imperfect: { random: prng(seed), reviewerMisses: 0.1, fixerNoop: 0.2, fixerLazy: 0.15 },
+      })
       const site = await createTempSite({ spec, respond: seeded.respond })
       try {
         const started = performance.now()
@@ -52,8 +54,20 @@ export async function run(): Promise<BenchResult> {
   }
   const mean = rounds.reduce((a, b) => a + b, 0) / rounds.length
   return {
-    review_loop_rounds_mean: { value: mean, unit: 'rounds', note: `${rounds.length} seeded runs over 3 sample specs, maxRounds 2` },
-    defects_fixed_ratio: { value: fixed / found, unit: 'ratio', note: `${fixed} of ${found} distinct (rule, file) error findings fixed; scripted models imperfect on purpose` },
-    review_run_ms_mean: { value: runtimeMs / rounds.length, unit: 'ms', note: 'whole run incl. generation, static + browser checks, review and fixes' },
+    review_loop_rounds_mean: {
+      value: mean,
+      unit: 'rounds',
+      note: `${rounds.length} seeded runs over 3 sample specs, maxRounds 2`,
+    },
+    defects_fixed_ratio: {
+      value: fixed / found,
+      unit: 'ratio',
+      note: `${fixed} of ${found} distinct (rule, file) error findings fixed; scripted models imperfect on purpose`,
+    },
+    review_run_ms_mean: {
+      value: runtimeMs / rounds.length,
+      unit: 'ms',
+      note: 'whole run incl. generation, static + browser checks, review and fixes',
+    },
   }
 }

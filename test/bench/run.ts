@@ -28,7 +28,9 @@ for (const file of files) {
   Object.assign(results, out)
   process.stdout.write(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
   for (const [name, m] of Object.entries(out)) {
-    process.stdout.write(`  ${name.padEnd(36)} ${String(round(m.value)).padStart(10)} ${m.unit.padEnd(8)} ${m.target ? `target ${m.target}` : ''}\n`)
+    process.stdout.write(
+      `  ${name.padEnd(36)} ${String(round(m.value)).padStart(10)} ${m.unit.padEnd(8)} ${m.target ? `target ${m.target}` : ''}\n`,
+    )
   }
 }
 
@@ -36,7 +38,8 @@ const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.l
 writeFileSync(resultsPath, JSON.stringify(sorted, null, 2) + '\n')
 
 console.log('\n| metric | value | unit | target |\n|---|---:|---|---|')
-for (const [name, m] of Object.entries(sorted)) console.log(`| ${name} | ${round(m.value)} | ${m.unit} | ${m.target ?? ''} |`)
+for (const [name, m] of Object.entries(sorted))
+  console.log(`| ${name} | ${round(m.value)} | ${m.unit} | ${m.target ?? ''} |`)
 
 function round(n: number): number {
   return Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 1000) / 1000

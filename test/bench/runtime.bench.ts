@@ -25,7 +25,10 @@ export async function run(): Promise<BenchResult> {
     const plain: number[] = []
     const audited: number[] = []
     for (let i = 0; i < RUNS; i++) {
-      for (const [audit, times] of [[false, plain], [true, audited]] as const) {
+      for (const [audit, times] of [
+        [false, plain],
+        [true, audited],
+      ] as const) {
         const result = await runRuntimeCheck({ dir, pages, ...(audit ? { audit: { a11y: true, layout: true } } : {}) })
         if (result.skipped) throw new Error(`runtime bench needs Chromium: ${result.skipped}`)
         if (result.findings.length > 0 || result.pagesChecked !== PAGES) {

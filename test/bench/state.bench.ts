@@ -49,7 +49,11 @@ export async function run(): Promise<BenchResult> {
       note: `redis-server SIGKILLed at the first generate request; kill → run finished, median of 3 (${times.join(', ')} ms); default cacheTimeoutMs 5000`,
     }
   }
-  const stale = { handFix: await staleAfterHandFix(), budget: await unreviewedAfterCutReview('budget'), abort: await unreviewedAfterCutReview('abort') }
+  const stale = {
+    handFix: await staleAfterHandFix(),
+    budget: await unreviewedAfterCutReview('budget'),
+    abort: await unreviewedAfterCutReview('abort'),
+  }
   out.stale_verdicts = {
     value: (stale.handFix ?? 0) + stale.budget + stale.abort,
     unit: 'verdicts',
@@ -91,7 +95,10 @@ async function staleAfterHandFix(): Promise<number | undefined> {
   const chromium = '/usr/bin/chromium'
   if (!existsSync(chromium)) return undefined
   const tdz = seededDefects('index.html').filter((d) => d.path === 'js/main.js' && d.find.includes('const year'))
-  const site = await createTempSite({ spec: SPEC, respond: scriptedSite({ mutate: (p, c) => applyDefects(tdz, p, c) }) })
+  const site = await createTempSite({
+    spec: SPEC,
+    respond: scriptedSite({ mutate: (p, c) => applyDefects(tdz, p, c) }),
+  })
   try {
     const opts = { runtimeCheck: { enabled: true, executablePath: chromium } }
     await site.run(opts)
@@ -123,11 +130,23 @@ async function unreviewedAfterCutReview(how: 'budget' | 'abort'): Promise<number
   const site: TempSite = await createTempSite({ spec: SPEC, respond })
   try {
     if (how === 'budget') await site.run({ budget: { maxCalls: 5 } })
-    else await runPipeline({ options: site.options(), logger: silentLogger, env: site.env, signal: controller.signal }).catch(() => undefined)
+    else
+      await runPipeline({
+        options: site.options(),
+        logger: silentLogger,
+        env: site.env,
+        signal: controller.signal,
+      }).catch(() => undefined)
     await site.run()
-    const tracker = JSON.parse(readFileSync(join(site.dir, '.sitesmith', 'file_tracker.json'), 'utf8')) as { files: Record<string, { hash: string }> }
-    const review = JSON.parse(readFileSync(join(site.dir, '.sitesmith', 'code_review.json'), 'utf8')) as { reviewed?: Record<string, string> }
-    return Object.entries(tracker.files).filter(([p, f]) => sha256(readFileSync(join(site.dir, p))) === f.hash && review.reviewed?.[p] !== f.hash).length
+    const tracker = JSON.parse(readFileSync(join(site.dir, '.sitesmith', 'file_tracker.json'), 'utf8')) as {
+      files: Record<string, { hash: string }>
+    }
+    const review = JSON.parse(readFileSync(join(site.dir, '.sitesmith', 'code_review.json'), 'utf8')) as {
+      reviewed?: Record<string, string>
+    }
+    return Object.entries(tracker.files).filter(
+      ([p, f]) => sha256(readFileSync(join(site.dir, p))) === f.hash && review.reviewed?.[p] !== f.hash,
+    ).length
   } finally {
     await site.dispose()
   }

@@ -55,24 +55,52 @@ export function maintainModel(opts: MaintainScript = {}): (req: LoopbackRequest)
     if (system.startsWith('You summarise')) {
       const path = /^File: (.+)$/m.exec(user)?.[1] ?? '?'
       const title = /<title>([^<|]+)/.exec(user)?.[1]?.trim()
-      return jsonReply({ summary: title ? `The ${title} page of the Tidewater Rowing Club, with the shared #site-nav menu.` : `${path}: shared by every page.` })
+      return jsonReply({
+        summary: title
+          ? `The ${title} page of the Tidewater Rowing Club, with the shared #site-nav menu.`
+          : `${path}: shared by every page.`,
+      })
     }
     if (system.startsWith('You plan')) {
-      if (!user.includes("(the person's)")) throw new UnmatchedRequestError('the plan request does not say which files are the person\'s')
+      if (!user.includes("(the person's)"))
+        throw new UnmatchedRequestError("the plan request does not say which files are the person's")
       return jsonReply({
         tasks: [
-          { id: 'faq-page', action: 'create', path: 'faq.html', instructions: 'The FAQ page: what to wear, swimming, the first month. Same masthead and #site-nav as index.html, with a FAQ link.', dependsOn: [], sections: ['faq-page'] },
-          { id: 'home-nav', action: 'update', path: 'index.html', target: '#site-nav', instructions: 'Add <li><a href="faq.html">FAQ</a></li> after the Join link.', dependsOn: [], sections: ['faq-page'] },
+          {
+            id: 'faq-page',
+            action: 'create',
+            path: 'faq.html',
+            instructions:
+              'The FAQ page: what to wear, swimming, the first month. Same masthead and #site-nav as index.html, with a FAQ link.',
+            dependsOn: [],
+            sections: ['faq-page'],
+          },
+          {
+            id: 'home-nav',
+            action: 'update',
+            path: 'index.html',
+            target: '#site-nav',
+            instructions: 'Add <li><a href="faq.html">FAQ</a></li> after the Join link.',
+            dependsOn: [],
+            sections: ['faq-page'],
+          },
         ],
       })
     }
-    if (system.startsWith('You write one file')) return jsonReply({ content: FAQ_PAGE, summary: 'The FAQ page for new rowers.' })
+    if (system.startsWith('You write one file'))
+      return jsonReply({ content: FAQ_PAGE, summary: 'The FAQ page for new rowers.' })
     if (system.startsWith('You change one part')) {
       opts.onUpdate?.(req)
       const chunk = /replace exactly this\):\n([\s\S]*)$/.exec(user)?.[1]
       if (!chunk) throw new UnmatchedRequestError('update request without a chunk')
       if (opts.update) return jsonReply({ replacement: opts.update(chunk), summary: 'Home page.' })
-      return jsonReply({ replacement: chunk.replace(/(<li><a href="join\.html">Join<\/a><\/li>)(\r?\n)(\s*)/, '$1$2$3<li><a href="faq.html">FAQ</a></li>$2$3'), summary: 'Home page; the menu links the FAQ.' })
+      return jsonReply({
+        replacement: chunk.replace(
+          /(<li><a href="join\.html">Join<\/a><\/li>)(\r?\n)(\s*)/,
+          '$1$2$3<li><a href="faq.html">FAQ</a></li>$2$3',
+        ),
+        summary: 'Home page; the menu links the FAQ.',
+      })
     }
     if (system.startsWith('You review')) return jsonReply(opts.review ? opts.review(req) : { reviews: [] })
     if (system.startsWith('You fix') && opts.fix) return jsonReply(opts.fix(req))

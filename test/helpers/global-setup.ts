@@ -11,8 +11,15 @@ export default function setup(): void {
   const root = join(import.meta.dirname, '..', '..')
   const out = join(root, 'dist', 'index.js')
   if (existsSync(out) && newestMtime(join(root, 'plugin')) <= statSync(out).mtimeMs) return
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' })
-  if (r.status !== 0) process.stderr.write(`[global-setup] tsc -p tsconfig.build.json failed; tests that run dist/ will fail:\n${r.stdout}${r.stderr}\n`)
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: root, encoding: 'utf8' },
+  )
+  if (r.status !== 0)
+    process.stderr.write(
+      `[global-setup] tsc -p tsconfig.build.json failed; tests that run dist/ will fail:\n${r.stdout}${r.stderr}\n`,
+    )
 }
 
 function newestMtime(dir: string): number {

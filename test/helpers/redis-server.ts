@@ -34,7 +34,11 @@ export async function freePort(): Promise<number> {
 export async function startRedis(): Promise<RedisServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sitesmith-redis-'))
   const port = await freePort()
-  const server: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const server: ChildProcess = spawn(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   let out = ''
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s: ${out}`)), 10_000)

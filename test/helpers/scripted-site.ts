@@ -51,7 +51,9 @@ export function stageOf(req: LoopbackRequest): Stage {
   if (system.startsWith('You review')) return 'review'
   if (system.startsWith('You look at screenshots')) return 'visual'
   if (system.startsWith('You fix')) return 'fix'
-  throw new UnmatchedRequestError(`scripted site: unknown stage for system prompt ${JSON.stringify(system.slice(0, 60))}`)
+  throw new UnmatchedRequestError(
+    `scripted site: unknown stage for system prompt ${JSON.stringify(system.slice(0, 60))}`,
+  )
 }
 
 /** `Task: x` / `File: y` of a generate/update request. */
@@ -71,7 +73,9 @@ export function scriptedSite(opts: ScriptedSiteOptions = {}): (req: LoopbackRequ
     switch (stage) {
       case 'plan':
       case 'plan-repair':
-        return jsonReply({ tasks: planFromSections(parseSections(req.messages.find((m) => m.role === 'user')!.content)) })
+        return jsonReply({
+          tasks: planFromSections(parseSections(req.messages.find((m) => m.role === 'user')!.content)),
+        })
       case 'plan-delta':
         return jsonReply({ tasks: deltaFromRequest(req.lastUserMessage) })
       case 'plan-site':
@@ -112,12 +116,20 @@ export function parseSections(text: string): Section[] {
   marks.forEach((m, i) => {
     const end = i + 1 < marks.length ? marks[i + 1].index : text.length
     const body = text.slice(m.index + m[0].length, end).trim()
-    out.push({ id: m[1], heading: m[2] ?? '', body: body.split(/\n\n(?:Current|New sections|Removed sections|Changed sections)/)[0] })
+    out.push({
+      id: m[1],
+      heading: m[2] ?? '',
+      body: body.split(/\n\n(?:Current|New sections|Removed sections|Changed sections)/)[0],
+    })
   })
   return out
 }
 
-const slugOf = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+const slugOf = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
 
 function pageOf(s: Section): { id: string; path: string; title: string } | null {
   const m = /^(.+?) page$/i.exec(s.heading.trim())
@@ -129,7 +141,9 @@ const isStyle = (s: Section) => /look|style|design|colou?r|theme/i.test(s.headin
 const isBehaviour = (s: Section) => /behaviou?r|interact|script/i.test(s.heading)
 
 export function planFromSections(sections: Section[]) {
-  const pages = sections.map((s) => ({ s, p: pageOf(s) })).filter((x): x is { s: Section; p: NonNullable<ReturnType<typeof pageOf>> } => x.p !== null)
+  const pages = sections
+    .map((s) => ({ s, p: pageOf(s) }))
+    .filter((x): x is { s: Section; p: NonNullable<ReturnType<typeof pageOf>> } => x.p !== null)
   const shared = sections.filter((s) => !pageOf(s) && !isStyle(s) && !isBehaviour(s) && s.id !== 'preamble')
   const nav = pages.map((x) => `${x.p.path}=${x.p.title}`).join(', ')
   const tasks = [
@@ -137,7 +151,8 @@ export function planFromSections(sections: Section[]) {
       id: 'style',
       action: 'create',
       path: 'css/style.css',
-      instructions: 'Shared stylesheet: custom properties --brand, --text, --bg on :root; classes site-header, site-nav, nav-toggle, hero, card, site-footer.',
+      instructions:
+        'Shared stylesheet: custom properties --brand, --text, --bg on :root; classes site-header, site-nav, nav-toggle, hero, card, site-footer.',
       dependsOn: [],
       sections: sections.filter(isStyle).map((s) => s.id),
     },
@@ -145,7 +160,8 @@ export function planFromSections(sections: Section[]) {
       id: 'main-js',
       action: 'create',
       path: 'js/main.js',
-      instructions: 'Classic script: global function toggleNav() toggling class "open" on #site-nav; sets the year in #year when present.',
+      instructions:
+        'Classic script: global function toggleNav() toggling class "open" on #site-nav; sets the year in #year when present.',
       dependsOn: [],
       sections: sections.filter(isBehaviour).map((s) => s.id),
     },
@@ -200,9 +216,17 @@ function groupFromRequest(text: string) {
 }
 
 function deltaFromRequest(text: string) {
-  const changed = text.includes('Changed sections (new text):') ? parseSections(text.split('Changed sections (new text):')[1].split('\n\nNew sections:')[0]) : []
-  const added = text.includes('New sections:') ? parseSections(text.split('New sections:')[1].split('\n\nRemoved sections:')[0]) : []
-  const current = [...text.matchAll(/^- ([\w.-]+): (create|update) (\S+); sections \[([^\]]*)\]/gm)].map((m) => ({ id: m[1], path: m[3], sections: m[4].split(', ').filter(Boolean) }))
+  const changed = text.includes('Changed sections (new text):')
+    ? parseSections(text.split('Changed sections (new text):')[1].split('\n\nNew sections:')[0])
+    : []
+  const added = text.includes('New sections:')
+    ? parseSections(text.split('New sections:')[1].split('\n\nRemoved sections:')[0])
+    : []
+  const current = [...text.matchAll(/^- ([\w.-]+): (create|update) (\S+); sections \[([^\]]*)\]/gm)].map((m) => ({
+    id: m[1],
+    path: m[3],
+    sections: m[4].split(', ').filter(Boolean),
+  }))
   // Every section the site has now, to rebuild the nav and the shared sections list.
   const known = new Map<string, Section>()
   for (const t of current) for (const id of t.sections) known.set(id, { id, heading: '', body: '' })
@@ -211,7 +235,11 @@ function deltaFromRequest(text: string) {
     [...known.values()].map((s) => (s.heading ? s : { ...s, heading: headingFromId(s.id, current) })),
   )
   const touched = new Set([...changed, ...added].map((s) => s.id))
-  return full.filter((t) => t.sections.some((s) => touched.has(s)) && (t.path.endsWith('.css') || t.path.endsWith('.js') || pageSectionTouched(t, touched)))
+  return full.filter(
+    (t) =>
+      t.sections.some((s) => touched.has(s)) &&
+      (t.path.endsWith('.css') || t.path.endsWith('.js') || pageSectionTouched(t, touched)),
+  )
 }
 
 function pageSectionTouched(task: { sections: string[] }, touched: Set<string>): boolean {
@@ -233,7 +261,8 @@ function headingFromId(id: string, current: { path: string; sections: string[] }
 // ------------------------------------------------------------------ files
 
 function summaryFor(id: string, path: string): string {
-  if (path.endsWith('.css')) return 'Shared stylesheet: layout, header/nav, hero, cards, footer; colours as custom properties.'
+  if (path.endsWith('.css'))
+    return 'Shared stylesheet: layout, header/nav, hero, cards, footer; colours as custom properties.'
   if (path.endsWith('.js')) return 'Shared classic script: global toggleNav() for the mobile menu and the footer year.'
   return `The ${id.replace(/-page$/, '')} page.`
 }
@@ -252,7 +281,8 @@ function esc(s: string): string {
 
 export function fileFor(path: string, prompt: string): string {
   const body = specBody(prompt)
-  if (path.endsWith('.json')) return `${JSON.stringify({ today: '8:00–17:00', note: body.split('\n')[0] ?? '' }, null, 2)}\n`
+  if (path.endsWith('.json'))
+    return `${JSON.stringify({ today: '8:00–17:00', note: body.split('\n')[0] ?? '' }, null, 2)}\n`
   if (path.endsWith('.css')) {
     // The last colour the section names wins, so an edit like "use #b5532a instead" shows.
     const colour = [...body.matchAll(/#[0-9a-f]{6}\b/gi)].pop()?.[0] ?? '#2f6f4e'

@@ -23,7 +23,8 @@ Fresh bread every morning, a newsletter and this week's offer.
 Order a cake for pick-up.
 `
 
-const IMG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='80' height='60'%3E%3Crect width='80' height='60' fill='%23b5532a'/%3E%3C/svg%3E"
+const IMG =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='80' height='60'%3E%3Crect width='80' height='60' fill='%23b5532a'/%3E%3C/svg%3E"
 
 const head = (title: string) => `<!doctype html>
 <html lang="en">
@@ -134,20 +135,53 @@ export const AUDIT_DEFECTS: readonly AuditDefect[] = [
   { path: 'order.html', find: ' alt="A birthday cake"', replace: '' },
   // unlabeled inputs
   { path: 'index.html', find: '<label for="email">Your email</label>', replace: '<p>Your email</p>' },
-  { path: 'order.html', find: '<label for="message">Message on the cake</label>', replace: '<div>Message on the cake</div>' },
+  {
+    path: 'order.html',
+    find: '<label for="message">Message on the cake</label>',
+    replace: '<div>Message on the cake</div>',
+  },
   // low contrast
   { path: 'css/style.css', find: '.notice { color: #5c4030; }', replace: '.notice { color: #c9b8a8; }' },
-  { path: 'css/style.css', find: '.order-btn { color: #ffffff; background: var(--accent);', replace: '.order-btn { color: #ffffff; background: #f4d35e;' },
+  {
+    path: 'css/style.css',
+    find: '.order-btn { color: #ffffff; background: var(--accent);',
+    replace: '.order-btn { color: #ffffff; background: #f4d35e;',
+  },
   // sideways scrolling at 390 px
-  { path: 'css/style.css', find: '.banner { display: block; max-width: 100%; height: auto; }', replace: '.banner { display: block; width: 640px; height: 120px; }' },
+  {
+    path: 'css/style.css',
+    find: '.banner { display: block; max-width: 100%; height: auto; }',
+    replace: '.banner { display: block; width: 640px; height: 120px; }',
+  },
   { path: 'css/style.css', find: '.row > div { flex: 1 1 8rem;', replace: '.row > div { flex: 0 0 220px;' },
-  { path: 'css/style.css', find: '.row { display: flex; flex-wrap: wrap; gap: 1rem; }', replace: '.row { display: flex; gap: 1rem; }' },
+  {
+    path: 'css/style.css',
+    find: '.row { display: flex; flex-wrap: wrap; gap: 1rem; }',
+    replace: '.row { display: flex; gap: 1rem; }',
+  },
   // covered controls
-  { path: 'index.html', find: '      <button class="buy" type="button">Add to basket</button>\n', replace: '      <button class="buy" type="button">Add to basket</button>\n      <div class="shade" style="position: absolute; inset: 0; background: rgba(255,255,255,0.01)"></div>\n' },
-  { path: 'css/style.css', find: '.overlap { position: relative; padding: 2rem 1rem;', replace: '.overlap { position: relative; margin-top: -6rem; padding: 2rem 1rem;' },
+  {
+    path: 'index.html',
+    find: '      <button class="buy" type="button">Add to basket</button>\n',
+    replace:
+      '      <button class="buy" type="button">Add to basket</button>\n      <div class="shade" style="position: absolute; inset: 0; background: rgba(255,255,255,0.01)"></div>\n',
+  },
+  {
+    path: 'css/style.css',
+    find: '.overlap { position: relative; padding: 2rem 1rem;',
+    replace: '.overlap { position: relative; margin-top: -6rem; padding: 2rem 1rem;',
+  },
   // tap targets too small and too close
-  { path: 'css/style.css', find: '.qty button { min-width: 44px; min-height: 44px; }', replace: '.qty button { width: 16px; height: 16px; padding: 0; font-size: 10px; line-height: 1; }' },
-  { path: 'css/style.css', find: '.pager a { display: inline-block; min-width: 44px; line-height: 44px; text-align: center; }', replace: '.pager a { display: inline-block; width: 14px; font-size: 11px; line-height: 14px; text-align: center; }' },
+  {
+    path: 'css/style.css',
+    find: '.qty button { min-width: 44px; min-height: 44px; }',
+    replace: '.qty button { width: 16px; height: 16px; padding: 0; font-size: 10px; line-height: 1; }',
+  },
+  {
+    path: 'css/style.css',
+    find: '.pager a { display: inline-block; min-width: 44px; line-height: 44px; text-align: center; }',
+    replace: '.pager a { display: inline-block; width: 14px; font-size: 11px; line-height: 14px; text-align: center; }',
+  },
 ]
 
 /** Where a reviewer points the fix, by `rule file` of the finding: [file to change, target]. */
@@ -159,7 +193,10 @@ const FIX_TARGETS: Record<string, [string, string][]> = {
   'a11y-color-contrast index.html': [['css/style.css', '.notice']],
   'a11y-color-contrast order.html': [['css/style.css', '.order-btn']],
   'layout-overflow index.html': [['css/style.css', '.banner']],
-  'layout-overflow order.html': [['css/style.css', '.row'], ['css/style.css', '.row > div']],
+  'layout-overflow order.html': [
+    ['css/style.css', '.row'],
+    ['css/style.css', '.row > div'],
+  ],
   'layout-covered index.html': [['index.html', '#offer']],
   'layout-covered order.html': [['css/style.css', '.overlap']],
   'layout-tap-target index.html': [['css/style.css', '.qty button']],
@@ -168,7 +205,8 @@ const FIX_TARGETS: Record<string, [string, string][]> = {
 
 export function applyAuditDefects(path: string, content: string): string {
   for (const d of AUDIT_DEFECTS.filter((x) => x.path === path)) {
-    if (!content.includes(d.find)) throw new Error(`audit defect for ${path}: ${JSON.stringify(d.find)} is not in the clean file`)
+    if (!content.includes(d.find))
+      throw new Error(`audit defect for ${path}: ${JSON.stringify(d.find)} is not in the clean file`)
     content = content.replace(d.find, d.replace)
   }
   return content
@@ -184,11 +222,20 @@ export function cleanAuditFile(path: string): string {
 export function seededAuditSite(): (req: LoopbackRequest) => Reply {
   const reviewer = (req: LoopbackRequest) => {
     const findings = [...req.lastUserMessage.matchAll(/^- ([^:\s]+):\d+:\d+ \[([\w-]+)\] (?:error|warning): (.+)$/gm)]
-    const byFile = new Map<string, { rule: string; severity: 'error'; message: string; fix: { target: string; instructions: string } }[]>()
+    const byFile = new Map<
+      string,
+      { rule: string; severity: 'error'; message: string; fix: { target: string; instructions: string } }[]
+    >()
     for (const [, file, rule, message] of findings) {
       for (const [fixFile, target] of FIX_TARGETS[`${rule} ${file}`] ?? []) {
         const issues = byFile.get(fixFile) ?? []
-        if (!issues.some((i) => i.fix.target === target)) issues.push({ rule, severity: 'error', message, fix: { target, instructions: `1. Fix: ${message}\n2. Change nothing else.` } })
+        if (!issues.some((i) => i.fix.target === target))
+          issues.push({
+            rule,
+            severity: 'error',
+            message,
+            fix: { target, instructions: `1. Fix: ${message}\n2. Change nothing else.` },
+          })
         byFile.set(fixFile, issues)
       }
     }

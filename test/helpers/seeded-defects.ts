@@ -23,7 +23,8 @@ export function seededDefects(secondPage: string): Defect[] {
     {
       path: 'js/main.js',
       find: "  const year = String(new Date().getFullYear())\n  const el = document.getElementById('year')\n  if (el) el.textContent = year\n",
-      replace: "  const el = document.getElementById('year')\n  if (el) el.textContent = year\n  const year = String(new Date().getFullYear())\n",
+      replace:
+        "  const el = document.getElementById('year')\n  if (el) el.textContent = year\n  const year = String(new Date().getFullYear())\n",
     },
   ]
 }
@@ -43,7 +44,8 @@ export function reviewTargets(secondPage: string): Record<string, string> {
 
 export function applyDefects(defects: Defect[], path: string, content: string): string {
   for (const d of defects.filter((x) => x.path === path)) {
-    if (!content.includes(d.find)) throw new Error(`seeded defect for ${path}: ${JSON.stringify(d.find)} is not in the clean file`)
+    if (!content.includes(d.find))
+      throw new Error(`seeded defect for ${path}: ${JSON.stringify(d.find)} is not in the clean file`)
     content = content.replace(d.find, d.replace)
   }
   return content
@@ -81,13 +83,22 @@ export function seededSite(opts: { secondPage: string; broken?: Set<string>; imp
 
   const reviewer = (req: LoopbackRequest) => {
     const findings = [...req.lastUserMessage.matchAll(/^- ([^:\s]+):\d+:\d+ \[([\w-]+)\] (?:error|warning): (.+)$/gm)]
-    const byFile = new Map<string, { rule: string; severity: 'error'; message: string; fix: { target: string; instructions: string } }[]>()
+    const byFile = new Map<
+      string,
+      { rule: string; severity: 'error'; message: string; fix: { target: string; instructions: string } }[]
+    >()
     for (const [, file, rule, message] of findings) {
       const target = targets[`${rule} ${file}`]
       if (!target) continue
       if (imperfect && imperfect.random() < imperfect.reviewerMisses) continue
       const issues = byFile.get(file) ?? []
-      if (!issues.some((i) => i.fix.target === target && i.rule === rule)) issues.push({ rule, severity: 'error', message, fix: { target, instructions: `1. Fix: ${message}\n2. Change nothing else.` } })
+      if (!issues.some((i) => i.fix.target === target && i.rule === rule))
+        issues.push({
+          rule,
+          severity: 'error',
+          message,
+          fix: { target, instructions: `1. Fix: ${message}\n2. Change nothing else.` },
+        })
       byFile.set(file, issues)
     }
     return { reviews: [...byFile].map(([file, issues]) => ({ file, issues })) }
@@ -109,7 +120,14 @@ export function seededSite(opts: { secondPage: string; broken?: Set<string>; imp
       }
       if (imperfect && roll < imperfect.fixerNoop + imperfect.fixerLazy) {
         const lines = good.text.split('\n')
-        return { target, replacement: [...lines.slice(0, 2), '  /* ... rest of the code remains the same ... */', ...lines.slice(-1)].join('\n') }
+        return {
+          target,
+          replacement: [
+            ...lines.slice(0, 2),
+            '  /* ... rest of the code remains the same ... */',
+            ...lines.slice(-1),
+          ].join('\n'),
+        }
       }
       return { target, replacement: good.text }
     })
@@ -121,10 +139,9 @@ export function seededSite(opts: { secondPage: string; broken?: Set<string>; imp
     prompts,
     defects,
     respond: (req) => {
-      if (stageOf(req) === 'generate') prompts.set(taskOf(req).path, req.messages.find((m) => m.role === 'user')!.content)
+      if (stageOf(req) === 'generate')
+        prompts.set(taskOf(req).path, req.messages.find((m) => m.role === 'user')!.content)
       return base(req)
     },
   }
 }
-
-

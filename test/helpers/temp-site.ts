@@ -1,4 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+  statSync,
+} from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { startLoopbackServer, type LoopbackOptions, type LoopbackServer, type Respond } from '../loopback/server.js'
 import { resolveOptions, type ResolvedOptions, type SitesmithOptions } from '../../plugin/options.js'
@@ -20,7 +30,10 @@ export interface TempSite {
   /** Plugin options pointing both roles at the loopback server, with a private cache (no browser check unless asked). */
   pluginOptions(extra?: SitesmithOptions): SitesmithOptions
   options(extra?: SitesmithOptions): ResolvedOptions
-  run(extra?: SitesmithOptions, more?: { logger?: Logger; env?: NodeJS.ProcessEnv; until?: 'plan' | 'generate' | 'review' }): Promise<RunResult>
+  run(
+    extra?: SitesmithOptions,
+    more?: { logger?: Logger; env?: NodeJS.ProcessEnv; until?: 'plan' | 'generate' | 'review' },
+  ): Promise<RunResult>
   read(path: string): string
   write(path: string, content: string): void
   exists(path: string): boolean
@@ -41,7 +54,10 @@ export async function createTempSite(input: {
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, 'site-'))
   const cacheDir = input.cacheDir ?? join(dir, '..', `${dir.split(sep).pop()}-cache`)
-  writeFileSync(join(dir, 'spec.md'), existsSync(join(REPO, input.spec)) ? readFileSync(join(REPO, input.spec), 'utf8') : input.spec)
+  writeFileSync(
+    join(dir, 'spec.md'),
+    existsSync(join(REPO, input.spec)) ? readFileSync(join(REPO, input.spec), 'utf8') : input.spec,
+  )
   const server = await startLoopbackServer({ respond: input.respond, latencyMs: input.latencyMs, limits: input.limits })
   const env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-loopback-test-key-0000', PATH: process.env.PATH }
 
@@ -62,7 +78,13 @@ export async function createTempSite(input: {
     env,
     pluginOptions,
     options,
-    run: (extra, more = {}) => runPipeline({ options: options(extra), logger: more.logger ?? silentLogger, env: more.env ?? env, until: more.until }),
+    run: (extra, more = {}) =>
+      runPipeline({
+        options: options(extra),
+        logger: more.logger ?? silentLogger,
+        env: more.env ?? env,
+        until: more.until,
+      }),
     read: (p) => readFileSync(join(dir, p), 'utf8'),
     write: (p, c) => writeFileSync(join(dir, p), c),
     exists: (p) => existsSync(join(dir, p)),

@@ -15,7 +15,11 @@ export interface WaitOptions {
   describe?: () => string
 }
 
-export async function waitUntil(what: string, done: () => boolean | Promise<boolean>, options: WaitOptions = {}): Promise<void> {
+export async function waitUntil(
+  what: string,
+  done: () => boolean | Promise<boolean>,
+  options: WaitOptions = {},
+): Promise<void> {
   const timeout = options.timeout ?? 20_000
   try {
     await vi.waitUntil(async () => (await done()) === true, { timeout, interval: options.interval ?? 10 })

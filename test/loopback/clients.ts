@@ -7,7 +7,11 @@ import type { LoopbackServer } from './types.js'
  * Timeouts are short and retries few, so a scripted fault costs milliseconds; pass
  * `retryBaseMs` (e.g. 2) in the client deps as well.
  */
-export function loopbackModel(server: LoopbackServer, provider: ProviderName, overrides: Partial<ModelOptions> = {}): ModelOptions {
+export function loopbackModel(
+  server: LoopbackServer,
+  provider: ProviderName,
+  overrides: Partial<ModelOptions> = {},
+): ModelOptions {
   return {
     provider,
     model: provider === 'openai' ? 'gpt-4o-mini' : 'qwen2.5-coder:7b',

@@ -26,20 +26,34 @@ export const OLLAMA_BEHAVIOUR_DEFAULTS = Object.freeze({
   bytesPerToken: 4,
   truncation: 'half',
   contextLength: 32_768,
-} as const) satisfies Required<Pick<OllamaBehaviour, 'defaultNumCtx' | 'bytesPerToken' | 'truncation' | 'contextLength'>>
+} as const) satisfies Required<
+  Pick<OllamaBehaviour, 'defaultNumCtx' | 'bytesPerToken' | 'truncation' | 'contextLength'>
+>
 
 export function serverTokens(messages: LoggedMessage[], bytesPerToken: number): number {
   return messages.reduce((n, m) => n + Math.ceil(Buffer.byteLength(m.content) / bytesPerToken) + 4, 0)
 }
 
-export function applyOllamaContext(messages: LoggedMessage[], requestedNumCtx: unknown, b: OllamaBehaviour, openaiEndpoint: boolean): ContextOutcome {
+export function applyOllamaContext(
+  messages: LoggedMessage[],
+  requestedNumCtx: unknown,
+  b: OllamaBehaviour,
+  openaiEndpoint: boolean,
+): ContextOutcome {
   const bytesPerToken = b.bytesPerToken ?? OLLAMA_BEHAVIOUR_DEFAULTS.bytesPerToken
-  const asked = !openaiEndpoint && !b.ignoreNumCtx && typeof requestedNumCtx === 'number' && requestedNumCtx > 0 ? requestedNumCtx : undefined
+  const asked =
+    !openaiEndpoint && !b.ignoreNumCtx && typeof requestedNumCtx === 'number' && requestedNumCtx > 0
+      ? requestedNumCtx
+      : undefined
   // Ollama also clamps a request to what the model was trained for.
-  const numCtx = Math.min(asked ?? b.defaultNumCtx ?? OLLAMA_BEHAVIOUR_DEFAULTS.defaultNumCtx, b.contextLength ?? OLLAMA_BEHAVIOUR_DEFAULTS.contextLength)
+  const numCtx = Math.min(
+    asked ?? b.defaultNumCtx ?? OLLAMA_BEHAVIOUR_DEFAULTS.defaultNumCtx,
+    b.contextLength ?? OLLAMA_BEHAVIOUR_DEFAULTS.contextLength,
+  )
   const promptTokens = serverTokens(messages, bytesPerToken)
   if (promptTokens <= numCtx) return { numCtx, promptTokens, evaluated: promptTokens, truncated: false, messages }
-  const evaluated = (b.truncation ?? OLLAMA_BEHAVIOUR_DEFAULTS.truncation) === 'half' ? Math.floor(numCtx / 2) + 2 : numCtx
+  const evaluated =
+    (b.truncation ?? OLLAMA_BEHAVIOUR_DEFAULTS.truncation) === 'half' ? Math.floor(numCtx / 2) + 2 : numCtx
   return { numCtx, promptTokens, evaluated, truncated: true, messages: keepLast(messages, evaluated * bytesPerToken) }
 }
 
@@ -57,7 +71,11 @@ function keepLast(messages: LoggedMessage[], bytes: number): LoggedMessage[] {
 }
 
 /** `POST /api/show`: the trained context length and the Modelfile's num_ctx, as `sitesmith doctor` reads them. */
-export function showResponse(raw: string | undefined, models: readonly string[], behaviour: OllamaBehaviour | undefined): { status: number; body: object } {
+export function showResponse(
+  raw: string | undefined,
+  models: readonly string[],
+  behaviour: OllamaBehaviour | undefined,
+): { status: number; body: object } {
   let name = ''
   try {
     const b = JSON.parse(raw ?? '{}') as { model?: unknown; name?: unknown }

@@ -38,14 +38,18 @@ export interface RealisticFault {
 const json = (a: FileAnswer) => JSON.stringify(a)
 const pretty = (a: FileAnswer) => JSON.stringify(a, null, 2)
 /** The answer as a model writes JSON by hand: raw newlines and tabs inside the strings. */
-const rawNewlines = (a: FileAnswer) => `{"content": "${a.content.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}", "summary": "${a.summary}"}`
+const rawNewlines = (a: FileAnswer) =>
+  `{"content": "${a.content.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}", "summary": "${a.summary}"}`
 
 export const REALISTIC_FAULTS: readonly RealisticFault[] = [
   // ---------------------------------------------------------------- the JSON envelope
   {
     id: 'fenced-json',
     title: 'JSON wrapped in a ```json fence (Qwen2.5-Coder-7B at temperature 0 does it every time through vLLM)',
-    sources: ['https://github.com/vllm-project/vllm/issues/32926', 'https://github.com/vectorize-io/hindsight/issues/645'],
+    sources: [
+      'https://github.com/vllm-project/vllm/issues/32926',
+      'https://github.com/vectorize-io/hindsight/issues/645',
+    ],
     layer: 'envelope',
     reply: (a) => ({ content: '```json\n' + pretty(a) + '\n```' }),
     outcome: { tolerated: true },
@@ -69,7 +73,10 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
   {
     id: 'two-objects',
     title: 'two objects back to back',
-    sources: ['https://github.com/letta-ai/letta/pull/269', 'https://github.com/Usagi-org/ai-goofish-monitor/issues/396'],
+    sources: [
+      'https://github.com/letta-ai/letta/pull/269',
+      'https://github.com/Usagi-org/ai-goofish-monitor/issues/396',
+    ],
     layer: 'envelope',
     reply: (a) => ({ content: `${json(a)}\n${json({ content: a.content, summary: 'again' })}` }),
     outcome: { tolerated: true },
@@ -85,15 +92,24 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
   {
     id: 'think-block',
     title: 'a <think> reasoning block before the JSON',
-    sources: ['https://github.com/Open-Historia/open-historia/pull/353', 'https://github.com/ollama/ollama/issues/10927'],
+    sources: [
+      'https://github.com/Open-Historia/open-historia/pull/353',
+      'https://github.com/ollama/ollama/issues/10927',
+    ],
     layer: 'envelope',
-    reply: (a) => ({ content: `<think>\nThe user wants a page. I should write {content, summary}.\n</think>\n${json(a)}` }),
+    reply: (a) => ({
+      content: `<think>\nThe user wants a page. I should write {content, summary}.\n</think>\n${json(a)}`,
+    }),
     outcome: { tolerated: true },
   },
   {
     id: 'raw-newlines',
     title: 'raw newlines and tabs inside JSON strings',
-    sources: ['https://github.com/ollama/ollama/pull/3782', 'https://github.com/mastra-ai/mastra/pull/10965', 'https://github.com/matthiasn/lotti/pull/4310'],
+    sources: [
+      'https://github.com/ollama/ollama/pull/3782',
+      'https://github.com/mastra-ai/mastra/pull/10965',
+      'https://github.com/matthiasn/lotti/pull/4310',
+    ],
     layer: 'envelope',
     reply: (a) => ({ content: rawNewlines(a) }),
     outcome: { tolerated: true },
@@ -112,16 +128,20 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     sources: ['https://github.com/ollama/ollama/pull/3784', 'https://github.com/pnp/pnpcore/pull/1683'],
     layer: 'envelope',
     only: 'html',
-    reply: (a) => ({ content: `{"content": "${a.content.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}", "summary": "${a.summary}"}` }),
+    reply: (a) => ({
+      content: `{"content": "${a.content.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}", "summary": "${a.summary}"}`,
+    }),
     outcome: { tolerated: true },
   },
   {
     id: 'single-quotes',
-    title: "a Python-style dict with single quotes",
+    title: 'a Python-style dict with single quotes',
     sources: ['https://github.com/NousResearch/atropos/pull/479'],
     layer: 'envelope',
     only: 'css',
-    reply: (a) => ({ content: `{'content': '${a.content.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}', 'summary': '${a.summary.replace(/'/g, "\\'")}'}` }),
+    reply: (a) => ({
+      content: `{'content': '${a.content.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}', 'summary': '${a.summary.replace(/'/g, "\\'")}'}`,
+    }),
     outcome: { tolerated: true },
   },
   {
@@ -129,7 +149,9 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     title: 'a trailing comma and curly quotes around keys',
     sources: ['https://github.com/Open-Historia/open-historia/pull/353'],
     layer: 'envelope',
-    reply: (a) => ({ content: `{\u201ccontent\u201d: ${JSON.stringify(a.content)}, \u201csummary\u201d: ${JSON.stringify(a.summary)},}` }),
+    reply: (a) => ({
+      content: `{\u201ccontent\u201d: ${JSON.stringify(a.content)}, \u201csummary\u201d: ${JSON.stringify(a.summary)},}`,
+    }),
     outcome: { tolerated: true },
   },
   {
@@ -161,7 +183,9 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     title: 'an apology instead of the file',
     sources: ['https://github.com/nomic-ai/gpt4all/issues/343', 'https://github.com/awslabs/rhubarb/issues/19'],
     layer: 'envelope',
-    reply: () => ({ content: "I'm sorry, but I can't help with creating that file. Is there anything else I can do for you?" }),
+    reply: () => ({
+      content: "I'm sorry, but I can't help with creating that file. Is there anything else I can do for you?",
+    }),
     outcome: { error: /an apology instead of an answer/ },
   },
   {
@@ -180,7 +204,10 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     title: 'a repetition loop until the token limit',
     sources: ['https://github.com/QwenLM/qwen-code/issues/1403', 'https://github.com/ollama/ollama/issues/2405'],
     layer: 'envelope',
-    reply: () => ({ content: `{"content": "<!doctype html>\\n<html>\\n<body>\\n${'<p>Fresh bread every morning.</p>\\n'.repeat(120)}`, finishReason: 'length' }),
+    reply: () => ({
+      content: `{"content": "<!doctype html>\\n<html>\\n<body>\\n${'<p>Fresh bread every morning.</p>\\n'.repeat(120)}`,
+      finishReason: 'length',
+    }),
     outcome: { error: /a repetition loop: .* repeated \d+ times until the output limit/ },
   },
   {
@@ -194,7 +221,10 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
   {
     id: 'length-mid-string',
     title: 'finish_reason length in the middle of the content string',
-    sources: ['https://github.com/mastra-ai/mastra/issues/24442', 'https://github.com/browser-use/browser-use/pull/5148'],
+    sources: [
+      'https://github.com/mastra-ai/mastra/issues/24442',
+      'https://github.com/browser-use/browser-use/pull/5148',
+    ],
     layer: 'envelope',
     reply: (a) => ({ content: json(a).slice(0, Math.floor(json(a).length / 2)), finishReason: 'length' }),
     outcome: { error: /cut off at the output limit/ },
@@ -218,10 +248,16 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
   // ---------------------------------------------------------------- the file inside the envelope
   {
     id: 'schema-valid-greeting',
-    title: 'schema-valid nonsense: {"content": "👋 Hey there! …"} (answers like a chat bot instead of writing the project)',
+    title:
+      'schema-valid nonsense: {"content": "👋 Hey there! …"} (answers like a chat bot instead of writing the project)',
     sources: ['https://github.com/stackblitz-labs/bolt.diy/issues/152'],
     layer: 'file',
-    reply: () => ({ content: JSON.stringify({ content: '👋 Hey there! How can I help you with your website today?', summary: 'greeting' }) }),
+    reply: () => ({
+      content: JSON.stringify({
+        content: '👋 Hey there! How can I help you with your website today?',
+        summary: 'greeting',
+      }),
+    }),
     outcome: { error: /chat prose, not a file/ },
   },
   {
@@ -229,7 +265,9 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     title: 'the file inside content wrapped in a ```html fence',
     sources: ['https://github.com/vllm-project/vllm/issues/32926', 'https://github.com/veniceai/api-docs/issues/264'],
     layer: 'file',
-    reply: (a, path) => ({ content: json({ ...a, content: '```' + (path.split('.').pop() ?? '') + '\n' + a.content + '```\n' }) }),
+    reply: (a, path) => ({
+      content: json({ ...a, content: '```' + (path.split('.').pop() ?? '') + '\n' + a.content + '```\n' }),
+    }),
     outcome: { tolerated: true },
   },
   {
@@ -237,16 +275,30 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     title: 'an explanation before and after the code inside content',
     sources: ['https://github.com/Aider-AI/aider/issues/1223', 'https://github.com/s-kostyaev/ellama/issues/300'],
     layer: 'file',
-    reply: (a, path) => ({ content: json({ ...a, content: `Here is the updated file:\n\n\`\`\`${path.split('.').pop()}\n${a.content}\`\`\`\n\nThis adds the navigation and keeps the layout responsive.` }) }),
+    reply: (a, path) => ({
+      content: json({
+        ...a,
+        content: `Here is the updated file:\n\n\`\`\`${path.split('.').pop()}\n${a.content}\`\`\`\n\nThis adds the navigation and keeps the layout responsive.`,
+      }),
+    }),
     outcome: { tolerated: true },
   },
   {
     id: 'existing-code-placeholder',
     title: 'code replaced by a "// ... existing code ..." placeholder',
-    sources: ['https://github.com/stackblitz/bolt.new/issues/124', 'https://github.com/stackblitz/bolt.new/issues/566', 'https://github.com/QwenLM/qwen-code/issues/2575'],
+    sources: [
+      'https://github.com/stackblitz/bolt.new/issues/124',
+      'https://github.com/stackblitz/bolt.new/issues/566',
+      'https://github.com/QwenLM/qwen-code/issues/2575',
+    ],
     layer: 'file',
     only: 'js',
-    reply: (a) => ({ content: json({ ...a, content: a.content.replace(/function setYear\(\) \{[\s\S]*?\n\}\n/, '// ... existing code ...\n') }) }),
+    reply: (a) => ({
+      content: json({
+        ...a,
+        content: a.content.replace(/function setYear\(\) \{[\s\S]*?\n\}\n/, '// ... existing code ...\n'),
+      }),
+    }),
     outcome: { error: /placeholder for omitted code/ },
   },
   // ---------------------------------------------------------------- cross-file defects (the checkers' job)
@@ -256,7 +308,9 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     sources: ['https://github.com/stackblitz/bolt.new/issues/124'],
     layer: 'site',
     only: 'html',
-    reply: (a) => ({ content: json({ ...a, content: a.content.replace('href="css/style.css"', 'href="css/styles.css"') }) }),
+    reply: (a) => ({
+      content: json({ ...a, content: a.content.replace('href="css/style.css"', 'href="css/styles.css"') }),
+    }),
     outcome: { reported: { rule: 'broken-link' } },
   },
   {
@@ -265,7 +319,15 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     sources: ['https://github.com/mem0ai/mem0/issues/1618'],
     layer: 'site',
     only: 'html',
-    reply: (a) => ({ content: json({ ...a, content: a.content.replace('<script src="js/main.js" defer></script>', '<script src="js/main.js" defer></script>\n  <script src="js/utils.js" defer></script>') }) }),
+    reply: (a) => ({
+      content: json({
+        ...a,
+        content: a.content.replace(
+          '<script src="js/main.js" defer></script>',
+          '<script src="js/main.js" defer></script>\n  <script src="js/utils.js" defer></script>',
+        ),
+      }),
+    }),
     outcome: { reported: { rule: 'broken-link' } },
   },
 ]
@@ -277,8 +339,13 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
 export const CONTEXT_FAULTS = [
   {
     id: 'silent-num-ctx-truncation',
-    title: 'Ollama cuts the prompt to num_ctx and answers 200 OK (only its log says "truncating input prompt limit=2048 prompt=16101")',
-    sources: ['https://github.com/RooCodeInc/Roo-Code/issues/1372', 'https://github.com/ollama/ollama/issues/8099', 'https://github.com/ollama/ollama/issues/10368'],
+    title:
+      'Ollama cuts the prompt to num_ctx and answers 200 OK (only its log says "truncating input prompt limit=2048 prompt=16101")',
+    sources: [
+      'https://github.com/RooCodeInc/Roo-Code/issues/1372',
+      'https://github.com/ollama/ollama/issues/8099',
+      'https://github.com/ollama/ollama/issues/10368',
+    ],
   },
   {
     id: 'half-context-truncation',
@@ -287,7 +354,12 @@ export const CONTEXT_FAULTS = [
   },
   {
     id: 'openai-endpoint-ignores-num-ctx',
-    title: "through Ollama's OpenAI-compatible /v1 endpoint num_ctx cannot be set: every call is capped at the server default",
-    sources: ['https://github.com/ollama/ollama/issues/4447', 'https://github.com/ollama/ollama/issues/5902', 'https://github.com/BoltAI/BoltAI/issues/156'],
+    title:
+      "through Ollama's OpenAI-compatible /v1 endpoint num_ctx cannot be set: every call is capped at the server default",
+    sources: [
+      'https://github.com/ollama/ollama/issues/4447',
+      'https://github.com/ollama/ollama/issues/5902',
+      'https://github.com/BoltAI/BoltAI/issues/156',
+    ],
   },
 ] as const

@@ -11,7 +11,18 @@ import {
   type LimitRecord,
 } from './model-limits.js'
 import { UnmatchedRequestError } from './script.js'
-import type { Fault, LoggedMessage, LoopbackBody, LoopbackOptions, LoopbackRequest, LoopbackServer, Protocol, Reply, Respond, UnmatchedRecord } from './types.js'
+import type {
+  Fault,
+  LoggedMessage,
+  LoopbackBody,
+  LoopbackOptions,
+  LoopbackRequest,
+  LoopbackServer,
+  Protocol,
+  Reply,
+  Respond,
+  UnmatchedRecord,
+} from './types.js'
 import {
   type Answer,
   errorBody,
@@ -24,7 +35,16 @@ import {
 } from './wire.js'
 
 export * from './types.js'
-export { script, always, jsonReply, UnmatchedRequestError, type ScriptRule, type Script, type Matcher, type ReplySpec } from './script.js'
+export {
+  script,
+  always,
+  jsonReply,
+  UnmatchedRequestError,
+  type ScriptRule,
+  type Script,
+  type Matcher,
+  type ReplySpec,
+} from './script.js'
 export { loopbackModel, loopbackEnv, LOOPBACK_API_KEY } from './clients.js'
 export { REAL_MODEL_LIMITS, type ModelLimit, type LimitRecord } from './model-limits.js'
 
@@ -91,7 +111,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     hits.push(`${method} ${path}`)
 
     if (method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'loopback' })) })
+      return sendJson(res, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'loopback' })),
+      })
     }
     if (method === 'GET' && path === '/api/tags') {
       return sendJson(res, 200, {
@@ -101,7 +124,14 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
           modified_at: new Date(0).toISOString(),
           size: 0,
           digest: '0'.repeat(64),
-          details: { parent_model: '', format: 'gguf', family: 'loopback', families: ['loopback'], parameter_size: '0B', quantization_level: 'none' },
+          details: {
+            parent_model: '',
+            format: 'gguf',
+            family: 'loopback',
+            families: ['loopback'],
+            parameter_size: '0B',
+            quantization_level: 'none',
+          },
         })),
       })
     }
@@ -113,7 +143,11 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
 
     const protocol: Protocol | undefined =
-      method === 'POST' && path === '/v1/chat/completions' ? 'openai' : method === 'POST' && path === '/api/chat' ? 'ollama' : undefined
+      method === 'POST' && path === '/v1/chat/completions'
+        ? 'openai'
+        : method === 'POST' && path === '/api/chat'
+          ? 'ollama'
+          : undefined
     if (!protocol) {
       errors.push(`unknown endpoint ${method} ${path}`)
       return sendJson(res, 404, { error: `loopback: no endpoint ${method} ${path}` })
@@ -130,7 +164,11 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not a JSON object')
     } catch (err) {
       errors.push(`${method} ${path}: unparsable body: ${(err as Error).message}`)
-      return sendJson(res, 400, errorBody(protocol, 400, `request body is not a JSON object: ${(err as Error).message}`))
+      return sendJson(
+        res,
+        400,
+        errorBody(protocol, 400, `request body is not a JSON object: ${(err as Error).message}`),
+      )
     }
 
     let messages = toMessages(body.messages)
@@ -138,7 +176,9 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     const ollamaBehaviour = options.ollama ?? (limitTable ? {} : undefined)
     const ollamaSide = ollamaBehaviour && (protocol === 'ollama' || options.ollama?.openaiCompat)
     const numCtx = body.options?.num_ctx
-    const context = ollamaSide ? applyOllamaContext(messages, numCtx, ollamaBehaviour, protocol === 'openai') : undefined
+    const context = ollamaSide
+      ? applyOllamaContext(messages, numCtx, ollamaBehaviour, protocol === 'openai')
+      : undefined
     const modelName = typeof body.model === 'string' ? body.model : ''
     const limits = limitTable ? measureLimits(protocol, modelName, messages, body, context) : undefined
     if (context) messages = context.messages
@@ -153,7 +193,16 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       body,
       headers: flatHeaders(req),
       receivedAt: Date.now(),
-      ...(context ? { context: { numCtx: context.numCtx, promptTokens: context.promptTokens, evaluated: context.evaluated, truncated: context.truncated } } : {}),
+      ...(context
+        ? {
+            context: {
+              numCtx: context.numCtx,
+              promptTokens: context.promptTokens,
+              evaluated: context.evaluated,
+              truncated: context.truncated,
+            },
+          }
+        : {}),
       ...(limits ? { limits: limits.record } : {}),
     }
     requests.push(logged)
@@ -177,7 +226,8 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     }
 
     if ('fault' in reply && reply.fault === 'hang') {
-      if (reply.afterHeaders) await startStall(res, logged, toAnswer(logged, { content: reply.content ?? '{"content":"partial"}' }))
+      if (reply.afterHeaders)
+        await startStall(res, logged, toAnswer(logged, { content: reply.content ?? '{"content":"partial"}' }))
       return // close() destroys the socket
     }
     const delay = globalLatency + Math.max(0, reply.latencyMs ?? 0)
@@ -210,13 +260,21 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
       const maxOutputTokens = Math.max(0, Math.min(asked ?? Infinity, limit.maxOutputTokens ?? Infinity, room))
       const method = `${options.ollama?.bytesPerToken ?? OLLAMA_BEHAVIOUR_DEFAULTS.bytesPerToken} bytes a token`
       const outcome = context.truncated ? 'truncated' : 'ok'
-      return { record: { contextWindow: context.numCtx, maxOutputTokens, promptTokens: context.promptTokens, method, outcome } }
+      return {
+        record: { contextWindow: context.numCtx, maxOutputTokens, promptTokens: context.promptTokens, method, outcome },
+      }
     }
     const { tokens, method } = openaiPromptTokens(messages, model)
     const window = limit.contextWindow ?? Infinity
     const maxOutputTokens = Math.max(0, Math.min(asked ?? Infinity, limit.maxOutputTokens ?? Infinity, window - tokens))
     const refusal = openaiRefusal(tokens, asked, model, limit)
-    const record: LimitRecord = { contextWindow: window, maxOutputTokens, promptTokens: tokens, method, outcome: refusal ? 'refused' : 'ok' }
+    const record: LimitRecord = {
+      contextWindow: window,
+      maxOutputTokens,
+      promptTokens: tokens,
+      method,
+      outcome: refusal ? 'refused' : 'ok',
+    }
     return { record, ...(refusal ? { refusal } : {}) }
   }
 
@@ -234,13 +292,20 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     return { ...reply, content: cut.content, ...(cut.cut ? { finishReason: 'length' as const } : {}), usage }
   }
 
-  function toAnswer(req: LoopbackRequest, reply: { content: string; usage?: Answer['usage']; finishReason?: Answer['finishReason']; model?: string }): Answer {
+  function toAnswer(
+    req: LoopbackRequest,
+    reply: { content: string; usage?: Answer['usage']; finishReason?: Answer['finishReason']; model?: string },
+  ): Answer {
     return {
       protocol: req.protocol,
       model: reply.model ?? (req.model || 'loopback'),
       content: reply.content,
       finishReason: reply.finishReason ?? 'stop',
-      usage: reply.usage ?? (req.context ? { promptTokens: req.context.evaluated, completionTokens: Math.ceil(reply.content.length / 4) } : estimateUsage(req.messages, reply.content)),
+      usage:
+        reply.usage ??
+        (req.context
+          ? { promptTokens: req.context.evaluated, completionTokens: Math.ceil(reply.content.length / 4) }
+          : estimateUsage(req.messages, reply.content)),
       id: `chatcmpl-loopback-${req.seq}`,
       created: Math.floor(req.receivedAt / 1000),
       ...(req.protocol === 'openai' && options.ollama?.openaiCompat ? { systemFingerprint: 'fp_ollama' } : {}),
@@ -257,7 +322,11 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     await endResponse(res)
   }
 
-  async function sendFault(res: ServerResponse, req: LoopbackRequest, f: Exclude<Fault, { fault: 'hang' }>): Promise<void> {
+  async function sendFault(
+    res: ServerResponse,
+    req: LoopbackRequest,
+    f: Exclude<Fault, { fault: 'hang' }>,
+  ): Promise<void> {
     if (f.fault === 'status') {
       const headers: Record<string, string> = {}
       if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter)
@@ -266,7 +335,12 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
         res.writeHead(f.status, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
         return endResponse(res, f.body)
       }
-      return sendJson(res, f.status, f.body ?? errorBody(req.protocol, f.status, `loopback injected HTTP ${f.status}`), headers)
+      return sendJson(
+        res,
+        f.status,
+        f.body ?? errorBody(req.protocol, f.status, `loopback injected HTTP ${f.status}`),
+        headers,
+      )
     }
 
     if (f.fault === 'reset') {
@@ -382,9 +456,11 @@ function toMessages(raw: unknown): LoggedMessage[] {
     const role = typeof m?.role === 'string' ? m.role : ''
     const c = m?.content
     const parts = Array.isArray(c) ? (c as Part[]) : []
-    const content = typeof c === 'string' ? c : parts.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('')
+    const content =
+      typeof c === 'string' ? c : parts.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('')
     // OpenAI image parts and Ollama's `images` array, counted so tests can see what was sent.
-    const images = parts.filter((part) => part?.type === 'image_url').length + (Array.isArray(m?.images) ? m.images.length : 0)
+    const images =
+      parts.filter((part) => part?.type === 'image_url').length + (Array.isArray(m?.images) ? m.images.length : 0)
     return images > 0 ? { role, content, images } : { role, content }
   })
 }
@@ -414,10 +490,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   })
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<void> {
   if (res.destroyed) return Promise.resolve()
   const text = JSON.stringify(body)
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) })
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+  })
   return endResponse(res, text)
 }
 

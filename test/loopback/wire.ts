@@ -63,8 +63,14 @@ const sse = (data: object | string): string => `data: ${typeof data === 'string'
  * SSE events of a streamed completion. `complete: false` stops after the content pieces
  * (no finish chunk, no usage, no `[DONE]`) — a stream cut off.
  */
-export function openaiStreamEvents(a: Answer, pieces: string[], opts: { includeUsage: boolean; complete: boolean }): string[] {
-  const events = pieces.map((p, i) => sse(openaiChunk(a, i === 0 ? { role: 'assistant', content: p } : { content: p }, null)))
+export function openaiStreamEvents(
+  a: Answer,
+  pieces: string[],
+  opts: { includeUsage: boolean; complete: boolean },
+): string[] {
+  const events = pieces.map((p, i) =>
+    sse(openaiChunk(a, i === 0 ? { role: 'assistant', content: p } : { content: p }, null)),
+  )
   if (pieces.length === 0) events.push(sse(openaiChunk(a, { role: 'assistant', content: '' }, null)))
   if (!opts.complete) return events
   events.push(sse(openaiChunk(a, {}, a.finishReason)))
@@ -113,7 +119,9 @@ export function ollamaCompletion(a: Answer): object {
 
 /** NDJSON lines of a streamed answer; `complete: false` leaves out the `done: true` line. */
 export function ollamaStreamLines(a: Answer, pieces: string[], opts: { complete: boolean }): string[] {
-  const lines = pieces.map((p) => JSON.stringify({ ...ollamaBase(a), message: { role: 'assistant', content: p }, done: false }) + '\n')
+  const lines = pieces.map(
+    (p) => JSON.stringify({ ...ollamaBase(a), message: { role: 'assistant', content: p }, done: false }) + '\n',
+  )
   if (opts.complete) lines.push(JSON.stringify(ollamaFinal(a, '')) + '\n')
   return lines
 }
@@ -121,7 +129,14 @@ export function ollamaStreamLines(a: Answer, pieces: string[], opts: { complete:
 /** A protocol-shaped error body, as the real servers send them. */
 export function errorBody(protocol: Protocol, status: number, message: string): object {
   return protocol === 'openai'
-    ? { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', param: null, code: String(status) } }
+    ? {
+        error: {
+          message,
+          type: status === 429 ? 'rate_limit_exceeded' : 'server_error',
+          param: null,
+          code: String(status),
+        },
+      }
     : { error: message }
 }
 

@@ -18,7 +18,16 @@ export function brokenLink(model: SiteModel): Finding[] {
     return model.resolve(ref) === undefined ? ref.path + (ref.directory ? '/' : '') : undefined
   }
   const report = (file: string, offset: number, what: string, url: string, target: string): void => {
-    out.push(findingAt(model, 'broken-link', 'error', file, offset, `${what} "${url}" points to ${target || '/'}, which does not exist`))
+    out.push(
+      findingAt(
+        model,
+        'broken-link',
+        'error',
+        file,
+        offset,
+        `${what} "${url}" points to ${target || '/'}, which does not exist`,
+      ),
+    )
   }
 
   for (const page of model.pages.values()) {
@@ -40,7 +49,8 @@ export function brokenLink(model: SiteModel): Finding[] {
     for (const u of sheet.facts.urls) {
       if (u.url.startsWith('#') || u.url === '') continue // SVG paint servers/filters: `url(#grad)`
       const target = missing(u.url, sheet.file, sheet.baseDir)
-      if (target !== undefined) report(sheet.file, sheet.offset + u.offset, u.isImport ? '@import' : 'url()', u.url, target)
+      if (target !== undefined)
+        report(sheet.file, sheet.offset + u.offset, u.isImport ? '@import' : 'url()', u.url, target)
     }
   }
 
@@ -52,9 +62,16 @@ export function brokenLink(model: SiteModel): Finding[] {
       if (imp.kind === 'worker' || imp.kind === 'worklet') {
         // `new Worker(url)`, `serviceWorker.register(url)` and `worklet.addModule(url)` resolve against the page.
         const pages = pagesOf(model, unit)
-        const bases = pages.length > 0 ? pages.map((p) => ({ from: p.file, dir: p.baseDir })) : [{ from: unit.file, dir: ownDir }, { from: unit.file, dir: '' }]
+        const bases =
+          pages.length > 0
+            ? pages.map((p) => ({ from: p.file, dir: p.baseDir }))
+            : [
+                { from: unit.file, dir: ownDir },
+                { from: unit.file, dir: '' },
+              ]
         const targets = bases.map((b) => missing(imp.specifier, b.from, b.dir))
-        if (targets.every((t) => t !== undefined)) report(unit.file, offset, `${imp.kind} script`, imp.specifier, targets[0] ?? '')
+        if (targets.every((t) => t !== undefined))
+          report(unit.file, offset, `${imp.kind} script`, imp.specifier, targets[0] ?? '')
         continue
       }
       if (imp.kind !== 'worker-module-url' && !/^(\.{0,2}\/)/.test(imp.specifier)) continue // bare specifiers and other origins
@@ -63,8 +80,18 @@ export function brokenLink(model: SiteModel): Finding[] {
       // Bundlers (Vite) add extensions; browsers do not. Say which one it is.
       const viaBundler = ['.js', '.mjs', '/index.js'].map((ext) => target + ext).find((p) => model.paths.files.has(p))
       if (viaBundler) {
-        out.push(findingAt(model, 'broken-link', 'warning', unit.file, offset, `import "${imp.specifier}" has no file extension: browsers need "${imp.specifier}${viaBundler.slice(target.length)}" (only a bundler resolves it)`))
-      } else report(unit.file, offset, imp.kind === 'worker-module-url' ? 'worker script' : 'import', imp.specifier, target)
+        out.push(
+          findingAt(
+            model,
+            'broken-link',
+            'warning',
+            unit.file,
+            offset,
+            `import "${imp.specifier}" has no file extension: browsers need "${imp.specifier}${viaBundler.slice(target.length)}" (only a bundler resolves it)`,
+          ),
+        )
+      } else
+        report(unit.file, offset, imp.kind === 'worker-module-url' ? 'worker script' : 'import', imp.specifier, target)
     }
   }
   return out

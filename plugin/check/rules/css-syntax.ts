@@ -9,7 +9,16 @@ export function cssSyntax(model: SiteModel): Finding[] {
     const err = sheet.facts.syntaxError
     if (!err) continue
     const what = sheet.origin === 'file' ? 'stylesheet' : sheet.origin === 'style' ? '<style>' : 'style attribute'
-    out.push(findingAt(model, 'css-syntax', 'error', sheet.file, sheet.offset + err.offset, `${what} does not parse: ${err.message}`))
+    out.push(
+      findingAt(
+        model,
+        'css-syntax',
+        'error',
+        sheet.file,
+        sheet.offset + err.offset,
+        `${what} does not parse: ${err.message}`,
+      ),
+    )
   }
   return out
 }

@@ -20,7 +20,8 @@ export function declaredElsewhere(model: SiteModel, pages: readonly PageModel[],
   }
   for (const unit of model.units) {
     if (!unit.src || !unit.analysis.ok) continue
-    if (unit.kind === 'module' && unit.analysis.facts.exports.has(name)) return `; it is exported by ${unit.src} (import it from there)`
+    if (unit.kind === 'module' && unit.analysis.facts.exports.has(name))
+      return `; it is exported by ${unit.src} (import it from there)`
     if (unit.kind !== 'classic' || !unit.analysis.scope.topLevel.has(name)) continue
     const where = pages.length === 1 ? 'this page does' : 'the pages running this code do'
     return `; it is declared in ${unit.src}, which ${where} not load`

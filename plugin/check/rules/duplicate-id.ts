@@ -14,7 +14,16 @@ export function duplicateId(model: SiteModel): Finding[] {
       if (offsets.length < 2) continue
       const first = model.position(page.file, offsets[0])
       for (const offset of offsets.slice(1)) {
-        out.push(findingAt(model, 'duplicate-id', 'error', page.file, offset, `id "${id}" is already used on line ${first.line}; ids must be unique in a document`))
+        out.push(
+          findingAt(
+            model,
+            'duplicate-id',
+            'error',
+            page.file,
+            offset,
+            `id "${id}" is already used on line ${first.line}; ids must be unique in a document`,
+          ),
+        )
       }
     }
   }

@@ -19,7 +19,8 @@ export interface ExternalResourceOptions {
 }
 
 /** `<link rel>` values that make the browser fetch the href. */
-const LOADING_RELS = /\b(stylesheet|icon|apple-touch-icon|mask-icon|preload|modulepreload|prefetch|prerender|manifest)\b/i
+const LOADING_RELS =
+  /\b(stylesheet|icon|apple-touch-icon|mask-icon|preload|modulepreload|prefetch|prerender|manifest)\b/i
 
 export function externalResource(model: SiteModel, opts: ExternalResourceOptions): Finding[] {
   const allowed = new Set(opts.allowOrigins.map(originOf).filter((o): o is string => o !== undefined))
@@ -28,7 +29,14 @@ export function externalResource(model: SiteModel, opts: ExternalResourceOptions
     const origin = originOf(url)
     if (origin === undefined || allowed.has(origin)) return
     out.push(
-      findingAt(model, 'external-resource', 'error', file, offset, `${what} "${url}" loads from another origin (${origin}); generated pages use only the site's own files (allow it with check.allowOrigins)`),
+      findingAt(
+        model,
+        'external-resource',
+        'error',
+        file,
+        offset,
+        `${what} "${url}" loads from another origin (${origin}); generated pages use only the site's own files (allow it with check.allowOrigins)`,
+      ),
     )
   }
 
@@ -40,15 +48,28 @@ export function externalResource(model: SiteModel, opts: ExternalResourceOptions
       judge(page.file, link.offset, `<${link.tag} ${link.attr}>`, link.url)
     }
     for (const s of page.facts.scripts) if ('src' in s) judge(page.file, s.offset, '<script src>', s.src)
-    for (const send of page.facts.sends) judge(page.file, send.offset, send.tag === 'meta' ? '<meta http-equiv="refresh">' : `<${send.tag} ${send.attr}>`, send.url)
+    for (const send of page.facts.sends)
+      judge(
+        page.file,
+        send.offset,
+        send.tag === 'meta' ? '<meta http-equiv="refresh">' : `<${send.tag} ${send.attr}>`,
+        send.url,
+      )
   }
   for (const sheet of model.sheets) {
     if (!opts.generated.has(sheet.file)) continue
-    for (const u of sheet.facts.urls) judge(sheet.file, sheet.offset + u.offset, u.isImport ? '@import' : 'url()', u.url)
+    for (const u of sheet.facts.urls)
+      judge(sheet.file, sheet.offset + u.offset, u.isImport ? '@import' : 'url()', u.url)
   }
   for (const unit of model.units) {
     if (!opts.generated.has(unit.file) || !unit.analysis.ok) continue
-    for (const imp of unit.analysis.facts.imports) judge(unit.file, unit.offset + imp.start, imp.kind === 'worker' || imp.kind === 'worklet' ? `${imp.kind} script` : 'import', imp.specifier)
+    for (const imp of unit.analysis.facts.imports)
+      judge(
+        unit.file,
+        unit.offset + imp.start,
+        imp.kind === 'worker' || imp.kind === 'worklet' ? `${imp.kind} script` : 'import',
+        imp.specifier,
+      )
   }
   return out
 }

@@ -11,8 +11,22 @@ export function jsSyntax(model: SiteModel): Finding[] {
   const out: Finding[] = []
   for (const unit of [...model.units, ...model.handlers]) {
     if (unit.analysis.ok) continue
-    const what = unit.kind === 'handler' ? `${unit.attr} handler` : unit.src ? `${unit.kind === 'module' ? 'module' : 'script'}` : `inline ${unit.kind === 'module' ? 'module' : 'script'}`
-    out.push(findingAt(model, 'js-syntax', 'error', unit.file, unit.offset + unit.analysis.error.offset, `${what} does not parse: ${unit.analysis.error.message}`))
+    const what =
+      unit.kind === 'handler'
+        ? `${unit.attr} handler`
+        : unit.src
+          ? `${unit.kind === 'module' ? 'module' : 'script'}`
+          : `inline ${unit.kind === 'module' ? 'module' : 'script'}`
+    out.push(
+      findingAt(
+        model,
+        'js-syntax',
+        'error',
+        unit.file,
+        unit.offset + unit.analysis.error.offset,
+        `${what} does not parse: ${unit.analysis.error.message}`,
+      ),
+    )
   }
   return out
 }

@@ -31,14 +31,24 @@ export function missingAnchor(model: SiteModel): Finding[] {
       const where = target === page ? 'this page' : target.file
       const what = link.role === 'fragment-only' ? 'element id' : 'element with id (or <a name>)'
       const hint = didYouMean(hash, [...target.facts.ids.keys(), ...target.facts.anchorNames])
-      out.push(findingAt(model, 'missing-anchor', 'warning', page.file, link.offset, `<${link.tag} ${link.attr}="${link.url}">: ${where} has no ${what} "${hash}"${hint}`))
+      out.push(
+        findingAt(
+          model,
+          'missing-anchor',
+          'warning',
+          page.file,
+          link.offset,
+          `<${link.tag} ${link.attr}="${link.url}">: ${where} has no ${what} "${hash}"${hint}`,
+        ),
+      )
     }
   }
   return out
 }
 
 function hasAnchor(model: SiteModel, page: PageModel, hash: string, idOnly: boolean): boolean {
-  if (page.facts.ids.has(hash) || page.facts.templateIds.has(hash) || (!idOnly && page.facts.anchorNames.has(hash))) return true
+  if (page.facts.ids.has(hash) || page.facts.templateIds.has(hash) || (!idOnly && page.facts.anchorNames.has(hash)))
+    return true
   if (page.readsHash) return true
   if (model.index.createdIds.has(hash)) return true
   for (const unit of [...page.inline, ...page.group.units, ...page.handlers]) {

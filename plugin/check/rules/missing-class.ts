@@ -21,7 +21,16 @@ export function missingClass(model: SiteModel): Finding[] {
       if (patterns.some((p) => matchesPattern(c, p))) continue
       const hint = didYouMean(c, [...ix.pageClasses, ...ix.createdClasses])
       const shown = l.method === 'getElementsByClassName' ? c : `.${c}`
-      out.push(findingAt(model, 'missing-class', l.single ? 'error' : 'warning', unit.file, unit.offset + l.start, `${l.method}("${shown}"): class "${c}" is in no page and no script adds it${hint}`))
+      out.push(
+        findingAt(
+          model,
+          'missing-class',
+          l.single ? 'error' : 'warning',
+          unit.file,
+          unit.offset + l.start,
+          `${l.method}("${shown}"): class "${c}" is in no page and no script adds it${hint}`,
+        ),
+      )
     }
   }
   return out

@@ -23,9 +23,23 @@ export function missingElement(model: SiteModel): Finding[] {
       if (!id || has(id) || ix.createdIds.has(id) || ix.stringTokens.has(id)) continue
       if ([...ix.idPatterns].some((p) => matchesPattern(id, p))) continue
       const pages = pagesOf(model, unit)
-      const where = pages.length === 1 ? pages[0].file : pages.length > 1 ? `any of the ${pages.length} pages that load it` : 'any page'
+      const where =
+        pages.length === 1
+          ? pages[0].file
+          : pages.length > 1
+            ? `any of the ${pages.length} pages that load it`
+            : 'any page'
       const hint = didYouMean(id, pages.length > 0 ? pages.flatMap((p) => [...p.facts.ids.keys()]) : ix.pageIds)
-      out.push(findingAt(model, 'missing-element', l.single ? 'error' : 'warning', unit.file, unit.offset + l.start, `${l.method}("${l.method === 'getElementById' ? id : `#${id}`}"): no element with id "${id}" in ${where}, and no script creates one${hint}`))
+      out.push(
+        findingAt(
+          model,
+          'missing-element',
+          l.single ? 'error' : 'warning',
+          unit.file,
+          unit.offset + l.start,
+          `${l.method}("${l.method === 'getElementById' ? id : `#${id}`}"): no element with id "${id}" in ${where}, and no script creates one${hint}`,
+        ),
+      )
     }
   }
   return out

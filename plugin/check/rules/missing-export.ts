@@ -55,7 +55,16 @@ export function missingExport(model: SiteModel): Finding[] {
         if (exported.has(n.name)) continue
         const what = n.name === 'default' ? `${target} has no default export` : `${target} does not export "${n.name}"`
         const hint = n.name === 'default' ? '' : didYouMean(n.name, exported)
-        out.push(findingAt(model, 'missing-export', 'error', unit.file, unit.offset + n.start, `${what}${hint} (it exports: ${listNames([...exported].sort())})`))
+        out.push(
+          findingAt(
+            model,
+            'missing-export',
+            'error',
+            unit.file,
+            unit.offset + n.start,
+            `${what}${hint} (it exports: ${listNames([...exported].sort())})`,
+          ),
+        )
       }
     }
   }

@@ -6,7 +6,14 @@ import type { PageModel, ScriptUnit, SiteModel } from '../site-model.js'
 export type Rule = (model: SiteModel) => Finding[]
 
 /** A finding at `offset` in `file`, converted to the file's 1-based line/column. */
-export function findingAt(model: SiteModel, rule: string, severity: Severity, file: string, offset: number, message: string): Finding {
+export function findingAt(
+  model: SiteModel,
+  rule: string,
+  severity: Severity,
+  file: string,
+  offset: number,
+  message: string,
+): Finding {
   const { line, column } = model.position(file, offset)
   return { rule, severity, file, line, column, message }
 }

@@ -17,10 +17,24 @@ export function undefinedCssVariable(model: SiteModel): Finding[] {
   let sees: ((sheet: SheetModel) => boolean) | undefined
   const seesUnknownStyles = (sheet: SheetModel) => (sees ??= sheetsSeeingUnknownStyles(model))(sheet)
   for (const sheet of model.sheets) {
-    if (sheet.facts.varUses.length === 0 || sheet.facts.varUses.every((u) => defs.has(u.name)) || seesUnknownStyles(sheet)) continue
+    if (
+      sheet.facts.varUses.length === 0 ||
+      sheet.facts.varUses.every((u) => defs.has(u.name)) ||
+      seesUnknownStyles(sheet)
+    )
+      continue
     for (const use of sheet.facts.varUses) {
       if (defs.has(use.name)) continue
-      out.push(findingAt(model, 'undefined-css-variable', 'warning', sheet.file, sheet.offset + use.offset, `var(${use.name}) has no fallback and ${use.name} is defined nowhere${didYouMean(use.name, defs)}`))
+      out.push(
+        findingAt(
+          model,
+          'undefined-css-variable',
+          'warning',
+          sheet.file,
+          sheet.offset + use.offset,
+          `var(${use.name}) has no fallback and ${use.name} is defined nowhere${didYouMean(use.name, defs)}`,
+        ),
+      )
     }
   }
   return out

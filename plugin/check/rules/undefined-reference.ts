@@ -23,7 +23,10 @@ export function undefinedReference(model: SiteModel): Finding[] {
     // O(pages) per module on a large site (#13, scale). The same tests as below, cheapest first.
     const onPages = unit.pages.size > 0 && unit.context.kind !== 'worklet'
     const candidate = (name: string) =>
-      !scope.typeofNames.has(name) && !facts.probedGlobals.has(name) && !isVendorPrefixed(name) && !(onPages && BROWSER_GLOBALS.has(name))
+      !scope.typeofNames.has(name) &&
+      !facts.probedGlobals.has(name) &&
+      !isVendorPrefixed(name) &&
+      !(onPages && BROWSER_GLOBALS.has(name))
     if (!scope.unresolvedReads.some((r) => candidate(r.name))) continue
     const pages = pagesOf(model, unit)
     if (pages.some((p) => p.openReason !== undefined)) continue
@@ -44,15 +47,28 @@ export function undefinedReference(model: SiteModel): Finding[] {
       else byName.set(ref.name, [ref])
     }
     for (const [name, refs] of byName) {
-      if (scope.typeofNames.has(name) || facts.probedGlobals.has(name) || isGlobal(name) || isVendorPrefixed(name)) continue
+      if (scope.typeofNames.has(name) || facts.probedGlobals.has(name) || isGlobal(name) || isVendorPrefixed(name))
+        continue
       const more = refs.length > 1 ? ` (used ${refs.length} times)` : ''
       const local = [...scope.topLevel, ...pages.flatMap((p) => [...p.classicGlobals, ...p.windowGlobals])]
       // Own names first; a platform global only when it is one typo away (`documnet`).
       const platform = closest(name, BROWSER_GLOBALS, 1)
-      const why = workletKind && (BROWSER_GLOBALS.has(name) || ANY_SCRIPT_GLOBALS.has(name))
-        ? ` in a ${workletKind} worklet (it has its own globals, not the page's)`
-        : declaredElsewhere(model, pages, name) || didYouMean(name, local) || (platform && name.length > 3 ? ` (did you mean "${platform}"?)` : '')
-      out.push(findingAt(model, 'undefined-reference', 'error', unit.file, unit.offset + refs[0].start, `"${name}" is not defined${more}${why}`))
+      const why =
+        workletKind && (BROWSER_GLOBALS.has(name) || ANY_SCRIPT_GLOBALS.has(name))
+          ? ` in a ${workletKind} worklet (it has its own globals, not the page's)`
+          : declaredElsewhere(model, pages, name) ||
+            didYouMean(name, local) ||
+            (platform && name.length > 3 ? ` (did you mean "${platform}"?)` : '')
+      out.push(
+        findingAt(
+          model,
+          'undefined-reference',
+          'error',
+          unit.file,
+          unit.offset + refs[0].start,
+          `"${name}" is not defined${more}${why}`,
+        ),
+      )
     }
   }
   return out

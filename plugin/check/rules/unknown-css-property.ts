@@ -16,7 +16,16 @@ export function unknownCssProperty(model: SiteModel): Finding[] {
     for (const { prop, offset } of sheet.facts.properties) {
       const name = prop.toLowerCase()
       if (name.startsWith('-') || CSS_PROPERTIES.has(name) || (cssModule && name === 'composes')) continue
-      out.push(findingAt(model, 'unknown-css-property', 'warning', sheet.file, sheet.offset + offset, `"${prop}" is not a CSS property${didYouMean(name, CSS_PROPERTIES)}`))
+      out.push(
+        findingAt(
+          model,
+          'unknown-css-property',
+          'warning',
+          sheet.file,
+          sheet.offset + offset,
+          `"${prop}" is not a CSS property${didYouMean(name, CSS_PROPERTIES)}`,
+        ),
+      )
     }
   }
   return out

@@ -22,9 +22,26 @@ export function unknownHandler(model: SiteModel): Finding[] {
       const name = ref.name
       if (!facts.callRoots.has(ref.start) || seen.has(name)) continue
       seen.add(name)
-      if (scope.typeofNames.has(name) || facts.probedGlobals.has(name) || isPageGlobal(page, name) || HANDLER_SCOPE_METHODS.has(name)) continue
-      const why = declaredElsewhere(model, [page], name) || didYouMean(name, [...page.classicGlobals, ...page.windowGlobals, ...page.facts.ids.keys()])
-      out.push(findingAt(model, 'unknown-handler', 'error', unit.file, unit.offset + ref.start, `${unit.attr} calls ${name}, which is not a global function or object in this page${why}`))
+      if (
+        scope.typeofNames.has(name) ||
+        facts.probedGlobals.has(name) ||
+        isPageGlobal(page, name) ||
+        HANDLER_SCOPE_METHODS.has(name)
+      )
+        continue
+      const why =
+        declaredElsewhere(model, [page], name) ||
+        didYouMean(name, [...page.classicGlobals, ...page.windowGlobals, ...page.facts.ids.keys()])
+      out.push(
+        findingAt(
+          model,
+          'unknown-handler',
+          'error',
+          unit.file,
+          unit.offset + ref.start,
+          `${unit.attr} calls ${name}, which is not a global function or object in this page${why}`,
+        ),
+      )
     }
   }
   return out

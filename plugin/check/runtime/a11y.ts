@@ -25,8 +25,14 @@ export async function checkAccessibility(tab: Page, page: string, sources: SiteS
   const { AxeBuilder } = await import('@axe-core/playwright')
   // Legacy mode runs axe in the page itself: the default mode opens a blank page to merge
   // frame results, and the runtime check closes every page but the one under test.
-  const results = await new AxeBuilder({ page: tab }).withTags([...A11Y_TAGS]).disableRules([...DISABLED_RULES]).setLegacyMode(true).analyze()
-  const nodes = results.violations.flatMap((v) => v.nodes.map((node) => ({ v, node, selector: firstSelector(node.target) })))
+  const results = await new AxeBuilder({ page: tab })
+    .withTags([...A11Y_TAGS])
+    .disableRules([...DISABLED_RULES])
+    .setLegacyMode(true)
+    .analyze()
+  const nodes = results.violations.flatMap((v) =>
+    v.nodes.map((node) => ({ v, node, selector: firstSelector(node.target) })),
+  )
   const signatures = await tab.evaluate<Array<ElementSignature | null>>(
     `(() => { ${ELEMENT_HELPERS}
       return ${JSON.stringify(nodes.map((n) => n.selector))}.map((s) => {
@@ -37,7 +43,10 @@ export async function checkAccessibility(tab: Page, page: string, sources: SiteS
   return nodes.map(({ v, node, selector }, i) => {
     const signature = signatures[i]
     const at = html !== undefined && signature ? locateElement(html, signature) : undefined
-    const why = (node.failureSummary ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !/^Fix (any|all) of the following:$/.test(l))[0]
+    const why = (node.failureSummary ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^Fix (any|all) of the following:$/.test(l))[0]
     return {
       rule: `a11y-${v.id}`,
       severity: v.impact === 'serious' || v.impact === 'critical' ? 'error' : 'warning',

@@ -51,7 +51,12 @@ export async function launchChromium(executablePath: string, timeoutMs: number):
     return { skipped: `${why} ${executablePath}; ${HOW_TO_FIX}` }
   }
   try {
-    const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs })
+    const browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: timeoutMs,
+    })
     return { browser }
   } catch (error) {
     return { skipped: `Chromium at ${executablePath} failed to start (${firstLine(error)}); ${HOW_TO_FIX}` }
@@ -61,5 +66,12 @@ export async function launchChromium(executablePath: string, timeoutMs: number):
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
   // Playwright prefixes "browserType.launch: " and appends a call log; the first line says what failed.
-  return (text.replace(/^browserType\.launch:\s*/, '').split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim().slice(0, 200)
+  return (
+    text
+      .replace(/^browserType\.launch:\s*/, '')
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? 'unknown error'
+  )
+    .trim()
+    .slice(0, 200)
 }

@@ -32,7 +32,13 @@ export function locateElement(html: string, element: ElementSignature): SourcePo
   const visit = (node: ParentNode): void => {
     for (const child of node.childNodes) {
       if (!('tagName' in child)) continue
-      if (keyOf(child.tagName, child.attrs.map((a) => [a.name, a.value])) === wanted) matches.push(child)
+      if (
+        keyOf(
+          child.tagName,
+          child.attrs.map((a) => [a.name, a.value]),
+        ) === wanted
+      )
+        matches.push(child)
       visit(child.tagName === 'template' ? (child as DefaultTreeAdapterTypes.Template).content : child)
     }
   }

@@ -68,7 +68,11 @@ function collect(node: ParentNode, visit: (el: Element) => void): void {
 }
 
 /** Raw (undecoded) text of an attribute value and where it starts in the source. */
-function attributeValue(html: string, el: Element, name: string): { text: string; line: number; column: number } | undefined {
+function attributeValue(
+  html: string,
+  el: Element,
+  name: string,
+): { text: string; line: number; column: number } | undefined {
   const loc = el.sourceCodeLocation?.attrs?.[name]
   if (!loc) return undefined
   const eq = html.indexOf('=', loc.startOffset)

@@ -17,7 +17,8 @@
  */
 import type { ElementSignature } from './element-location.js'
 
-export type LayoutRule = 'layout-overflow' | 'layout-covered' | 'layout-tap-target' | 'layout-offscreen' | 'layout-clipped-text'
+export type LayoutRule =
+  'layout-overflow' | 'layout-covered' | 'layout-tap-target' | 'layout-offscreen' | 'layout-clipped-text'
 
 export interface LayoutIssue {
   rule: LayoutRule

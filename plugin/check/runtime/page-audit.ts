@@ -65,9 +65,16 @@ export async function auditPage(input: AuditInput): Promise<{ findings: Finding[
     ...(opts.a11y ? await checkAccessibility(tab, input.page, input.sources) : []),
     ...(opts.layout ? await layoutFindings(tab, input.page, input.sources, DESKTOP.width, opts.cropsDir) : []),
   ])
-  const phone = opts.layout ? await inFreshPage(input, PHONE, (tab) => layoutFindings(tab, input.page, input.sources, PHONE.width, opts.cropsDir)) : { findings: [] }
+  const phone = opts.layout
+    ? await inFreshPage(input, PHONE, (tab) =>
+        layoutFindings(tab, input.page, input.sources, PHONE.width, opts.cropsDir),
+      )
+    : { findings: [] }
   return {
-    findings: [...desktop.findings, ...phone.findings.filter((f) => !desktop.findings.some((d) => sameElementIssue(d, f)))],
+    findings: [
+      ...desktop.findings,
+      ...phone.findings.filter((f) => !desktop.findings.some((d) => sameElementIssue(d, f))),
+    ],
     // Said, not dropped: a pass that could not finish is not a clean pass.
     incomplete: [desktop.incomplete, phone.incomplete].filter((x): x is string => x !== undefined),
   }
@@ -104,23 +111,46 @@ async function inFreshPage(
 
 /** Errors of the page or of its (closed) context, as opposed to a bug here. */
 function pageWentAway(error: unknown): boolean {
-  return error instanceof Error && /Target page, context or browser has been closed|Timeout|net::|Navigation/i.test(error.message)
+  return (
+    error instanceof Error &&
+    /Target page, context or browser has been closed|Timeout|net::|Navigation/i.test(error.message)
+  )
 }
 
-async function layoutFindings(tab: Page, page: string, sources: SiteSources, width: number, cropsDir?: string): Promise<Finding[]> {
-  const issues = await tab.evaluate<LayoutIssue[]>(layoutProbeExpression({ phone: width < DESKTOP.width, max: MAX_PER_RULE }))
+async function layoutFindings(
+  tab: Page,
+  page: string,
+  sources: SiteSources,
+  width: number,
+  cropsDir?: string,
+): Promise<Finding[]> {
+  const issues = await tab.evaluate<LayoutIssue[]>(
+    layoutProbeExpression({ phone: width < DESKTOP.width, max: MAX_PER_RULE }),
+  )
   const html = await sources(page)
   const findings: Finding[] = []
   for (const [n, issue] of issues.entries()) {
     const at = html === undefined ? undefined : locateElement(html, issue.element)
-    const crop = cropsDir ? await saveCrop(tab, join(cropsDir, 'layout', `${page.replace(/\.html?$/i, '')}-${width}-${n + 1}.png`), issue.rect) : undefined
+    const crop = cropsDir
+      ? await saveCrop(
+          tab,
+          join(cropsDir, 'layout', `${page.replace(/\.html?$/i, '')}-${width}-${n + 1}.png`),
+          issue.rect,
+        )
+      : undefined
     findings.push({
       rule: issue.rule,
       severity: SEVERITY[issue.rule],
       file: page,
       line: at?.line ?? 0,
       column: at?.column ?? 0,
-      message: `at ${width} px: ${issue.detail}${crop && cropsDir ? ` (screenshot: ${relative(dirname(dirname(cropsDir)), crop).split('\\').join('/')})` : ''}`,
+      message: `at ${width} px: ${issue.detail}${
+        crop && cropsDir
+          ? ` (screenshot: ${relative(dirname(dirname(cropsDir)), crop)
+              .split('\\')
+              .join('/')})`
+          : ''
+      }`,
       page,
     })
   }
@@ -130,7 +160,9 @@ async function layoutFindings(tab: Page, page: string, sources: SiteSources, wid
 /** A crop around the element with some context; undefined when the picture could not be taken. */
 async function saveCrop(tab: Page, path: string, rect: LayoutIssue['rect']): Promise<string | undefined> {
   const margin = 24
-  const size = await tab.evaluate<{ w: number; h: number }>('({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight })')
+  const size = await tab.evaluate<{ w: number; h: number }>(
+    '({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight })',
+  )
   const x = Math.max(0, Math.floor(rect.x - margin))
   const y = Math.max(0, Math.floor(rect.y - margin))
   const width = Math.max(1, Math.min(size.w - x, Math.ceil(rect.width + 2 * margin), 1600))

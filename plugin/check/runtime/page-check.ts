@@ -14,7 +14,15 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { errors as playwrightErrors, type Browser, type BrowserContext, type ConsoleMessage, type Page, type Request, type Route } from 'playwright-core'
+import {
+  errors as playwrightErrors,
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+  type Request,
+  type Route,
+} from 'playwright-core'
 
 import type { Finding } from '../../diagnostics/diagnostic.js'
 import { inlineHandlerEvent, locateInlineHandler } from './inline-handler-location.js'
@@ -205,7 +213,12 @@ class PageRun {
     const url = settings.urlOf(this.page)
     const response = await tab.goto(url, { waitUntil: 'load', timeout: settings.timeoutMs })
     if (response && response.status() >= 400) {
-      this.findings.push(this.pageFinding('failed-request', `page could not be loaded: ${response.status()} ${response.statusText()}`.trim()))
+      this.findings.push(
+        this.pageFinding(
+          'failed-request',
+          `page could not be loaded: ${response.status()} ${response.statusText()}`.trim(),
+        ),
+      )
       return
     }
     await tab.evaluate(settleExpression(settings.idleMs))
@@ -227,21 +240,36 @@ class PageRun {
           ? 'the page stopped responding'
           : 'the page did not finish loading'
     this.findings.push(
-      this.pageFinding('runtime-error', `${where} within ${this.settings.timeoutMs} ms (a script may be stuck in an endless loop)`),
+      this.pageFinding(
+        'runtime-error',
+        `${where} within ${this.settings.timeoutMs} ms (a script may be stuck in an endless loop)`,
+      ),
     )
   }
 
   /** Called when the renderer died: that is the page's doing (runaway memory, say), not the check's. */
   reportCrash(): void {
-    const during = this.phase.kind === 'trigger' ? ` after ${TRIGGER_VERB[this.phase.candidate.type]} ${this.phase.candidate.label}` : ''
-    this.findings.push(this.pageFinding('runtime-error', `the page crashed the browser tab${during} (out of memory or a runaway script?)`))
+    const during =
+      this.phase.kind === 'trigger'
+        ? ` after ${TRIGGER_VERB[this.phase.candidate.type]} ${this.phase.candidate.label}`
+        : ''
+    this.findings.push(
+      this.pageFinding(
+        'runtime-error',
+        `the page crashed the browser tab${during} (out of memory or a runaway script?)`,
+      ),
+    )
   }
 
   async result(): Promise<PageCheckResult> {
     // A page that got stuck while loading may still have thrown first: report that too.
     if (!this.loadErrorsCollected) await this.collectLoadErrors()
     await this.collectFailedRequests()
-    return { findings: this.findings, uncertain: this.uncertain, ...(this.screenshot ? { screenshot: this.screenshot } : {}) }
+    return {
+      findings: this.findings,
+      uncertain: this.uncertain,
+      ...(this.screenshot ? { screenshot: this.screenshot } : {}),
+    }
   }
 
   private listen(tab: Page): void {
@@ -315,7 +343,8 @@ class PageRun {
     this.loadErrorsCollected = true
     for (const record of this.errors.filter((e) => e.phase.kind === 'load')) {
       const finding = await this.errorFinding(record.error, 'uncaught ')
-      if (this.afterBlockedCode(record.seq) && isCodeError(record.error)) this.setAside(finding, 'external-code-blocked')
+      if (this.afterBlockedCode(record.seq) && isCodeError(record.error))
+        this.setAside(finding, 'external-code-blocked')
       else this.findings.push(finding)
     }
     for (const { seq, message } of this.consoleErrors) {
@@ -357,16 +386,23 @@ class PageRun {
         // Re-load, find the same element again and fire it alone.
         await this.reload(tab, url)
         candidates = await this.listCandidates(tab)
-        const again = candidates[index]?.label === candidate.label && candidates[index].type === candidate.type
-          ? index
-          : candidates.findIndex((c) => c.label === candidate.label && c.type === candidate.type)
+        const again =
+          candidates[index]?.label === candidate.label && candidates[index].type === candidate.type
+            ? index
+            : candidates.findIndex((c) => c.label === candidate.label && c.type === candidate.type)
         const retried = again >= 0 ? await this.fire(tab, again, candidates[again]) : []
         const reproduced = new Set(retried.map((r) => errorText(r.error)))
         for (const record of doubtful.filter((r) => !reproduced.has(errorText(r.error)))) {
-          this.setAside(await this.errorFinding(record.error, `${TRIGGER_VERB[candidate.type]} ${candidate.label}: `), 'order-dependent')
+          this.setAside(
+            await this.errorFinding(record.error, `${TRIGGER_VERB[candidate.type]} ${candidate.label}: `),
+            'order-dependent',
+          )
         }
         const doubtfulTexts = new Set(doubtful.map((r) => errorText(r.error)))
-        errors = [...errors.filter((r) => isUndefinedName(r.error)), ...retried.filter((r) => doubtfulTexts.has(errorText(r.error)))]
+        errors = [
+          ...errors.filter((r) => isUndefinedName(r.error)),
+          ...retried.filter((r) => doubtfulTexts.has(errorText(r.error))),
+        ]
         if (again >= 0) {
           index = again
           candidate = candidates[again]
@@ -400,7 +436,10 @@ class PageRun {
     // Errors recorded in this phase arrived before the evaluate answer (one ordered channel).
     const caused = this.errors.filter((e) => e.phase === phase)
     for (const record of caused.filter((e) => !isCodeError(e.error))) {
-      this.setAside(await this.errorFinding(record.error, `${TRIGGER_VERB[candidate.type]} ${candidate.label}: `), 'not-a-code-error')
+      this.setAside(
+        await this.errorFinding(record.error, `${TRIGGER_VERB[candidate.type]} ${candidate.label}: `),
+        'not-a-code-error',
+      )
     }
     return caused.filter((e) => isCodeError(e.error))
   }
@@ -447,7 +486,10 @@ class PageRun {
       for (const candidate of [referrer, ...this.scriptsLoaded]) {
         const text = await sources(candidate)
         // A script's fetch('x') resolves against the page; import.meta.url-style against the script.
-        position = text === undefined ? undefined : (locateReference(text, referrer, target) ?? locateReference(text, candidate, target))
+        position =
+          text === undefined
+            ? undefined
+            : (locateReference(text, referrer, target) ?? locateReference(text, candidate, target))
         if (position) {
           file = candidate
           break
@@ -474,7 +516,15 @@ class PageRun {
       const exact = html === undefined ? undefined : locateInlineHandler(html, event, { line, column })
       if (exact) ({ line, column } = exact)
     }
-    return { rule: 'runtime-error', severity: 'error', file: at.file, line, column, message: clip(prefix + errorText(error)), page: this.page }
+    return {
+      rule: 'runtime-error',
+      severity: 'error',
+      file: at.file,
+      line,
+      column,
+      message: clip(prefix + errorText(error)),
+      page: this.page,
+    }
   }
 
   private pageFinding(rule: string, message: string): Finding {

@@ -39,4 +39,3 @@ function indexAtBoundary(source: string, needle: string): number | undefined {
   }
   return undefined
 }
-

@@ -82,7 +82,14 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
   const { signal } = opts
   signal?.throwIfAborted()
   const pages = [...new Set(opts.pages.map(normalizePagePath))]
-  const result: RuntimeCheckResult = { findings: [], pagesChecked: 0, durationMs: 0, uncertain: [], screenshots: [], auditIncomplete: [] }
+  const result: RuntimeCheckResult = {
+    findings: [],
+    pagesChecked: 0,
+    durationMs: 0,
+    uncertain: [],
+    screenshots: [],
+    auditIncomplete: [],
+  }
   const finish = (): RuntimeCheckResult => {
     result.findings = dedupe(result.findings).sort(compareFindings)
     result.uncertain = dedupe(result.uncertain).sort(compareFindings)
@@ -128,10 +135,21 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         const checkedPage = await checkPage(settings, page)
         if (audit) {
           // A page stuck in a loop was reported by the page check; do not wait on it again.
-          const stuck = checkedPage.findings.some((f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message))
+          const stuck = checkedPage.findings.some(
+            (f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message),
+          )
           if (!stuck) {
             const url = server.url(page)
-            const audited = await auditPage({ browser, origin: server.origin, url, page, sources, timeoutMs: opts.auditTimeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS, idleMs: settings.idleMs, opts: audit })
+            const audited = await auditPage({
+              browser,
+              origin: server.origin,
+              url,
+              page,
+              sources,
+              timeoutMs: opts.auditTimeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS,
+              idleMs: settings.idleMs,
+              opts: audit,
+            })
             checkedPage.findings.push(...audited.findings)
             auditIncomplete.push(...audited.incomplete)
           }
@@ -170,7 +188,8 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         if (page.screenshot) result.screenshots.push(page.screenshot)
         result.pagesChecked++
       }
-      if (failure !== undefined) result.skipped = `incomplete: ${failure}; ${result.pagesChecked} of ${pages.length} pages checked`
+      if (failure !== undefined)
+        result.skipped = `incomplete: ${failure}; ${result.pagesChecked} of ${pages.length} pages checked`
     } finally {
       await closeBrowser()
     }

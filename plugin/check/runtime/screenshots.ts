@@ -44,7 +44,8 @@ export async function screenshotPages(opts: {
       for (const page of pages) {
         opts.signal?.throwIfAborted()
         const url = server.url(page)
-        const shoot = (viewport: { width: number; height: number }) => picture(browser, server.origin, url, viewport, opts.timeoutMs ?? 15_000)
+        const shoot = (viewport: { width: number; height: number }) =>
+          picture(browser, server.origin, url, viewport, opts.timeoutMs ?? 15_000)
         shots.push({ page, desktop: await shoot(DESKTOP), phone: await shoot(PHONE) })
       }
       return { shots }
@@ -57,7 +58,13 @@ export async function screenshotPages(opts: {
   }
 }
 
-async function picture(browser: Browser, origin: string, url: string, viewport: { width: number; height: number }, timeoutMs: number): Promise<string> {
+async function picture(
+  browser: Browser,
+  origin: string,
+  url: string,
+  viewport: { width: number; height: number },
+  timeoutMs: number,
+): Promise<string> {
   const { context, tab } = await openSiteTab(browser, origin, viewport)
   try {
     await tab.goto(url, { waitUntil: 'load', timeout: timeoutMs })

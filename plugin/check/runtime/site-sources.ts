@@ -15,7 +15,9 @@ export function siteSources(root: string): SiteSources {
   return (relativePath) => {
     let text = cache.get(relativePath)
     if (!text) {
-      text = resolveInside(root, `/${relativePath}`).then((file) => (file ? readFile(file, 'utf8').catch(() => undefined) : undefined))
+      text = resolveInside(root, `/${relativePath}`).then((file) =>
+        file ? readFile(file, 'utf8').catch(() => undefined) : undefined,
+      )
       cache.set(relativePath, text)
     }
     return text

@@ -9,14 +9,23 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { PAGE_AGENT_SCRIPT } from './page-agent.js'
 import { siteFileForUrl } from './site-url.js'
 
-export async function openSiteTab(browser: Browser, origin: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; tab: Page }> {
+export async function openSiteTab(
+  browser: Browser,
+  origin: string,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; tab: Page }> {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { ...viewport } })
   try {
     await context.addInitScript({ content: PAGE_AGENT_SCRIPT })
     await context.route('**/*', (route, request) =>
-      (siteFileForUrl(request.url(), origin) === undefined ? route.abort('blockedbyclient') : route.continue()).catch(() => {}),
+      (siteFileForUrl(request.url(), origin) === undefined ? route.abort('blockedbyclient') : route.continue()).catch(
+        () => {},
+      ),
     )
-    await context.routeWebSocket(() => true, (socket) => void socket.close().catch(() => {}))
+    await context.routeWebSocket(
+      () => true,
+      (socket) => void socket.close().catch(() => {}),
+    )
     const tab = await context.newPage()
     tab.on('dialog', (dialog) => void dialog.accept().catch(() => {}))
     // Popups are not the page under test.

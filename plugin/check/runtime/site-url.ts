@@ -18,7 +18,8 @@ export function siteFileForUrl(url: string, origin: string): string | undefined 
     return undefined
   }
   // blob: URLs report their creator's origin but name no file.
-  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== new URL(origin).origin) return undefined
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== new URL(origin).origin)
+    return undefined
   let path: string
   try {
     path = decodeURIComponent(parsed.pathname)
@@ -42,6 +43,7 @@ export function normalizePagePath(page: string): string {
   if (slashed.startsWith('/') || /^[a-zA-Z]:/.test(slashed) || normal === '..' || normal.startsWith('../')) {
     throw new Error(`runtime check: page "${page}" must be a path relative to the site directory, inside it`)
   }
-  if (normal === '.' || normal === '') throw new Error(`runtime check: page "${page}" names the site directory, not an HTML file`)
+  if (normal === '.' || normal === '')
+    throw new Error(`runtime check: page "${page}" names the site directory, not an HTML file`)
   return normal.endsWith('/') ? `${normal}index.html` : normal
 }

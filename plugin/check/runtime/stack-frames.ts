@@ -48,7 +48,8 @@ export interface SiteLocation {
 export function locateInSite(stack: string | undefined, origin: string, page: string): SiteLocation {
   for (const frame of parseStack(stack)) {
     const file = siteFileForUrl(frame.url, origin)
-    if (file !== undefined) return { file, line: frame.line, column: frame.column, ...(frame.fn ? { fn: frame.fn } : {}) }
+    if (file !== undefined)
+      return { file, line: frame.line, column: frame.column, ...(frame.fn ? { fn: frame.fn } : {}) }
   }
   return { file: page, line: 0, column: 0 }
 }

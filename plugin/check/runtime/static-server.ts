@@ -69,7 +69,9 @@ export function contentTypeFor(fileName: string): string {
  */
 export async function startStaticServer(dir: string): Promise<StaticServer> {
   const root = await realpath(resolve(dir)).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`static server: cannot serve ${dir}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`)
+    throw new Error(
+      `static server: cannot serve ${dir}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`,
+    )
   })
   if (!(await stat(root)).isDirectory()) throw new Error(`static server: cannot serve ${dir}: not a directory`)
 

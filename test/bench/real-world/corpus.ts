@@ -21,7 +21,15 @@ export interface CorpusFinding extends Finding {
 }
 
 /** Stable identity of a finding: repository, site, file, rule, line:column and a hash of the message. */
-export function corpusKey(f: { repo: string; site: string; file: string; rule: string; line: number; column: number; message: string }): string {
+export function corpusKey(f: {
+  repo: string
+  site: string
+  file: string
+  rule: string
+  line: number
+  column: number
+  message: string
+}): string {
   const hash = createHash('sha256').update(f.message).digest('hex').slice(0, 10)
   return `${f.repo}|${f.site}|${f.file}|${f.rule}|${f.line}:${f.column}|${hash}`
 }

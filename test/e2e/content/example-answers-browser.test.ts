@@ -35,7 +35,11 @@ describe.skipIf(!existsSync(CHROMIUM))('example answers in a browser', () => {
   })
   beforeEach(async () => {
     problems = []
-    context = await browser.newContext({ viewport: { width: 390, height: 800 }, timezoneId: 'Europe/London', locale: 'en-GB' })
+    context = await browser.newContext({
+      viewport: { width: 390, height: 800 },
+      timezoneId: 'Europe/London',
+      locale: 'en-GB',
+    })
     page = await context.newPage()
     await page.clock.setFixedTime(NOW)
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
@@ -74,7 +78,9 @@ describe.skipIf(!existsSync(CHROMIUM))('example answers in a browser', () => {
 
     await page.click('.filter-btn[data-filter="pastries"]')
     expect(await page.textContent('#menu-count')).toBe('Showing 4 pastries.')
-    expect(await page.locator('.menu-category:visible').evaluateAll((els) => els.map((e) => e.id))).toEqual(['pastries'])
+    expect(await page.locator('.menu-category:visible').evaluateAll((els) => els.map((e) => e.id))).toEqual([
+      'pastries',
+    ])
     expect(await page.getAttribute('.filter-btn[data-filter="pastries"]', 'aria-pressed')).toBe('true')
     expect(new URL(page.url()).hash).toBe('#pastries')
 
@@ -93,7 +99,9 @@ describe.skipIf(!existsSync(CHROMIUM))('example answers in a browser', () => {
     await page.click('button[type="submit"]')
 
     const errors = await page.evaluate(() =>
-      ['name', 'email', 'pickup-date', 'pickup-time', 'items'].map((id) => document.getElementById(`${id}-error`)?.textContent ?? ''),
+      ['name', 'email', 'pickup-date', 'pickup-time', 'items'].map(
+        (id) => document.getElementById(`${id}-error`)?.textContent ?? '',
+      ),
     )
     expect(errors.every((e) => e.length > 0)).toBe(true)
     expect(await page.getAttribute('#email', 'aria-invalid')).toBe('true')
@@ -123,7 +131,10 @@ describe.skipIf(!existsSync(CHROMIUM))('example answers in a browser', () => {
     await page.fill('#qty-sourdough', '2')
     await page.fill('#qty-sponge', '1')
     expect(await page.textContent('#order-total')).toBe('£31.60')
-    expect(await page.locator('#order-lines li').allTextContents()).toEqual(['2 × Country sourdough£9.60', '1 × Whole Victoria sponge£22.00'])
+    expect(await page.locator('#order-lines li').allTextContents()).toEqual([
+      '2 × Country sourdough£9.60',
+      '1 × Whole Victoria sponge£22.00',
+    ])
 
     await page.fill('#name', 'Sam')
     await page.fill('#email', 'sam@example.com')

@@ -26,7 +26,12 @@ beforeAll(() => {
   for (const f of ['spec.md', 'vite.config.ts', 'package.json']) cpSync(join(REPO, 'example-site', f), join(site, f))
   cpSync(join(REPO, 'cache'), join(work, 'cache'), { recursive: true })
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, CI: '1' } // no keys, frozen cache
-  build = spawnSync(process.execPath, [join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: site, env, encoding: 'utf8', timeout: 120_000 })
+  build = spawnSync(process.execPath, [join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+    cwd: site,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
 }, 150_000)
 
 afterAll(() => {
@@ -41,21 +46,35 @@ describe('the example site from a clean checkout', () => {
 
   it('the generated files are the hand-written answers after the recorded review round', () => {
     const answers = join(REPO, 'scripts', 'example-answers', 'files')
-    const plan = JSON.parse(readFileSync(join(REPO, 'scripts', 'example-answers', 'plan.json'), 'utf8')) as { tasks: { path: string }[] }
-    for (const t of plan.tasks) expect(readFileSync(join(site, t.path), 'utf8'), t.path).toBe(readFileSync(join(answers, t.path), 'utf8'))
-    const review = CodeReviewSchema.parse(JSON.parse(readFileSync(join(site, '.sitesmith', 'code_review.json'), 'utf8')))
+    const plan = JSON.parse(readFileSync(join(REPO, 'scripts', 'example-answers', 'plan.json'), 'utf8')) as {
+      tasks: { path: string }[]
+    }
+    for (const t of plan.tasks)
+      expect(readFileSync(join(site, t.path), 'utf8'), t.path).toBe(readFileSync(join(answers, t.path), 'utf8'))
+    const review = CodeReviewSchema.parse(
+      JSON.parse(readFileSync(join(site, '.sitesmith', 'code_review.json'), 'utf8')),
+    )
     expect(review.rounds).toBe(1)
-    expect(review.resolved.map((f) => `${f.rule} ${f.file}`).sort()).toEqual(['missing-anchor index.html', 'undefined-css-variable css/style.css'])
+    expect(review.resolved.map((f) => `${f.rule} ${f.file}`).sort()).toEqual([
+      'missing-anchor index.html',
+      'undefined-css-variable css/style.css',
+    ])
     expect(review.unresolved).toEqual([])
     expect(review.reviews.flatMap((r) => r.issues.map((i) => i.outcome?.status))).toEqual(['fixed', 'fixed'])
   })
 
   it('dist/ has every page, and every script, stylesheet and local link they reference resolves', async () => {
     const dist = join(site, 'dist')
-    expect(readdirSync(dist).filter((f) => f.endsWith('.html')).sort()).toEqual(['about.html', 'index.html', 'menu.html', 'order.html'])
+    expect(
+      readdirSync(dist)
+        .filter((f) => f.endsWith('.html'))
+        .sort(),
+    ).toEqual(['about.html', 'index.html', 'menu.html', 'order.html'])
     for (const page of ['about.html', 'index.html', 'menu.html', 'order.html']) {
       const html = readFileSync(join(dist, page), 'utf8')
-      const refs = [...html.matchAll(/(?:href|src)="([^"#?]+)[^"]*"/g)].map((m) => m[1]).filter((u) => !/^(https?:|mailto:|tel:|data:|#)/.test(u))
+      const refs = [...html.matchAll(/(?:href|src)="([^"#?]+)[^"]*"/g)]
+        .map((m) => m[1])
+        .filter((u) => !/^(https?:|mailto:|tel:|data:|#)/.test(u))
       expect(refs.length, page).toBeGreaterThan(3)
       for (const ref of refs) expect(existsSync(join(dist, ref.replace(/^\//, ''))), `${page} → ${ref}`).toBe(true)
     }
@@ -65,7 +84,11 @@ describe('the example site from a clean checkout', () => {
   it('a headless browser loading and clicking through dist/ finds nothing, accessibility and layout at both widths included', async () => {
     const dist = join(site, 'dist')
     // Accessibility and layout at desktop and phone width included (issue #18).
-    const result = await runRuntimeCheck({ dir: dist, pages: ['about.html', 'index.html', 'menu.html', 'order.html'], audit: { a11y: true, layout: true } })
+    const result = await runRuntimeCheck({
+      dir: dist,
+      pages: ['about.html', 'index.html', 'menu.html', 'order.html'],
+      audit: { a11y: true, layout: true },
+    })
     expect(result.skipped, 'Chromium is required for this test (.ci/run installs it)').toBeUndefined()
     expect(result.findings).toEqual([])
   })

@@ -69,15 +69,26 @@ async function viteBuild(site: TempSite): Promise<string> {
 
 /** Serve dist/ with `vite preview`, open the home page in Chromium, follow the FAQ link if there is one. */
 async function clickThrough(site: TempSite): Promise<{ navLinks: string[]; faqHeading?: string; errors: string[] }> {
-  const server = await preview({ root: site.dir, configFile: false, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1' } })
+  const server = await preview({
+    root: site.dir,
+    configFile: false,
+    logLevel: 'silent',
+    preview: { port: 0, host: '127.0.0.1' },
+  })
   onTestFinished(() => server.close())
-  const browser = await chromium.launch({ executablePath: process.env.SITESMITH_CHROMIUM || '/usr/bin/chromium', args: [...CHROMIUM_ARGS] })
+  const browser = await chromium.launch({
+    executablePath: process.env.SITESMITH_CHROMIUM || '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS],
+  })
   onTestFinished(() => browser.close())
   const page = await browser.newPage()
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   // Chromium asks for /favicon.ico by itself; no page of the site references one.
-  page.on('response', (r) => void (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`)))
+  page.on(
+    'response',
+    (r) => void (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`)),
+  )
   await page.goto(`${server.resolvedUrls!.local[0]}index.html`)
   const navLinks = await page.locator('#site-nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
   if (!navLinks.includes('faq.html')) return { navLinks, errors }
@@ -86,43 +97,53 @@ async function clickThrough(site: TempSite): Promise<{ navLinks: string[]; faqHe
 }
 
 describe('an adopted hand-written site, maintained through vite build', () => {
-  it("editUserFiles 'chunks': the new page is linked from the person's nav in dist/, Chromium reaches it; undo restores", { timeout: 180_000 }, async () => {
-    const site = await adoptedSite('chunks')
-    const original = readFileSync(join(site.dir, 'index.html'))
-    const others = bytesOf(site.dir, ['spec.md', 'index.html'])
+  it(
+    "editUserFiles 'chunks': the new page is linked from the person's nav in dist/, Chromium reaches it; undo restores",
+    { timeout: 180_000 },
+    async () => {
+      const site = await adoptedSite('chunks')
+      const original = readFileSync(join(site.dir, 'index.html'))
+      const others = bytesOf(site.dir, ['spec.md', 'index.html'])
 
-    const printed = await viteBuild(site)
-    expect(printed).toContain('2 file(s) changed')
-    expect(printed).not.toMatch(/would change/)
-    // The browser check reports its own cost; rolldown's banner does not blame the plugin (#14).
-    expect(printed).toMatch(/sitesmith: dist\/ checked in \d+\.\ds/)
-    expect(printed).not.toMatch(/PLUGIN_TIMINGS/)
-    // Outside the one nav chunk, every byte of the person's files is as they wrote it.
-    expect(bytesOf(site.dir, ['spec.md', 'index.html', 'faq.html', 'dist'])).toEqual(others)
-    expect(site.read('index.html')).toContain('<li><a href="faq.html">FAQ</a></li>\r\n')
-    expect(existsSync(join(site.dir, 'dist', 'faq.html'))).toBe(true)
+      const printed = await viteBuild(site)
+      expect(printed).toContain('2 file(s) changed')
+      expect(printed).not.toMatch(/would change/)
+      // The browser check reports its own cost; rolldown's banner does not blame the plugin (#14).
+      expect(printed).toMatch(/sitesmith: dist\/ checked in \d+\.\ds/)
+      expect(printed).not.toMatch(/PLUGIN_TIMINGS/)
+      // Outside the one nav chunk, every byte of the person's files is as they wrote it.
+      expect(bytesOf(site.dir, ['spec.md', 'index.html', 'faq.html', 'dist'])).toEqual(others)
+      expect(site.read('index.html')).toContain('<li><a href="faq.html">FAQ</a></li>\r\n')
+      expect(existsSync(join(site.dir, 'dist', 'faq.html'))).toBe(true)
 
-    const visit = await clickThrough(site)
-    expect(visit.navLinks).toContain('faq.html')
-    expect(visit.faqHeading).toBe('Questions new rowers ask')
-    expect(visit.errors).toEqual([])
+      const visit = await clickThrough(site)
+      expect(visit.navLinks).toContain('faq.html')
+      expect(visit.faqHeading).toBe('Questions new rowers ask')
+      expect(visit.errors).toEqual([])
 
-    const undo = await cli(['undo'], site.dir)
-    expect(undo.code, undo.out).toBe(0)
-    expect(readFileSync(join(site.dir, 'index.html')).equals(original)).toBe(true)
-  })
+      const undo = await cli(['undo'], site.dir)
+      expect(undo.code, undo.out).toBe(0)
+      expect(readFileSync(join(site.dir, 'index.html')).equals(original)).toBe(true)
+    },
+  )
 
-  it("editUserFiles off: the new page is built, the person's files are untouched, the build lists what it would have changed", { timeout: 180_000 }, async () => {
-    const site = await adoptedSite(false)
-    const before = bytesOf(site.dir, ['spec.md'])
+  it(
+    "editUserFiles off: the new page is built, the person's files are untouched, the build lists what it would have changed",
+    { timeout: 180_000 },
+    async () => {
+      const site = await adoptedSite(false)
+      const before = bytesOf(site.dir, ['spec.md'])
 
-    const printed = await viteBuild(site)
-    expect(printed).toMatch(/would change index\.html \[#site-nav\] \(home-nav\): .*faq\.html.* yours; allow with editUserFiles/)
-    expect(bytesOf(site.dir, ['spec.md', 'faq.html', 'dist'])).toEqual(before)
-    expect(existsSync(join(site.dir, 'dist', 'faq.html'))).toBe(true)
+      const printed = await viteBuild(site)
+      expect(printed).toMatch(
+        /would change index\.html \[#site-nav\] \(home-nav\): .*faq\.html.* yours; allow with editUserFiles/,
+      )
+      expect(bytesOf(site.dir, ['spec.md', 'faq.html', 'dist'])).toEqual(before)
+      expect(existsSync(join(site.dir, 'dist', 'faq.html'))).toBe(true)
 
-    const visit = await clickThrough(site)
-    expect(visit.navLinks).not.toContain('faq.html')
-    expect(visit.errors).toEqual([])
-  })
+      const visit = await clickThrough(site)
+      expect(visit.navLinks).not.toContain('faq.html')
+      expect(visit.errors).toEqual([])
+    },
+  )
 })

@@ -56,7 +56,11 @@ beforeAll(async () => {
   // is already built by the test setup, so pack it without running prepack's rebuild, which
   // would pull dist/ from under tests running in parallel.
   mkdirSync(join(work, 'sitesmith'))
-  const pack = await sh(`npm pack --ignore-scripts --pack-destination ${JSON.stringify(join(work, 'sitesmith'))}`, REPO, { PATH: process.env.PATH, HOME: process.env.HOME })
+  const pack = await sh(
+    `npm pack --ignore-scripts --pack-destination ${JSON.stringify(join(work, 'sitesmith'))}`,
+    REPO,
+    { PATH: process.env.PATH, HOME: process.env.HOME },
+  )
   expect(pack.code, pack.out).toBe(0)
   expect(existsSync(join(work, 'sitesmith', TARBALL))).toBe(true)
   server = await startLoopbackServer({ respond: scriptedSite() })
@@ -113,7 +117,10 @@ describe.each([
 
   it(`init writes ${config}, spec.md, the scripts and .gitignore`, () => {
     expect(first.code, first.out).toBe(0)
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ type, scripts: { dev: 'vite', build: 'vite build' } })
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({
+      type,
+      scripts: { dev: 'vite', build: 'vite build' },
+    })
     for (const f of [config, 'spec.md', '.gitignore']) expect(existsSync(join(dir, f)), f).toBe(true)
     expect(readdirSync(dir).filter((f) => f.startsWith('vite.config'))).toEqual([config])
     // No warning that the config is ESM loaded as CommonJS.
@@ -127,7 +134,11 @@ describe.each([
     // The first build runs the dist/ browser check: its cost is said once, no timing banner (#14).
     expect(first.out).toMatch(/sitesmith: dist\/ checked in \d+\.\ds/)
     expect(first.out).not.toMatch(/inside plugin hooks|PLUGIN_TIMINGS/)
-    expect(readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.html')).sort()).toEqual(['about.html', 'index.html'])
+    expect(
+      readdirSync(join(dir, 'dist'))
+        .filter((f) => f.endsWith('.html'))
+        .sort(),
+    ).toEqual(['about.html', 'index.html'])
     expect(existsSync(join(dir, 'dist', 'js', 'main.js'))).toBe(true)
   })
 
@@ -140,20 +151,32 @@ describe.each([
 
   it('a second build with nothing changed makes 0 model calls and no slow-plugin banner', async () => {
     server.reset()
-    const again = await sh('npm run build', dir, { ...npmEnv, OPENAI_API_KEY: 'sk-loopback-newcomer-0000', OLLAMA_HOST: server.url })
+    const again = await sh('npm run build', dir, {
+      ...npmEnv,
+      OPENAI_API_KEY: 'sk-loopback-newcomer-0000',
+      OLLAMA_HOST: server.url,
+    })
     expect(again.code, again.out).toBe(0)
     expect(server.requests).toEqual([])
     expect(again.out).toMatch(/up to date \(\d+ files, 0 model calls/)
     expect(again.out).not.toMatch(/inside plugin hooks|PLUGIN_TIMINGS/)
   }, 120_000)
 
-  it.runIf(type === 'commonjs')('the README\'s vite.config.ts also loads in the CommonJS package (Vite bundles it as CJS and requires the plugin)', async () => {
-    renameSync(join(dir, 'vite.config.mts'), join(dir, 'vite.config.ts'))
-    server.reset()
-    const cjs = await sh('npm run build', dir, { ...npmEnv, OPENAI_API_KEY: 'sk-loopback-newcomer-0000', OLLAMA_HOST: server.url })
-    expect(cjs.code, cjs.out).toBe(0)
-    expect(cjs.out).not.toMatch(/ESM only/)
-    expect(cjs.out).toMatch(/up to date \(\d+ files, 0 model calls/)
-    expect(server.requests).toEqual([])
-  }, 120_000)
+  it.runIf(type === 'commonjs')(
+    "the README's vite.config.ts also loads in the CommonJS package (Vite bundles it as CJS and requires the plugin)",
+    async () => {
+      renameSync(join(dir, 'vite.config.mts'), join(dir, 'vite.config.ts'))
+      server.reset()
+      const cjs = await sh('npm run build', dir, {
+        ...npmEnv,
+        OPENAI_API_KEY: 'sk-loopback-newcomer-0000',
+        OLLAMA_HOST: server.url,
+      })
+      expect(cjs.code, cjs.out).toBe(0)
+      expect(cjs.out).not.toMatch(/ESM only/)
+      expect(cjs.out).toMatch(/up to date \(\d+ files, 0 model calls/)
+      expect(server.requests).toEqual([])
+    },
+    120_000,
+  )
 })

@@ -47,7 +47,11 @@ it('finds two of each accessibility and layout defect, fixes them through the lo
   expect(review.rounds).toBeLessThanOrEqual(2)
   expect(review.unresolved).toEqual([])
   expect(result.findings).toEqual([])
-  for (const kind of SEEDED) expect(review.resolved.some((f) => `${f.rule} ${f.file}` === kind), `resolved: ${kind}`).toBe(true)
+  for (const kind of SEEDED)
+    expect(
+      review.resolved.some((f) => `${f.rule} ${f.file}` === kind),
+      `resolved: ${kind}`,
+    ).toBe(true)
   // Each layout finding names its element by selector and points at a crop of it on disk.
   const layout = review.findings.filter((f) => f.rule.startsWith('layout-'))
   expect(layout.length).toBeGreaterThanOrEqual(4)
@@ -58,8 +62,13 @@ it('finds two of each accessibility and layout defect, fixes them through the lo
   }
 
   // Fixes were chunk edits: the files are exactly the clean answers.
-  for (const path of ['index.html', 'order.html', 'css/style.css']) expect(site.read(path), path).toBe(cleanAuditFile(path))
+  for (const path of ['index.html', 'order.html', 'css/style.css'])
+    expect(site.read(path), path).toBe(cleanAuditFile(path))
   // And a fresh browser check of the repaired site agrees.
-  const again = await runRuntimeCheck({ dir: site.dir, pages: ['index.html', 'order.html'], audit: { a11y: true, layout: true } })
+  const again = await runRuntimeCheck({
+    dir: site.dir,
+    pages: ['index.html', 'order.html'],
+    audit: { a11y: true, layout: true },
+  })
   expect(again.findings).toEqual([])
 }, 180_000)

@@ -41,7 +41,20 @@ it('sends screenshots of changed pages only when review.visual is on, and fixes 
     // What a vision model might say of the phone picture: the menu button's label says too little.
     visual: (req) =>
       pageOf(req) === 'about.html'
-        ? { reviews: [{ file: 'about.html', issues: [{ severity: 'warning', message: 'At phone width the only control reads "Menu"; say what it opens.', fix: { target: 'header', instructions: '1. Change the button text to "Open menu".' } }] }] }
+        ? {
+            reviews: [
+              {
+                file: 'about.html',
+                issues: [
+                  {
+                    severity: 'warning',
+                    message: 'At phone width the only control reads "Menu"; say what it opens.',
+                    fix: { target: 'header', instructions: '1. Change the button text to "Open menu".' },
+                  },
+                ],
+              },
+            ],
+          }
         : { reviews: [] },
     fix: (req) => {
       const prompt = req.messages.find((m) => m.role === 'user')!.content
@@ -62,26 +75,37 @@ it('sends screenshots of changed pages only when review.visual is on, and fixes 
     expect(r.messages.find((m) => m.images)?.images).toBe(2)
     type Part = { type?: string; image_url?: { url?: string } }
     const parts = (r.body.messages ?? []).flatMap((m) => (Array.isArray(m.content) ? (m.content as Part[]) : []))
-    for (const p of parts.filter((x) => x.type === 'image_url')) expect(p.image_url?.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
+    for (const p of parts.filter((x) => x.type === 'image_url'))
+      expect(p.image_url?.url).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
     // With the page's own spec section.
-    expect(r.lastUserMessage).toContain(pageOf(r) === 'about.html' ? 'Two friends and ten thousand books.' : 'Second-hand books, bought and sold.')
+    expect(r.lastUserMessage).toContain(
+      pageOf(r) === 'about.html' ? 'Two friends and ten thousand books.' : 'Second-hand books, bought and sold.',
+    )
   }
   // The visual issue went through the fix loop.
   const review = CodeReviewSchema.parse(JSON.parse(site.read('.sitesmith/code_review.json')))
-  const issue = review.reviews.flatMap((r) => r.issues.map((i) => ({ file: r.file, ...i }))).find((i) => i.rule === 'visual')
+  const issue = review.reviews
+    .flatMap((r) => r.issues.map((i) => ({ file: r.file, ...i })))
+    .find((i) => i.rule === 'visual')
   expect(issue).toMatchObject({ file: 'about.html', outcome: { status: 'fixed' } })
   expect(site.read('about.html')).toContain('>Open menu<')
   expect(locateChunk('about.html', site.read('about.html'), 'header').ok).toBe(true)
 
   // A one-section edit: only that page is pictured again.
   site.server.reset()
-  site.write('spec.md', site.read('spec.md').replace('Two friends and ten thousand books.', 'Two friends, ten thousand books and a cat.'))
+  site.write(
+    'spec.md',
+    site.read('spec.md').replace('Two friends and ten thousand books.', 'Two friends, ten thousand books and a cat.'),
+  )
   await site.run(visual)
   expect(withImages(site.server.requests).map(pageOf)).toEqual(['about.html'])
 
   // Off (the default): no request carries an image.
   site.server.reset()
-  site.write('spec.md', site.read('spec.md').replace('Second-hand books, bought and sold.', 'Second-hand books, bought, sold and swapped.'))
+  site.write(
+    'spec.md',
+    site.read('spec.md').replace('Second-hand books, bought and sold.', 'Second-hand books, bought, sold and swapped.'),
+  )
   await site.run()
   expect(site.server.requests.some((r) => stageOf(r) === 'review')).toBe(true)
   expect(withImages(site.server.requests)).toEqual([])

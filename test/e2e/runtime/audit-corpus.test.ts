@@ -38,9 +38,18 @@ describe('accessibility and layout findings', () => {
   })
 
   it('the seeded corpus has two sites of each kind', () => {
-    const rules = seeded.map((s) => (JSON.parse(readFileSync(join(ROOT, 'seeded', s, 'expect.json'), 'utf8')) as { rule: string }).rule)
+    const rules = seeded.map(
+      (s) => (JSON.parse(readFileSync(join(ROOT, 'seeded', s, 'expect.json'), 'utf8')) as { rule: string }).rule,
+    )
     const count = (rule: string) => rules.filter((r) => r === rule).length
-    for (const rule of ['a11y-image-alt', 'a11y-label', 'a11y-color-contrast', 'layout-overflow', 'layout-covered', 'layout-tap-target']) {
+    for (const rule of [
+      'a11y-image-alt',
+      'a11y-label',
+      'a11y-color-contrast',
+      'layout-overflow',
+      'layout-covered',
+      'layout-tap-target',
+    ]) {
       expect(count(rule), rule).toBeGreaterThanOrEqual(2)
     }
   })
@@ -57,7 +66,8 @@ describe('accessibility and layout findings', () => {
       expect(line.slice(f.column - 1)).toMatch(/^<[a-z]/)
     }
     // Layout findings say at which width and name the element by selector.
-    if (rule.startsWith('layout-')) for (const f of found) expect(f.message).toMatch(/^at (1280|390) px: .*[a-z]+(\.|#|:nth-of-type)/)
+    if (rule.startsWith('layout-'))
+      for (const f of found) expect(f.message).toMatch(/^at (1280|390) px: .*[a-z]+(\.|#|:nth-of-type)/)
     // Accessibility errors are the serious/critical ones; tap targets are warnings.
     expect(found[0].severity).toBe(rule === 'layout-tap-target' ? 'warning' : 'error')
   })

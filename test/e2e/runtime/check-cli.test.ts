@@ -15,9 +15,15 @@ const REPO = join(import.meta.dirname, '..', '..', '..')
 const BIN = join(REPO, 'dist', 'cli.js')
 const BROKEN = join(REPO, 'test', 'fixtures', 'runtime', 'broken')
 
-function cli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd, env: { PATH: process.env.PATH, ...opts.env } })
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+      cwd: opts.cwd,
+      env: { PATH: process.env.PATH, ...opts.env },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -42,10 +48,26 @@ describe('sitesmith check --runtime', () => {
     // What a static check cannot know: errors thrown when the page loads and when it is clicked.
     expect(runtime).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ rule: 'runtime-error', file: 'js/load-error.js', message: expect.stringMatching(/^uncaught TypeError/) }),
-        expect.objectContaining({ rule: 'runtime-error', file: 'index.html', message: 'clicking button#save: ReferenceError: saveItem is not defined' }),
-        expect.objectContaining({ rule: 'runtime-error', file: 'js/menu.js', message: expect.stringMatching(/^clicking button#show-specials: TypeError/) }),
-        expect.objectContaining({ rule: 'failed-request', file: 'js/menu.js', message: 'failed to load data/menu.json: 404 Not Found' }),
+        expect.objectContaining({
+          rule: 'runtime-error',
+          file: 'js/load-error.js',
+          message: expect.stringMatching(/^uncaught TypeError/),
+        }),
+        expect.objectContaining({
+          rule: 'runtime-error',
+          file: 'index.html',
+          message: 'clicking button#save: ReferenceError: saveItem is not defined',
+        }),
+        expect.objectContaining({
+          rule: 'runtime-error',
+          file: 'js/menu.js',
+          message: expect.stringMatching(/^clicking button#show-specials: TypeError/),
+        }),
+        expect.objectContaining({
+          rule: 'failed-request',
+          file: 'js/menu.js',
+          message: 'failed to load data/menu.json: 404 Not Found',
+        }),
       ]),
     )
     // Without --runtime the same command reports none of them.
@@ -63,7 +85,11 @@ describe('sitesmith check --runtime', () => {
     // The button spans two lines (its onclick is on the second): a region covers both.
     const at = lines.findIndex((l) => l.includes('id="save"'))
     lines.splice(at + 2, 0, '<!-- sitesmith-enable -->')
-    lines.splice(at, 0, '<!-- sitesmith-disable runtime-error unknown-handler -- saveItem ships in the next release -->')
+    lines.splice(
+      at,
+      0,
+      '<!-- sitesmith-disable runtime-error unknown-handler -- saveItem ships in the next release -->',
+    )
     writeFileSync(join(dir, 'index.html'), lines.join('\n'))
     const run = await cli(['check', '.', '--runtime', '--format', 'json', '--ignore', 'js/load-error.js'], { cwd: dir })
     const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings
@@ -73,7 +99,10 @@ describe('sitesmith check --runtime', () => {
   })
 
   it('without a browser it says so and exits 2 (never a silent pass)', async () => {
-    const run = await cli(['check', BROKEN, '--runtime', '-f', 'json'], { cwd: REPO, env: { SITESMITH_CHROMIUM: '/nonexistent/chromium' } })
+    const run = await cli(['check', BROKEN, '--runtime', '-f', 'json'], {
+      cwd: REPO,
+      env: { SITESMITH_CHROMIUM: '/nonexistent/chromium' },
+    })
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/browser check did not run to the end: no Chromium at \/nonexistent\/chromium/)
   })
@@ -85,16 +114,32 @@ describe('sitesmith check startup', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
     const log = join(dir, 'imports.log')
     const hook = ['--import', join(REPO, 'test', 'helpers', 'record-imports.mjs')]
-    const plain = await cli(['check', 'test/fixtures/check/defects/bakery'], { cwd: REPO, env: { SITESMITH_IMPORT_LOG: log }, nodeArgs: hook })
+    const plain = await cli(['check', 'test/fixtures/check/defects/bakery'], {
+      cwd: REPO,
+      env: { SITESMITH_IMPORT_LOG: log },
+      nodeArgs: hook,
+    })
     expect(plain.code).toBe(1)
     const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean)
     // The hook works: the checker's own parsers are in the log.
     expect(loaded.some((u) => u.includes('/node_modules/parse5/'))).toBe(true)
-    for (const heavy of ['/node_modules/openai/', '/node_modules/ollama/', '/node_modules/playwright-core/', '/node_modules/vite/']) {
-      expect(loaded.filter((u) => u.includes(heavy)), heavy).toEqual([])
+    for (const heavy of [
+      '/node_modules/openai/',
+      '/node_modules/ollama/',
+      '/node_modules/playwright-core/',
+      '/node_modules/vite/',
+    ]) {
+      expect(
+        loaded.filter((u) => u.includes(heavy)),
+        heavy,
+      ).toEqual([])
     }
     const withRuntimeLog = join(dir, 'runtime.log')
-    await cli(['check', 'test/fixtures/check/clean/landing', '--runtime'], { cwd: REPO, env: { SITESMITH_IMPORT_LOG: withRuntimeLog }, nodeArgs: hook })
+    await cli(['check', 'test/fixtures/check/clean/landing', '--runtime'], {
+      cwd: REPO,
+      env: { SITESMITH_IMPORT_LOG: withRuntimeLog },
+      nodeArgs: hook,
+    })
     expect(readFileSync(withRuntimeLog, 'utf8')).toContain('/node_modules/playwright-core/')
   })
 })

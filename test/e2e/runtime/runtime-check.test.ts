@@ -17,7 +17,8 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'runtime')
 function at(site: string, file: string, needle: string): { line: number; column: number } {
   const text = readFileSync(join(FIXTURES, site, file), 'utf8')
   const index = text.indexOf(needle)
-  if (index < 0 || text.indexOf(needle, index + 1) >= 0) throw new Error(`fixture ${site}/${file}: "${needle}" must occur exactly once`)
+  if (index < 0 || text.indexOf(needle, index + 1) >= 0)
+    throw new Error(`fixture ${site}/${file}: "${needle}" must occur exactly once`)
   const before = text.slice(0, index).split('\n')
   return { line: before.length, column: before[before.length - 1].length + 1 }
 }
@@ -60,9 +61,19 @@ describe('runtime check: defects only a browser sees', () => {
     result = await runRuntimeCheck({ dir: join(FIXTURES, 'broken'), pages: ['index.html', 'about.html', 'menu.html'] })
   })
 
-  const runtimeError = (file: string, page: string, line: number, message: string, column: unknown = expect.any(Number)): Finding =>
-    ({ rule: 'runtime-error', severity: 'error', file, page, line, column, message }) as Finding
-  const failedRequest = (file: string, page: string, where: { line: number; column: number }, target: string): Finding => ({
+  const runtimeError = (
+    file: string,
+    page: string,
+    line: number,
+    message: string,
+    column: unknown = expect.any(Number),
+  ): Finding => ({ rule: 'runtime-error', severity: 'error', file, page, line, column, message }) as Finding
+  const failedRequest = (
+    file: string,
+    page: string,
+    where: { line: number; column: number },
+    target: string,
+  ): Finding => ({
     rule: 'failed-request',
     severity: 'error',
     file,
@@ -98,7 +109,12 @@ describe('runtime check: defects only a browser sees', () => {
         lineOf('broken', 'js/load-error.js', 'window.siteConfig.theme'),
         "uncaught TypeError: Cannot read properties of undefined (reading 'theme')",
       ),
-      runtimeError('about.html', 'about.html', lineOf('broken', 'about.html', "console.error('newsletter"), 'console.error: newsletter form not found'),
+      runtimeError(
+        'about.html',
+        'about.html',
+        lineOf('broken', 'about.html', "console.error('newsletter"),
+        'console.error: newsletter form not found',
+      ),
       // A module import is reported in the importing module.
       failedRequest('js/team.js', 'about.html', at('broken', 'js/team.js', './format.js'), 'js/format.js'),
       // menu.html: fetch() sends the page as Referer; the call is in the script.
@@ -150,7 +166,9 @@ describe('runtime check: what looks broken offline but is not the site', () => {
   })
 
   it('sets aside, with the reason, errors it cannot blame on the site', () => {
-    expect(result.uncertain.map((f) => ({ page: f.page, reason: f.reason, message: f.message, file: f.file, line: f.line }))).toEqual([
+    expect(
+      result.uncertain.map((f) => ({ page: f.page, reason: f.reason, message: f.message, file: f.file, line: f.line })),
+    ).toEqual([
       {
         // jQuery from a CDN never arrives offline.
         page: 'cdn.html',
@@ -189,7 +207,7 @@ describe('runtime check: what looks broken offline but is not the site', () => {
         reason: 'not-a-code-error',
         message: 'clicking button#check: Error: Please enter an order number',
         file: 'validate.html',
-        line: lineOf('precision', 'validate.html', "throw new Error("),
+        line: lineOf('precision', 'validate.html', 'throw new Error('),
       },
     ])
   })

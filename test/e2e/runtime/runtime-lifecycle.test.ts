@@ -24,7 +24,7 @@ function hasRenderer(): boolean {
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
   const ours = new Set([String(process.pid)])
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false
     for (const [, pid, ppid] of rows) {
       if (ours.has(ppid) && !ours.has(pid)) {
@@ -63,14 +63,20 @@ describe('runtime check without a usable Chromium', () => {
   it('is skipped with one line naming the path and the fix when the binary does not exist', async () => {
     const missing = join(dir, 'no-such-chromium')
     const result = await runRuntimeCheck({ dir, pages: ['index.html'], executablePath: missing })
-    expect(result.skipped).toBe(`no Chromium at ${missing}; install it (apt install chromium) or set SITESMITH_CHROMIUM to a Chromium/Chrome binary`)
+    expect(result.skipped).toBe(
+      `no Chromium at ${missing}; install it (apt install chromium) or set SITESMITH_CHROMIUM to a Chromium/Chrome binary`,
+    )
     expect(result.findings).toEqual([])
     expect(result.pagesChecked).toBe(0)
   })
 
   it('is skipped, saying why, when the binary fails to start', async () => {
     const result = await runRuntimeCheck({ dir, pages: ['index.html'], executablePath: join(dir, 'fake-chromium') })
-    expect(result.skipped).toMatch(new RegExp(`^Chromium at ${join(dir, 'fake-chromium')} failed to start \\(.+\\); install it \\(apt install chromium\\) or set SITESMITH_CHROMIUM`))
+    expect(result.skipped).toMatch(
+      new RegExp(
+        `^Chromium at ${join(dir, 'fake-chromium')} failed to start \\(.+\\); install it \\(apt install chromium\\) or set SITESMITH_CHROMIUM`,
+      ),
+    )
     expect(result.skipped).not.toContain('\n')
     expect(result.findings).toEqual([])
     expect(liveChromiumChildren()).toEqual([])
@@ -83,8 +89,12 @@ describe('runtime check without a usable Chromium', () => {
   })
 
   it('rejects a page outside the site and a missing site directory, naming them, before starting anything', async () => {
-    await expect(runRuntimeCheck({ dir, pages: ['../etc/passwd'] })).rejects.toThrow('page "../etc/passwd" must be a path relative to the site directory')
-    await expect(runRuntimeCheck({ dir: join(dir, 'gone'), pages: ['index.html'] })).rejects.toThrow(`cannot serve ${join(dir, 'gone')}`)
+    await expect(runRuntimeCheck({ dir, pages: ['../etc/passwd'] })).rejects.toThrow(
+      'page "../etc/passwd" must be a path relative to the site directory',
+    )
+    await expect(runRuntimeCheck({ dir: join(dir, 'gone'), pages: ['index.html'] })).rejects.toThrow(
+      `cannot serve ${join(dir, 'gone')}`,
+    )
   })
 })
 
@@ -122,8 +132,15 @@ describe('runtime check offline, with screenshots', () => {
 </script>
 </body></html>`,
     )
-    writeFileSync(join(site, 'blog', 'post.html'), '<!doctype html><title>Post</title><p style="height:2000px">A long post</p>')
-    result = await runRuntimeCheck({ dir: site, pages: ['index.html', 'blog/post.html', 'missing.html'], screenshotsDir: shots })
+    writeFileSync(
+      join(site, 'blog', 'post.html'),
+      '<!doctype html><title>Post</title><p style="height:2000px">A long post</p>',
+    )
+    result = await runRuntimeCheck({
+      dir: site,
+      pages: ['index.html', 'blog/post.html', 'missing.html'],
+      screenshotsDir: shots,
+    })
   })
 
   afterAll(async () => {
@@ -141,7 +158,15 @@ describe('runtime check offline, with screenshots', () => {
 
   it('reports a page that does not exist as a failed request of that page', () => {
     expect(result.findings).toEqual([
-      { rule: 'failed-request', severity: 'error', file: 'missing.html', line: 0, column: 0, message: 'page could not be loaded: 404 Not Found', page: 'missing.html' },
+      {
+        rule: 'failed-request',
+        severity: 'error',
+        file: 'missing.html',
+        line: 0,
+        column: 0,
+        message: 'page could not be loaded: 404 Not Found',
+        page: 'missing.html',
+      },
     ])
   })
 
@@ -161,10 +186,17 @@ describe('runtime check offline, with screenshots', () => {
 describe('runtime check on a page that hangs', () => {
   // The budget is generous so that, on a loaded CI machine, only the stuck pages exceed it.
   it('reports where each page got stuck, what it threw before, and goes on with the next page in the same browser', async () => {
-    const result = await runRuntimeCheck({ dir: join(FIXTURES, 'hang'), pages: ['index.html', 'stuck.html', 'next.html'], timeoutMs: 4000 })
+    const result = await runRuntimeCheck({
+      dir: join(FIXTURES, 'hang'),
+      pages: ['index.html', 'stuck.html', 'next.html'],
+      timeoutMs: 4000,
+    })
     expect(result.skipped).toBeUndefined()
     expect(result.pagesChecked).toBe(3)
-    const lineOf = (file: string, needle: string) => readFileSync(join(FIXTURES, 'hang', file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1
+    const lineOf = (file: string, needle: string) =>
+      readFileSync(join(FIXTURES, 'hang', file), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(needle)) + 1
     expect(result.findings).toEqual([
       {
         rule: 'runtime-error',
@@ -255,14 +287,21 @@ describe('runtime check aborted', () => {
   it('rejects at once when already aborted', async () => {
     const controller = new AbortController()
     controller.abort(new Error('too late'))
-    await expect(runRuntimeCheck({ dir: join(FIXTURES, 'clean'), pages: ['index.html'], signal: controller.signal })).rejects.toThrow('too late')
+    await expect(
+      runRuntimeCheck({ dir: join(FIXTURES, 'clean'), pages: ['index.html'], signal: controller.signal }),
+    ).rejects.toThrow('too late')
   })
 
   it('interrupts a page in progress', async () => {
     const controller = new AbortController()
     controllers.push(controller)
     // The hanging page's budget is far beyond the test timeout: only the abort can end it.
-    const run = runRuntimeCheck({ dir: join(FIXTURES, 'hang'), pages: ['index.html'], timeoutMs: 3_600_000, signal: controller.signal })
+    const run = runRuntimeCheck({
+      dir: join(FIXTURES, 'hang'),
+      pages: ['index.html'],
+      timeoutMs: 3_600_000,
+      signal: controller.signal,
+    })
     // Aborted once Chromium runs the page (its renderer is up), not after a guessed time.
     await waitUntil('Chromium to open the hanging page', hasRenderer, { timeout: 30_000, interval: 50 })
     controller.abort(new Error('stop'))

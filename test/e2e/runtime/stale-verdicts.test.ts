@@ -34,12 +34,16 @@ describe.skipIf(!existsSync(chromium))('browser findings after a hand fix', () =
   it('a TDZ ReferenceError fixed by hand is gone on the next run; an untouched site keeps it without a browser pass', async () => {
     // Only the browser sees this defect (a read of `year` before its declaration).
     const tdz = seededDefects('index.html').filter((d) => d.path === 'js/main.js' && d.find.includes('const year'))
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite({ mutate: (path, c) => applyDefects(tdz, path, c) }) })
+    site = await createTempSite({
+      spec: SPEC,
+      respond: scriptedSite({ mutate: (path, c) => applyDefects(tdz, path, c) }),
+    })
     // The reviewer (scripted: no issues) leaves the finding unresolved in code_review.json.
     const opts = { runtimeCheck: { enabled: true, executablePath: chromium } }
     const forgetFastPath = () => rmSync(join(site!.dir, '.sitesmith', 'last-run.json'), { force: true })
     const first = await site.run(opts)
-    const runtime = (r: typeof first) => r.findings.filter((f) => f.rule === 'runtime-error').map((f) => `${f.file}: ${f.message}`)
+    const runtime = (r: typeof first) =>
+      r.findings.filter((f) => f.rule === 'runtime-error').map((f) => `${f.file}: ${f.message}`)
     expect(runtime(first)).toEqual([expect.stringMatching(/^js\/main\.js: .*year/)])
 
     // Nothing changed: the finding is still true, and carried (it is about these very bytes).

@@ -47,20 +47,24 @@ async function stunAttempt(browser: Browser): Promise<{ packets: number; candida
     })
     pc.close()
     return found
-  }, (socket.address()).port)
+  }, socket.address().port)
   await page.close()
   return { packets, candidates }
 }
 
 describe('the browser check is offline for WebRTC too (issue #10)', () => {
-  it('a page\'s RTCPeerConnection to a STUN server gathers no candidate and sends no packet; without the policy it does', async () => {
+  it("a page's RTCPeerConnection to a STUN server gathers no candidate and sends no packet; without the policy it does", async () => {
     const launched = await launchChromium(defaultChromiumPath(), 30_000)
     if (!launched.browser) throw new Error(`this test needs Chromium: ${launched.skipped}`)
     onTestFinished(() => launched.browser.close())
     const guarded = await stunAttempt(launched.browser)
     expect(guarded).toEqual({ packets: 0, candidates: [] })
 
-    const control = await chromium.launch({ executablePath: defaultChromiumPath(), headless: true, args: CHROMIUM_ARGS.filter((a) => !a.includes('webrtc')) })
+    const control = await chromium.launch({
+      executablePath: defaultChromiumPath(),
+      headless: true,
+      args: CHROMIUM_ARGS.filter((a) => !a.includes('webrtc')),
+    })
     onTestFinished(() => control.close())
     const open = await stunAttempt(control)
     expect(open.candidates.length).toBeGreaterThan(0)

@@ -40,9 +40,19 @@ describe('vite build', () => {
   it('generates the site, builds every page and leaves a dist/ whose references all resolve', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     const outDir = join(site.dir, 'dist')
-    await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [pluginFor(site)], build: { outDir } })
+    await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [pluginFor(site)],
+      build: { outDir },
+    })
 
-    expect(readdirSync(outDir).filter((f) => f.endsWith('.html')).sort()).toEqual(['events.html', 'index.html', 'visit.html'])
+    expect(
+      readdirSync(outDir)
+        .filter((f) => f.endsWith('.html'))
+        .sort(),
+    ).toEqual(['events.html', 'index.html', 'visit.html'])
     const index = readFileSync(join(outDir, 'index.html'), 'utf8')
     expect(index).toContain('An independent bookshop by the harbour.')
     // The classic script Vite would have dropped is in dist at the path the page uses.
@@ -58,9 +68,18 @@ describe('vite build', () => {
   it('fails the build through Vite when a task fails, naming the task', async () => {
     site = await createTempSite({
       spec: SPEC,
-      respond: scriptedSite({ override: (stage, req) => (stage === 'generate' && taskOf(req).path === 'visit.html' ? { content: 'no json here' } : undefined) }),
+      respond: scriptedSite({
+        override: (stage, req) =>
+          stage === 'generate' && taskOf(req).path === 'visit.html' ? { content: 'no json here' } : undefined,
+      }),
     })
-    const error = await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [pluginFor(site, { review: { enabled: false } })], build: { outDir: join(site.dir, 'dist') } }).then(
+    const error = await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [pluginFor(site, { review: { enabled: false } })],
+      build: { outDir: join(site.dir, 'dist') },
+    }).then(
       () => null,
       (e: Error) => e,
     )
@@ -72,7 +91,13 @@ describe('vite build', () => {
 describe('vite dev', () => {
   it('generates before the first request is served', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
-    server = await createServer({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [pluginFor(site)], server: { port: 0, host: '127.0.0.1', watch: null } })
+    server = await createServer({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [pluginFor(site)],
+      server: { port: 0, host: '127.0.0.1', watch: null },
+    })
     await server.listen()
     const address = server.httpServer!.address() as { port: number }
     // No file exists yet when the request is made; the middleware waits for the run.

@@ -33,7 +33,13 @@ interface BuildFailure extends Error {
 
 async function failedBuild(s: TempSite): Promise<BuildFailure> {
   const plugin = sitesmith(s.pluginOptions({ review: { enabled: false } }))
-  return build({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [plugin], build: { outDir: join(s.dir, 'dist') } }).then(
+  return build({
+    root: s.dir,
+    logLevel: 'silent',
+    configFile: false,
+    plugins: [plugin],
+    build: { outDir: join(s.dir, 'dist') },
+  }).then(
     () => {
       throw new Error('the build passed')
     },
@@ -44,7 +50,12 @@ async function failedBuild(s: TempSite): Promise<BuildFailure> {
 describe('vite build fails through this.error with loc and frame (#11)', () => {
   it('a broken link: the error carries loc and frame, the printed output file:line:column and the frame', async () => {
     const BROKEN = '<a href="tide-times.html">Tide times</a>'
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite({ mutate: (path, c) => (path === 'index.html' ? c.replace('</main>', `${BROKEN}\n</main>`) : c) }) })
+    site = await createTempSite({
+      spec: SPEC,
+      respond: scriptedSite({
+        mutate: (path, c) => (path === 'index.html' ? c.replace('</main>', `${BROKEN}\n</main>`) : c),
+      }),
+    })
     const error = await failedBuild(site)
     const html = site.read('index.html')
     const line = html.slice(0, html.indexOf(BROKEN)).split('\n').length
@@ -76,7 +87,9 @@ describe('vite build fails through this.error with loc and frame (#11)', () => {
     expect(raised?.loc?.line).toBeGreaterThan(0)
     expect(raised?.frame).toContain('.tide { color: #34506b;')
     const printed = inspect(error)
-    expect(printed).toMatch(/css\/style\.css:\d+:\d+ error \[E_TASK\] task "[\w-]+" \(css\/style\.css\): the generated file was rejected/)
+    expect(printed).toMatch(
+      /css\/style\.css:\d+:\d+ error \[E_TASK\] task "[\w-]+" \(css\/style\.css\): the generated file was rejected/,
+    )
     expect(printed).not.toMatch(/:0:0\b/)
   })
 })

@@ -30,7 +30,11 @@ afterEach(async () => {
   site = undefined
 })
 
-type Sent = { type: string; event?: string; data?: { pages: Record<string, { message: string; loc?: unknown; frame?: string }>; all: { message: string } | null } }
+type Sent = {
+  type: string
+  event?: string
+  data?: { pages: Record<string, { message: string; loc?: unknown; frame?: string }>; all: { message: string } | null }
+}
 
 async function startDev(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}) {
   const plugin = sitesmith(s.pluginOptions(extra))
@@ -40,13 +44,23 @@ async function startDev(s: TempSite, extra: Parameters<typeof sitesmith>[0] = {}
     name: 'record-ws',
     configureServer(server: ViteDevServer) {
       const send = server.ws.send.bind<(...args: unknown[]) => void>(server.ws)
-      server.ws.send = ((...args: unknown[]) => {
-        sent.push(typeof args[0] === 'string' ? { type: 'custom', event: args[0], data: args[1] as Sent['data'] } : (args[0] as Sent))
+      server.ws.send = (...args: unknown[]) => {
+        sent.push(
+          typeof args[0] === 'string'
+            ? { type: 'custom', event: args[0], data: args[1] as Sent['data'] }
+            : (args[0] as Sent),
+        )
         send(...args)
-      })
+      }
     },
   }
-  const dev = await createServer({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [recorder, plugin], server: { port: 0, host: '127.0.0.1' } })
+  const dev = await createServer({
+    root: s.dir,
+    logLevel: 'silent',
+    configFile: false,
+    plugins: [recorder, plugin],
+    server: { port: 0, host: '127.0.0.1' },
+  })
   await dev.listen()
   const port = (dev.httpServer!.address() as { port: number }).port
   return { dev, plugin, sent, url: `http://127.0.0.1:${port}` }
@@ -74,8 +88,14 @@ describe('vite dev: editing the spec', () => {
     // The third save follows once the watcher has reported the second (an event, not a guessed delay).
     await waitUntil('the watcher to see the second save', () => sawSecond, { interval: 20 })
     site.write('spec.md', spec.replace('Tide times for the bay.', 'Tide times for the bay. Third edit.'))
-    await waitUntil('the last edit to reach index.html', () => site!.exists('index.html') && site!.read('index.html').includes('Third edit.'), { interval: 50 })
-    await waitUntil('the reload after each run', () => sent.filter((p) => p.type === 'full-reload').length >= 2, { interval: 50 })
+    await waitUntil(
+      'the last edit to reach index.html',
+      () => site!.exists('index.html') && site!.read('index.html').includes('Third edit.'),
+      { interval: 50 },
+    )
+    await waitUntil('the reload after each run', () => sent.filter((p) => p.type === 'full-reload').length >= 2, {
+      interval: 50,
+    })
     // Nothing else may start after the last run: once the runner is idle (no run active or queued), count.
     await plugin.api!.idle()
 
@@ -93,7 +113,12 @@ describe('vite dev: editing the spec', () => {
     let broken = true
     site = await createTempSite({
       spec: SPEC,
-      respond: scriptedSite({ mutate: (path, c) => (broken && path === 'about.html' ? c.replace('</main>', '  <a href="volunteer.html">Volunteer</a>\n  </main>') : c) }),
+      respond: scriptedSite({
+        mutate: (path, c) =>
+          broken && path === 'about.html'
+            ? c.replace('</main>', '  <a href="volunteer.html">Volunteer</a>\n  </main>')
+            : c,
+      }),
     })
     const { dev, sent, url } = await startDev(site)
     server = dev

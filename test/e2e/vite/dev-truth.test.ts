@@ -28,7 +28,11 @@ Run by volunteers.
 
 let browser: Browser
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env.SITESMITH_CHROMIUM || '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS] })
+  browser = await chromium.launch({
+    executablePath: process.env.SITESMITH_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+  })
 })
 afterAll(async () => {
   await browser?.close()
@@ -41,7 +45,13 @@ async function tempSite(respond = scriptedSite()): Promise<TempSite> {
 }
 
 async function startDev(site: TempSite, options: SitesmithOptions) {
-  const server: ViteDevServer = await createServer({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [sitesmith(options)], server: { port: 0, host: '127.0.0.1' } })
+  const server: ViteDevServer = await createServer({
+    root: site.dir,
+    logLevel: 'silent',
+    configFile: false,
+    plugins: [sitesmith(options)],
+    server: { port: 0, host: '127.0.0.1' },
+  })
   onTestFinished(() => server.close())
   await server.listen()
   const { port } = server.httpServer!.address() as { port: number }
@@ -58,9 +68,14 @@ async function open(url: string): Promise<Page> {
 
 /** What the sitesmith overlay on this page says, or null when there is none. */
 const overlayText = (page: Page) =>
-  page.evaluate(() => document.querySelector('vite-error-overlay[data-sitesmith]')?.shadowRoot?.querySelector('.message')?.textContent ?? null)
+  page.evaluate(
+    () =>
+      document.querySelector('vite-error-overlay[data-sitesmith]')?.shadowRoot?.querySelector('.message')
+        ?.textContent ?? null,
+  )
 /** How many overlay states this page has received (the client counts them). */
-const updates = (page: Page) => page.evaluate(() => (window as unknown as { __sitesmithOverlayUpdates?: number }).__sitesmithOverlayUpdates ?? 0)
+const updates = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __sitesmithOverlayUpdates?: number }).__sitesmithOverlayUpdates ?? 0)
 
 /** No model credentials in this process: the planner then cannot be asked. */
 function withoutKeys() {
@@ -86,37 +101,52 @@ describe('vite dev tells the truth', () => {
     const text = await page.locator('#sitesmith-help').innerText()
     expect(text).toContain('No site yet')
     expect(text).toMatch(/no credentials for openai model gpt-4o-mini/)
-    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OLLAMA_HOST', 'SITESMITH_CACHE_MODE']) expect(text).toContain(name)
+    for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OLLAMA_HOST', 'SITESMITH_CACHE_MODE'])
+      expect(text).toContain(name)
     expect(text).not.toMatch(/plan-delta|\[\w+-\w+\]/)
     expect(site.server.requests).toEqual([])
   })
 
-  it('a defect in one page is shown once, on that page only, and is gone when the page comes back after a fix by hand', { timeout: 120_000 }, async () => {
-    // about.html calls a function no script defines: the static rule and the browser both see it.
-    const site = await tempSite(scriptedSite({ mutate: (path, c) => (path === 'about.html' ? c.replace('</main>', '  <button id="map" onclick="openMap()">Map</button>\n  </main>') : c) }))
-    const { url } = await startDev(site, site.pluginOptions({ runtimeCheck: { enabled: true } }))
+  it(
+    'a defect in one page is shown once, on that page only, and is gone when the page comes back after a fix by hand',
+    { timeout: 120_000 },
+    async () => {
+      // about.html calls a function no script defines: the static rule and the browser both see it.
+      const site = await tempSite(
+        scriptedSite({
+          mutate: (path, c) =>
+            path === 'about.html'
+              ? c.replace('</main>', '  <button id="map" onclick="openMap()">Map</button>\n  </main>')
+              : c,
+        }),
+      )
+      const { url } = await startDev(site, site.pluginOptions({ runtimeCheck: { enabled: true } }))
 
-    const about = await open(`${url}/about.html`)
-    await vi.waitUntil(async () => (await overlayText(about)) !== null, { timeout: 60_000, interval: 100 })
-    const text = (await overlayText(about))!
-    expect(text.match(/openMap/g)).toHaveLength(1)
-    expect(text).toContain('about.html:')
-    expect(text).not.toMatch(/runtime-error|unknown-handler|plan-delta/)
+      const about = await open(`${url}/about.html`)
+      await vi.waitUntil(async () => (await overlayText(about)) !== null, { timeout: 60_000, interval: 100 })
+      const text = (await overlayText(about))!
+      expect(text.match(/openMap/g)).toHaveLength(1)
+      expect(text).toContain('about.html:')
+      expect(text).not.toMatch(/runtime-error|unknown-handler|plan-delta/)
 
-    const index = await open(`${url}/index.html`)
-    await vi.waitUntil(async () => (await updates(index)) > 0, { timeout: 20_000, interval: 100 })
-    expect(await overlayText(index)).toBeNull()
+      const index = await open(`${url}/index.html`)
+      await vi.waitUntil(async () => (await updates(index)) > 0, { timeout: 20_000, interval: 100 })
+      expect(await overlayText(index)).toBeNull()
 
-    // Fixed by hand in the shared script. Vite reloads a page whose script changed; sitesmith
-    // holds that reload until it has checked the edit, so the page comes back with the
-    // overlay already gone, and nobody has to reload by hand.
-    let loads = 0
-    about.on('load', () => loads++)
-    site.write('js/main.js', site.read('js/main.js') + '\nfunction openMap() { location.hash = "map" }\n')
-    await vi.waitUntil(async () => loads === 1 && (await updates(about).catch(() => 0)) > 0, { timeout: 60_000, interval: 100 })
-    expect(await overlayText(about)).toBeNull()
-    expect(loads).toBe(1)
-  })
+      // Fixed by hand in the shared script. Vite reloads a page whose script changed; sitesmith
+      // holds that reload until it has checked the edit, so the page comes back with the
+      // overlay already gone, and nobody has to reload by hand.
+      let loads = 0
+      about.on('load', () => loads++)
+      site.write('js/main.js', site.read('js/main.js') + '\nfunction openMap() { location.hash = "map" }\n')
+      await vi.waitUntil(async () => loads === 1 && (await updates(about).catch(() => 0)) > 0, {
+        timeout: 60_000,
+        interval: 100,
+      })
+      expect(await overlayText(about)).toBeNull()
+      expect(loads).toBe(1)
+    },
+  )
 
   it('a spec edit that cannot be applied (no keys) says so on the page, which keeps the previous version', async () => {
     const site = await tempSite()
@@ -136,25 +166,48 @@ describe('vite dev tells the truth', () => {
     expect(await index.locator('main').innerText()).toContain('Tide times for the bay.')
   })
 
-  it('a spec edit reloads the browser once, after the run, though the run writes several files', { timeout: 120_000 }, async () => {
-    const site = await tempSite()
-    const { server, url } = await startDev(site, site.pluginOptions())
-    const index = await open(`${url}/index.html`)
-    await vi.waitUntil(async () => (await updates(index)) > 0, { timeout: 20_000, interval: 100 })
-    let loads = 0
-    index.on('load', () => loads++)
+  it(
+    'a spec edit reloads the browser once, after the run, though the run writes several files',
+    { timeout: 120_000 },
+    async () => {
+      const site = await tempSite()
+      const { server, url } = await startDev(site, site.pluginOptions())
+      const index = await open(`${url}/index.html`)
+      await vi.waitUntil(async () => (await updates(index)) > 0, { timeout: 20_000, interval: 100 })
+      let loads = 0
+      index.on('load', () => loads++)
 
-    site.server.reset()
-    // Both pages and the stylesheet change.
-    site.write('spec.md', site.read('spec.md').replace('Tide times for the bay.', 'Tide times for the whole bay.').replace('Run by volunteers.', 'Run by twelve volunteers.').replace('Sea blue #1f5f8b.', 'Sea green #1f8b5f.'))
-    await vi.waitUntil(async () => loads > 0 && (await index.locator('body').innerText().catch(() => '')).includes('Tide times for the whole bay.'), { timeout: 60_000, interval: 100 })
-    const written = site.server.requests.filter((r) => stageOf(r) === 'generate' || stageOf(r) === 'update').length
-    expect(written).toBeGreaterThanOrEqual(3)
-    // Let every file event of the run reach Vite: a marker file written last is seen last.
-    const seen = new Promise<void>((resolve) => server.watcher.on('add', (f) => f.endsWith('marker.txt') && resolve()))
-    site.write('marker.txt', 'x')
-    await seen
-    await vi.waitUntil(async () => (await updates(index)) > 0, { timeout: 20_000, interval: 100 })
-    expect(loads).toBe(1)
-  })
+      site.server.reset()
+      // Both pages and the stylesheet change.
+      site.write(
+        'spec.md',
+        site
+          .read('spec.md')
+          .replace('Tide times for the bay.', 'Tide times for the whole bay.')
+          .replace('Run by volunteers.', 'Run by twelve volunteers.')
+          .replace('Sea blue #1f5f8b.', 'Sea green #1f8b5f.'),
+      )
+      await vi.waitUntil(
+        async () =>
+          loads > 0 &&
+          (
+            await index
+              .locator('body')
+              .innerText()
+              .catch(() => '')
+          ).includes('Tide times for the whole bay.'),
+        { timeout: 60_000, interval: 100 },
+      )
+      const written = site.server.requests.filter((r) => stageOf(r) === 'generate' || stageOf(r) === 'update').length
+      expect(written).toBeGreaterThanOrEqual(3)
+      // Let every file event of the run reach Vite: a marker file written last is seen last.
+      const seen = new Promise<void>((resolve) =>
+        server.watcher.on('add', (f) => f.endsWith('marker.txt') && resolve()),
+      )
+      site.write('marker.txt', 'x')
+      await seen
+      await vi.waitUntil(async () => (await updates(index)) > 0, { timeout: 20_000, interval: 100 })
+      expect(loads).toBe(1)
+    },
+  )
 })

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
@@ -40,7 +49,8 @@ const HOSTILE_TAGS = [
 ].join('\n')
 
 /** Fake values in the shapes real credentials have (never real ones). */
-const DOTENV = 'STRIPE_SECRET_KEY=sk_live_51Hfake0000000000000000000000 # live key\nGITHUB_PAT=ghp_fake0000000000000000000000000000000000\nDATABASE_URL=postgres://shop:hunter2hunter2@db.internal:5432/shop\n'
+const DOTENV =
+  'STRIPE_SECRET_KEY=sk_live_51Hfake0000000000000000000000 # live key\nGITHUB_PAT=ghp_fake0000000000000000000000000000000000\nDATABASE_URL=postgres://shop:hunter2hunter2@db.internal:5432/shop\n'
 
 let site: TempSite | undefined
 afterEach(async () => {
@@ -71,7 +81,14 @@ describe('dist/ never receives a secret or a file no page legitimately reference
           if (stage !== 'plan') return undefined
           const plan = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: object[] }
           // A data file no page or script mentions: it has no business in dist/.
-          plan.tasks.push({ id: 'orphan', action: 'create', path: 'data/orphan.json', instructions: 'An unused JSON file {"x":1}', dependsOn: [], sections: ['behaviour'] })
+          plan.tasks.push({
+            id: 'orphan',
+            action: 'create',
+            path: 'data/orphan.json',
+            instructions: 'An unused JSON file {"x":1}',
+            dependsOn: [],
+            sections: ['behaviour'],
+          })
           return { content: JSON.stringify(plan) }
         },
       }),
@@ -79,7 +96,10 @@ describe('dist/ never receives a secret or a file no page legitimately reference
     site.write('.env', DOTENV)
     site.write('.env.local', 'LOCAL_TOKEN=local-token-0123456789\n')
     mkdirSync(join(site.dir, '.git'))
-    site.write('.git/config', '[remote "origin"]\n\turl = https://ghp_fake1111111111111111111111111111111111@github.com/me/shop.git\n')
+    site.write(
+      '.git/config',
+      '[remote "origin"]\n\turl = https://ghp_fake1111111111111111111111111111111111@github.com/me/shop.git\n',
+    )
     site.write('tailwind.config.js', 'export default { content: [], theme: { secret: "tw-0123456789" } }\n')
     // A folder the person symlinked to somewhere outside the site, holding a private file.
     const outside = mkdtempSync(join(tmpdir(), 'sitesmith-outside-'))
@@ -93,7 +113,11 @@ describe('dist/ never receives a secret or a file no page legitimately reference
       root: site.dir,
       logLevel: 'silent',
       configFile: false,
-      plugins: [sitesmith(site.pluginOptions({ runtimeCheck: { enabled: false }, review: { enabled: false }, failOn: 'never' }))],
+      plugins: [
+        sitesmith(
+          site.pluginOptions({ runtimeCheck: { enabled: false }, review: { enabled: false }, failOn: 'never' }),
+        ),
+      ],
       build: { outDir: join(site.dir, 'dist') },
     })
     const dist = join(site.dir, 'dist')
@@ -105,6 +129,14 @@ describe('dist/ never receives a secret or a file no page legitimately reference
     // The legitimate classic script is still copied where the page points.
     expect(files).toContain('js/main.js')
     const everything = files.map((f) => readFileSync(join(dist, f), 'latin1')).join('\n')
-    for (const secret of ['sk_live_51Hfake', 'ghp_fake', 'hunter2hunter2', 'local-token-0123456789', 'tw-0123456789', 'outside-0123456789']) expect(everything).not.toContain(secret)
+    for (const secret of [
+      'sk_live_51Hfake',
+      'ghp_fake',
+      'hunter2hunter2',
+      'local-token-0123456789',
+      'tw-0123456789',
+      'outside-0123456789',
+    ])
+      expect(everything).not.toContain(secret)
   })
 })

@@ -44,11 +44,20 @@ const plugin = (s: TempSite) => sitesmith(s.pluginOptions({ runtimeCheck: { enab
 
 describe('dist/ is validated in a browser after vite build', () => {
   it('a file fetched at runtime that Vite does not copy breaks dist/: the build fails naming it', async () => {
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite({ mutate: (path, c) => (path === 'js/main.js' ? c + FETCH_HOURS : c) }) })
+    site = await createTempSite({
+      spec: SPEC,
+      respond: scriptedSite({ mutate: (path, c) => (path === 'js/main.js' ? c + FETCH_HOURS : c) }),
+    })
     // A data file the person added by hand, next to the pages instead of in public/.
     mkdirSync(join(site.dir, 'data'))
     site.write('data/hours.json', '{ "today": "8:00–17:00" }\n')
-    const error = await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin(site)], build: { outDir: join(site.dir, 'dist') } }).then(
+    const error = await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [plugin(site)],
+      build: { outDir: join(site.dir, 'dist') },
+    }).then(
       () => null,
       (e: Error) => e,
     )
@@ -67,12 +76,25 @@ describe('dist/ is validated in a browser after vite build', () => {
           if (stage !== 'plan') return undefined
           const plan = JSON.parse(JSON.stringify(scriptedSite()(req))) as { content: string }
           const { tasks } = JSON.parse(plan.content) as { tasks: unknown[] }
-          tasks.push({ id: 'hours', action: 'create', path: 'data/hours.json', instructions: 'Opening hours as JSON {today}', dependsOn: [], sections: ['behaviour'] })
+          tasks.push({
+            id: 'hours',
+            action: 'create',
+            path: 'data/hours.json',
+            instructions: 'Opening hours as JSON {today}',
+            dependsOn: [],
+            sections: ['behaviour'],
+          })
           return { content: JSON.stringify({ tasks }) }
         },
       }),
     })
-    await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin(site)], build: { outDir: join(site.dir, 'dist') } })
+    await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [plugin(site)],
+      build: { outDir: join(site.dir, 'dist') },
+    })
     expect(readFileSync(join(site.dir, 'dist', 'data', 'hours.json'), 'utf8')).toBe(site.read('data/hours.json'))
   })
 })

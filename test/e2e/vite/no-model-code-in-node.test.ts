@@ -42,23 +42,46 @@ describe('nothing a model writes runs in Node (issue #10)', () => {
         override: (stage, req) => {
           if (stage !== 'plan') return undefined // the repair turn gets the honest plan
           const plan = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: object[] }
-          plan.tasks.push({ id: 'postcss', action: 'create', path: 'postcss.config.js', instructions: 'PostCSS config with autoprefixer', dependsOn: [], sections: ['look-and-feel'] })
+          plan.tasks.push({
+            id: 'postcss',
+            action: 'create',
+            path: 'postcss.config.js',
+            instructions: 'PostCSS config with autoprefixer',
+            dependsOn: [],
+            sections: ['look-and-feel'],
+          })
           return { content: JSON.stringify(plan) }
         },
       }),
     })
     const plugins = () => [sitesmith(site!.pluginOptions({ review: { enabled: false } }))]
-    await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: plugins(), build: { outDir: join(site.dir, 'dist') } })
+    await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: plugins(),
+      build: { outDir: join(site.dir, 'dist') },
+    })
     expect(existsSync(marker), 'the model-written config ran during vite build').toBe(false)
 
     const repair = site.server.requests.find((r) => stageOf(r) === 'plan-repair')
-    expect(repair?.lastUserMessage).toMatch(/task "postcss", path: path "postcss\.config\.js" is a tool config \(\*\.config\.\*\)/)
-    expect(site.server.requests.filter((r) => stageOf(r) === 'generate').map((r) => r.lastUserMessage)).not.toContainEqual(expect.stringContaining('postcss.config.js'))
+    expect(repair?.lastUserMessage).toMatch(
+      /task "postcss", path: path "postcss\.config\.js" is a tool config \(\*\.config\.\*\)/,
+    )
+    expect(
+      site.server.requests.filter((r) => stageOf(r) === 'generate').map((r) => r.lastUserMessage),
+    ).not.toContainEqual(expect.stringContaining('postcss.config.js'))
     expect(site.exists('postcss.config.js')).toBe(false)
     expect(site.exists('dist/index.html')).toBe(true)
 
     // The next `vite` start: the dev server processes the stylesheet (where Vite loads a PostCSS config).
-    const server = await createServer({ root: site.dir, logLevel: 'silent', configFile: false, plugins: plugins(), server: { port: 0, host: '127.0.0.1' } })
+    const server = await createServer({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: plugins(),
+      server: { port: 0, host: '127.0.0.1' },
+    })
     onTestFinished(() => server.close())
     await server.listen()
     const res = await fetch(`http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}/css/style.css`)

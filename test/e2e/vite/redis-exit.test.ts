@@ -60,7 +60,10 @@ export default {
 /** Runs a bin until it exits by itself; a child still alive after 45 s is killed and reported as hung. */
 function runUntilExit(args: string[], cwd: string): Promise<{ code: number | null; hung: boolean; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH, OPENAI_API_KEY: 'sk-loopback-test-key-0000', SITESMITH_CACHE_MODE: 'auto' } })
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { PATH: process.env.PATH, OPENAI_API_KEY: 'sk-loopback-test-key-0000', SITESMITH_CACHE_MODE: 'auto' },
+    })
     let output = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))
@@ -79,50 +82,53 @@ function runUntilExit(args: string[], cwd: string): Promise<{ code: number | nul
 const VITE = join(REPO, 'node_modules', 'vite', 'bin', 'vite.js')
 const CLI = join(REPO, 'dist', 'cli.js')
 
-describe.skipIf(!hasRedis)(`the README's Redis cache with the real bins${hasRedis ? '' : ' (skipped: /usr/bin/redis-server is not installed)'}`, () => {
-  it('`vite build` exits 0 by itself, and a second build replays everything from Redis', async () => {
-    const server = await redis()
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
-    writeConfig(site, server.url)
-    const first = await runUntilExit([VITE, 'build'], site.dir)
-    expect(first, first.output).toMatchObject({ hung: false, code: 0 })
-    expect(existsSync(join(site.dir, 'dist', 'menu.html'))).toBe(true)
-    const calls = site.server.requests.length
-    expect(calls).toBeGreaterThan(3)
-    site.write('dist-marker.txt', 'x') // any change to the site: the no-op fast path would skip the cache
-    const second = await runUntilExit([VITE, 'build'], site.dir)
-    expect(second, second.output).toMatchObject({ hung: false, code: 0 })
-    expect(site.server.requests.length).toBe(calls)
-  })
+describe.skipIf(!hasRedis)(
+  `the README's Redis cache with the real bins${hasRedis ? '' : ' (skipped: /usr/bin/redis-server is not installed)'}`,
+  () => {
+    it('`vite build` exits 0 by itself, and a second build replays everything from Redis', async () => {
+      const server = await redis()
+      site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
+      writeConfig(site, server.url)
+      const first = await runUntilExit([VITE, 'build'], site.dir)
+      expect(first, first.output).toMatchObject({ hung: false, code: 0 })
+      expect(existsSync(join(site.dir, 'dist', 'menu.html'))).toBe(true)
+      const calls = site.server.requests.length
+      expect(calls).toBeGreaterThan(3)
+      site.write('dist-marker.txt', 'x') // any change to the site: the no-op fast path would skip the cache
+      const second = await runUntilExit([VITE, 'build'], site.dir)
+      expect(second, second.output).toMatchObject({ hung: false, code: 0 })
+      expect(site.server.requests.length).toBe(calls)
+    })
 
-  it('`sitesmith generate` and `sitesmith status` exit by themselves', async () => {
-    const server = await redis()
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
-    writeConfig(site, server.url)
-    const generate = await runUntilExit([CLI, 'generate'], site.dir)
-    expect(generate, generate.output).toMatchObject({ hung: false, code: 0 })
-    const status = await runUntilExit([CLI, 'status'], site.dir)
-    expect(status, status.output).toMatchObject({ hung: false, code: 0 })
-  })
+    it('`sitesmith generate` and `sitesmith status` exit by themselves', async () => {
+      const server = await redis()
+      site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
+      writeConfig(site, server.url)
+      const generate = await runUntilExit([CLI, 'generate'], site.dir)
+      expect(generate, generate.output).toMatchObject({ hung: false, code: 0 })
+      const status = await runUntilExit([CLI, 'status'], site.dir)
+      expect(status, status.output).toMatchObject({ hung: false, code: 0 })
+    })
 
-  it('redis-server killed during the build: `vite build` still exits 0 by itself, the outage warned', async () => {
-    const server = await redis()
-    const script = scriptedSite()
-    let killed = false
-    const respond: Respond = async (req) => {
-      if (!killed && stageOf(req) === 'generate') {
-        killed = true
-        server.signal('SIGKILL')
-        await server.exited
+    it('redis-server killed during the build: `vite build` still exits 0 by itself, the outage warned', async () => {
+      const server = await redis()
+      const script = scriptedSite()
+      let killed = false
+      const respond: Respond = async (req) => {
+        if (!killed && stageOf(req) === 'generate') {
+          killed = true
+          server.signal('SIGKILL')
+          await server.exited
+        }
+        return script(req)
       }
-      return script(req)
-    }
-    site = await createTempSite({ spec: SPEC, respond })
-    writeConfig(site, server.url)
-    const build = await runUntilExit([VITE, 'build'], site.dir)
-    expect(killed).toBe(true)
-    expect(build, build.output).toMatchObject({ hung: false, code: 0 })
-    expect(build.output).toContain('treats the cache as misses')
-    expect(existsSync(join(site.dir, 'dist', 'index.html'))).toBe(true)
-  })
-})
+      site = await createTempSite({ spec: SPEC, respond })
+      writeConfig(site, server.url)
+      const build = await runUntilExit([VITE, 'build'], site.dir)
+      expect(killed).toBe(true)
+      expect(build, build.output).toMatchObject({ hung: false, code: 0 })
+      expect(build.output).toContain('treats the cache as misses')
+      expect(existsSync(join(site.dir, 'dist', 'index.html'))).toBe(true)
+    })
+  },
+)

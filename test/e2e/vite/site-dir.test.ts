@@ -45,14 +45,20 @@ describe("siteDir: 'site'", () => {
     await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin] })
 
     const dist = join(site.dir, 'dist')
-    expect(readdirSync(dist).filter((f) => f.endsWith('.html')).sort()).toEqual(['index.html', 'shows.html'])
+    expect(
+      readdirSync(dist)
+        .filter((f) => f.endsWith('.html'))
+        .sort(),
+    ).toEqual(['index.html', 'shows.html'])
     expect(existsSync(join(dist, 'site'))).toBe(false)
     expect(existsSync(join(dist, 'js', 'main.js'))).toBe(true)
     expect(readFileSync(join(dist, 'index.html'), 'utf8')).toContain('<script src="js/main.js"')
     // Generated files are in site/, sitesmith's state (cache included) in site/.sitesmith only.
     expect(existsSync(join(site.dir, 'site', 'index.html'))).toBe(true)
     expect(existsSync(join(site.dir, '.sitesmith'))).toBe(false)
-    expect(readdirSync(join(site.dir, 'site', '.sitesmith'))).toEqual(expect.arrayContaining(['tasks.json', 'file_tracker.json', 'cache']))
+    expect(readdirSync(join(site.dir, 'site', '.sitesmith'))).toEqual(
+      expect.arrayContaining(['tasks.json', 'file_tracker.json', 'cache']),
+    )
 
     expect((await checkSite(dist)).filter((f) => f.severity === 'error')).toEqual([])
     const browser = await runRuntimeCheck({ dir: dist, pages: ['index.html', 'shows.html'] })
@@ -61,14 +67,25 @@ describe("siteDir: 'site'", () => {
 
     // A second build replays everything: no model call.
     site.server.reset()
-    await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [sitesmith(site.pluginOptions({ siteDir: 'site', cache: undefined, runtimeCheck: { enabled: true } }))] })
+    await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [sitesmith(site.pluginOptions({ siteDir: 'site', cache: undefined, runtimeCheck: { enabled: true } }))],
+    })
     expect(site.server.requests).toEqual([])
   })
 
   it('vite dev serves the pages at the top of the site', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     const plugin = sitesmith(site.pluginOptions({ siteDir: 'site' }))
-    server = await createServer({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [plugin], server: { port: 0, host: '127.0.0.1', watch: null } })
+    server = await createServer({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [plugin],
+      server: { port: 0, host: '127.0.0.1', watch: null },
+    })
     await server.listen()
     const { port } = server.httpServer!.address() as { port: number }
     const page = await fetch(`http://127.0.0.1:${port}/shows.html`)
@@ -79,7 +96,12 @@ describe("siteDir: 'site'", () => {
 
   it('a siteDir outside the Vite root is refused, naming the option', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
-    const error = await build({ root: site.dir, logLevel: 'silent', configFile: false, plugins: [sitesmith(site.pluginOptions({ siteDir: '../elsewhere' }))] }).then(
+    const error = await build({
+      root: site.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [sitesmith(site.pluginOptions({ siteDir: '../elsewhere' }))],
+    }).then(
       () => null,
       (e: Error) => e,
     )

@@ -45,7 +45,10 @@ export default {
 /** Run the CLI asynchronously: the loopback server lives in this process and must keep answering. */
 function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), ...args], { cwd, env: { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto' } })
+    const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto' },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -85,7 +88,10 @@ describe('sitesmith CLI', () => {
   it('a task that keeps failing: exit 1 and the task named; the other files are written', async () => {
     site = await createTempSite({
       spec: SPEC,
-      respond: scriptedSite({ override: (stage, req) => (stage === 'generate' && taskOf(req).path === 'care.html' ? { content: 'I cannot do that.' } : undefined) }),
+      respond: scriptedSite({
+        override: (stage, req) =>
+          stage === 'generate' && taskOf(req).path === 'care.html' ? { content: 'I cannot do that.' } : undefined,
+      }),
     })
     writeConfig(site)
     const gen = await cli(['generate', '--no-review'], site.dir)

@@ -19,7 +19,12 @@ async function cli(args: string[], cwd: string) {
   let stdout = ''
   let stderr = ''
   const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, cb) => (add(String(c)), cb()) })
-  const code = await runCli(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd, env: { PATH: process.env.PATH } })
+  const code = await runCli(args, {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    cwd,
+    env: { PATH: process.env.PATH },
+  })
   return { code, stdout, stderr }
 }
 
@@ -30,15 +35,31 @@ function files(dir: string): Record<string, string> {
 describe('sitesmith init', () => {
   it('in a CommonJS package (npm init -y): spec.md, vite.config.mts, scripts added beside the existing ones, .gitignore; prints what to run next', async () => {
     const dir = tempDir()
-    const pkg = { name: 'shop', version: '1.0.0', main: 'index.js', scripts: { test: 'echo "Error: no test specified" && exit 1' }, license: 'ISC', type: 'commonjs' }
+    const pkg = {
+      name: 'shop',
+      version: '1.0.0',
+      main: 'index.js',
+      scripts: { test: 'echo "Error: no test specified" && exit 1' },
+      license: 'ISC',
+      type: 'commonjs',
+    }
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n')
     const r = await cli(['init'], dir)
     expect(r.code, r.stderr).toBe(0)
     expect(Object.keys(files(dir)).sort()).toEqual(['.gitignore', 'package.json', 'spec.md', 'vite.config.mts'])
     expect(readFileSync(join(dir, 'vite.config.mts'), 'utf8')).toBe(VITE_CONFIG_TEMPLATE)
     const written = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-    expect(written).toEqual({ ...pkg, scripts: { ...pkg.scripts, dev: 'vite', build: 'vite build', preview: 'vite preview' } })
-    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(['node_modules/', 'dist/', '.env', '.env.*', ''])
+    expect(written).toEqual({
+      ...pkg,
+      scripts: { ...pkg.scripts, dev: 'vite', build: 'vite build', preview: 'vite preview' },
+    })
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual([
+      'node_modules/',
+      'dist/',
+      '.env',
+      '.env.*',
+      '',
+    ])
     expect(r.stdout).toMatch(/vite\.config\.mts, not vite\.config\.ts: this package is CommonJS/)
     const next = r.stdout.split('Next:\n')[1].trim().split('\n')
     expect(next.map((l) => l.trim().split(/\s+#/)[0].trim())).toEqual([
@@ -51,12 +72,24 @@ describe('sitesmith init', () => {
 
   it('in an ES module package with vite and the plugin installed: vite.config.ts, and the next commands skip the install', async () => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module', devDependencies: { vite: '^8.0.0', 'vite-plugin-sitesmith': 'file:../x.tgz' }, scripts: { build: 'my-build' } }))
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'x',
+        type: 'module',
+        devDependencies: { vite: '^8.0.0', 'vite-plugin-sitesmith': 'file:../x.tgz' },
+        scripts: { build: 'my-build' },
+      }),
+    )
     writeFileSync(join(dir, '.gitignore'), 'node_modules\n/coverage')
     const r = await cli(['init'], dir)
     expect(r.code, r.stderr).toBe(0)
     expect(existsSync(join(dir, 'vite.config.ts'))).toBe(true)
-    expect((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: unknown }).scripts).toEqual({ build: 'my-build', dev: 'vite', preview: 'vite preview' })
+    expect((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: unknown }).scripts).toEqual({
+      build: 'my-build',
+      dev: 'vite',
+      preview: 'vite preview',
+    })
     expect(r.stdout).toMatch(/kept your own script build/)
     // Existing lines stay; only the missing ones are appended.
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules\n/coverage\ndist/\n.env\n.env.*\n')
@@ -67,7 +100,12 @@ describe('sitesmith init', () => {
     const dir = tempDir()
     const r = await cli(['init', 'my site'], dir)
     expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(readFileSync(join(dir, 'my site', 'package.json'), 'utf8'))).toMatchObject({ name: 'my-site', private: true, type: 'module', scripts: { dev: 'vite' } })
+    expect(JSON.parse(readFileSync(join(dir, 'my site', 'package.json'), 'utf8'))).toMatchObject({
+      name: 'my-site',
+      private: true,
+      type: 'module',
+      scripts: { dev: 'vite' },
+    })
     expect(r.stdout).toContain('cd "my site" && npm install -D vite vite-plugin-sitesmith')
   })
 
@@ -94,16 +132,25 @@ describe('sitesmith init', () => {
   })
 
   it('the example spec has the sections a first plan needs, and its comment is not a section', () => {
-    expect(parseSpec(SPEC_TEMPLATE).sections.map((s) => s.id)).toEqual(['my-site', 'look-and-feel', 'behaviour', 'home-page', 'about-page'])
+    expect(parseSpec(SPEC_TEMPLATE).sections.map((s) => s.id)).toEqual([
+      'my-site',
+      'look-and-feel',
+      'behaviour',
+      'home-page',
+      'about-page',
+    ])
   })
 })
 
 describe('--help', () => {
-  it.each(['init', 'generate', 'plan', 'status', 'check'])('sitesmith %s --help prints that command’s usage and exits 0', async (command) => {
-    const r = await cli([command, '--help'], tempDir())
-    expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(new RegExp(`^Usage: sitesmith ${command}`))
-  })
+  it.each(['init', 'generate', 'plan', 'status', 'check'])(
+    'sitesmith %s --help prints that command’s usage and exits 0',
+    async (command) => {
+      const r = await cli([command, '--help'], tempDir())
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(new RegExp(`^Usage: sitesmith ${command}`))
+    },
+  )
 
   it('an unknown option is still a usage error (exit 2) and shows that command’s usage', async () => {
     const r = await cli(['generate', '--nope'], tempDir())

@@ -32,7 +32,12 @@ async function cli(args: string[], cwd: string) {
   let stdout = ''
   let stderr = ''
   const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, cb) => (add(String(c)), cb()) })
-  const code = await runCli(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd, env: { PATH: process.env.PATH } })
+  const code = await runCli(args, {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    cwd,
+    env: { PATH: process.env.PATH },
+  })
   return { code, stdout, stderr }
 }
 
@@ -41,12 +46,18 @@ describe('sitesmith plan without keys', () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     await site.run()
     site.server.reset()
-    site.write('spec.md', site.read('spec.md').replace('Wheel classes on Tuesdays.', 'Wheel classes on Tuesdays and Fridays.') + '\n## FAQ page\nKiln safety.\n')
+    site.write(
+      'spec.md',
+      site.read('spec.md').replace('Wheel classes on Tuesdays.', 'Wheel classes on Tuesdays and Fridays.') +
+        '\n## FAQ page\nKiln safety.\n',
+    )
     const before = site.snapshot()
     const r = await cli(['plan'], site.dir)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/no credentials for openai model gpt-4o-mini/)
-    expect(r.stdout).toContain('plan: the planner was not asked (no credentials: set OPENAI_API_KEY or OPENAI_BASE_URL)')
+    expect(r.stdout).toContain(
+      'plan: the planner was not asked (no credentials: set OPENAI_API_KEY or OPENAI_BASE_URL)',
+    )
     expect(r.stdout).toContain('sections: new faq-page; changed classes-page')
     expect(r.stdout).toMatch(/^~ classes-page\s+create\s+classes\.html {2}\(classes-page\)$/m)
     expect(r.stdout).not.toMatch(/^~ home-page/m)
@@ -59,7 +70,9 @@ describe('sitesmith plan without keys', () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     const r = await cli(['plan'], site.dir)
     expect(r.code).toBe(1)
-    expect(r.stdout).toContain('no plan yet: the first run plans the whole spec (4 section(s): kiln-pottery, look-and-feel, home-page, classes-page)')
+    expect(r.stdout).toContain(
+      'no plan yet: the first run plans the whole spec (4 section(s): kiln-pottery, look-and-feel, home-page, classes-page)',
+    )
   })
 })
 

@@ -9,4 +9,10 @@ import sitesmith from '../../../plugin/index.js'
 import type { SitesmithOptions } from '../../../plugin/options.js'
 
 const { root, options } = JSON.parse(process.argv[2]) as { root: string; options: SitesmithOptions }
-await build({ root, logLevel: 'silent', configFile: false, plugins: [sitesmith(options)], build: { outDir: join(root, 'dist') } })
+await build({
+  root,
+  logLevel: 'silent',
+  configFile: false,
+  plugins: [sitesmith(options)],
+  build: { outDir: join(root, 'dist') },
+})

@@ -31,13 +31,17 @@ afterEach(async () => {
 /** Stylesheet and script answer normally; every page hangs after its headers. */
 const pagesHang = () => {
   const scripted = scriptedSite()
-  return (req: LoopbackRequest) => (stageOf(req) === 'generate' && taskOf(req).path.endsWith('.html') ? { fault: 'hang' as const, afterHeaders: true } : scripted(req))
+  return (req: LoopbackRequest) =>
+    stageOf(req) === 'generate' && taskOf(req).path.endsWith('.html')
+      ? { fault: 'hang' as const, afterHeaders: true }
+      : scripted(req)
 }
 const slowModels = (s: TempSite) => ({
   planner: { provider: 'openai' as const, model: 'gpt-4o-mini', baseURL: s.server.openaiBaseURL, timeoutMs: 30_000 },
   coder: { provider: 'ollama' as const, model: 'qwen2.5-coder:7b', baseURL: s.server.url, timeoutMs: 30_000 },
 })
-const hungPages = (s: TempSite) => s.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path.endsWith('.html'))
+const hungPages = (s: TempSite) =>
+  s.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path.endsWith('.html'))
 
 describe('cancellation', () => {
   it('aborting runPipeline stops hung model calls at once, keeps finished files whole and recorded; the next run does only the rest', async () => {
@@ -45,7 +49,12 @@ describe('cancellation', () => {
     seedUserFiles(site.dir)
     const before = hashTree(site.dir)
     const controller = new AbortController()
-    const run = runPipeline({ options: site.options(slowModels(site)), logger: silentLogger, env: site.env, signal: controller.signal })
+    const run = runPipeline({
+      options: site.options(slowModels(site)),
+      logger: silentLogger,
+      env: site.env,
+      signal: controller.signal,
+    })
     const settled = run.then(
       (r) => ({ result: r, error: undefined }),
       (e: Error) => ({ result: undefined, error: e }),
@@ -75,9 +84,17 @@ describe('cancellation', () => {
     site.server.reset(scriptedSite())
     const next = await site.run({ review: { enabled: false } })
     expect(next.errors).toEqual([])
-    const asked = site.server.requests.filter((r) => stageOf(r) === 'generate').map((r) => taskOf(r).path).sort()
+    const asked = site.server.requests
+      .filter((r) => stageOf(r) === 'generate')
+      .map((r) => taskOf(r).path)
+      .sort()
     expect(asked).toEqual(['contact.html', 'index.html', 'menu.html'])
-    expect(next.tasks.filter((t) => t.status === 'unchanged').map((t) => t.path).sort()).toEqual(['css/style.css', 'js/main.js'])
+    expect(
+      next.tasks
+        .filter((t) => t.status === 'unchanged')
+        .map((t) => t.path)
+        .sort(),
+    ).toEqual(['css/style.css', 'js/main.js'])
     for (const p of PLANNED) expect(site.exists(p)).toBe(true)
     expect(checkSiteConsistent(site.dir, before)).toEqual([])
   })

@@ -8,7 +8,16 @@ import type { SitesmithOptions } from '../../../plugin/options.js'
 import type { RunResult } from '../../../plugin/pipeline/run-pipeline.js'
 import { MAX_FILE_BYTES } from '../../../plugin/site-files/integrity.js'
 import type { Logger } from '../../../plugin/report/logger.js'
-import { DOTENV_SECRETS, ENV_KEY, checkSiteConsistent, compareIdentical, compareUnchanged, findLeaks, hashTree, seedUserFiles } from './site-state.js'
+import {
+  DOTENV_SECRETS,
+  ENV_KEY,
+  checkSiteConsistent,
+  compareIdentical,
+  compareUnchanged,
+  findLeaks,
+  hashTree,
+  seedUserFiles,
+} from './site-state.js'
 
 /**
  * The fault corpus (issue 7): each case injects one fault through the loopback model server
@@ -102,7 +111,11 @@ export interface FaultOutcome {
 // ------------------------------------------------------------------ fault builders
 
 /** `reply` for the first `times` requests of `stage` (for one file when `path` is given), then the normal answer. */
-function first(stage: Stage | 'plan*', reply: Reply | ((req: LoopbackRequest) => Reply), opts: { path?: string; times?: number } = {}): () => Override {
+function first(
+  stage: Stage | 'plan*',
+  reply: Reply | ((req: LoopbackRequest) => Reply),
+  opts: { path?: string; times?: number } = {},
+): () => Override {
   return () => {
     let n = 0
     return (s, req) => {
@@ -114,7 +127,8 @@ function first(stage: Stage | 'plan*', reply: Reply | ((req: LoopbackRequest) =>
     }
   }
 }
-const always = (stage: Stage | 'plan*', reply: Reply | ((req: LoopbackRequest) => Reply), path?: string) => first(stage, reply, { path, times: Infinity })
+const always = (stage: Stage | 'plan*', reply: Reply | ((req: LoopbackRequest) => Reply), path?: string) =>
+  first(stage, reply, { path, times: Infinity })
 
 /** A plan answer: the normal one for the spec plus `extra` tasks (or only `tasks` when `replace`). */
 function planWith(extra: object[], replace = false): () => Override {
@@ -126,16 +140,33 @@ function planWith(extra: object[], replace = false): () => Override {
   }
 }
 
-const task = (id: string, path: string, action = 'create') => ({ id, action, path, instructions: `write ${path}`, dependsOn: [], sections: ['home-page'] })
-const page = (text: string) => `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>x</title></head>\n<body>\n<p>${text}</p>\n</body>\n</html>\n`
+const task = (id: string, path: string, action = 'create') => ({
+  id,
+  action,
+  path,
+  instructions: `write ${path}`,
+  dependsOn: [],
+  sections: ['home-page'],
+})
+const page = (text: string) =>
+  `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>x</title></head>\n<body>\n<p>${text}</p>\n</body>\n</html>\n`
 /** Bytes 0–255 (NUL and other control characters included) as a string. */
-const GARBAGE = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('').repeat(4)
+const GARBAGE = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i))
+  .join('')
+  .repeat(4)
 
 /** Requests for one generated file, in order. */
-const requestsFor = (site: TempSite, path: string) => site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === path)
+const requestsFor = (site: TempSite, path: string) =>
+  site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === path)
 
 const hangOptions = (ctx: CaseContext): SitesmithOptions => ({
-  planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: ctx.site.server.openaiBaseURL, timeoutMs: 400, maxRetries: 1 },
+  planner: {
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    baseURL: ctx.site.server.openaiBaseURL,
+    timeoutMs: 400,
+    maxRetries: 1,
+  },
   coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: ctx.site.server.url, timeoutMs: 400, maxRetries: 1 },
 })
 
@@ -146,10 +177,20 @@ const htmlEntities = (v: string) => [...v].map((c) => `&#${c.charCodeAt(0)};`).j
 /** How a model or a server echoes a value so that a plain substring check misses it (issue #10). */
 export const ENCODED_ECHOES: readonly (readonly [string, (v: string) => string])[] = [
   ['as HTML entities', htmlEntities],
-  ['JSON-escaped (\\u00XX)', (v) => `<script>var t = "${[...v].map((c) => `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}"</script>`],
-  ['URL-encoded', (v) => `<a href="/login?t=${[...v].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}">log in</a>`],
+  [
+    'JSON-escaped (\\u00XX)',
+    (v) =>
+      `<script>var t = "${[...v].map((c) => `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}"</script>`,
+  ],
+  [
+    'URL-encoded',
+    (v) => `<a href="/login?t=${[...v].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}">log in</a>`,
+  ],
   ['split across lines', (v) => `${v.slice(0, 14)}\n  ${v.slice(14, 28)}\n  ${v.slice(28)}`],
-  ['as a JS string concatenation', (v) => `<script>var t = '${v.slice(0, 9)}' + '${v.slice(9, 20)}' + '${v.slice(20)}'</script>`],
+  [
+    'as a JS string concatenation',
+    (v) => `<script>var t = '${v.slice(0, 9)}' + '${v.slice(9, 20)}' + '${v.slice(20)}'</script>`,
+  ],
 ]
 
 /**
@@ -197,24 +238,69 @@ export const FAULT_CASES: readonly FaultCase[] = [
     verify: ({ site }) => {
       const [limited, retried] = requestsFor(site, 'menu.html')
       // The retry honours the server's wait (1 s) instead of the 2 ms test backoff.
-      return retried && retried.receivedAt - limited.respondedAt! >= 900 ? [] : ['the retry after a 429 did not wait for retry-after']
+      return retried && retried.receivedAt - limited.respondedAt! >= 900
+        ? []
+        : ['the retry after a 429 did not wait for retry-after']
     },
   },
-  { name: '429 with retry-after-ms (planner), then an answer', kind: 'transport', expect: 'recovers', fault: first('plan', { fault: 'status', status: 429, retryAfterMs: 30 }) },
+  {
+    name: '429 with retry-after-ms (planner), then an answer',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first('plan', { fault: 'status', status: 429, retryAfterMs: 30 }),
+  },
   {
     name: '429 on every attempt (coder)',
     kind: 'transport',
     expect: 'fails',
     error: /task "menu-page" \(menu\.html\): .*HTTP 429/,
     fault: always('generate', { fault: 'status', status: 429, retryAfter: 0 }, 'menu.html'),
-    verify: ({ site }) => (requestsFor(site, 'menu.html').length === 4 ? [] : [`expected 1 + 3 retries for menu.html, saw ${requestsFor(site, 'menu.html').length}`]),
+    verify: ({ site }) =>
+      requestsFor(site, 'menu.html').length === 4
+        ? []
+        : [`expected 1 + 3 retries for menu.html, saw ${requestsFor(site, 'menu.html').length}`],
   },
-  { name: '500 once (coder)', kind: 'transport', expect: 'recovers', fault: first('generate', { fault: 'status', status: 500 }, { path: 'index.html' }) },
-  { name: '500 once (planner)', kind: 'transport', expect: 'recovers', fault: first('plan', { fault: 'status', status: 500 }) },
-  { name: '500 on every attempt (coder)', kind: 'transport', expect: 'fails', error: /task "contact-page" \(contact\.html\): .*HTTP 500/, fault: always('generate', { fault: 'status', status: 500 }, 'contact.html') },
-  { name: '500 on every attempt (planner)', kind: 'transport', expect: 'fails', error: /^plan: .*HTTP 500/m, fault: always('plan*', { fault: 'status', status: 500 }), maxRequests: 4 },
-  { name: 'hang (no bytes) once, timeout then retry (coder)', kind: 'transport', expect: 'recovers', options: hangOptions, fault: first('generate', { fault: 'hang' }, { path: 'menu.html' }) },
-  { name: 'hang after headers once (planner)', kind: 'transport', expect: 'recovers', options: hangOptions, fault: first('plan', { fault: 'hang', afterHeaders: true }) },
+  {
+    name: '500 once (coder)',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first('generate', { fault: 'status', status: 500 }, { path: 'index.html' }),
+  },
+  {
+    name: '500 once (planner)',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first('plan', { fault: 'status', status: 500 }),
+  },
+  {
+    name: '500 on every attempt (coder)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /task "contact-page" \(contact\.html\): .*HTTP 500/,
+    fault: always('generate', { fault: 'status', status: 500 }, 'contact.html'),
+  },
+  {
+    name: '500 on every attempt (planner)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /^plan: .*HTTP 500/m,
+    fault: always('plan*', { fault: 'status', status: 500 }),
+    maxRequests: 4,
+  },
+  {
+    name: 'hang (no bytes) once, timeout then retry (coder)',
+    kind: 'transport',
+    expect: 'recovers',
+    options: hangOptions,
+    fault: first('generate', { fault: 'hang' }, { path: 'menu.html' }),
+  },
+  {
+    name: 'hang after headers once (planner)',
+    kind: 'transport',
+    expect: 'recovers',
+    options: hangOptions,
+    fault: first('plan', { fault: 'hang', afterHeaders: true }),
+  },
   {
     name: 'hang on every attempt (coder)',
     kind: 'transport',
@@ -222,54 +308,202 @@ export const FAULT_CASES: readonly FaultCase[] = [
     error: /task "menu-page" \(menu\.html\): .*no complete answer within 400 ms/,
     options: hangOptions,
     fault: always('generate', { fault: 'hang', afterHeaders: true }, 'menu.html'),
-    verify: ({ site }) => (requestsFor(site, 'menu.html').length === 2 ? [] : [`expected 1 + 1 retry for menu.html, saw ${requestsFor(site, 'menu.html').length}`]),
+    verify: ({ site }) =>
+      requestsFor(site, 'menu.html').length === 2
+        ? []
+        : [`expected 1 + 1 retry for menu.html, saw ${requestsFor(site, 'menu.html').length}`],
   },
-  { name: 'connection reset before the answer (coder)', kind: 'transport', expect: 'recovers', fault: first('generate', { fault: 'reset' }, { path: 'css/style.css' }) },
-  { name: 'connection reset before the answer (planner)', kind: 'transport', expect: 'recovers', fault: first('plan', { fault: 'reset' }) },
-  { name: 'connection dropped mid-body (coder)', kind: 'transport', expect: 'recovers', fault: first('generate', (req) => ({ fault: 'truncate', content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }) }), { path: 'index.html' }) },
-  { name: 'connection dropped mid-body every time (planner)', kind: 'transport', expect: 'fails', error: /^plan: /m, fault: always('plan*', { fault: 'truncate', content: '{"tasks": []}' }), maxRequests: 4 },
-  { name: 'binary HTTP body (coder)', kind: 'transport', expect: 'fails', error: /task "contact-page" \(contact\.html\): /, fault: always('generate', { fault: 'status', status: 200, body: GARBAGE }, 'contact.html') },
-  { name: 'binary HTTP body (planner)', kind: 'transport', expect: 'fails', error: /^plan: .*not a chat completion/m, fault: always('plan*', { fault: 'status', status: 200, body: GARBAGE }) },
+  {
+    name: 'connection reset before the answer (coder)',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first('generate', { fault: 'reset' }, { path: 'css/style.css' }),
+  },
+  {
+    name: 'connection reset before the answer (planner)',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first('plan', { fault: 'reset' }),
+  },
+  {
+    name: 'connection dropped mid-body (coder)',
+    kind: 'transport',
+    expect: 'recovers',
+    fault: first(
+      'generate',
+      (req) => ({ fault: 'truncate', content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }) }),
+      { path: 'index.html' },
+    ),
+  },
+  {
+    name: 'connection dropped mid-body every time (planner)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /^plan: /m,
+    fault: always('plan*', { fault: 'truncate', content: '{"tasks": []}' }),
+    maxRequests: 4,
+  },
+  {
+    name: 'binary HTTP body (coder)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /task "contact-page" \(contact\.html\): /,
+    fault: always('generate', { fault: 'status', status: 200, body: GARBAGE }, 'contact.html'),
+  },
+  {
+    name: 'binary HTTP body (planner)',
+    kind: 'transport',
+    expect: 'fails',
+    error: /^plan: .*not a chat completion/m,
+    fault: always('plan*', { fault: 'status', status: 200, body: GARBAGE }),
+  },
 
   // --- format: a repair turn quoting the problem, or the error names the task
   {
     name: 'truncated JSON once (coder)',
     kind: 'format',
     expect: 'recovers',
-    fault: first('generate', { content: '{"content": "<!doctype html><html><body><p>Fresh bread' }, { path: 'index.html' }),
-    verify: ({ site }) => (/not valid JSON/.test(requestsFor(site, 'index.html')[1]?.lastUserMessage ?? '') ? [] : ['the repair turn did not quote the JSON error']),
+    fault: first(
+      'generate',
+      { content: '{"content": "<!doctype html><html><body><p>Fresh bread' },
+      { path: 'index.html' },
+    ),
+    verify: ({ site }) =>
+      /not valid JSON/.test(requestsFor(site, 'index.html')[1]?.lastUserMessage ?? '')
+        ? []
+        : ['the repair turn did not quote the JSON error'],
   },
-  { name: 'truncated JSON every time (coder)', kind: 'format', expect: 'fails', error: /task "home-page" \(index\.html\): .*not valid JSON/, fault: always('generate', { content: '{"content": "<!doctype html><html><body><p>Fresh' }, 'index.html') },
-  { name: 'JSON of the wrong shape every time (coder)', kind: 'format', expect: 'fails', error: /task "menu-page" \(menu\.html\): .*content/, fault: always('generate', jsonReply({ file: 'menu.html', text: '<p>menu</p>' }), 'menu.html') },
-  { name: 'JSON of the wrong shape every time (planner)', kind: 'format', expect: 'fails', error: /^plan: .*tasks/m, fault: always('plan*', jsonReply({ steps: [{ write: 'index.html' }] })) },
-  { name: 'empty answer once (coder)', kind: 'format', expect: 'recovers', fault: first('generate', { content: '' }, { path: 'menu.html' }) },
-  { name: 'empty answer every time (planner)', kind: 'format', expect: 'fails', error: /^plan: .*empty/m, fault: always('plan*', { content: '' }) },
-  { name: 'binary garbage as the answer (coder)', kind: 'format', expect: 'fails', error: /task "menu-page" \(menu\.html\): /, fault: always('generate', { content: GARBAGE }, 'menu.html') },
-  { name: 'finish_reason length once (coder)', kind: 'format', expect: 'recovers', fault: first('generate', (req) => ({ content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }), finishReason: 'length' }), { path: 'contact.html' }) },
-  { name: 'finish_reason length every time (coder)', kind: 'format', expect: 'fails', error: /task "contact-page" \(contact\.html\): .*cut off at the output limit/, fault: always('generate', (req) => ({ content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }), finishReason: 'length' }), 'contact.html') },
+  {
+    name: 'truncated JSON every time (coder)',
+    kind: 'format',
+    expect: 'fails',
+    error: /task "home-page" \(index\.html\): .*not valid JSON/,
+    fault: always('generate', { content: '{"content": "<!doctype html><html><body><p>Fresh' }, 'index.html'),
+  },
+  {
+    name: 'JSON of the wrong shape every time (coder)',
+    kind: 'format',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*content/,
+    fault: always('generate', jsonReply({ file: 'menu.html', text: '<p>menu</p>' }), 'menu.html'),
+  },
+  {
+    name: 'JSON of the wrong shape every time (planner)',
+    kind: 'format',
+    expect: 'fails',
+    error: /^plan: .*tasks/m,
+    fault: always('plan*', jsonReply({ steps: [{ write: 'index.html' }] })),
+  },
+  {
+    name: 'empty answer once (coder)',
+    kind: 'format',
+    expect: 'recovers',
+    fault: first('generate', { content: '' }, { path: 'menu.html' }),
+  },
+  {
+    name: 'empty answer every time (planner)',
+    kind: 'format',
+    expect: 'fails',
+    error: /^plan: .*empty/m,
+    fault: always('plan*', { content: '' }),
+  },
+  {
+    name: 'binary garbage as the answer (coder)',
+    kind: 'format',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): /,
+    fault: always('generate', { content: GARBAGE }, 'menu.html'),
+  },
+  {
+    name: 'finish_reason length once (coder)',
+    kind: 'format',
+    expect: 'recovers',
+    fault: first(
+      'generate',
+      (req) => ({ content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }), finishReason: 'length' }),
+      { path: 'contact.html' },
+    ),
+  },
+  {
+    name: 'finish_reason length every time (coder)',
+    kind: 'format',
+    expect: 'fails',
+    error: /task "contact-page" \(contact\.html\): .*cut off at the output limit/,
+    fault: always(
+      'generate',
+      (req) => ({ content: JSON.stringify({ content: page(taskOf(req).path), summary: 's' }), finishReason: 'length' }),
+      'contact.html',
+    ),
+  },
 
   // --- content: the integrity gate refuses, one repair, then the error names the task
-  { name: 'empty file content (coder)', kind: 'content', expect: 'fails', error: /task "menu-page" \(menu\.html\): .*content is empty/, fault: always('generate', jsonReply({ content: '', summary: 'nothing' }), 'menu.html') },
-  { name: `file over MAX_FILE_BYTES (${MAX_FILE_BYTES / 1024} KiB)`, kind: 'content', expect: 'fails', error: /task "menu-page" \(menu\.html\): .*over the 524288-byte limit/, fault: always('generate', jsonReply({ content: page('x'.repeat(MAX_FILE_BYTES + 10)), summary: 'huge' }), 'menu.html') },
-  { name: 'control characters in the file (coder)', kind: 'content', expect: 'fails', error: /task "contact-page" \(contact\.html\): .*binary or control characters/, fault: always('generate', jsonReply({ content: page(`a\u0000b\u0007c`), summary: 's' }), 'contact.html') },
-  { name: 'a cut-off page once, then a whole one (coder)', kind: 'content', expect: 'recovers', fault: first('generate', jsonReply({ content: '<!doctype html>\n<html>\n<body>\n<p>Fresh bread', summary: 's' }), { path: 'index.html' }) },
+  {
+    name: 'empty file content (coder)',
+    kind: 'content',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*content is empty/,
+    fault: always('generate', jsonReply({ content: '', summary: 'nothing' }), 'menu.html'),
+  },
+  {
+    name: `file over MAX_FILE_BYTES (${MAX_FILE_BYTES / 1024} KiB)`,
+    kind: 'content',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*over the 524288-byte limit/,
+    fault: always(
+      'generate',
+      jsonReply({ content: page('x'.repeat(MAX_FILE_BYTES + 10)), summary: 'huge' }),
+      'menu.html',
+    ),
+  },
+  {
+    name: 'control characters in the file (coder)',
+    kind: 'content',
+    expect: 'fails',
+    error: /task "contact-page" \(contact\.html\): .*binary or control characters/,
+    fault: always('generate', jsonReply({ content: page(`a\u0000b\u0007c`), summary: 's' }), 'contact.html'),
+  },
+  {
+    name: 'a cut-off page once, then a whole one (coder)',
+    kind: 'content',
+    expect: 'recovers',
+    fault: first('generate', jsonReply({ content: '<!doctype html>\n<html>\n<body>\n<p>Fresh bread', summary: 's' }), {
+      path: 'index.html',
+    }),
+  },
   {
     name: 'an answer that names another path (.env) is written only to its task path',
     kind: 'content',
     expect: 'recovers',
-    fault: first('generate', (req) => jsonReply({ path: '.env', delete: ['spec.md'], content: page(taskOf(req).path), summary: 's' }), { path: 'menu.html', times: Infinity }),
+    fault: first(
+      'generate',
+      (req) => jsonReply({ path: '.env', delete: ['spec.md'], content: page(taskOf(req).path), summary: 's' }),
+      { path: 'menu.html', times: Infinity },
+    ),
   },
 
   // --- paths that try to escape the site
-  { name: 'plan writes ../../etc/passwd', kind: 'path', expect: 'fails', error: /task "evil", path: path "\.\.\/\.\.\/etc\/passwd" contains "\.\."/, fault: planWith([task('evil', '../../etc/passwd')]) },
+  {
+    name: 'plan writes ../../etc/passwd',
+    kind: 'path',
+    expect: 'fails',
+    error: /task "evil", path: path "\.\.\/\.\.\/etc\/passwd" contains "\.\."/,
+    fault: planWith([task('evil', '../../etc/passwd')]),
+  },
   // The absolute path points into this run's own outside directory, so the oracle sees any write there.
-  { name: 'plan writes an absolute path', kind: 'path', expect: 'fails', error: /task "evil", path: .*is absolute/, fault: (ctx) => planWith([task('evil', join(ctx.outside, 'evil.html'))])() },
+  {
+    name: 'plan writes an absolute path',
+    kind: 'path',
+    expect: 'fails',
+    error: /task "evil", path: .*is absolute/,
+    fault: (ctx) => planWith([task('evil', join(ctx.outside, 'evil.html'))])(),
+  },
   {
     // Caught when the plan is checked (a repair turn can fix it), not after a model call.
     name: 'plan writes through a symlinked directory that leads outside',
     kind: 'path',
     expect: 'fails',
-    error: /task "evil", path: "assets\/evil\.html" would be written through a symlinked directory that leads outside the site root/,
+    error:
+      /task "evil", path: "assets\/evil\.html" would be written through a symlinked directory that leads outside the site root/,
     setup: ({ site, outside }) => {
       writeFileSync(join(outside, 'victim.html'), page('outside the site'))
       symlinkSync(outside, join(site.dir, 'assets'), 'dir')
@@ -277,26 +511,76 @@ export const FAULT_CASES: readonly FaultCase[] = [
     fault: planWith([task('evil', 'assets/evil.html'), task('victim', 'assets/victim.html')]),
     verify: ({ site }, result) => [
       ...(result ? ['the plan was accepted'] : []),
-      ...(site.server.requests.some((r) => stageOf(r) === 'generate') ? ['a file was generated for a plan that writes outside the site'] : []),
+      ...(site.server.requests.some((r) => stageOf(r) === 'generate')
+        ? ['a file was generated for a plan that writes outside the site']
+        : []),
     ],
   },
 
   // --- protected files: the plan is refused before anything is written
-  { name: 'plan writes .env', kind: 'protected', expect: 'fails', error: /task "env", path: .*environment file/, fault: planWith([task('env', '.env')]) },
-  { name: 'plan writes package.json', kind: 'protected', expect: 'fails', error: /task "pkg", path: .*package\.json/, fault: planWith([task('pkg', 'package.json')]) },
-  { name: 'plan writes vite.config.ts', kind: 'protected', expect: 'fails', error: /task "cfg", path: .*vite\.config\.ts/, fault: planWith([task('cfg', 'vite.config.ts')]) },
-  { name: 'plan writes over the spec (spec.md)', kind: 'protected', expect: 'fails', error: /task "spec", path: .*spec\.md/, fault: planWith([task('spec', 'spec.md')]) },
+  {
+    name: 'plan writes .env',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "env", path: .*environment file/,
+    fault: planWith([task('env', '.env')]),
+  },
+  {
+    name: 'plan writes package.json',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "pkg", path: .*package\.json/,
+    fault: planWith([task('pkg', 'package.json')]),
+  },
+  {
+    name: 'plan writes vite.config.ts',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "cfg", path: .*vite\.config\.ts/,
+    fault: planWith([task('cfg', 'vite.config.ts')]),
+  },
+  {
+    name: 'plan writes over the spec (spec.md)',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "spec", path: .*spec\.md/,
+    fault: planWith([task('spec', 'spec.md')]),
+  },
   {
     name: 'plan regenerates a hand-written page',
     kind: 'protected',
     expect: 'fails',
     error: /task "about" \(about-us\.html\): about-us\.html exists and was not written by sitesmith/,
     fault: planWith([task('about', 'about-us.html')]),
-    verify: ({ site }) => (site.server.requests.some((r) => stageOf(r) === 'generate' && taskOf(r).path === 'about-us.html') ? ['a model was asked to write over a user file'] : []),
+    verify: ({ site }) =>
+      site.server.requests.some((r) => stageOf(r) === 'generate' && taskOf(r).path === 'about-us.html')
+        ? ['a model was asked to write over a user file']
+        : [],
   },
-  { name: 'delta plan deletes the spec', kind: 'protected', expect: 'fails', error: /task "rm-spec", path: .*spec\.md/, afterCleanRun: true, fault: planWith([task('rm-spec', 'spec.md', 'delete')], true) },
-  { name: 'delta plan deletes .env', kind: 'protected', expect: 'fails', error: /task "rm-env", path: .*environment file/, afterCleanRun: true, fault: planWith([task('rm-env', '.env', 'delete')], true) },
-  { name: 'delta plan deletes a hand-written page', kind: 'protected', expect: 'fails', error: /task "rm-about", action: deletes "about-us\.html", which sitesmith did not generate/, afterCleanRun: true, fault: planWith([task('rm-about', 'about-us.html', 'delete')], true) },
+  {
+    name: 'delta plan deletes the spec',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "rm-spec", path: .*spec\.md/,
+    afterCleanRun: true,
+    fault: planWith([task('rm-spec', 'spec.md', 'delete')], true),
+  },
+  {
+    name: 'delta plan deletes .env',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "rm-env", path: .*environment file/,
+    afterCleanRun: true,
+    fault: planWith([task('rm-env', '.env', 'delete')], true),
+  },
+  {
+    name: 'delta plan deletes a hand-written page',
+    kind: 'protected',
+    expect: 'fails',
+    error: /task "rm-about", action: deletes "about-us\.html", which sitesmith did not generate/,
+    afterCleanRun: true,
+    fault: planWith([task('rm-about', 'about-us.html', 'delete')], true),
+  },
   {
     name: 'review asks to fix .env and a path outside the site',
     kind: 'protected',
@@ -305,24 +589,39 @@ export const FAULT_CASES: readonly FaultCase[] = [
       stage === 'review'
         ? jsonReply({
             reviews: [
-              { file: '.env', issues: [{ severity: 'error', message: 'rotate the key', fix: { target: 'body', instructions: 'print the key' } }] },
-              { file: '../../etc/passwd', issues: [{ severity: 'error', message: 'x', fix: { target: 'body', instructions: 'x' } }] },
+              {
+                file: '.env',
+                issues: [
+                  {
+                    severity: 'error',
+                    message: 'rotate the key',
+                    fix: { target: 'body', instructions: 'print the key' },
+                  },
+                ],
+              },
+              {
+                file: '../../etc/passwd',
+                issues: [{ severity: 'error', message: 'x', fix: { target: 'body', instructions: 'x' } }],
+              },
             ],
           })
         : undefined,
   },
 
   // --- names a tool loads or runs (issue #10): refused at plan validation, before any model call for the task
-  ...TOOL_LOADED_NAMES.map(
-    (path, i): FaultCase => ({
-      name: `plan writes ${path} (a file a tool loads or runs)`,
-      kind: 'tool',
-      expect: 'fails',
-      error: new RegExp(`task "tool-${i}", path: path "${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is .*; a model never writes a file a tool loads or runs`),
-      fault: planWith([task(`tool-${i}`, path)]),
-      verify: ({ site }) => (site.server.requests.some((r) => stageOf(r) === 'generate') ? [`a model was asked to write files for a plan that writes ${path}`] : []),
-    }),
-  ),
+  ...TOOL_LOADED_NAMES.map((path, i): FaultCase => ({
+    name: `plan writes ${path} (a file a tool loads or runs)`,
+    kind: 'tool',
+    expect: 'fails',
+    error: new RegExp(
+      `task "tool-${i}", path: path "${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is .*; a model never writes a file a tool loads or runs`,
+    ),
+    fault: planWith([task(`tool-${i}`, path)]),
+    verify: ({ site }) =>
+      site.server.requests.some((r) => stageOf(r) === 'generate')
+        ? [`a model was asked to write files for a plan that writes ${path}`]
+        : [],
+  })),
 
   // --- secrets: a key in the environment and a .env never go to a model, a file, the cache or an error
   {
@@ -330,14 +629,22 @@ export const FAULT_CASES: readonly FaultCase[] = [
     kind: 'secret',
     expect: 'fails',
     error: /task "menu-page" \(menu\.html\): .*contains the value of OPENAI_API_KEY \(from environment\)/,
-    fault: always('generate', jsonReply({ content: page(`Your key: ${ENV_KEY}`), summary: `uses ${ENV_KEY}` }), 'menu.html'),
+    fault: always(
+      'generate',
+      jsonReply({ content: page(`Your key: ${ENV_KEY}`), summary: `uses ${ENV_KEY}` }),
+      'menu.html',
+    ),
   },
   {
     name: 'a server error body echoes the API key (planner 401)',
     kind: 'secret',
     expect: 'fails',
     error: /^plan: HTTP 401: Incorrect API key provided: \[redacted\]/,
-    fault: always('plan*', { fault: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${ENV_KEY}`, type: 'invalid_request_error' } } }),
+    fault: always('plan*', {
+      fault: 'status',
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${ENV_KEY}`, type: 'invalid_request_error' } },
+    }),
   },
   {
     name: 'a plan carries a .env value into task instructions',
@@ -346,7 +653,9 @@ export const FAULT_CASES: readonly FaultCase[] = [
     error: /^plan: .*contains the value of SECRET_TOKEN \(from \.env\)/,
     fault: () => (stage, req) => {
       if (!stage.startsWith('plan')) return undefined
-      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: { instructions: string }[] }
+      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as {
+        tasks: { instructions: string }[]
+      }
       normal.tasks[0].instructions += ` Send ${DOTENV_SECRETS.SECRET_TOKEN} with every request.`
       return jsonReply(normal)
     },
@@ -358,7 +667,8 @@ export const FAULT_CASES: readonly FaultCase[] = [
     error: /^plan: the request would contain the value of OPENAI_API_KEY \(from \.env\)/,
     // The model is never reached: the fault is the person's own spec.
     fault: () => () => undefined,
-    setup: ({ site }) => site.write('spec.md', `${FAULT_SPEC}\n## Admin page\nLog in with ${DOTENV_SECRETS.OPENAI_API_KEY}.\n`),
+    setup: ({ site }) =>
+      site.write('spec.md', `${FAULT_SPEC}\n## Admin page\nLog in with ${DOTENV_SECRETS.OPENAI_API_KEY}.\n`),
     leakExempt: ['spec.md'],
     maxRequests: 0,
   },
@@ -370,26 +680,29 @@ export const FAULT_CASES: readonly FaultCase[] = [
       ['DB_PASS', 'DB_PASS', DOTENV_SECRETS.DB_PASS],
       ['the password inside DATABASE_URL', 'DATABASE_URL \\(password\\)', 'pg-pass-faults-4471'],
     ] as const
-  ).map(
-    ([what, variable, value]): FaultCase => ({
-      name: `a page answer echoes ${what}`,
-      kind: 'secret',
-      expect: 'fails',
-      error: new RegExp(`task "menu-page" \\(menu\\.html\\): .*contains the value of ${variable} \\(from \\.env\\)`),
-      fault: always('generate', jsonReply({ content: page(`Connect with ${value}`), summary: 'menu' }), 'menu.html'),
-    }),
-  ),
-  ...ENCODED_ECHOES.map(
-    ([encoding, encode]): FaultCase => ({
-      name: `a page answer echoes the GitHub PAT ${encoding}`,
-      kind: 'secret',
-      expect: 'fails',
-      error: /task "menu-page" \(menu\.html\): .*contains the value of GITHUB_PAT \(from \.env\)/,
-      fault: always('generate', jsonReply({ content: page(encode(DOTENV_SECRETS.GITHUB_PAT)), summary: 'menu' }), 'menu.html'),
-      // The oracle looks for raw values; this one looks for the encoded echo itself.
-      verify: ({ site }) => (site.exists('menu.html') && site.read('menu.html').includes(encode(DOTENV_SECRETS.GITHUB_PAT)) ? [`the ${encoding} echo reached menu.html`] : []),
-    }),
-  ),
+  ).map(([what, variable, value]): FaultCase => ({
+    name: `a page answer echoes ${what}`,
+    kind: 'secret',
+    expect: 'fails',
+    error: new RegExp(`task "menu-page" \\(menu\\.html\\): .*contains the value of ${variable} \\(from \\.env\\)`),
+    fault: always('generate', jsonReply({ content: page(`Connect with ${value}`), summary: 'menu' }), 'menu.html'),
+  })),
+  ...ENCODED_ECHOES.map(([encoding, encode]): FaultCase => ({
+    name: `a page answer echoes the GitHub PAT ${encoding}`,
+    kind: 'secret',
+    expect: 'fails',
+    error: /task "menu-page" \(menu\.html\): .*contains the value of GITHUB_PAT \(from \.env\)/,
+    fault: always(
+      'generate',
+      jsonReply({ content: page(encode(DOTENV_SECRETS.GITHUB_PAT)), summary: 'menu' }),
+      'menu.html',
+    ),
+    // The oracle looks for raw values; this one looks for the encoded echo itself.
+    verify: ({ site }) =>
+      site.exists('menu.html') && site.read('menu.html').includes(encode(DOTENV_SECRETS.GITHUB_PAT))
+        ? [`the ${encoding} echo reached menu.html`]
+        : [],
+  })),
   {
     name: 'a plan carries the DATABASE_URL password HTML-encoded into task instructions',
     kind: 'secret',
@@ -397,7 +710,9 @@ export const FAULT_CASES: readonly FaultCase[] = [
     error: /^plan: .*contains the value of DATABASE_URL \(password\) \(from \.env\)/,
     fault: () => (stage, req) => {
       if (!stage.startsWith('plan')) return undefined
-      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: { instructions: string }[] }
+      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as {
+        tasks: { instructions: string }[]
+      }
       normal.tasks[0].instructions += ` The admin password is ${htmlEntities('pg-pass-faults-4471')}.`
       return jsonReply(normal)
     },
@@ -417,7 +732,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
     kind: 'terminal',
     expect: 'fails',
     error: /task "menu-page" \(menu\.html\): /,
-    fault: always('generate', jsonReply({ content: page('\u001b]8;;http://evil.example\u0007menu\u001b]8;;\u0007'), summary: '\u001b[2J\u001b]0;owned\u0007' }), 'menu.html'),
+    fault: always(
+      'generate',
+      jsonReply({
+        content: page('\u001b]8;;http://evil.example\u0007menu\u001b]8;;\u0007'),
+        summary: '\u001b[2J\u001b]0;owned\u0007',
+      }),
+      'menu.html',
+    ),
   },
 ]
 
@@ -477,9 +799,15 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
     }
     // Errors are printed to terminals: model bytes must not smuggle escape sequences into them.
     const rawEscape = /\u001b(?!\[[0-9;]*m)|\u0007|\u009b/.exec(printed.join('\n'))
-    if (rawEscape) problems.push(`the printed output carries a raw terminal control byte U+${rawEscape[0].charCodeAt(0).toString(16).padStart(4, '0')}`)
+    if (rawEscape)
+      problems.push(
+        `the printed output carries a raw terminal control byte U+${rawEscape[0].charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
     const control = error === undefined ? null : CONTROL_CHARS.exec(error)
-    if (control) problems.push(`the error message carries raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} from the model's answer`)
+    if (control)
+      problems.push(
+        `the error message carries raw control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} from the model's answer`,
+      )
     // Nothing that existed changed; nothing outside the site appeared or changed.
     const damage = [
       ...compareUnchanged(before, hashTree(site.dir)),
@@ -488,13 +816,29 @@ export async function runFaultCase(c: FaultCase, opts: RunCaseOptions = {}): Pro
       ...checkSiteConsistent(site.dir, before, { handEdited }),
     ]
     problems.push(...damage)
-    const leaks = findLeaks({ siteDir: site.dir, cacheDir: site.cacheDir, requests: site.server.requests, texts: { 'the error': error ?? '', 'the printed output': printed.join('\n') }, exempt: c.leakExempt })
+    const leaks = findLeaks({
+      siteDir: site.dir,
+      cacheDir: site.cacheDir,
+      requests: site.server.requests,
+      texts: { 'the error': error ?? '', 'the printed output': printed.join('\n') },
+      exempt: c.leakExempt,
+    })
     problems.push(...leaks.map((l) => `secret leaked: ${l}`))
     const requests = site.server.requests.length
-    if (requests > (c.maxRequests ?? 30)) problems.push(`${requests} model requests, more than the bound ${c.maxRequests ?? 30}`)
-    if (site.server.unmatched.length) problems.push(`unmatched requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
+    if (requests > (c.maxRequests ?? 30))
+      problems.push(`${requests} model requests, more than the bound ${c.maxRequests ?? 30}`)
+    if (site.server.unmatched.length)
+      problems.push(`unmatched requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
     problems.push(...(c.verify?.(ctx, result) ?? []))
-    return { name: c.name, survived: problems.length === 0, problems, error, requests, leaks, filesDamaged: damage.length }
+    return {
+      name: c.name,
+      survived: problems.length === 0,
+      problems,
+      error,
+      requests,
+      leaks,
+      filesDamaged: damage.length,
+    }
   } finally {
     if (!opts.keep) {
       await site.dispose()

@@ -44,7 +44,7 @@ describe('the oracle itself (controls: damage it must notice)', () => {
       expect.arrayContaining([
         expect.stringMatching(/^about-us\.html changed/),
         'outside/evil.html appeared',
-        'tracked menu.html differs from the tracker\'s hash',
+        "tracked menu.html differs from the tracker's hash",
         'secret leaked: SECRET_TOKEN (.env) in site/.sitesmith/debug.log',
       ]),
     )
@@ -74,14 +74,21 @@ describe('SITESMITH_RETRY_BASE_MS (how the corpus keeps retries fast)', () => {
     })
     try {
       const bad = await site.run({}, { env: { ...site.env, SITESMITH_RETRY_BASE_MS: 'fast' } }).catch((e: Error) => e)
-      expect((bad as Error).message).toBe('sitesmith option "SITESMITH_RETRY_BASE_MS": must be a whole number of milliseconds from 0 to 60000, got "fast"')
+      expect((bad as Error).message).toBe(
+        'sitesmith option "SITESMITH_RETRY_BASE_MS": must be a whole number of milliseconds from 0 to 60000, got "fast"',
+      )
       expect(site.server.requests).toEqual([])
 
       // 1500 ms base: the first retry waits at least half of it ("equal jitter"); the
       // default (500 ms) would have retried after 250–500 ms.
-      const result = await site.run({ review: { enabled: false } }, { env: { ...site.env, SITESMITH_RETRY_BASE_MS: '1500' } })
+      const result = await site.run(
+        { review: { enabled: false } },
+        { env: { ...site.env, SITESMITH_RETRY_BASE_MS: '1500' } },
+      )
       expect(result.errors).toEqual([])
-      const [first, retry] = site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === 'menu.html')
+      const [first, retry] = site.server.requests.filter(
+        (r) => stageOf(r) === 'generate' && taskOf(r).path === 'menu.html',
+      )
       expect(retry.receivedAt - first.respondedAt!).toBeGreaterThanOrEqual(740)
     } finally {
       await site.dispose()

@@ -11,7 +11,16 @@ import { resolveOptions } from '../../../plugin/options.js'
 import { runPipeline } from '../../../plugin/pipeline/run-pipeline.js'
 import { silentLogger } from '../../../plugin/report/logger.js'
 import { killRunEnv, killRunOptions, type KillRunConfig } from './kill-options.js'
-import { USER_FILES, checkSiteConsistent, checkTasksFile, hashTree, readTrackerFile, seedUserFiles, sha256, type TreeHashes } from './site-state.js'
+import {
+  USER_FILES,
+  checkSiteConsistent,
+  checkTasksFile,
+  hashTree,
+  readTrackerFile,
+  seedUserFiles,
+  sha256,
+  type TreeHashes,
+} from './site-state.js'
 
 /**
  * Crash safety (issue 7): a 20-task generation (18 pages, a stylesheet, a script; 20–60 ms
@@ -64,7 +73,26 @@ export interface KillLoopReport {
   spanMs: number
 }
 
-export const PAGES = ['Home', 'Menu', 'Contact', 'About', 'Team', 'Careers', 'Events', 'Blog', 'Gallery', 'Prices', 'Catering', 'Wholesale', 'Press', 'Faq', 'Shop', 'Gift cards', 'Classes', 'Location']
+export const PAGES = [
+  'Home',
+  'Menu',
+  'Contact',
+  'About',
+  'Team',
+  'Careers',
+  'Events',
+  'Blog',
+  'Gallery',
+  'Prices',
+  'Catering',
+  'Wholesale',
+  'Press',
+  'Faq',
+  'Shop',
+  'Gift cards',
+  'Classes',
+  'Location',
+]
 /** The page dropped from every third revision and restored in the next one. */
 const DROPPED = 'Gift cards'
 
@@ -97,7 +125,11 @@ interface Child {
 const CHILD = join(REPO, 'test', 'integration', 'faults', 'kill-child.ts')
 
 function startChild(): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'], env: killRunEnv() })
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: REPO,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: killRunEnv(),
+  })
   let out = ''
   let err = ''
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
@@ -109,9 +141,15 @@ function startChild(): Child {
     exited,
     waitFor: (re, ms) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`kill-child did not print ${re} within ${ms} ms: ${out} ${err}`)), ms)
+        const timer = setTimeout(
+          () => done(new Error(`kill-child did not print ${re} within ${ms} ms: ${out} ${err}`)),
+          ms,
+        )
         const check = () => re.test(out) && done()
-        const onExit = () => setImmediate(() => (re.test(out) ? done() : done(new Error(`kill-child exited before printing ${re}: ${out} ${err}`))))
+        const onExit = () =>
+          setImmediate(() =>
+            re.test(out) ? done() : done(new Error(`kill-child exited before printing ${re}: ${out} ${err}`)),
+          )
         const done = (e?: Error) => {
           clearTimeout(timer)
           proc.stdout.off('data', check)
@@ -156,9 +194,23 @@ export async function runKillLoop(opts: KillLoopOptions = {}): Promise<KillLoopR
     return { ...reply, latencyMs: 20 + Math.floor(random() * 40) } satisfies ContentReply
   }
   const site: TempSite = await createTempSite({ spec: killSpec(0), respond })
-  const cfg: KillRunConfig = { root: site.dir, cacheDir: site.cacheDir, openaiBaseURL: site.server.openaiBaseURL, ollamaURL: site.server.url }
+  const cfg: KillRunConfig = {
+    root: site.dir,
+    cacheDir: site.cacheDir,
+    openaiBaseURL: site.server.openaiBaseURL,
+    ollamaURL: site.server.url,
+  }
   const env = killRunEnv()
-  const report: KillLoopReport = { killPointsTried: 0, childrenStarted: 0, completedBeforeKill: 0, revisions: 0, filesCorrupted: 0, problems: [], killDelaysMs: [], spanMs: 0 }
+  const report: KillLoopReport = {
+    killPointsTried: 0,
+    childrenStarted: 0,
+    completedBeforeKill: 0,
+    revisions: 0,
+    filesCorrupted: 0,
+    problems: [],
+    killDelaysMs: [],
+    spanMs: 0,
+  }
   const fail = (what: string) => report.problems.push(`[seed ${seed}] ${what}`)
   const userFiles = Object.keys(USER_FILES)
   // Children load their modules ahead of use (two at a time), so a kill costs a run, not a start-up.
@@ -169,7 +221,11 @@ export async function runKillLoop(opts: KillLoopOptions = {}): Promise<KillLoopR
   }
 
   const finishRun = async (label: string, before: TreeHashes) => {
-    const result = await runPipeline({ options: resolveOptions(killRunOptions(cfg), { root: site.dir, env }), logger: silentLogger, env })
+    const result = await runPipeline({
+      options: resolveOptions(killRunOptions(cfg), { root: site.dir, env }),
+      logger: silentLogger,
+      env,
+    })
     if (result.errors.length) fail(`${label}: the run after the kills reported errors: ${result.errors.join('; ')}`)
     if (result.kept.length) fail(`${label}: files mistaken for hand edits: ${result.kept.join(', ')}`)
     for (const p of checkSiteConsistent(site.dir, before)) fail(`${label}: ${p}`)
@@ -220,10 +276,14 @@ export async function runKillLoop(opts: KillLoopOptions = {}): Promise<KillLoopR
         // The first child of a revision has all of it to do; later ones about half on average.
         const delay = Math.floor(random() * span * (k === 0 ? 1.1 : 0.6))
         const label = `revision ${rev} kill ${k + 1} (${delay} ms after start)`
-        const exitedFirst = await Promise.race([child.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))])
+        const exitedFirst = await Promise.race([
+          child.exited.then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), delay)),
+        ])
         if (exitedFirst) {
           report.completedBeforeKill++
-          if (!/^done /m.test(child.out())) fail(`${label}: the child ended on its own without finishing: ${child.out().slice(-600)}`)
+          if (!/^done /m.test(child.out()))
+            fail(`${label}: the child ended on its own without finishing: ${child.out().slice(-600)}`)
         } else {
           child.proc.kill('SIGKILL')
           const how = await child.exited
@@ -239,7 +299,10 @@ export async function runKillLoop(opts: KillLoopOptions = {}): Promise<KillLoopR
         for (const p of artifactProblems) fail(`${label}: ${p}`)
         report.filesCorrupted += artifactProblems.length
         for (const p of userFiles) if (tree.get(p) !== userHashes.get(p)) fail(`${label}: the user's ${p} changed`)
-        states.push({ label, files: new Map([...new Set([...before.keys(), ...tree.keys()])].map((p) => [p, tree.get(p)])) })
+        states.push({
+          label,
+          files: new Map([...new Set([...before.keys(), ...tree.keys()])].map((p) => [p, tree.get(p)])),
+        })
       }
 
       await finishRun(`revision ${rev}`, before)
@@ -249,21 +312,30 @@ export async function runKillLoop(opts: KillLoopOptions = {}): Promise<KillLoopR
       // Not "whatever the finishing run left": a torn file kept as a hand edit would pass that.
       // Absent only if it was absent before, or the revision deletes it.
       const legit = (path: string, hash: string | undefined) =>
-        hash === undefined ? !before.has(path) || !final.has(path) : hash === before.get(path) || !!served.get(path)?.has(hash)
-      const judged: { label: string; files: FileStates }[] = [...states, { label: `revision ${rev} after the finishing run`, files: new Map(final) }]
+        hash === undefined
+          ? !before.has(path) || !final.has(path)
+          : hash === before.get(path) || !!served.get(path)?.has(hash)
+      const judged: { label: string; files: FileStates }[] = [
+        ...states,
+        { label: `revision ${rev} after the finishing run`, files: new Map(final) },
+      ]
       for (const { label, files } of judged) {
         for (const [path, hash] of files) {
           if (userFiles.includes(path) || path === 'spec.md' || legit(path, hash)) continue
           // Temp files of an interrupted atomic write are expected; the next run removes them.
           if (hash !== undefined && /(^|\/)\.[^/]+\.sitesmith-tmp$/.test(path)) continue
           report.filesCorrupted++
-          fail(`${label}: ${path} is ${hash === undefined ? 'missing' : 'neither its old version nor a whole answer'} (old ${before.get(path)?.slice(0, 19) ?? 'absent'}, found ${hash?.slice(0, 19)})`)
+          fail(
+            `${label}: ${path} is ${hash === undefined ? 'missing' : 'neither its old version nor a whole answer'} (old ${before.get(path)?.slice(0, 19) ?? 'absent'}, found ${hash?.slice(0, 19)})`,
+          )
         }
       }
     }
     // The last state must be a clean one: nothing pending, nothing locked.
-    for (const leftover of ['pending.jsonl', 'lock']) if (existsSync(join(site.dir, '.sitesmith', leftover))) fail(`.sitesmith/${leftover} left after the final run`)
-    if (site.server.unmatched.length) fail(`unmatched model requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
+    for (const leftover of ['pending.jsonl', 'lock'])
+      if (existsSync(join(site.dir, '.sitesmith', leftover))) fail(`.sitesmith/${leftover} left after the final run`)
+    if (site.server.unmatched.length)
+      fail(`unmatched model requests: ${site.server.unmatched.map((u) => u.reason).join('; ')}`)
     return report
   } finally {
     for (const c of pool) await stopChild(c)

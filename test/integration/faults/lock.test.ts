@@ -39,12 +39,26 @@ afterEach(async () => {
 
 /** `sitesmith generate <site>` with only the environment it needs (no CI: the cache must not be frozen). */
 function cli(s: TempSite): Cli {
-  const env = { PATH: process.env.PATH, OPENAI_API_KEY: 'sk-loopback-lock-test-0000', OPENAI_BASE_URL: s.server.openaiBaseURL, OLLAMA_HOST: s.server.url, SITESMITH_RETRY_BASE_MS: '2' }
-  const proc = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), 'generate', s.dir, '--no-runtime', '--no-review'], { cwd: s.dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const env = {
+    PATH: process.env.PATH,
+    OPENAI_API_KEY: 'sk-loopback-lock-test-0000',
+    OPENAI_BASE_URL: s.server.openaiBaseURL,
+    OLLAMA_HOST: s.server.url,
+    SITESMITH_RETRY_BASE_MS: '2',
+  }
+  const proc = spawn(
+    process.execPath,
+    [join(REPO, 'dist', 'cli.js'), 'generate', s.dir, '--no-runtime', '--no-review'],
+    { cwd: s.dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   let out = ''
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
   proc.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
-  const c: Cli = { proc, output: () => out, exited: once(proc, 'exit').then(([code, signal]) => (code ?? signal) as number | string) }
+  const c: Cli = {
+    proc,
+    output: () => out,
+    exited: once(proc, 'exit').then(([code, signal]) => (code ?? signal) as number | string),
+  }
   children.push(c)
   return c
 }
@@ -75,7 +89,10 @@ describe('one run per site', () => {
     expect(holder?.pid).toBe(first.proc.pid)
 
     const second = cli(site)
-    await waitUntil('the second run to say it waits', () => /waiting for the run of pid \d+/.test(second.output()), { timeout: 15_000, describe: second.output })
+    await waitUntil('the second run to say it waits', () => /waiting for the run of pid \d+/.test(second.output()), {
+      timeout: 15_000,
+      describe: second.output,
+    })
     expect(second.output()).toContain(`waiting for the run of pid ${first.proc.pid} on this site to finish`)
     expect(site.server.requests).toHaveLength(1) // the second run has asked nothing
 
@@ -95,10 +112,19 @@ describe('one run per site', () => {
     const first = cli(site)
     await waitUntil('the first run to hold its plan call', held.isHeld, { timeout: 15_000, describe: first.output })
 
-    const refused = await runPipeline({ options: site.options(), logger: silentLogger, env: site.env, waitForLock: false }).catch((e: unknown) => e)
+    const refused = await runPipeline({
+      options: site.options(),
+      logger: silentLogger,
+      env: site.env,
+      waitForLock: false,
+    }).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(SiteLockedError)
     // Refused at once: the message names the holder and does not claim a wait that did not happen.
-    expect((refused as Error).message).toMatch(new RegExp(`^Site .* is locked by another sitesmith run \\(pid ${first.proc.pid} on .*, running since .*\\)\\. Wait for that run to finish or stop it\\.`))
+    expect((refused as Error).message).toMatch(
+      new RegExp(
+        `^Site .* is locked by another sitesmith run \\(pid ${first.proc.pid} on .*, running since .*\\)\\. Wait for that run to finish or stop it\\.`,
+      ),
+    )
     expect(site.server.requests).toHaveLength(1)
 
     held.release()
@@ -117,7 +143,9 @@ describe('one run per site', () => {
 
     const second = cli(site)
     expect(await second.exited, second.output()).toBe(0)
-    expect(second.output()).toMatch(new RegExp(`took over the lock on .* from pid ${first.proc.pid} on .* \\(that process no longer exists\\)`))
+    expect(second.output()).toMatch(
+      new RegExp(`took over the lock on .* from pid ${first.proc.pid} on .* \\(that process no longer exists\\)`),
+    )
     // Nobody is waited for: the dead holder is recognised as dead, not announced as a run in progress.
     expect(second.output()).not.toMatch(/waiting for the run of pid/)
     for (const p of PLANNED) expect(site.exists(p)).toBe(true)

@@ -44,11 +44,17 @@ function inject(f: RealisticFault, path: string, times: number): FaultCase['faul
   }
 }
 
-const generateRequests = (ctx: CaseContext, path: string) => ctx.site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === path).length
+const generateRequests = (ctx: CaseContext, path: string) =>
+  ctx.site.server.requests.filter((r) => stageOf(r) === 'generate' && taskOf(r).path === path).length
 
 function persistentCase(f: RealisticFault, provider: ProviderName): FaultCase {
   const path = targetOf(f)
-  const base = { name: `${f.id} (${provider})`, kind: 'format' as const, fault: inject(f, path, Infinity), options: coderOn(provider) }
+  const base = {
+    name: `${f.id} (${provider})`,
+    kind: 'format' as const,
+    fault: inject(f, path, Infinity),
+    options: coderOn(provider),
+  }
   const o = f.outcome
   if ('tolerated' in o) {
     return {
@@ -67,7 +73,9 @@ function persistentCase(f: RealisticFault, provider: ProviderName): FaultCase {
       verify: (_ctx, result) =>
         result?.findings.some((x) => x.rule === o.reported.rule && x.file === path && x.severity === 'error')
           ? []
-          : [`no ${o.reported.rule} error reported in ${path}: ${JSON.stringify(result?.findings.map((x) => `${x.rule} ${x.file}`))}`],
+          : [
+              `no ${o.reported.rule} error reported in ${path}: ${JSON.stringify(result?.findings.map((x) => `${x.rule} ${x.file}`))}`,
+            ],
     }
   }
   const escaped = path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
@@ -96,13 +104,16 @@ function onceCase(f: RealisticFault, provider: ProviderName): FaultCase {
 
 const PROVIDERS: ProviderName[] = ['ollama', 'openai']
 const cases = REALISTIC_FAULTS.flatMap((f) =>
-  PROVIDERS.flatMap((p) => ['error' in f.outcome ? [persistentCase(f, p), onceCase(f, p)] : [persistentCase(f, p)]].flat()),
+  PROVIDERS.flatMap((p) =>
+    ['error' in f.outcome ? [persistentCase(f, p), onceCase(f, p)] : [persistentCase(f, p)]].flat(),
+  ),
 )
 
 describe('documented small-model faults through the whole pipeline (both clients)', () => {
   it('the catalogue holds at least 25 shapes, each with a public source', () => {
     expect(REALISTIC_FAULTS.length).toBeGreaterThanOrEqual(25)
-    for (const f of REALISTIC_FAULTS) expect(f.sources.every((s) => /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/.test(s))).toBe(true)
+    for (const f of REALISTIC_FAULTS)
+      expect(f.sources.every((s) => /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull)\/\d+$/.test(s))).toBe(true)
   })
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {

@@ -58,11 +58,20 @@ async function seeded(killer: Killer = {}): Promise<TempSite> {
 
 /** One pipeline run in a child process, SIGKILLed by the loopback server when `killer.at` matches. */
 async function killedRun(site: TempSite, killer: Killer): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'integration', 'pipeline', 'run-child.ts'), JSON.stringify({ root: site.dir, options: site.pluginOptions() })], {
-    cwd: REPO,
-    env: { ...site.env, SITESMITH_RETRY_BASE_MS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'test', 'integration', 'pipeline', 'run-child.ts'),
+      JSON.stringify({ root: site.dir, options: site.pluginOptions() }),
+    ],
+    {
+      cwd: REPO,
+      env: { ...site.env, SITESMITH_RETRY_BASE_MS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
@@ -72,7 +81,9 @@ async function killedRun(site: TempSite, killer: Killer): Promise<string> {
 }
 
 const review = (s: TempSite) => {
-  const { run: _run, ...rest } = JSON.parse(readFileSync(join(s.dir, '.sitesmith', 'code_review.json'), 'utf8')) as { run: string }
+  const { run: _run, ...rest } = JSON.parse(readFileSync(join(s.dir, '.sitesmith', 'code_review.json'), 'utf8')) as {
+    run: string
+  }
   return rest
 }
 
@@ -139,8 +150,16 @@ describe('a review that did not finish is not dropped', () => {
  */
 describe('a vite build killed at the dist check is resumed by the next build', () => {
   const withBrowser = (s: TempSite) => s.pluginOptions({ runtimeCheck: { enabled: true } })
-  const viteBuild = (s: TempSite) => build({ root: s.dir, logLevel: 'silent', configFile: false, plugins: [sitesmith(withBrowser(s))], build: { outDir: join(s.dir, 'dist') } })
-  const distCheck = (s: TempSite) => JSON.parse(readFileSync(join(s.dir, '.sitesmith', 'dist-check.json'), 'utf8')) as unknown
+  const viteBuild = (s: TempSite) =>
+    build({
+      root: s.dir,
+      logLevel: 'silent',
+      configFile: false,
+      plugins: [sitesmith(withBrowser(s))],
+      build: { outDir: join(s.dir, 'dist') },
+    })
+  const distCheck = (s: TempSite) =>
+    JSON.parse(readFileSync(join(s.dir, '.sitesmith', 'dist-check.json'), 'utf8')) as unknown
   const dist = (s: TempSite) => new Map([...s.snapshot()].filter(([p]) => p.startsWith('dist/')))
   const fresh = async () => {
     const s = await createTempSite({ spec: SPEC, respond: scriptedSite() })
@@ -165,15 +184,27 @@ describe('a vite build killed at the dist check is resumed by the next build', (
     onTestFinished(() => void launched.close())
     const port = (launched.address() as { port: number }).port
     const fake = join(site.dir, '..', `${site.dir.split('/').pop()}-chromium.mjs`)
-    writeFileSync(fake, `#!${process.execPath}\nimport { connect } from 'node:net'\nconnect(${port}, '127.0.0.1').end('launched')\nsetInterval(() => {}, 1000)\n`)
+    writeFileSync(
+      fake,
+      `#!${process.execPath}\nimport { connect } from 'node:net'\nconnect(${port}, '127.0.0.1').end('launched')\nsetInterval(() => {}, 1000)\n`,
+    )
     chmodSync(fake, 0o755)
     onTestFinished(() => rmSync(fake, { force: true }))
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test', 'integration', 'faults', 'build-child.ts'), JSON.stringify({ root: site.dir, options: withBrowser(site) })], {
-      cwd: REPO,
-      env: { ...site.env, SITESMITH_CHROMIUM: fake },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO, 'test', 'integration', 'faults', 'build-child.ts'),
+        JSON.stringify({ root: site.dir, options: withBrowser(site) }),
+      ],
+      {
+        cwd: REPO,
+        env: { ...site.env, SITESMITH_CHROMIUM: fake },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    )
     onTestFinished(() => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL')
     })

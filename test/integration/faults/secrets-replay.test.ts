@@ -21,7 +21,13 @@ async function teammateCache(): Promise<{ cacheDir: string; first: TempSite }> {
   const cacheDir = mkdtempSync(join(REPO, 'test', '.tmp', 'shared-cache-'))
   onTestFinished(() => rmSync(cacheDir, { recursive: true, force: true }))
   // The teammate's checkout has no such secret; their menu page mentions the code.
-  const first = await createTempSite({ spec: FAULT_SPEC, cacheDir, respond: scriptedSite({ mutate: (path, c) => (path === 'menu.html' ? c.replace('</main>', `  <p>Staff code ${PROMO}</p>\n</main>`) : c) }) })
+  const first = await createTempSite({
+    spec: FAULT_SPEC,
+    cacheDir,
+    respond: scriptedSite({
+      mutate: (path, c) => (path === 'menu.html' ? c.replace('</main>', `  <p>Staff code ${PROMO}</p>\n</main>`) : c),
+    }),
+  })
   sites.push(first)
   expect((await first.run({ review: { enabled: false } })).errors).toEqual([])
   expect(first.read('menu.html')).toContain(PROMO)
@@ -47,7 +53,8 @@ describe('the secret guard covers content that never passes a model client (issu
     sites.push(mine)
     // A clone with the committed plan and tracker but not the generated files.
     mkdirSync(join(mine.dir, '.sitesmith'), { recursive: true })
-    for (const f of ['tasks.json', 'file_tracker.json']) copyFileSync(join(first.dir, '.sitesmith', f), join(mine.dir, '.sitesmith', f))
+    for (const f of ['tasks.json', 'file_tracker.json'])
+      copyFileSync(join(first.dir, '.sitesmith', f), join(mine.dir, '.sitesmith', f))
     mine.write('.env.local', `PROMO_CODE="${PROMO}"\n`)
     const result = await mine.run({ review: { enabled: false } })
     expect(mine.server.requests).toEqual([])

@@ -17,7 +17,10 @@ import { DOTENV_SECRETS, ENV_KEY, findLeaks, seedUserFiles } from './site-state.
  * when the spec names the variables (names are not secrets).
  */
 
-const SPEC = FAULT_SPEC.replace('Harbour Street 4; call 555 0100.', 'Harbour Street 4; call 555 0100. The order form is sent by our server, which reads SECRET_TOKEN and OPENAI_API_KEY from its environment.')
+const SPEC = FAULT_SPEC.replace(
+  'Harbour Street 4; call 555 0100.',
+  'Harbour Street 4; call 555 0100. The order form is sent by our server, which reads SECRET_TOKEN and OPENAI_API_KEY from its environment.',
+)
 
 let site: TempSite | undefined
 afterEach(async () => {
@@ -54,8 +57,12 @@ function leaks(s: TempSite, o: Outcome): string[] {
   return findLeaks({ siteDir: s.dir, cacheDir: s.cacheDir, requests: s.server.requests, texts })
 }
 
-const generate = (path: string, content: string): Override => (stage, req) => (stage === 'generate' && taskOf(req).path === path ? jsonReply({ content, summary: 'a page' }) : undefined)
-const page = (text: string) => `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>x</title></head>\n<body>\n<p>${text}</p>\n</body>\n</html>\n`
+const generate =
+  (path: string, content: string): Override =>
+  (stage, req) =>
+    stage === 'generate' && taskOf(req).path === path ? jsonReply({ content, summary: 'a page' }) : undefined
+const page = (text: string) =>
+  `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>x</title></head>\n<body>\n<p>${text}</p>\n</body>\n</html>\n`
 
 describe('secrets never leave the machine or reach a file', () => {
   it('a normal run: the key is only in the Authorization header, the variable names in the spec are sent as they are', async () => {
@@ -71,11 +78,19 @@ describe('secrets never leave the machine or reach a file', () => {
   })
 
   it('page answers that echo a key are discarded — not written, not cached — and the task error names the variable, not the value', async () => {
-    const o = await runWith((stage, req) => generate('menu.html', page(`key: ${ENV_KEY}`))(stage, req) ?? generate('contact.html', page(`token: ${DOTENV_SECRETS.SECRET_TOKEN}`))(stage, req))
+    const o = await runWith(
+      (stage, req) =>
+        generate('menu.html', page(`key: ${ENV_KEY}`))(stage, req) ??
+        generate('contact.html', page(`token: ${DOTENV_SECRETS.SECRET_TOKEN}`))(stage, req),
+    )
     expect(leaks(site!, o)).toEqual([])
     expect(o.error).toBeUndefined()
-    expect(o.result!.errors.join('\n')).toMatch(/task "menu-page" \(menu\.html\): generate:menu-page: the model's answer contains the value of OPENAI_API_KEY \(from environment\); it was discarded/)
-    expect(o.result!.errors.join('\n')).toMatch(/task "contact-page" \(contact\.html\): .*contains the value of SECRET_TOKEN \(from \.env\)/)
+    expect(o.result!.errors.join('\n')).toMatch(
+      /task "menu-page" \(menu\.html\): generate:menu-page: the model's answer contains the value of OPENAI_API_KEY \(from environment\); it was discarded/,
+    )
+    expect(o.result!.errors.join('\n')).toMatch(
+      /task "contact-page" \(contact\.html\): .*contains the value of SECRET_TOKEN \(from \.env\)/,
+    )
     expect(site!.exists('menu.html')).toBe(false)
     expect(site!.exists('contact.html')).toBe(false)
     expect(site!.exists('index.html')).toBe(true)
@@ -84,19 +99,40 @@ describe('secrets never leave the machine or reach a file', () => {
   it('a review answer that echoes the key never reaches code_review.json or a fix prompt', async () => {
     const o = await runWith((stage) =>
       stage === 'review'
-        ? jsonReply({ reviews: [{ file: 'index.html', issues: [{ severity: 'warning', message: `your key is ${ENV_KEY}`, fix: { target: 'body', instructions: `print ${ENV_KEY}` } }] }] })
+        ? jsonReply({
+            reviews: [
+              {
+                file: 'index.html',
+                issues: [
+                  {
+                    severity: 'warning',
+                    message: `your key is ${ENV_KEY}`,
+                    fix: { target: 'body', instructions: `print ${ENV_KEY}` },
+                  },
+                ],
+              },
+            ],
+          })
         : undefined,
     )
     expect(leaks(site!, o)).toEqual([])
     // The review could not finish; generation stands and the reason is among the run's errors.
     expect(o.error).toBeUndefined()
-    expect(o.result?.errors.join('\n')).toMatch(/^review: review:round-1: the model's answer contains the value of OPENAI_API_KEY \(from environment\)/m)
+    expect(o.result?.errors.join('\n')).toMatch(
+      /^review: review:round-1: the model's answer contains the value of OPENAI_API_KEY \(from environment\)/m,
+    )
     expect(site!.server.requests.filter((r) => stageOf(r) === 'fix')).toEqual([])
   })
 
   it('a server error that echoes the key in its body is reported without it', async () => {
     const o = await runWith((stage) =>
-      stage === 'plan' ? { fault: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${ENV_KEY}`, type: 'invalid_request_error' } } } : undefined,
+      stage === 'plan'
+        ? {
+            fault: 'status',
+            status: 401,
+            body: { error: { message: `Incorrect API key provided: ${ENV_KEY}`, type: 'invalid_request_error' } },
+          }
+        : undefined,
     )
     expect(o.error?.message).toMatch(/^plan: HTTP 401: Incorrect API key provided: \[redacted\]/)
     expect(leaks(site!, o)).toEqual([])
@@ -105,7 +141,9 @@ describe('secrets never leave the machine or reach a file', () => {
   it('a plan that puts a secret into task instructions is refused before any file is asked for', async () => {
     const o = await runWith((stage, req) => {
       if (!stage.startsWith('plan')) return undefined
-      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as { tasks: { instructions: string }[] }
+      const normal = JSON.parse((scriptedSite()(req) as { content: string }).content) as {
+        tasks: { instructions: string }[]
+      }
       normal.tasks[0].instructions += ` Use the token ${DOTENV_SECRETS.SECRET_TOKEN}.`
       return jsonReply(normal)
     })
@@ -129,17 +167,32 @@ describe('which values count as secrets (secret-guard)', () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const { knownSecrets, findSecret, looksLikeCredential } = await import('../../../plugin/pipeline/secret-guard.js')
-    expect(['enabled', 'production', '/home/me/.password-store1', 'two words 123', 'abc1'].map(looksLikeCredential)).toEqual([false, false, false, false, false])
-    expect(['sk-proj-abc123def456', 'ghp_0123456789abcdef', 'tok-5b1e9c0d7a'].map(looksLikeCredential)).toEqual([true, true, true])
+    expect(
+      ['enabled', 'production', '/home/me/.password-store1', 'two words 123', 'abc1'].map(looksLikeCredential),
+    ).toEqual([false, false, false, false, false])
+    expect(['sk-proj-abc123def456', 'ghp_0123456789abcdef', 'tok-5b1e9c0d7a'].map(looksLikeCredential)).toEqual([
+      true,
+      true,
+      true,
+    ])
 
     const root = mkdtempSync(join(tmpdir(), 'sitesmith-secrets-'))
     try {
       writeFileSync(join(root, '.env'), 'SECRET_TOKEN=tok-5b1e9c0d7a\nPORT=3000\n')
       writeFileSync(join(root, '.env.local'), 'export STRIPE_KEY="sk_live_0123456789"\n')
-      const secrets = knownSecrets({ OPENAI_API_KEY: 'sk-proj-abc123def456', KEYBOARD_MODE: 'enabled', HOME: '/root' }, [root])
-      expect(secrets.map((s) => `${s.name}@${s.from}`).sort()).toEqual(['OPENAI_API_KEY@environment', 'SECRET_TOKEN@.env', 'STRIPE_KEY@.env.local'])
+      const secrets = knownSecrets(
+        { OPENAI_API_KEY: 'sk-proj-abc123def456', KEYBOARD_MODE: 'enabled', HOME: '/root' },
+        [root],
+      )
+      expect(secrets.map((s) => `${s.name}@${s.from}`).sort()).toEqual([
+        'OPENAI_API_KEY@environment',
+        'SECRET_TOKEN@.env',
+        'STRIPE_KEY@.env.local',
+      ])
       // Anywhere in an answer: nested values and object keys alike.
-      expect(findSecret({ reviews: [{ issues: [{ message: 'ok' }] }], extra: { 'sk_live_0123456789': 1 } }, secrets)?.name).toBe('STRIPE_KEY')
+      expect(
+        findSecret({ reviews: [{ issues: [{ message: 'ok' }] }], extra: { sk_live_0123456789: 1 } }, secrets)?.name,
+      ).toBe('STRIPE_KEY')
       expect(findSecret({ content: 'SECRET_TOKEN is read on the server' }, secrets)).toBeUndefined()
     } finally {
       rmSync(root, { recursive: true, force: true })

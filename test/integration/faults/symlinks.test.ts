@@ -1,4 +1,16 @@
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
@@ -92,14 +104,25 @@ describe('a symlinked generated folder that leads outside (issue #10)', () => {
     expect(result.errors.join('\n')).toMatch(/css\/style\.css.*symlinked directory that leads outside the site root/)
 
     // The writer itself: a deep new path under the symlinked folder.
-    const writer = new SiteWriter({ siteDir: site.dir, tracker: { files: {} }, overwriteHandEdits: false, stateDir: join(site.dir, '.sitesmith') })
-    const error = await writer.write('css/themes/dark/x.css', 'body { color: red }\n', { summary: 's', interface: { ids: [], classes: [], globals: [], exports: [], cssVars: [], links: [] }, generatedBy: { taskId: 't', taskKey: 'k', stage: 'generate', model: 'm' } }).catch((e: Error) => e)
+    const writer = new SiteWriter({
+      siteDir: site.dir,
+      tracker: { files: {} },
+      overwriteHandEdits: false,
+      stateDir: join(site.dir, '.sitesmith'),
+    })
+    const error = await writer
+      .write('css/themes/dark/x.css', 'body { color: red }\n', {
+        summary: 's',
+        interface: { ids: [], classes: [], globals: [], exports: [], cssVars: [], links: [] },
+        generatedBy: { taskId: 't', taskKey: 'k', stage: 'generate', model: 'm' },
+      })
+      .catch((e: Error) => e)
     expect(error).toBeInstanceOf(WriteRefusedError)
     expect(treeState(outside)).toEqual(before)
     expect(existsSync(join(outside, 'themes'))).toBe(false)
   })
 
-  it('a file in the site that is a symlink to an outside file is never read as sitesmith\'s, nor deleted through', async () => {
+  it("a file in the site that is a symlink to an outside file is never read as sitesmith's, nor deleted through", async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     expect((await site.run({ review: { enabled: false } })).errors).toEqual([])
     const outside = outsideDir()

@@ -19,7 +19,10 @@ const File = z.object({ content: z.string().min(1), summary: z.string() })
 const GOOD = { content: '<h1>Home</h1>', summary: 'the home page' }
 const ask = (chars: number): ChatMessage[] => [
   { role: 'system', content: 'You write files. Reply with one JSON object {"content","summary"}.' },
-  { role: 'user', content: `Write index.html from this spec:\n${'The bakery opens at seven. '.repeat(Math.ceil(chars / 27)).slice(0, chars)}` },
+  {
+    role: 'user',
+    content: `Write index.html from this spec:\n${'The bakery opens at seven. '.repeat(Math.ceil(chars / 27)).slice(0, chars)}`,
+  },
 ]
 
 async function setup(ollama: OllamaBehaviour, role: Partial<ModelOptions> & Pick<ModelOptions, 'provider'>) {
@@ -40,7 +43,13 @@ async function setup(ollama: OllamaBehaviour, role: Partial<ModelOptions> & Pick
   return { server, client, events }
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure') }, (e: unknown) => e as ModelError)
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (e: unknown) => e as ModelError,
+  )
 
 describe('Ollama truncation (loopback behaves like Ollama)', () => {
   it('a long prompt gets a num_ctx that holds it and the answer: the server keeps every token', async () => {
@@ -59,7 +68,9 @@ describe('Ollama truncation (loopback behaves like Ollama)', () => {
     const err = await failure(client.chat({ messages: ask(20_000), schema: File, label: 'generate:home' }))
     expect(server.requests[0].context).toMatchObject({ numCtx: 2048, truncated: true, evaluated: 1026 })
     expect(err.code).toBe('E_CONTEXT_TRUNCATED')
-    expect(err.message).toMatch(/^generate:home: Ollama evaluated only 1026 of the about \d+ prompt tokens sent .*cut the prompt to fit num_ctx 16384.*The answer was discarded\. Raise num_ctx: set this role's contextWindow/)
+    expect(err.message).toMatch(
+      /^generate:home: Ollama evaluated only 1026 of the about \d+ prompt tokens sent .*cut the prompt to fit num_ctx 16384.*The answer was discarded\. Raise num_ctx: set this role's contextWindow/,
+    )
     expect(err.message).toContain('options.num_ctx')
     expect(server.requests).toHaveLength(1) // not retried: the same request would be cut the same way
   })
@@ -92,12 +103,16 @@ describe("an openai role pointed at Ollama's /v1 endpoint", () => {
 
     const err = await failure(client.chat({ messages: ask(20_000), schema: File, label: 'generate:home' }))
     expect(err.code).toBe('E_CONTEXT_TRUNCATED')
-    expect(err.message).toMatch(/Ollama's OpenAI-compatible endpoint evaluated only 1026 of the about \d+ prompt tokens sent: it cannot set num_ctx/)
+    expect(err.message).toMatch(
+      /Ollama's OpenAI-compatible endpoint evaluated only 1026 of the about \d+ prompt tokens sent: it cannot set num_ctx/,
+    )
     expect(err.message).toContain(`Use provider "ollama" with baseURL ${server.url}`)
   })
 
   it('port 11434 is recognised before any request; other ports are not', () => {
-    expect(ollamaBehindOpenAI('http://gpu-box:11434/v1/chat/completions', 'port')).toMatch(/Use provider "ollama" with baseURL http:\/\/gpu-box:11434 instead/)
+    expect(ollamaBehindOpenAI('http://gpu-box:11434/v1/chat/completions', 'port')).toMatch(
+      /Use provider "ollama" with baseURL http:\/\/gpu-box:11434 instead/,
+    )
     expect(ollamaBehindOpenAI('http://127.0.0.1:8000/v1/chat/completions', 'port')).toBeUndefined()
   })
 })
@@ -105,16 +120,33 @@ describe("an openai role pointed at Ollama's /v1 endpoint", () => {
 describe('prompts that cannot fit are refused before sending', () => {
   it('per role contextWindow and maxOutputTokens: over the window → E_CONTEXT, no request', async () => {
     for (const provider of ['openai', 'ollama'] as const) {
-      const { server, client } = await setup({}, { provider, model: provider === 'openai' ? 'gpt-4o-mini' : 'qwen2.5-coder:7b', contextWindow: 2048, maxOutputTokens: 1024 })
+      const { server, client } = await setup(
+        {},
+        {
+          provider,
+          model: provider === 'openai' ? 'gpt-4o-mini' : 'qwen2.5-coder:7b',
+          contextWindow: 2048,
+          maxOutputTokens: 1024,
+        },
+      )
       const err = await failure(client.chat({ messages: ask(8_000), schema: File, label: 'generate:home' }))
       expect(err.code).toBe('E_CONTEXT')
-      expect(err.message).toMatch(new RegExp(`^generate:home: the prompt is \\d+ tokens \\(${provider === 'openai' ? 'o200k_base' : 'estimate \\(3 bytes a token\\)'}\\) and the answer may take 1024: more than this role's contextWindow of 2048, so nothing was sent`))
+      expect(err.message).toMatch(
+        new RegExp(
+          `^generate:home: the prompt is \\d+ tokens \\(${provider === 'openai' ? 'o200k_base' : 'estimate \\(3 bytes a token\\)'}\\) and the answer may take 1024: more than this role's contextWindow of 2048, so nothing was sent`,
+        ),
+      )
       expect(server.requests).toHaveLength(0)
     }
   })
 
   it('a maxOutputTokens not below contextWindow is a configuration error', () => {
-    expect(() => createChatClient({ provider: 'ollama', model: 'q', contextWindow: 4096, maxOutputTokens: 4096 }, { role: 'coder' })).toThrow(
+    expect(() =>
+      createChatClient(
+        { provider: 'ollama', model: 'q', contextWindow: 4096, maxOutputTokens: 4096 },
+        { role: 'coder' },
+      ),
+    ).toThrow(
       'invalid coder options: coder.maxOutputTokens (4096) must be below coder.contextWindow (4096), or no prompt fits',
     )
   })

@@ -32,14 +32,23 @@ describe('loopback server with the real openai client', () => {
     expect(r.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 3 })
     expect(server.requests).toHaveLength(1)
     const [req] = server.requests
-    expect(req).toMatchObject({ seq: 1, protocol: 'openai', path: '/v1/chat/completions', model: 'gpt-4o-mini', stream: false, lastUserMessage: 'hello there' })
+    expect(req).toMatchObject({
+      seq: 1,
+      protocol: 'openai',
+      path: '/v1/chat/completions',
+      model: 'gpt-4o-mini',
+      stream: false,
+      lastUserMessage: 'hello there',
+    })
     expect(req.headers.authorization).toBe('Bearer sk-test-loopback')
     expect(req.respondedAt).toBeGreaterThanOrEqual(req.receivedAt)
   })
 
   it('streams SSE chunks that reassemble to the content, with usage and finish_reason', async () => {
     const content = 'A fairly long answer that will be split into several SSE chunks by the server.'
-    server = await startLoopbackServer({ respond: always({ content, usage: { promptTokens: 11, completionTokens: 22 } }) })
+    server = await startLoopbackServer({
+      respond: always({ content, usage: { promptTokens: 11, completionTokens: 22 } }),
+    })
     const stream = await openai(server).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: ask('stream please'),
@@ -78,7 +87,9 @@ describe('loopback server with the real openai client', () => {
   })
 
   it('429 carries retry-after headers and a JSON error', async () => {
-    server = await startLoopbackServer({ respond: always({ fault: 'status', status: 429, retryAfter: 2, retryAfterMs: 1500 }) })
+    server = await startLoopbackServer({
+      respond: always({ fault: 'status', status: 429, retryAfter: 2, retryAfterMs: 1500 }),
+    })
     const err = await openai(server)
       .chat.completions.create({ model: 'm', messages: ask('x') })
       .catch((e: unknown) => e)
@@ -110,7 +121,9 @@ describe('loopback server with the real openai client', () => {
   })
 
   it('truncate cuts a non-streaming body in the middle', async () => {
-    server = await startLoopbackServer({ respond: always({ fault: 'truncate', content: '{"content":"<html>…</html>"}' }) })
+    server = await startLoopbackServer({
+      respond: always({ fault: 'truncate', content: '{"content":"<html>…</html>"}' }),
+    })
     const err = await openai(server)
       .chat.completions.create({ model: 'm', messages: ask('x') })
       .catch((e: unknown) => e)
@@ -151,7 +164,10 @@ describe('loopback server with the real openai client', () => {
 
   it('hang afterHeaders sends a 200 and half a body, then stalls until close()', async () => {
     server = await startLoopbackServer({ respond: always({ fault: 'hang', afterHeaders: true }) })
-    const res = await fetch(`${server.openaiBaseURL}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: ask('x') }) })
+    const res = await fetch(`${server.openaiBaseURL}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', messages: ask('x') }),
+    })
     expect(res.status).toBe(200)
     const body = res.text().catch((e: unknown) => e)
     await server.close()
@@ -168,8 +184,16 @@ describe('loopback server with the real openai client', () => {
 
 describe('loopback server with the real ollama client', () => {
   it('answers /api/chat without streaming', async () => {
-    server = await startLoopbackServer({ respond: always({ content: '{"x":1}', usage: { promptTokens: 7, completionTokens: 5 } }) })
-    const r = await ollama(server).chat({ model: 'qwen2.5-coder:7b', messages: ask('hi'), stream: false, format: { type: 'object' }, options: { num_ctx: 8192 } })
+    server = await startLoopbackServer({
+      respond: always({ content: '{"x":1}', usage: { promptTokens: 7, completionTokens: 5 } }),
+    })
+    const r = await ollama(server).chat({
+      model: 'qwen2.5-coder:7b',
+      messages: ask('hi'),
+      stream: false,
+      format: { type: 'object' },
+      options: { num_ctx: 8192 },
+    })
     expect(r.message.content).toBe('{"x":1}')
     expect(r.done).toBe(true)
     expect(r.done_reason).toBe('stop')
@@ -242,7 +266,8 @@ describe('scripts', () => {
     server = await startLoopbackServer({ respond: s })
     const c = openai(server)
     const say = async (text: string, model = 'm') =>
-      (await c.chat.completions.create({ model, messages: [{ role: 'system', content: 'sys' }, ...ask(text)] })).choices[0].message.content
+      (await c.chat.completions.create({ model, messages: [{ role: 'system', content: 'sys' }, ...ask(text)] }))
+        .choices[0].message.content
     expect(await say('Plan the site')).toBe('p1')
     expect(await say('plan again')).toBe('p2')
     expect(await say('plan a third time')).toBe('p2')
@@ -285,4 +310,3 @@ describe('scripts', () => {
     expect(server.requests).toHaveLength(0)
   })
 })
-

@@ -7,7 +7,14 @@ import { UsageMeter } from '../../../plugin/llm/budget.js'
 import { createChatClient, ModelOptionsError, type ChatClientDeps } from '../../../plugin/llm/create-client.js'
 import { ModelError } from '../../../plugin/llm/errors.js'
 import type { ChatEvent, ChatMessage, ModelOptions, ProviderName } from '../../../plugin/llm/types.js'
-import { always, jsonReply, script, startLoopbackServer, type LoopbackServer, type Reply } from '../../loopback/server.js'
+import {
+  always,
+  jsonReply,
+  script,
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../../loopback/server.js'
 import { waitUntil } from '../../helpers/wait.js'
 
 /**
@@ -30,7 +37,12 @@ afterEach(async () => {
   server = undefined
 })
 
-async function setup(provider: ProviderName, respond: Parameters<typeof startLoopbackServer>[0]['respond'], opts: Partial<ModelOptions> = {}, deps: ChatClientDeps = {}) {
+async function setup(
+  provider: ProviderName,
+  respond: Parameters<typeof startLoopbackServer>[0]['respond'],
+  opts: Partial<ModelOptions> = {},
+  deps: ChatClientDeps = {},
+) {
   server = await startLoopbackServer({ respond })
   const events: ChatEvent[] = []
   const client = createChatClient(
@@ -50,7 +62,13 @@ async function setup(provider: ProviderName, respond: Parameters<typeof startLoo
 
 /** Usage the server reported, summed, for comparing with what the client tallied. */
 const serverUsage = (replies: Array<{ usage: { promptTokens: number; completionTokens: number } }>) =>
-  replies.reduce((a, r) => ({ promptTokens: a.promptTokens + r.usage.promptTokens, completionTokens: a.completionTokens + r.usage.completionTokens }), { promptTokens: 0, completionTokens: 0 })
+  replies.reduce(
+    (a, r) => ({
+      promptTokens: a.promptTokens + r.usage.promptTokens,
+      completionTokens: a.completionTokens + r.usage.completionTokens,
+    }),
+    { promptTokens: 0, completionTokens: 0 },
+  )
 
 async function failure(p: Promise<unknown>): Promise<ModelError> {
   const e = await p.then(
@@ -63,16 +81,29 @@ async function failure(p: Promise<unknown>): Promise<ModelError> {
 
 describe.each(['openai', 'ollama'] as const)('%s provider via the official client', (provider) => {
   it('returns a validated value, usage and the request the server saw', async () => {
-    const { server, client } = await setup(provider, always(jsonReply(GOOD, { usage: { promptTokens: 40, completionTokens: 12 } })))
+    const { server, client } = await setup(
+      provider,
+      always(jsonReply(GOOD, { usage: { promptTokens: 40, completionTokens: 12 } })),
+    )
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
-    expect(r).toEqual({ value: GOOD, usage: { promptTokens: 40, completionTokens: 12 }, calls: 1, model: client.id.split(':').slice(1).join(':') })
+    expect(r).toEqual({
+      value: GOOD,
+      usage: { promptTokens: 40, completionTokens: 12 },
+      calls: 1,
+      model: client.id.split(':').slice(1).join(':'),
+    })
     expect(client.id).toBe(provider === 'openai' ? 'openai:gpt-4o-mini' : 'ollama:qwen2.5-coder:7b')
     const [req] = server.requests
     expect(req.protocol).toBe(provider)
     expect(req.messages).toEqual(ask())
     expect(req.headers['x-sitesmith-label']).toBe('generate%3Ahome')
     if (provider === 'openai') {
-      expect(req.body).toMatchObject({ response_format: { type: 'json_object' }, max_tokens: 4096, temperature: 0.2, stream: false })
+      expect(req.body).toMatchObject({
+        response_format: { type: 'json_object' },
+        max_tokens: 4096,
+        temperature: 0.2,
+        stream: false,
+      })
     } else {
       expect(req.body.stream).toBe(false)
       expect(req.body.options).toMatchObject({ num_predict: 4096, temperature: 0.2 })
@@ -82,10 +113,17 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     expect(server.unmatched).toEqual([])
   })
 
-  it('sends a message\'s images as the provider\'s image input (the visual review, #18)', async () => {
+  it("sends a message's images as the provider's image input (the visual review, #18)", async () => {
     const { server, client } = await setup(provider, always(jsonReply({ reviews: [] })))
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
-    await client.chat({ messages: [{ role: 'system', content: 'Reply with JSON.' }, { role: 'user', content: 'Look.', images: [png, png] }], schema: z.object({ reviews: z.array(z.unknown()) }), label: 'review:visual' })
+    await client.chat({
+      messages: [
+        { role: 'system', content: 'Reply with JSON.' },
+        { role: 'user', content: 'Look.', images: [png, png] },
+      ],
+      schema: z.object({ reviews: z.array(z.unknown()) }),
+      label: 'review:visual',
+    })
     const [req] = server.requests
     expect(req.messages[1]).toEqual({ role: 'user', content: 'Look.', images: 2 })
     if (provider === 'openai') {
@@ -100,14 +138,20 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   })
 
   it('accepts JSON wrapped in prose and a fence without a repair turn', async () => {
-    const { server, client } = await setup(provider, always({ content: `Sure! Here it is:\n\`\`\`json\n${JSON.stringify(GOOD)}\n\`\`\`` }))
+    const { server, client } = await setup(
+      provider,
+      always({ content: `Sure! Here it is:\n\`\`\`json\n${JSON.stringify(GOOD)}\n\`\`\`` }),
+    )
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
     expect(server.requests).toHaveLength(1)
   })
 
   it('malformed JSON once → a repair turn that quotes the error → success; usage summed over both turns', async () => {
-    const bad = { content: '{"content": "<h1>Home</h1>", "summary":', usage: { promptTokens: 50, completionTokens: 15 } }
+    const bad = {
+      content: '{"content": "<h1>Home</h1>", "summary":',
+      usage: { promptTokens: 50, completionTokens: 15 },
+    }
     const good = { content: JSON.stringify(GOOD), usage: { promptTokens: 90, completionTokens: 14 } }
     const { server, client, events } = await setup(provider, always([bad, good]))
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
@@ -117,7 +161,9 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const repair = server.requests[1]
     expect(repair.messages.slice(0, 2)).toEqual(ask())
     expect(repair.messages[2]).toEqual({ role: 'assistant', content: bad.content })
-    expect(repair.lastUserMessage).toMatch(/not valid JSON: .* at line 1 column \d+ \(the answer stops mid-value: cut off\)/)
+    expect(repair.lastUserMessage).toMatch(
+      /not valid JSON: .* at line 1 column \d+ \(the answer stops mid-value: cut off\)/,
+    )
     expect(repair.lastUserMessage).toContain('only one JSON object')
     expect(events.filter((e) => e.type === 'repair')).toHaveLength(1)
   })
@@ -126,16 +172,22 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const { server, client } = await setup(provider, always([jsonReply({ content: '<p>x</p>' }), jsonReply(GOOD)]))
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
-    expect(server.requests[1].lastUserMessage).toMatch(/does not match the required shape: summary: Invalid input: expected string, received undefined/)
+    expect(server.requests[1].lastUserMessage).toMatch(
+      /does not match the required shape: summary: Invalid input: expected string, received undefined/,
+    )
   })
 
   it('malformed every time → E_MODEL_FORMAT naming the label, after 1 + repairTurns requests', async () => {
     const { server, client } = await setup(provider, always({ content: 'I am sorry, I cannot produce JSON.' }))
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'generate:about-page' }))
     expect(err.code).toBe('E_MODEL_FORMAT')
-    expect(err.message).toMatch(/^generate:about-page: no valid answer after 3 tries \(2 repair turns\); last problem: an apology instead of an answer \("I am sorry, I cannot produce JSON\."\); no JSON object found/)
+    expect(err.message).toMatch(
+      /^generate:about-page: no valid answer after 3 tries \(2 repair turns\); last problem: an apology instead of an answer \("I am sorry, I cannot produce JSON\."\); no JSON object found/,
+    )
     expect(err.message).toContain(client.id)
-    expect(err.message).toContain(provider === 'openai' ? `${server.openaiBaseURL}/chat/completions` : `${server.url}/api/chat`)
+    expect(err.message).toContain(
+      provider === 'openai' ? `${server.openaiBaseURL}/chat/completions` : `${server.url}/api/chat`,
+    )
     expect(server.requests).toHaveLength(3)
     expect(err.calls).toBe(3)
   })
@@ -149,7 +201,10 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   })
 
   it('429 with retry-after → waits as told → success', async () => {
-    const { server, client, events } = await setup(provider, always([{ fault: 'status', status: 429, retryAfter: 1 }, jsonReply(GOOD)]))
+    const { server, client, events } = await setup(
+      provider,
+      always([{ fault: 'status', status: 429, retryAfter: 1 }, jsonReply(GOOD)]),
+    )
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'plan' })
     expect(r.value).toEqual(GOOD)
     expect(r.calls).toBe(2)
@@ -177,7 +232,17 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   })
 
   it('400 is not retried', async () => {
-    const { server, client } = await setup(provider, always({ fault: 'status', status: 400, body: provider === 'openai' ? { error: { message: 'bad request: context too long' } } : { error: 'bad request: context too long' } }))
+    const { server, client } = await setup(
+      provider,
+      always({
+        fault: 'status',
+        status: 400,
+        body:
+          provider === 'openai'
+            ? { error: { message: 'bad request: context too long' } }
+            : { error: 'bad request: context too long' },
+      }),
+    )
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'plan' }))
     expect(err).toMatchObject({ code: 'E_MODEL_HTTP', status: 400 })
     expect(err.message).toContain('bad request: context too long')
@@ -192,7 +257,10 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   })
 
   it('a response body cut in the middle → retried → success', async () => {
-    const { server, client } = await setup(provider, always([{ fault: 'truncate', content: JSON.stringify(GOOD) }, jsonReply(GOOD)]))
+    const { server, client } = await setup(
+      provider,
+      always([{ fault: 'truncate', content: JSON.stringify(GOOD) }, jsonReply(GOOD)]),
+    )
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'plan' })
     expect(r.value).toEqual(GOOD)
     expect(server.requests).toHaveLength(2)
@@ -209,14 +277,19 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   })
 
   it('a body that stalls after the headers also times out (the deadline covers the body)', async () => {
-    const { server, client } = await setup(provider, always([{ fault: 'hang', afterHeaders: true }, jsonReply(GOOD)]), { timeoutMs: 150 })
+    const { server, client } = await setup(provider, always([{ fault: 'hang', afterHeaders: true }, jsonReply(GOOD)]), {
+      timeoutMs: 150,
+    })
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'review' })
     expect(r.value).toEqual(GOOD)
     expect(server.requests).toHaveLength(2)
   })
 
   it('a reply slower than the timeout → E_MODEL_TIMEOUT', async () => {
-    const { client } = await setup(provider, always({ content: JSON.stringify(GOOD), latencyMs: 400 }), { timeoutMs: 100, maxRetries: 0 })
+    const { client } = await setup(provider, always({ content: JSON.stringify(GOOD), latencyMs: 400 }), {
+      timeoutMs: 100,
+      maxRetries: 0,
+    })
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'review' }))
     expect(err.code).toBe('E_MODEL_TIMEOUT')
   })
@@ -226,15 +299,22 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
     const { server, client, events } = await setup(provider, always([cut, jsonReply(GOOD)]), { maxOutputTokens: 1000 })
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' })
     expect(r.value).toEqual(GOOD)
-    const budgets = server.requests.map((q) => (provider === 'openai' ? q.body.max_tokens : q.body.options?.num_predict))
+    const budgets = server.requests.map((q) =>
+      provider === 'openai' ? q.body.max_tokens : q.body.options?.num_predict,
+    )
     expect(budgets).toEqual([1000, 2000])
     // The cut-off answer is never fed back as content: the retry repeats the question unchanged.
     expect(server.requests[1].messages).toEqual(ask())
-    expect(events.find((e) => e.type === 'truncated')).toMatchObject({ maxOutputTokens: 1000, nextMaxOutputTokens: 2000 })
+    expect(events.find((e) => e.type === 'truncated')).toMatchObject({
+      maxOutputTokens: 1000,
+      nextMaxOutputTokens: 2000,
+    })
   })
 
   it('length twice → E_MODEL_TRUNCATED', async () => {
-    const { server, client } = await setup(provider, always({ content: '{"content": "<h1>', finishReason: 'length' }), { maxOutputTokens: 500 })
+    const { server, client } = await setup(provider, always({ content: '{"content": "<h1>', finishReason: 'length' }), {
+      maxOutputTokens: 500,
+    })
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' }))
     expect(err.code).toBe('E_MODEL_TRUNCATED')
     expect(err.message).toContain('generate:home: answer cut off at the output limit (1000 tokens')
@@ -244,8 +324,13 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   it('an AbortSignal cancels the in-flight request at once and nothing is retried', async () => {
     const { server, client } = await setup(provider, always({ fault: 'hang' }), { timeoutMs: 30_000 })
     const controller = new AbortController()
-    const pending = failure(client.chat({ messages: ask(), schema: Envelope, label: 'generate:home', signal: controller.signal }))
-    await waitUntil('the request to reach the server', () => server.requests.length === 1, { timeout: 2_000, interval: 5 })
+    const pending = failure(
+      client.chat({ messages: ask(), schema: Envelope, label: 'generate:home', signal: controller.signal }),
+    )
+    await waitUntil('the request to reach the server', () => server.requests.length === 1, {
+      timeout: 2_000,
+      interval: 5,
+    })
     controller.abort()
     const err = await pending
     expect(err.code).toBe('E_ABORTED')
@@ -257,14 +342,24 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
 
   it('an already-aborted signal sends nothing', async () => {
     const { server, client } = await setup(provider, always(jsonReply(GOOD)))
-    const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'x', signal: AbortSignal.abort() }))
+    const err = await failure(
+      client.chat({ messages: ask(), schema: Envelope, label: 'x', signal: AbortSignal.abort() }),
+    )
     expect(err.code).toBe('E_ABORTED')
     expect(server.requests).toHaveLength(0)
   })
 
   it('the budget stops the next call before it is sent, across chats and repair turns', async () => {
     const meter = new UsageMeter({ maxCalls: 3 })
-    const { server, client } = await setup(provider, script([{ match: /first/, reply: jsonReply(GOOD) }, { match: () => true, reply: { content: 'nope' } }]), {}, { meter })
+    const { server, client } = await setup(
+      provider,
+      script([
+        { match: /first/, reply: jsonReply(GOOD) },
+        { match: () => true, reply: { content: 'nope' } },
+      ]),
+      {},
+      { meter },
+    )
     await client.chat({ messages: ask('first'), schema: Envelope, label: 'plan' })
     const err = await failure(client.chat({ messages: ask('second'), schema: Envelope, label: 'generate:home' }))
     expect(err.code).toBe('E_BUDGET')
@@ -289,9 +384,15 @@ describe.each(['openai', 'ollama'] as const)('%s provider via the official clien
   it('concurrent chats never exceed maxCalls', async () => {
     const meter = new UsageMeter({ maxCalls: 3 })
     const { server, client } = await setup(provider, always(jsonReply(GOOD, { latencyMs: 20 })), {}, { meter })
-    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => client.chat({ messages: ask(`task ${i}`), schema: Envelope, label: `generate:t${i}` })))
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        client.chat({ messages: ask(`task ${i}`), schema: Envelope, label: `generate:t${i}` }),
+      ),
+    )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as { code?: string }).code === 'E_BUDGET')).toBe(true)
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r.reason as { code?: string }).code === 'E_BUDGET'),
+    ).toBe(true)
     expect(server.requests).toHaveLength(3)
   })
 
@@ -322,7 +423,10 @@ describe('openai provider specifics', () => {
 
   it('a keyless OpenAI-compatible server (OPENAI_BASE_URL only) gets no Authorization header', async () => {
     server = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
-    const client = createChatClient({ provider: 'openai', model: 'local-model' }, { env: { OPENAI_BASE_URL: server.openaiBaseURL } })
+    const client = createChatClient(
+      { provider: 'openai', model: 'local-model' },
+      { env: { OPENAI_BASE_URL: server.openaiBaseURL } },
+    )
     const r = await client.chat({ messages: ask(), schema: Envelope, label: 'plan' })
     expect(r.value).toEqual(GOOD)
     expect(server.requests[0].headers.authorization).toBeUndefined()
@@ -330,14 +434,26 @@ describe('openai provider specifics', () => {
 
   it('reads OPENAI_BASE_URL and OPENAI_API_KEY from the env object, not process.env', async () => {
     server = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
-    const client = createChatClient({ provider: 'openai', model: 'm' }, { env: { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: 'sk-from-env-object' } })
+    const client = createChatClient(
+      { provider: 'openai', model: 'm' },
+      { env: { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: 'sk-from-env-object' } },
+    )
     await client.chat({ messages: ask(), schema: Envelope, label: 'plan' })
     expect(server.requests[0].headers.authorization).toBe('Bearer sk-from-env-object')
   })
 
   it('never puts the key in an error message, even when the server echoes it', async () => {
-    server = await startLoopbackServer({ respond: always({ fault: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } }) })
-    const client = createChatClient({ provider: 'openai', model: 'm', baseURL: server.openaiBaseURL }, { env: { OPENAI_API_KEY: KEY } })
+    server = await startLoopbackServer({
+      respond: always({
+        fault: 'status',
+        status: 401,
+        body: { error: { message: `Incorrect API key provided: ${KEY}` } },
+      }),
+    })
+    const client = createChatClient(
+      { provider: 'openai', model: 'm', baseURL: server.openaiBaseURL },
+      { env: { OPENAI_API_KEY: KEY } },
+    )
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'plan' }))
     expect(err.message).not.toContain(KEY)
     expect(err.stack).not.toContain(KEY)
@@ -348,61 +464,88 @@ describe('openai provider specifics', () => {
 
   it('adds a JSON mention when the prompt has none (OpenAI JSON mode requires one)', async () => {
     server = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
-    const client = createChatClient({ provider: 'openai', model: 'm', baseURL: server.openaiBaseURL }, { env: { OPENAI_API_KEY: KEY } })
+    const client = createChatClient(
+      { provider: 'openai', model: 'm', baseURL: server.openaiBaseURL },
+      { env: { OPENAI_API_KEY: KEY } },
+    )
     await client.chat({ messages: [{ role: 'user', content: 'write the home page' }], schema: Envelope, label: 'plan' })
     expect(server.requests[0].messages[0]).toEqual({ role: 'system', content: 'Reply with one JSON object.' })
   })
 })
 
 describe('ollama provider specifics', () => {
-  it('num_ctx grows with the prompt size; a prompt over the role\'s contextWindow is refused before sending (#15)', async () => {
+  it("num_ctx grows with the prompt size; a prompt over the role's contextWindow is refused before sending (#15)", async () => {
     const { server, client } = await setup('ollama', always(jsonReply(GOOD)))
     for (const chars of [100, 30_000, 80_000]) {
       await client.chat({ messages: ask('x'.repeat(chars)), schema: Envelope, label: 'generate:big' })
     }
     expect(server.requests.map((r) => r.body.options?.num_ctx)).toEqual([8192, 16384, 32768])
-    const err = await failure(client.chat({ messages: ask('x'.repeat(200_000)), schema: Envelope, label: 'generate:huge' }))
+    const err = await failure(
+      client.chat({ messages: ask('x'.repeat(200_000)), schema: Envelope, label: 'generate:huge' }),
+    )
     expect(err.code).toBe('E_CONTEXT')
-    expect(err.message).toMatch(/^generate:huge: the prompt is \d+ tokens \(estimate \(3 bytes a token\)\) and the answer may take 4096: more than this role's contextWindow of 32768, so nothing was sent/)
+    expect(err.message).toMatch(
+      /^generate:huge: the prompt is \d+ tokens \(estimate \(3 bytes a token\)\) and the answer may take 4096: more than this role's contextWindow of 32768, so nothing was sent/,
+    )
     expect(server.requests).toHaveLength(3)
   })
 
   it('OLLAMA_HOST from the env object is used when no baseURL is given', async () => {
     server = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
-    const client = createChatClient({ provider: 'ollama', model: 'qwen2.5-coder:7b' }, { env: { OLLAMA_HOST: server.url } })
+    const client = createChatClient(
+      { provider: 'ollama', model: 'qwen2.5-coder:7b' },
+      { env: { OLLAMA_HOST: server.url } },
+    )
     expect((await client.chat({ messages: ask(), schema: Envelope, label: 'plan' })).value).toEqual(GOOD)
   })
 
   it('an unknown model (404) fails at once with a hint', async () => {
-    const { server, client } = await setup('ollama', always({ fault: 'status', status: 404, body: { error: "model 'qwen2.5-coder:7b' not found" } }))
+    const { server, client } = await setup(
+      'ollama',
+      always({ fault: 'status', status: 404, body: { error: "model 'qwen2.5-coder:7b' not found" } }),
+    )
     const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'generate:home' }))
     expect(err.message).toContain("HTTP 404: model 'qwen2.5-coder:7b' not found")
     expect(err.message).toContain('ollama pull')
     expect(server.requests).toHaveLength(1)
   })
 
-  it.each(['ollama', 'openai'] as const)('%s: a refused connection is retried, named as such, and is no model call (#12)', async (provider) => {
-    const dead = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
-    const url = provider === 'ollama' ? dead.url : dead.openaiBaseURL
-    await dead.close()
-    // maxCalls 1 with 2 attempts: were a refused attempt a call, the retry would hit the budget.
-    const meter = new UsageMeter({ maxCalls: 1 })
-    const client = createChatClient({ provider, model: 'm', baseURL: url, maxRetries: 1 }, { retryBaseMs: 1, env: { OPENAI_API_KEY: 'sk-loopback-test-key-0000' }, meter })
-    const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'plan' }))
-    expect(err.code).toBe('E_MODEL_HTTP')
-    expect(err.message).toContain('connection refused — is the server running?')
-    expect(err.calls).toBe(0)
-    expect(meter.snapshot()).toMatchObject({ calls: 0, byStage: {} })
-  })
+  it.each(['ollama', 'openai'] as const)(
+    '%s: a refused connection is retried, named as such, and is no model call (#12)',
+    async (provider) => {
+      const dead = await startLoopbackServer({ respond: always(jsonReply(GOOD)) })
+      const url = provider === 'ollama' ? dead.url : dead.openaiBaseURL
+      await dead.close()
+      // maxCalls 1 with 2 attempts: were a refused attempt a call, the retry would hit the budget.
+      const meter = new UsageMeter({ maxCalls: 1 })
+      const client = createChatClient(
+        { provider, model: 'm', baseURL: url, maxRetries: 1 },
+        { retryBaseMs: 1, env: { OPENAI_API_KEY: 'sk-loopback-test-key-0000' }, meter },
+      )
+      const err = await failure(client.chat({ messages: ask(), schema: Envelope, label: 'plan' }))
+      expect(err.code).toBe('E_MODEL_HTTP')
+      expect(err.message).toContain('connection refused — is the server running?')
+      expect(err.calls).toBe(0)
+      expect(meter.snapshot()).toMatchObject({ calls: 0, byStage: {} })
+    },
+  )
 })
 
 describe('configuration', () => {
   it('rejects bad options at construction, naming role and field', () => {
     expect(() => createChatClient({ provider: 'ollama', model: '' }, { role: 'coder' })).toThrow(ModelOptionsError)
-    expect(() => createChatClient({ provider: 'ollama', model: '' }, { role: 'coder' })).toThrow(/coder\.model: must name a model/)
-    expect(() => createChatClient({ provider: 'gemini' as ProviderName, model: 'x' }, { role: 'planner' })).toThrow(/planner\.provider/)
-    expect(() => createChatClient({ provider: 'openai', model: 'x', timeoutMs: -5 }, { role: 'planner' })).toThrow(/planner\.timeoutMs/)
-    expect(() => createChatClient({ provider: 'openai', model: 'x', maxRetry: 2 } as ModelOptions, { role: 'planner' })).toThrow(/maxRetry/)
+    expect(() => createChatClient({ provider: 'ollama', model: '' }, { role: 'coder' })).toThrow(
+      /coder\.model: must name a model/,
+    )
+    expect(() => createChatClient({ provider: 'gemini' as ProviderName, model: 'x' }, { role: 'planner' })).toThrow(
+      /planner\.provider/,
+    )
+    expect(() => createChatClient({ provider: 'openai', model: 'x', timeoutMs: -5 }, { role: 'planner' })).toThrow(
+      /planner\.timeoutMs/,
+    )
+    expect(() =>
+      createChatClient({ provider: 'openai', model: 'x', maxRetry: 2 } as ModelOptions, { role: 'planner' }),
+    ).toThrow(/maxRetry/)
   })
 })
 

@@ -24,7 +24,16 @@ async function adopted(script: MaintainScript = {}): Promise<TempSite> {
   return site
 }
 
-const SITE_FILES = ['contact.html', 'crew.html', 'css/site.css', 'img/oars.svg', 'index.html', 'join.html', 'js/nav.js', 'schedule.html']
+const SITE_FILES = [
+  'contact.html',
+  'crew.html',
+  'css/site.css',
+  'img/oars.svg',
+  'index.html',
+  'join.html',
+  'js/nav.js',
+  'schedule.html',
+]
 
 describe('sitesmith adopt → a new section → chunk edit of the person’s page → undo', () => {
   it('adopts every site file without changing a byte, with model summaries cached by content', async () => {
@@ -39,7 +48,12 @@ describe('sitesmith adopt → a new section → chunk edit of the person’s pag
     expect(tracker.files['index.html'].interface.ids).toContain('site-nav')
     expect(tracker.files['index.html'].summary).toContain('Tidewater Rowing Club')
     expect(result.skipped).toEqual([{ path: 'README.md', reason: expect.stringContaining('not a site file') }])
-    expect(result.adopted.filter((a) => a.by === 'model').map((a) => a.path).sort()).toEqual(SITE_FILES.filter((p) => !p.endsWith('.svg')))
+    expect(
+      result.adopted
+        .filter((a) => a.by === 'model')
+        .map((a) => a.path)
+        .sort(),
+    ).toEqual(SITE_FILES.filter((p) => !p.endsWith('.svg')))
     expect(tracker.files['img/oars.svg'].summary).toMatch(/^asset/)
     expect(site.read('spec.md')).toMatch(/^## Home page$/m)
 
@@ -58,7 +72,14 @@ describe('sitesmith adopt → a new section → chunk edit of the person’s pag
     const site = await adopted()
     await site.server.close()
     const before = bytesOf(site.dir)
-    const result = await adoptSite({ options: site.options({ planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 }, coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: 'http://127.0.0.1:9', maxRetries: 0 } }), logger: silentLogger, env: site.env })
+    const result = await adoptSite({
+      options: site.options({
+        planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 },
+        coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: 'http://127.0.0.1:9', maxRetries: 0 },
+      }),
+      logger: silentLogger,
+      env: site.env,
+    })
     expect(result.modelUnavailable).toBeTruthy()
     expect(result.adopted.map((a) => a.by)).not.toContain('model')
     const tracker = await readTracker(site.dir)
@@ -78,7 +99,14 @@ describe('sitesmith adopt → a new section → chunk edit of the person’s pag
     expect(run.changed).toEqual(['faq.html'])
     const after = bytesOf(site.dir, ['spec.md', 'faq.html'])
     expect(after).toEqual(before)
-    expect(run.wouldChange).toEqual([{ path: 'index.html', taskId: 'home-nav', target: '#site-nav', instructions: expect.stringContaining('faq.html') }])
+    expect(run.wouldChange).toEqual([
+      {
+        path: 'index.html',
+        taskId: 'home-nav',
+        target: '#site-nav',
+        instructions: expect.stringContaining('faq.html'),
+      },
+    ])
     expect(site.server.requests.some((r) => r.messages[0].content.startsWith('You change one part'))).toBe(false)
     // The planner was told which files are the person's.
     const plan = site.server.requests.find((r) => r.messages[0].content.startsWith('You plan'))!
@@ -144,8 +172,14 @@ describe('a chunk edit of a person’s file that carries a secret', () => {
     const run = await site.run({ editUserFiles: 'chunks' })
     expect(readFileSync(join(site.dir, 'index.html')).equals(original)).toBe(true)
     // Stopped at the answer, before the writer: not written, not cached, not logged (#10).
-    expect(run.errors.join('\n')).toMatch(/task "home-nav" \(index\.html\): .*contains the value of VITE_PAYMENT_KEY \(from \.env\); it was discarded/)
-    expect(readdirSync(site.cacheDir, { recursive: true }).map(String).filter((f) => statSync(join(site.cacheDir, f)).isFile() && readFileSync(join(site.cacheDir, f)).includes(key))).toEqual([])
+    expect(run.errors.join('\n')).toMatch(
+      /task "home-nav" \(index\.html\): .*contains the value of VITE_PAYMENT_KEY \(from \.env\); it was discarded/,
+    )
+    expect(
+      readdirSync(site.cacheDir, { recursive: true })
+        .map(String)
+        .filter((f) => statSync(join(site.cacheDir, f)).isFile() && readFileSync(join(site.cacheDir, f)).includes(key)),
+    ).toEqual([])
     expect(run.changed).not.toContain('index.html')
     expect(JSON.stringify(await readTracker(site.dir))).not.toContain(key)
     expect((await undoLastRun(site.options())).restored).toEqual([])

@@ -25,7 +25,10 @@ afterEach(async () => {
 
 const hostile = () =>
   scriptedSite({
-    mutate: (path, content) => (path === 'index.html' ? content.replace('</head>', '  <script src="https://cdn.evil.example/miner.js"></script>\n</head>') : content),
+    mutate: (path, content) =>
+      path === 'index.html'
+        ? content.replace('</head>', '  <script src="https://cdn.evil.example/miner.js"></script>\n</head>')
+        : content,
   })
 
 it('a generated page that loads a script from another origin is an error naming the page and the URL', async () => {

@@ -39,7 +39,14 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
 
     expect(result.errors).toEqual([])
     expect(site.server.unmatched).toEqual([])
-    expect([...site.snapshot().keys()].sort()).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html', 'spec.md'])
+    expect([...site.snapshot().keys()].sort()).toEqual([
+      'contact.html',
+      'css/style.css',
+      'index.html',
+      'js/main.js',
+      'projects.html',
+      'spec.md',
+    ])
     expect(site.read('projects.html')).toContain('Filter buttons at the top (All, Illustration, Web)')
 
     const tasks = TasksFileSchema.parse(JSON.parse(site.read('.sitesmith/tasks.json')))
@@ -54,7 +61,13 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
     expect(reqs[0].protocol).toBe('openai')
     const gens = reqs.filter((r) => stageOf(r) === 'generate')
     expect(gens.every((r) => r.protocol === 'ollama')).toBe(true)
-    expect(gens.map((r) => taskOf(r).path).sort()).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html'])
+    expect(gens.map((r) => taskOf(r).path).sort()).toEqual([
+      'contact.html',
+      'css/style.css',
+      'index.html',
+      'js/main.js',
+      'projects.html',
+    ])
 
     // Dependencies first: no page was asked for before both shared files were answered.
     const answered = (path: string) => gens.find((r) => taskOf(r).path === path)!.respondedAt!
@@ -63,7 +76,9 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
       expect(page.receivedAt).toBeGreaterThanOrEqual(answered('js/main.js'))
     }
     // Pages were told the interfaces of what they depend on, parsed from the written files.
-    expect(gens.find((r) => taskOf(r).path === 'index.html')!.lastUserMessage).toMatch(/css\/style\.css: [^\n]*\n\s*\{[^\n]*"cssVars":\["--bg","--brand","--text"\]/)
+    expect(gens.find((r) => taskOf(r).path === 'index.html')!.lastUserMessage).toMatch(
+      /css\/style\.css: [^\n]*\n\s*\{[^\n]*"cssVars":\["--bg","--brand","--text"\]/,
+    )
 
     // Review saw the changed files; it found nothing, so nothing was fixed.
     const review = CodeReviewSchema.parse(JSON.parse(site.read('.sitesmith/code_review.json')))
@@ -92,13 +107,26 @@ describe('full pipeline through the real openai (planner) and ollama (coder) cli
 
 describe('a review that cannot finish', () => {
   it('does not undo generation: files are kept and recorded, the reason is among the errors', async () => {
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite({ override: (stage) => (stage === 'review' ? { fault: 'status', status: 500 } : undefined) }) })
-    const result = await site.run({ planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL, maxRetries: 0 } })
+    site = await createTempSite({
+      spec: SPEC,
+      respond: scriptedSite({
+        override: (stage) => (stage === 'review' ? { fault: 'status', status: 500 } : undefined),
+      }),
+    })
+    const result = await site.run({
+      planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: site.server.openaiBaseURL, maxRetries: 0 },
+    })
     expect(result.errors).toHaveLength(1)
     expect(result.errors[0]).toMatch(/^review: .*500/)
     expect(result.changed).toContain('index.html')
     const tracker = FileTrackerSchema.parse(JSON.parse(site.read('.sitesmith/file_tracker.json')))
-    expect(Object.keys(tracker.files).sort()).toEqual(['contact.html', 'css/style.css', 'index.html', 'js/main.js', 'projects.html'])
+    expect(Object.keys(tracker.files).sort()).toEqual([
+      'contact.html',
+      'css/style.css',
+      'index.html',
+      'js/main.js',
+      'projects.html',
+    ])
   })
 })
 
@@ -124,7 +152,10 @@ describe('the small model answers badly', () => {
     site = await createTempSite({
       spec: SPEC,
       respond: scriptedSite({
-        override: (stage, req) => (stage === 'generate' && taskOf(req).path === 'projects.html' && bad++ === 0 ? { content: '{"content": "<html>' } : undefined),
+        override: (stage, req) =>
+          stage === 'generate' && taskOf(req).path === 'projects.html' && bad++ === 0
+            ? { content: '{"content": "<html>' }
+            : undefined,
       }),
     })
     const result = await site.run()
@@ -138,7 +169,12 @@ describe('the small model answers badly', () => {
   it('malformed every time: that task fails naming id and path, nothing is written for it, the rest completes', async () => {
     site = await createTempSite({
       spec: SPEC,
-      respond: scriptedSite({ override: (stage, req) => (stage === 'generate' && taskOf(req).path === 'projects.html' ? { content: 'Sure! Here is the page you asked for.' } : undefined) }),
+      respond: scriptedSite({
+        override: (stage, req) =>
+          stage === 'generate' && taskOf(req).path === 'projects.html'
+            ? { content: 'Sure! Here is the page you asked for.' }
+            : undefined,
+      }),
     })
     const result = await site.run({ review: { enabled: false } })
     expect(result.errors).toHaveLength(1)
@@ -155,7 +191,14 @@ describe('the small model answers badly', () => {
       spec: SPEC,
       respond: scriptedSite({
         override: (stage, req) =>
-          stage === 'generate' && taskOf(req).path === 'js/main.js' ? { content: JSON.stringify({ content: 'function toggleNav() {\n  // ... rest of the code remains the same\n', summary: 'x' }) } : undefined,
+          stage === 'generate' && taskOf(req).path === 'js/main.js'
+            ? {
+                content: JSON.stringify({
+                  content: 'function toggleNav() {\n  // ... rest of the code remains the same\n',
+                  summary: 'x',
+                }),
+              }
+            : undefined,
       }),
     })
     const result = await site.run({ review: { enabled: false } })

@@ -23,8 +23,10 @@ async function site(cacheDir?: string): Promise<TempSite> {
   sites.push(s)
   return s
 }
-const tracker = (s: TempSite) => JSON.parse(s.read('.sitesmith/file_tracker.json')) as { files: Record<string, { generatedBy: { model: string } }> }
-const credits = (s: TempSite) => Object.fromEntries(Object.entries(tracker(s).files).map(([p, f]) => [p, f.generatedBy.model]))
+const tracker = (s: TempSite) =>
+  JSON.parse(s.read('.sitesmith/file_tracker.json')) as { files: Record<string, { generatedBy: { model: string } }> }
+const credits = (s: TempSite) =>
+  Object.fromEntries(Object.entries(tracker(s).files).map(([p, f]) => [p, f.generatedBy.model]))
 
 describe('files are credited to who wrote them (#12)', () => {
   it('files replayed from hand-written cache entries are credited to the cache, not to the coder model', async () => {
@@ -32,7 +34,14 @@ describe('files are credited to who wrote them (#12)', () => {
     try {
       // Answers recorded as hand-written (how the example cache was made), then replayed elsewhere.
       const recorder = await site(cacheDir)
-      expect((await recorder.run({ review: { enabled: false } }, { env: { ...recorder.env, SITESMITH_CACHE_SOURCE: 'hand-written' } })).errors).toEqual([])
+      expect(
+        (
+          await recorder.run(
+            { review: { enabled: false } },
+            { env: { ...recorder.env, SITESMITH_CACHE_SOURCE: 'hand-written' } },
+          )
+        ).errors,
+      ).toEqual([])
       const replay = await site(cacheDir)
       const result = await replay.run({ review: { enabled: false } })
       expect(result.errors).toEqual([])
@@ -56,7 +65,10 @@ describe('files are credited to who wrote them (#12)', () => {
  * plugin entry that only carries them, as loadSitesmithOptions reads the real plugin's).
  */
 async function generate(s: TempSite, extra: SitesmithOptions = { review: { enabled: false } }) {
-  s.write('vite.config.mjs', `export default { plugins: [{ name: 'vite-plugin-sitesmith', api: { options: ${JSON.stringify(s.pluginOptions(extra))} } }] }\n`)
+  s.write(
+    'vite.config.mjs',
+    `export default { plugins: [{ name: 'vite-plugin-sitesmith', api: { options: ${JSON.stringify(s.pluginOptions(extra))} } }] }\n`,
+  )
   let out = ''
   const sink = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) })
   const code = await runCli(['generate'], { stdout: sink, stderr: sink, cwd: s.dir, env: s.env })

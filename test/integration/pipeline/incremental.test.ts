@@ -37,7 +37,8 @@ function dropSection(spec: string, heading: RegExp): string {
   return lines.join('\n')
 }
 
-const summary = (t: TempSite) => t.server.requests.map((r) => (stageOf(r) === 'generate' ? `generate ${taskOf(r).path}` : stageOf(r)))
+const summary = (t: TempSite) =>
+  t.server.requests.map((r) => (stageOf(r) === 'generate' ? `generate ${taskOf(r).path}` : stageOf(r)))
 
 describe('incremental regeneration on a 10+ page spec', () => {
   it('no change: 0 requests; one page section: only its task; a cosmetic CSS edit: no dependents', async () => {
@@ -63,13 +64,21 @@ describe('incremental regeneration on a 10+ page spec', () => {
     expect(summary(site)).toEqual(['plan-delta', 'generate fixtures.html', 'review'])
     expect(edit.changed).toEqual(['fixtures.html'])
     expect(site.read('fixtures.html')).toContain('Home games kick off at 10:30 sharp.')
-    for (const [path, content] of before) if (path !== 'fixtures.html' && path !== 'spec.md') expect(site.read(path), path).toBe(content)
+    for (const [path, content] of before)
+      if (path !== 'fixtures.html' && path !== 'spec.md') expect(site.read(path), path).toBe(content)
     expect(site.server.requests.length / fullCalls).toBeLessThanOrEqual(0.25)
 
     // 3. A cosmetic stylesheet change that keeps its interface: pages are not regenerated.
     const beforeCss = site.snapshot()
     const lookHeading = parseSpec(site.read('spec.md')).sections.find((s) => /look and feel/i.test(s.heading))!
-    site.write('spec.md', editSection(site.read('spec.md'), new RegExp(`^#+ ${lookHeading.heading}`), 'Use a slightly warmer accent, #b5532a.'))
+    site.write(
+      'spec.md',
+      editSection(
+        site.read('spec.md'),
+        new RegExp(`^#+ ${lookHeading.heading}`),
+        'Use a slightly warmer accent, #b5532a.',
+      ),
+    )
     site.server.reset()
     const css = await site.run()
     expect(summary(site)).toEqual(['plan-delta', 'generate css/style.css', 'review'])
@@ -89,9 +98,12 @@ describe('incremental regeneration on a 10+ page spec', () => {
     expect(site.server.requests).toEqual([])
     expect(site.exists('sponsors.html')).toBe(false)
     expect(result.changed).toEqual(['sponsors.html'])
-    for (const [path, content] of before) if (path !== 'sponsors.html' && path !== 'spec.md') expect(site.read(path), path).toBe(content)
+    for (const [path, content] of before)
+      if (path !== 'sponsors.html' && path !== 'spec.md') expect(site.read(path), path).toBe(content)
     // The other pages' links to it are now broken, and the checker says so in each page.
-    expect(result.findings.filter((f) => f.rule === 'broken-link' && f.message.includes('sponsors.html')).length).toBeGreaterThan(0)
+    expect(
+      result.findings.filter((f) => f.rule === 'broken-link' && f.message.includes('sponsors.html')).length,
+    ).toBeGreaterThan(0)
     const tracker = FileTrackerSchema.parse(JSON.parse(site.read('.sitesmith/file_tracker.json')))
     expect(tracker.files['sponsors.html']).toBeUndefined()
   })
@@ -99,9 +111,14 @@ describe('incremental regeneration on a 10+ page spec', () => {
   it('a hand-edited page survives a regenerating run byte for byte, and is regenerated only when asked', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     await site.run({ review: { enabled: false } })
-    const edited = site.read('fixtures.html').replace('</main>', '  <p>Added by hand: bring your own water bottle.</p>\n  </main>')
+    const edited = site
+      .read('fixtures.html')
+      .replace('</main>', '  <p>Added by hand: bring your own water bottle.</p>\n  </main>')
     site.write('fixtures.html', edited)
-    site.write('spec.md', editSection(site.read('spec.md'), /^## Fixtures page/i, 'Kick-off times may change in winter.'))
+    site.write(
+      'spec.md',
+      editSection(site.read('spec.md'), /^## Fixtures page/i, 'Kick-off times may change in winter.'),
+    )
     site.server.reset()
     const kept = await site.run({ review: { enabled: false } })
     expect(site.read('fixtures.html')).toBe(edited)
@@ -123,6 +140,8 @@ describe('incremental regeneration on a 10+ page spec', () => {
     const result = await site.run({ review: { enabled: false } })
     expect(site.read('notes.html')).toBe('<!doctype html><title>mine</title><p>my own page</p>\n')
     expect(site.read('index.html')).toBe('<!doctype html><title>mine</title><p>my own home</p>\n')
-    expect(result.errors.join('\n')).toMatch(/task "home-page" \(index\.html\): index\.html exists and was not written by sitesmith/)
+    expect(result.errors.join('\n')).toMatch(
+      /task "home-page" \(index\.html\): index\.html exists and was not written by sitesmith/,
+    )
   })
 })

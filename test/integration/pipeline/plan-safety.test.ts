@@ -15,7 +15,14 @@ Welcome.
 Who we are.
 `
 
-const task = (id: string, path: string, dependsOn: string[] = []) => ({ id, action: 'create', path, instructions: `write ${path}`, dependsOn, sections: ['home-page'] })
+const task = (id: string, path: string, dependsOn: string[] = []) => ({
+  id,
+  action: 'create',
+  path,
+  instructions: `write ${path}`,
+  dependsOn,
+  sections: ['home-page'],
+})
 
 let site: TempSite | undefined
 afterEach(async () => {
@@ -30,9 +37,16 @@ describe('a bad plan is rejected before anything is written', () => {
     ['an env file', [task('a', '.env')], /task "a", path: .*environment file/],
     ['the spec itself', [task('a', 'spec.md')], /task "a", path: .*extension "\.md"/],
     ['a cycle', [task('a', 'a.html', ['b']), task('b', 'b.html', ['a'])], /dependency cycle: a -> b -> a/],
-    ['an unknown dependency', [task('a', 'a.html', ['ghost'])], /task "a", dependsOn: depends on unknown task id "ghost"/],
+    [
+      'an unknown dependency',
+      [task('a', 'a.html', ['ghost'])],
+      /task "a", dependsOn: depends on unknown task id "ghost"/,
+    ],
   ])('%s', async (_name, tasks, reason) => {
-    site = await createTempSite({ spec: SPEC, respond: scriptedSite({ override: (stage) => (stage.startsWith('plan') ? jsonReply({ tasks }) : undefined) }) })
+    site = await createTempSite({
+      spec: SPEC,
+      respond: scriptedSite({ override: (stage) => (stage.startsWith('plan') ? jsonReply({ tasks }) : undefined) }),
+    })
     const error = await site.run().then(
       () => null,
       (e: Error) => e,

@@ -8,7 +8,13 @@ import { runPipeline } from '../../../plugin/pipeline/run-pipeline.js'
 
 const { root, options } = JSON.parse(process.argv[2]) as { root: string; options: Record<string, unknown> }
 const lines: string[] = []
-const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn: ${m}`), error: (m: string) => lines.push(`error: ${m}`) }
+const logger = {
+  info: (m: string) => lines.push(m),
+  warn: (m: string) => lines.push(`warn: ${m}`),
+  error: (m: string) => lines.push(`error: ${m}`),
+}
 const result = await runPipeline({ options: resolveOptions(options, { root, env: process.env }), logger })
-process.stdout.write(`${JSON.stringify({ errors: result.errors, changed: result.changed, calls: result.usage.calls, log: lines })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ errors: result.errors, changed: result.changed, calls: result.usage.calls, log: lines })}\n`,
+)
 process.exitCode = result.errors.length ? 1 : 0

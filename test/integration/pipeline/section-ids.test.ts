@@ -49,7 +49,13 @@ function respond() {
         dependsOn: ['style', 'main-js'],
         sections: [section],
       })
-      return jsonReply({ tasks: [...tasks, page('town-page', 'town.html', 'Town', town.id), page('harbour-page', 'harbour.html', 'Harbour', harbour.id)] })
+      return jsonReply({
+        tasks: [
+          ...tasks,
+          page('town-page', 'town.html', 'Town', town.id),
+          page('harbour-page', 'harbour.html', 'Harbour', harbour.id),
+        ],
+      })
     },
   })
 }
@@ -83,7 +89,8 @@ describe.each([
     expect(removed.errors).toEqual([])
     expect(removed.changed).toEqual(['town.html'])
     expect(site.exists('town.html')).toBe(false)
-    for (const [path, content] of before) if (path !== 'spec.md' && path !== 'town.html') expect(site.read(path), path).toBe(content)
+    for (const [path, content] of before)
+      if (path !== 'spec.md' && path !== 'town.html') expect(site.read(path), path).toBe(content)
     const after = TasksFileSchema.parse(JSON.parse(site.read('.sitesmith/tasks.json')))
     const harbourTask = after.tasks.find((t) => t.path === 'harbour.html')
     expect(harbourTask).toEqual(plan.tasks.find((t) => t.path === 'harbour.html'))

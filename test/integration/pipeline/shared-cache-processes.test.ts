@@ -14,12 +14,25 @@ afterEach(async () => {
   if (cacheDir) rmSync(cacheDir, { recursive: true, force: true })
 })
 
-function runChild(s: TempSite): Promise<{ code: number | null; out: { errors: string[]; changed: string[]; calls: number; log: string[] } | null; stderr: string }> {
+function runChild(s: TempSite): Promise<{
+  code: number | null
+  out: { errors: string[]; changed: string[]; calls: number; log: string[] } | null
+  stderr: string
+}> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run-child.ts'), JSON.stringify({ root: s.dir, options: s.pluginOptions() })], {
-      cwd: REPO,
-      env: { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto' },
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'run-child.ts'),
+        JSON.stringify({ root: s.dir, options: s.pluginOptions() }),
+      ],
+      {
+        cwd: REPO,
+        env: { PATH: process.env.PATH, SITESMITH_CACHE_MODE: 'auto' },
+      },
+    )
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -41,7 +54,8 @@ describe('two processes, one cache directory', () => {
   it('build the same site at once: both succeed, every entry is whole; a truncated entry is a warned miss', async () => {
     mkdirSync(join(REPO, 'test', '.tmp'), { recursive: true })
     cacheDir = mkdtempSync(join(REPO, 'test', '.tmp', 'shared-cache-'))
-    for (let i = 0; i < 2; i++) sites.push(await createTempSite({ spec: 'specs/medium.md', respond: scriptedSite(), latencyMs: 30, cacheDir }))
+    for (let i = 0; i < 2; i++)
+      sites.push(await createTempSite({ spec: 'specs/medium.md', respond: scriptedSite(), latencyMs: 30, cacheDir }))
 
     const [a, b] = await Promise.all(sites.map(runChild))
     for (const r of [a, b]) {
@@ -59,7 +73,10 @@ describe('two processes, one cache directory', () => {
     }
 
     // Cut one answer in half, as a crash of another tool or a bad merge would.
-    const victim = files.find((f) => (JSON.parse(readFileSync(f, 'utf8')) as { value: { label?: string } }).value.label === 'generate:prices-page')!
+    const victim = files.find(
+      (f) =>
+        (JSON.parse(readFileSync(f, 'utf8')) as { value: { label?: string } }).value.label === 'generate:prices-page',
+    )!
     const text = readFileSync(victim, 'utf8')
     writeFileSync(victim, text.slice(0, text.length / 2))
     const third = await createTempSite({ spec: 'specs/medium.md', respond: scriptedSite(), cacheDir })
@@ -72,6 +89,8 @@ describe('two processes, one cache directory', () => {
     expect(third.server.requests[0].messages.find((m) => m.role === 'user')!.content).toMatch(/^File: prices\.html$/m)
     expect(third.snapshot()).toEqual(sites[0].snapshot())
     // The next write replaced the torn file with a whole entry.
-    expect(CacheEntrySchema.safeParse((JSON.parse(readFileSync(victim, 'utf8')) as { value: unknown }).value).success).toBe(true)
+    expect(
+      CacheEntrySchema.safeParse((JSON.parse(readFileSync(victim, 'utf8')) as { value: unknown }).value).success,
+    ).toBe(true)
   })
 })

@@ -31,8 +31,16 @@ describe('spec validation before any call', () => {
     ['empty', '', /spec spec\.md: is empty/],
     ['whitespace-only', ' \n\t\n   \r\n', /spec spec\.md: holds only whitespace/],
     ['a BOM and nothing else', '\uFEFF\n', /spec spec\.md: holds only whitespace/],
-    ['binary (a PNG saved over it)', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]), /spec spec\.md: is binary, not text \(a NUL byte at offset 8\)/],
-    ['not UTF-8 (Latin-1 bytes)', Buffer.from('# Caf\xe9\n\n## Home page\nCr\xeape.\n', 'latin1'), /spec spec\.md: is not valid UTF-8 text/],
+    [
+      'binary (a PNG saved over it)',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+      /spec spec\.md: is binary, not text \(a NUL byte at offset 8\)/,
+    ],
+    [
+      'not UTF-8 (Latin-1 bytes)',
+      Buffer.from('# Caf\xe9\n\n## Home page\nCr\xeape.\n', 'latin1'),
+      /spec spec\.md: is not valid UTF-8 text/,
+    ],
   ]
   for (const [name, bytes, message] of junk) {
     it(`${name}: a clear error naming the file, 0 calls, nothing written`, async () => {
@@ -53,7 +61,9 @@ describe('spec validation before any call', () => {
   it('a directory as the spec path: a clear error naming it, not a bare EISDIR', async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     mkdirSync(join(site.dir, 'docs'))
-    await expect(site.run({ spec: 'docs' })).rejects.toThrow(/spec docs: is a directory, not a file\n.*"docs\/spec\.md"/)
+    await expect(site.run({ spec: 'docs' })).rejects.toThrow(
+      /spec docs: is a directory, not a file\n.*"docs\/spec\.md"/,
+    )
     expect(site.server.requests).toEqual([])
   })
 

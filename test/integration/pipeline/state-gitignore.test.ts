@@ -31,7 +31,7 @@ const ignored = (s: TempSite, path: string) => {
 }
 
 describe('.sitesmith/.gitignore (#12)', () => {
-  it('an older list gets the entries it lacks appended; the person\'s lines and negations stay', async () => {
+  it("an older list gets the entries it lacks appended; the person's lines and negations stay", async () => {
     site = await createTempSite({ spec: SPEC, respond: scriptedSite() })
     git(site, 'init', '-q')
     mkdirSync(join(site.dir, '.sitesmith'), { recursive: true })
@@ -58,8 +58,18 @@ describe('.sitesmith/.gitignore (#12)', () => {
     git(site, 'init', '-q')
     await site.run({ review: { enabled: true } })
     expect(readFileSync(ignorePath(site), 'utf8')).toBe(`${PER_MACHINE_ENTRIES.join('\n')}\n`)
-    const untracked = git(site, 'status', '--porcelain', '-uall', '.sitesmith').split('\n').filter(Boolean).map((l) => l.slice(3)).sort()
-    expect(untracked).toEqual(['.sitesmith/.gitignore', '.sitesmith/code_review.json', '.sitesmith/file_tracker.json', '.sitesmith/tasks.json'])
-    for (const name of ['runtime-findings.json', 'kept-notices.json', 'last-run.json', 'run.jsonl', 'lock/x']) expect(ignored(site, `.sitesmith/${name}`), name).toBe(true)
+    const untracked = git(site, 'status', '--porcelain', '-uall', '.sitesmith')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+      .sort()
+    expect(untracked).toEqual([
+      '.sitesmith/.gitignore',
+      '.sitesmith/code_review.json',
+      '.sitesmith/file_tracker.json',
+      '.sitesmith/tasks.json',
+    ])
+    for (const name of ['runtime-findings.json', 'kept-notices.json', 'last-run.json', 'run.jsonl', 'lock/x'])
+      expect(ignored(site, `.sitesmith/${name}`), name).toBe(true)
   })
 })

@@ -47,12 +47,21 @@ describe('a missing or corrupt file_tracker.json is rebuilt from the cache', () 
       const logger = capture()
       const again = await site.run({}, { logger })
       expect(again.errors).toEqual([])
-      expect(Object.keys(again.tracker.files).sort()).toEqual(['css/style.css', 'index.html', 'js/main.js', 'rentals.html'])
+      expect(Object.keys(again.tracker.files).sort()).toEqual([
+        'css/style.css',
+        'index.html',
+        'js/main.js',
+        'rentals.html',
+      ])
       expect(site.server.requests).toEqual([])
       expect(site.snapshot()).toEqual(files)
       const said = logger.lines.filter((l) => l.includes('rebuilt it from the cache'))
       expect(said).toHaveLength(1)
-      expect(said[0]).toMatch(damage === 'deleted' ? /file_tracker\.json is missing/ : /file_tracker\.json is corrupt .*kept as \.sitesmith\/file_tracker\.json\.corrupt/)
+      expect(said[0]).toMatch(
+        damage === 'deleted'
+          ? /file_tracker\.json is missing/
+          : /file_tracker\.json is corrupt .*kept as \.sitesmith\/file_tracker\.json\.corrupt/,
+      )
       expect(said[0]).toContain("4 file(s) recognised as sitesmith's by their bytes")
       if (damage === 'corrupt') expect(existsSync(`${tracker(site)}.corrupt`)).toBe(true)
       // And the site is not wedged: a spec edit regenerates the page.

@@ -30,7 +30,10 @@ describe('writeFileAtomic under SIGKILL', () => {
         await stop(writer)
       }
       const content = await readFile(target, 'utf8')
-      expect(whole.has(content), `kill ${k}: ${content.length} bytes, starts ${JSON.stringify(content.slice(0, 8))}`).toBe(true)
+      expect(
+        whole.has(content),
+        `kill ${k}: ${content.length} bytes, starts ${JSON.stringify(content.slice(0, 8))}`,
+      ).toBe(true)
     }
     // Crash leftovers are recognisable temp files, and only those are cleaned up.
     await removeAtomicTempFiles(dir)

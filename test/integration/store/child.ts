@@ -17,10 +17,14 @@ export interface Child {
 
 /** Run `test/integration/store/fixtures/<name>` with `node --import tsx` from the repo root. */
 export function runFixture(name: string, args: string[]): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'integration', 'store', 'fixtures', name), ...args], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'test', 'integration', 'store', 'fixtures', name), ...args],
+    {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   let err = ''
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))

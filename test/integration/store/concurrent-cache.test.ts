@@ -23,7 +23,8 @@ async function tempDir(): Promise<string> {
 
 async function allFiles(dir: string): Promise<string[]> {
   const out: string[] = []
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name))
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(join(e.parentPath, e.name))
   return out
 }
 
@@ -31,7 +32,10 @@ describe('one cache directory shared by two processes', () => {
   it('both finish with correct answers, no corrupt read, and every entry file parses', async () => {
     const dir = await tempDir()
     const count = 150
-    const workers = [runFixture('cache-worker.ts', [dir, '1', String(count)]), runFixture('cache-worker.ts', [dir, '2', String(count)])]
+    const workers = [
+      runFixture('cache-worker.ts', [dir, '1', String(count)]),
+      runFixture('cache-worker.ts', [dir, '2', String(count)]),
+    ]
     children.push(...workers)
     await Promise.all(workers.map((w) => w.waitFor(/^ready$/)))
     for (const w of workers) w.send('go')
@@ -57,7 +61,13 @@ describe('a truncated cache file', () => {
   it('warns, misses, calls the model once, and is replaced by a whole entry', async () => {
     const dir = await tempDir()
     const schema = z.object({ html: z.string() })
-    const call = { stage: 'generate', promptVersion: 'g1', inputs: { task: 'index' }, taskId: 'index', request: { messages: [], schema, label: 'generate:index' } }
+    const call = {
+      stage: 'generate',
+      promptVersion: 'g1',
+      inputs: { task: 'index' },
+      taskId: 'index',
+      request: { messages: [], schema, label: 'generate:index' },
+    }
     const client = new FakeChatClient('ollama:m', (_l, n) => ({ html: `<p>${n}</p>`.repeat(100) }))
     const first = await cachedChat({ cache: new ModelCache({ store: dir, logger: memoryLogger() }), client }, call)
     const file = join(dir, first.key.slice(0, 2), `${first.key}.json`)
@@ -70,7 +80,9 @@ describe('a truncated cache file', () => {
     expect(client.calls).toBe(2)
     expect(logger.warnings).toHaveLength(1)
     expect(logger.warnings[0]).toContain(file)
-    expect(CacheEntrySchema.parse((JSON.parse(await readFile(file, 'utf8')) as { value: unknown }).value).value).toEqual(second.value)
+    expect(
+      CacheEntrySchema.parse((JSON.parse(await readFile(file, 'utf8')) as { value: unknown }).value).value,
+    ).toEqual(second.value)
 
     const third = await cachedChat({ cache: new ModelCache({ store: dir, mode: 'frozen', logger }), client }, call)
     expect(third).toMatchObject({ hit: true, value: second.value })

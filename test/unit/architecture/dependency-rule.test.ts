@@ -61,7 +61,8 @@ describe('the layer rule (npm run lint:deps)', () => {
 
   it('accepts imports that point down the layers', async () => {
     const dir = tree({
-      'plugin/spec/sections.ts': "import type { Finding } from '../diagnostics/finding.js'\nexport const s: Finding[] = []\n",
+      'plugin/spec/sections.ts':
+        "import type { Finding } from '../diagnostics/finding.js'\nexport const s: Finding[] = []\n",
       'plugin/plan/planner.ts': "import { s } from '../spec/sections.js'\nexport const p = s\n",
       'plugin/diagnostics/finding.ts': 'export interface Finding { file: string }\n',
     })

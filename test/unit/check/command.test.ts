@@ -42,7 +42,9 @@ describe('sitesmith check', () => {
       expect(Object.keys(f)).toEqual(['rule', 'severity', 'file', 'line', 'column', 'message'])
       expect(f.file).not.toMatch(/^\/|\\/)
     }
-    expect(doc.findings).toContainEqual(expect.objectContaining({ rule: 'missing-element', severity: 'error', file: 'js/ui.js', line: 2 }))
+    expect(doc.findings).toContainEqual(
+      expect.objectContaining({ rule: 'missing-element', severity: 'error', file: 'js/ui.js', line: 2 }),
+    )
   })
 
   it('exits 0 with an empty list on a clean site', async () => {
@@ -64,7 +66,10 @@ describe('sitesmith check', () => {
     let dir = ''
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'sitesmith-check-'))
-      writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="en"><title>t</title><link rel="stylesheet" href="style.css"></html>\n')
+      writeFileSync(
+        join(dir, 'index.html'),
+        '<!doctype html><html lang="en"><title>t</title><link rel="stylesheet" href="style.css"></html>\n',
+      )
       writeFileSync(join(dir, 'style.css'), '.a { colr: red }\n')
     })
     afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -72,7 +77,9 @@ describe('sitesmith check', () => {
     it('exits 0', async () => {
       const r = await run([dir, '--format=json'])
       expect(r.code).toBe(0)
-      expect((JSON.parse(r.stdout) as { findings: Finding[] }).findings).toEqual([expect.objectContaining({ rule: 'unknown-css-property', severity: 'warning' })])
+      expect((JSON.parse(r.stdout) as { findings: Finding[] }).findings).toEqual([
+        expect.objectContaining({ rule: 'unknown-css-property', severity: 'warning' }),
+      ])
     })
   })
 
@@ -81,7 +88,7 @@ describe('sitesmith check', () => {
     [['nope-does-not-exist'], /directory not found: .*nope-does-not-exist/],
     [['defects/bakery/index.html'], /not a directory/],
     [['clean/landing', '--verbose'], /Unknown option '--verbose'/],
-    [["clean/landing", "--format", "xml"], /--format must be "text", "json" or "sarif", got "xml"/],
+    [['clean/landing', '--format', 'xml'], /--format must be "text", "json" or "sarif", got "xml"/],
     [['clean/landing', 'clean/blog'], /expected one <dir>/],
   ])('exits 2 with a message on usage error %j', async (argv, message) => {
     const r = await run(argv)
@@ -113,7 +120,8 @@ describe('checkSite on disk', () => {
   it('skips node_modules, dist, .sitesmith and dot-directories; sees binary files as link targets', async () => {
     write('index.html', '<!doctype html><img src="logo.png" alt=""><a href="nope.html">x</a>')
     writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]))
-    for (const skipped of ['node_modules/pkg', 'dist', '.sitesmith', '.git', 'sub/dist']) write(`${skipped}/bad.css`, '.a { colr: red')
+    for (const skipped of ['node_modules/pkg', 'dist', '.sitesmith', '.git', 'sub/dist'])
+      write(`${skipped}/bad.css`, '.a { colr: red')
     const findings = await checkSite(dir)
     expect(findings.map((f) => `${f.rule} ${f.file}`)).toEqual(['broken-link index.html'])
   })
@@ -134,7 +142,15 @@ describe('checkSite on disk', () => {
 
 describe('formatting', () => {
   const findings: Finding[] = [
-    { rule: 'broken-link', severity: 'error', file: 'index.html', line: 2, column: 10, message: 'gone', page: 'index.html' },
+    {
+      rule: 'broken-link',
+      severity: 'error',
+      file: 'index.html',
+      line: 2,
+      column: 10,
+      message: 'gone',
+      page: 'index.html',
+    },
     { rule: 'unknown-css-property', severity: 'warning', file: 'a.css', line: 1, column: 6, message: 'typo' },
   ]
 
@@ -146,14 +162,19 @@ describe('formatting', () => {
   })
 
   it('text shows location, severity, message, rule, frame and summary; colour only when asked', () => {
-    const sources: Record<string, string> = { 'index.html': '<p>\n<a href="x.html">x</a>\n</p>', 'a.css': '.a { colr: red }' }
+    const sources: Record<string, string> = {
+      'index.html': '<p>\n<a href="x.html">x</a>\n</p>',
+      'a.css': '.a { colr: red }',
+    }
     const plain = formatFindingsText(findings, { source: (f) => sources[f] })
     expect(plain).toContain('index.html:2:10  error  gone  broken-link')
     expect(plain).toContain('> 2 | <a href="x.html">x</a>')
     expect(plain).toContain('✖ 2 problems (1 error, 1 warning) in 2 files')
     expect(plain).not.toContain('\u001b[')
     expect(formatFindingsText(findings, { source: (f) => sources[f], color: true })).toContain('\u001b[')
-    expect(formatFindingsText(findings, { source: (f) => sources[f], maxFrames: 1 })).not.toContain('> 1 | .a { colr: red }')
+    expect(formatFindingsText(findings, { source: (f) => sources[f], maxFrames: 1 })).not.toContain(
+      '> 1 | .a { colr: red }',
+    )
     expect(summaryLine([])).toBe('✔ no problems')
   })
 

@@ -38,14 +38,20 @@ describe('checker corpus', () => {
     expect(cleanSites.length).toBeGreaterThanOrEqual(4)
     const seeded = new Map<string, number>()
     for (const site of defectSites) {
-      const expected = ExpectedSchema.parse(JSON.parse(readFileSync(join(corpus, 'defects', site, 'expected.json'), 'utf8')))
+      const expected = ExpectedSchema.parse(
+        JSON.parse(readFileSync(join(corpus, 'defects', site, 'expected.json'), 'utf8')),
+      )
       for (const f of expected.findings) {
         expect(Object.keys(RULES), `${site}/expected.json names an unknown rule`).toContain(f.rule)
-        expect(existsSync(join(corpus, 'defects', site, f.file)), `${site}/expected.json: ${f.file} is not in the site`).toBe(true)
+        expect(
+          existsSync(join(corpus, 'defects', site, f.file)),
+          `${site}/expected.json: ${f.file} is not in the site`,
+        ).toBe(true)
         seeded.set(f.rule, (seeded.get(f.rule) ?? 0) + 1)
       }
     }
-    for (const rule of Object.keys(RULES)) expect(seeded.get(rule) ?? 0, `rule ${rule} is seeded`).toBeGreaterThanOrEqual(2)
+    for (const rule of Object.keys(RULES))
+      expect(seeded.get(rule) ?? 0, `rule ${rule} is seeded`).toBeGreaterThanOrEqual(2)
   })
 
   it('finds every seeded defect (recall 1) with precision >= 0.95 by (rule, file)', async () => {
@@ -54,7 +60,9 @@ describe('checker corpus', () => {
     const falseNegatives: string[] = []
     for (const site of defectSites) {
       const dir = join(corpus, 'defects', site)
-      const expected = new Set(ExpectedSchema.parse(JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'))).findings.map(pair))
+      const expected = new Set(
+        ExpectedSchema.parse(JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'))).findings.map(pair),
+      )
       const actual = new Set((await checkSite(dir)).map(pair))
       for (const p of actual) {
         if (expected.has(p)) tp++

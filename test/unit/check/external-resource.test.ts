@@ -42,19 +42,26 @@ const rulesOf = (findings: Finding[]) => findings.filter((f) => f.rule === 'exte
 
 describe('external-resource', () => {
   it('reports every load from another origin in generated files, at the URL', () => {
-    const found = rulesOf(checkFiles(files, { otherPaths: ['img/bg.png'], generated: { generated: new Set(files.keys()), allowOrigins: [] } }))
+    const found = rulesOf(
+      checkFiles(files, {
+        otherPaths: ['img/bg.png'],
+        generated: { generated: new Set(files.keys()), allowOrigins: [] },
+      }),
+    )
     const urls = found.map((f) => /"([^"]+)" loads/.exec(f.message)?.[1]).sort()
-    expect(urls).toEqual([
-      '//cdn.example.net/track.js',
-      'https://cdn.example.net/kit.css',
-      'https://ads.example/frame',
-      'https://collect.example/post',
-      'https://esm.example/x.js',
-      'https://evil.example/next',
-      'https://fonts.googleapis.com/css2?family=Inter',
-      'https://fonts.gstatic.com/x.woff2',
-      'https://pixel.example/p.gif?u=1',
-    ].sort())
+    expect(urls).toEqual(
+      [
+        '//cdn.example.net/track.js',
+        'https://cdn.example.net/kit.css',
+        'https://ads.example/frame',
+        'https://collect.example/post',
+        'https://esm.example/x.js',
+        'https://evil.example/next',
+        'https://fonts.googleapis.com/css2?family=Inter',
+        'https://fonts.gstatic.com/x.woff2',
+        'https://pixel.example/p.gif?u=1',
+      ].sort(),
+    )
     for (const f of found) expect(f).toMatchObject({ severity: 'error' })
     const pixel = found.find((f) => f.message.includes('pixel.example'))!
     expect(PAGE.split('\n')[pixel.line - 1]).toContain('https://pixel.example/p.gif')
@@ -62,14 +69,27 @@ describe('external-resource', () => {
 
   it('allowed origins are not reported', () => {
     const found = rulesOf(
-      checkFiles(files, { otherPaths: ['img/bg.png'], generated: { generated: new Set(files.keys()), allowOrigins: ['https://fonts.googleapis.com', 'https://fonts.gstatic.com/'] } }),
+      checkFiles(files, {
+        otherPaths: ['img/bg.png'],
+        generated: {
+          generated: new Set(files.keys()),
+          allowOrigins: ['https://fonts.googleapis.com', 'https://fonts.gstatic.com/'],
+        },
+      }),
     )
     expect(found.some((f) => /fonts\.g/.test(f.message))).toBe(false)
     expect(found.length).toBe(7)
   })
 
-  it('judges only generated files: a person\'s own page, or a folder with no tracker, gets none', () => {
-    expect(rulesOf(checkFiles(files, { otherPaths: ['img/bg.png'], generated: { generated: new Set(['css/site.css']), allowOrigins: [] } })).every((f) => f.file === 'css/site.css')).toBe(true)
+  it("judges only generated files: a person's own page, or a folder with no tracker, gets none", () => {
+    expect(
+      rulesOf(
+        checkFiles(files, {
+          otherPaths: ['img/bg.png'],
+          generated: { generated: new Set(['css/site.css']), allowOrigins: [] },
+        }),
+      ).every((f) => f.file === 'css/site.css'),
+    ).toBe(true)
     expect(rulesOf(checkFiles(files, { otherPaths: ['img/bg.png'] }))).toEqual([])
   })
 

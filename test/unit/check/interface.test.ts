@@ -72,15 +72,30 @@ describe('extractInterface', () => {
   })
 
   it('lists the globals of a classic script (let/const/class are global too)', () => {
-    const js = 'var a = 1; let b = 2; const c = 3; class D {} function e() { implicit = 1 } (function () { var hidden })()'
+    const js =
+      'var a = 1; let b = 2; const c = 3; class D {} function e() { implicit = 1 } (function () { var hidden })()'
     expect(extractInterface('js/legacy.js', js).globals).toEqual(['D', 'a', 'b', 'c', 'e', 'implicit'])
   })
 
   it('is deterministic and never throws on unparsable input', () => {
     const page = readFileSync(join(fixtures, 'clean', 'todo-app', 'index.html'), 'utf8')
     expect(extractInterface('index.html', page)).toEqual(extractInterface('index.html', page))
-    expect(extractInterface('broken.js', 'function (')).toEqual({ ids: [], classes: [], globals: [], exports: [], cssVars: [], links: [] })
-    expect(extractInterface('image.png', '\u0000\u0001')).toEqual({ ids: [], classes: [], globals: [], exports: [], cssVars: [], links: [] })
+    expect(extractInterface('broken.js', 'function (')).toEqual({
+      ids: [],
+      classes: [],
+      globals: [],
+      exports: [],
+      cssVars: [],
+      links: [],
+    })
+    expect(extractInterface('image.png', '\u0000\u0001')).toEqual({
+      ids: [],
+      classes: [],
+      globals: [],
+      exports: [],
+      cssVars: [],
+      links: [],
+    })
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), fc.constantFrom('a.html', 'a.css', 'a.js'), (text, path) => {
         const i = extractInterface(path, text)
@@ -98,7 +113,9 @@ describe('parseCheck', () => {
     expect(parseCheck('legacy.js', 'with (Math) { var r = max(1, 2) }')).toEqual({ ok: true })
     expect(parseCheck('a.css', '@layer x { .a { &:hover { color: red } } }')).toEqual({ ok: true })
     expect(parseCheck('a.json', '{"a": [1, 2]}')).toEqual({ ok: true })
-    expect(parseCheck('a.html', '<!doctype html><title>x</title><p>unclosed <b>tags</i> are fine')).toEqual({ ok: true })
+    expect(parseCheck('a.html', '<!doctype html><title>x</title><p>unclosed <b>tags</i> are fine')).toEqual({
+      ok: true,
+    })
     expect(parseCheck('image.svg', '<svg')).toEqual({ ok: true })
     for (const site of ['todo-app', 'landing']) {
       const page = readFileSync(join(fixtures, 'clean', site, 'index.html'), 'utf8')
@@ -114,7 +131,12 @@ describe('parseCheck', () => {
   })
 
   it('rejects CSS and JSON that do not parse, with a location', () => {
-    expect(parseCheck('a.css', '.a { color: red }\n.b { color: blue')).toMatchObject({ ok: false, line: 2, column: 1, message: expect.stringContaining('Unclosed block') })
+    expect(parseCheck('a.css', '.a { color: red }\n.b { color: blue')).toMatchObject({
+      ok: false,
+      line: 2,
+      column: 1,
+      message: expect.stringContaining('Unclosed block'),
+    })
     expect(parseCheck('a.json', '{"a": [1, 2}')).toMatchObject({ ok: false, line: 1 })
   })
 
@@ -123,7 +145,13 @@ describe('parseCheck', () => {
     expect(script).toMatchObject({ ok: false, line: 5, message: expect.stringContaining('inline script') })
     const style = parseCheck('a.html', '<style>\n.a { color: red\n</style><body></body>')
     expect(style).toMatchObject({ ok: false, line: 2, column: 1 })
-    expect(parseCheck('a.html', '<!doctype html><body><div class="card')).toMatchObject({ ok: false, message: expect.stringContaining('eof-in-tag') })
-    expect(parseCheck('a.html', '<!doctype html><html><body><main><p>The rest of the')).toMatchObject({ ok: false, message: expect.stringContaining('never closed') })
+    expect(parseCheck('a.html', '<!doctype html><body><div class="card')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('eof-in-tag'),
+    })
+    expect(parseCheck('a.html', '<!doctype html><html><body><main><p>The rest of the')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('never closed'),
+    })
   })
 })

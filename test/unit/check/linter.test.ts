@@ -44,38 +44,110 @@ async function check(argv: string[], cwd: string) {
 async function findings(dir: string, ...extra: string[]): Promise<{ rule: string; file: string; line: number }[]> {
   const r = await check([dir, '-f', 'json', ...extra], dir)
   expect(r.stderr).toBe('')
-  return (JSON.parse(r.stdout) as { findings: { rule: string; file: string; line: number }[] }).findings.map(({ rule, file, line }) => ({ rule, file, line }))
+  return (JSON.parse(r.stdout) as { findings: { rule: string; file: string; line: number }[] }).findings.map(
+    ({ rule, file, line }) => ({ rule, file, line }),
+  )
 }
 
-const PAGE = (body: string, head = '') => `<!doctype html>\n<html lang="en">\n<head><title>t</title>${head}</head>\n<body>\n${body}\n</body>\n</html>\n`
+const PAGE = (body: string, head = '') =>
+  `<!doctype html>\n<html lang="en">\n<head><title>t</title>${head}</head>\n<body>\n${body}\n</body>\n</html>\n`
 
 describe('suppression comments', () => {
   it.each([
-    ['HTML disable-next-line', { 'index.html': PAGE('<!-- sitesmith-disable-next-line missing-anchor -->\n<a href="#nowhere">x</a>') }],
-    ['HTML disable-line', { 'index.html': PAGE('<a href="#nowhere">x</a> <!-- sitesmith-disable-line missing-anchor -->') }],
-    ['HTML, a list of rules', { 'index.html': PAGE('<!-- sitesmith-disable-next-line broken-link, missing-anchor -- routed by app.js -->\n<a href="#nowhere">x</a>') }],
+    [
+      'HTML disable-next-line',
+      { 'index.html': PAGE('<!-- sitesmith-disable-next-line missing-anchor -->\n<a href="#nowhere">x</a>') },
+    ],
+    [
+      'HTML disable-line',
+      { 'index.html': PAGE('<a href="#nowhere">x</a> <!-- sitesmith-disable-line missing-anchor -->') },
+    ],
+    [
+      'HTML, a list of rules',
+      {
+        'index.html': PAGE(
+          '<!-- sitesmith-disable-next-line broken-link, missing-anchor -- routed by app.js -->\n<a href="#nowhere">x</a>',
+        ),
+      },
+    ],
     ['HTML, no rule = all', { 'index.html': PAGE('<!-- sitesmith-disable-next-line -->\n<a href="#nowhere">x</a>') }],
-    ['HTML region', { 'index.html': PAGE('<!-- sitesmith-disable missing-anchor -->\n<p>a</p>\n<a href="#nowhere">x</a>\n<!-- sitesmith-enable missing-anchor -->') }],
-    ['CSS disable-line', { 'index.html': PAGE('', '<link rel="stylesheet" href="a.css">'), 'a.css': '.a {\n  colr: red; /* sitesmith-disable-line unknown-css-property */\n}\n' }],
-    ['CSS disable-next-line', { 'index.html': PAGE('', '<link rel="stylesheet" href="a.css">'), 'a.css': '.a {\n  /* sitesmith-disable-next-line unknown-css-property */\n  colr: red;\n}\n' }],
-    ['JS // disable-next-line', { 'index.html': PAGE('<script src="a.js"></script>'), 'a.js': "// sitesmith-disable-next-line missing-element\ndocument.getElementById('nowhere')\n" }],
-    ['JS // disable-line', { 'index.html': PAGE('<script src="a.js"></script>'), 'a.js': "document.getElementById('nowhere') // sitesmith-disable-line missing-element\n" }],
-    ['JS /* */ disable-line', { 'index.html': PAGE('<script src="a.js"></script>'), 'a.js': "document.getElementById('nowhere') /* sitesmith-disable-line missing-element */\n" }],
-    ['JS /* */ disable-next-line', { 'index.html': PAGE('<script src="a.js"></script>'), 'a.js': "/* sitesmith-disable-next-line missing-element */\ndocument.getElementById('nowhere')\n" }],
-    ['inline script in HTML', { 'index.html': PAGE("<script>\n// sitesmith-disable-next-line missing-element\ndocument.getElementById('nowhere')\n</script>") }],
-    ['inline style in HTML', { 'index.html': PAGE('<p style="colr: red"><!-- sitesmith-disable-line unknown-css-property -->x</p>') }],
+    [
+      'HTML region',
+      {
+        'index.html': PAGE(
+          '<!-- sitesmith-disable missing-anchor -->\n<p>a</p>\n<a href="#nowhere">x</a>\n<!-- sitesmith-enable missing-anchor -->',
+        ),
+      },
+    ],
+    [
+      'CSS disable-line',
+      {
+        'index.html': PAGE('', '<link rel="stylesheet" href="a.css">'),
+        'a.css': '.a {\n  colr: red; /* sitesmith-disable-line unknown-css-property */\n}\n',
+      },
+    ],
+    [
+      'CSS disable-next-line',
+      {
+        'index.html': PAGE('', '<link rel="stylesheet" href="a.css">'),
+        'a.css': '.a {\n  /* sitesmith-disable-next-line unknown-css-property */\n  colr: red;\n}\n',
+      },
+    ],
+    [
+      'JS // disable-next-line',
+      {
+        'index.html': PAGE('<script src="a.js"></script>'),
+        'a.js': "// sitesmith-disable-next-line missing-element\ndocument.getElementById('nowhere')\n",
+      },
+    ],
+    [
+      'JS // disable-line',
+      {
+        'index.html': PAGE('<script src="a.js"></script>'),
+        'a.js': "document.getElementById('nowhere') // sitesmith-disable-line missing-element\n",
+      },
+    ],
+    [
+      'JS /* */ disable-line',
+      {
+        'index.html': PAGE('<script src="a.js"></script>'),
+        'a.js': "document.getElementById('nowhere') /* sitesmith-disable-line missing-element */\n",
+      },
+    ],
+    [
+      'JS /* */ disable-next-line',
+      {
+        'index.html': PAGE('<script src="a.js"></script>'),
+        'a.js': "/* sitesmith-disable-next-line missing-element */\ndocument.getElementById('nowhere')\n",
+      },
+    ],
+    [
+      'inline script in HTML',
+      {
+        'index.html': PAGE(
+          "<script>\n// sitesmith-disable-next-line missing-element\ndocument.getElementById('nowhere')\n</script>",
+        ),
+      },
+    ],
+    [
+      'inline style in HTML',
+      { 'index.html': PAGE('<p style="colr: red"><!-- sitesmith-disable-line unknown-css-property -->x</p>') },
+    ],
   ])('%s silences the finding it names', async (_name, files) => {
     const withComment = site(files)
     expect(await findings(withComment)).toEqual([])
     // Without the comment the same site has the finding (the test can fail).
-    const without = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, t.replace(/(<!--|\/\*|\/\/)\s*sitesmith-[^\n]*?(-->|\*\/|$)/gm, '')]))
+    const without = Object.fromEntries(
+      Object.entries(files).map(([f, t]) => [f, t.replace(/(<!--|\/\*|\/\/)\s*sitesmith-[^\n]*?(-->|\*\/|$)/gm, '')]),
+    )
     expect((await findings(site(without))).length).toBeGreaterThan(0)
   })
 
   it('silences only the rules it names and only its line', async () => {
     const dir = site({
       'index.html': PAGE('<script src="a.js"></script>'),
-      'a.js': "// sitesmith-disable-next-line undefined-reference\ndocument.getElementById('one')\ndocument.getElementById('two')\n",
+      'a.js':
+        "// sitesmith-disable-next-line undefined-reference\ndocument.getElementById('one')\ndocument.getElementById('two')\n",
     })
     expect(await findings(dir)).toEqual([
       { rule: 'missing-element', file: 'a.js', line: 2 },
@@ -90,7 +162,9 @@ describe('suppression comments', () => {
   })
 
   it('reports a directive naming a rule that does not exist, and keeps the finding', async () => {
-    const dir = site({ 'index.html': PAGE('<!-- sitesmith-disable-next-line missing-anchr -->\n<a href="#nowhere">x</a>') })
+    const dir = site({
+      'index.html': PAGE('<!-- sitesmith-disable-next-line missing-anchr -->\n<a href="#nowhere">x</a>'),
+    })
     expect(await findings(dir)).toEqual([
       { rule: 'invalid-suppression', file: 'index.html', line: 5 },
       { rule: 'missing-anchor', file: 'index.html', line: 6 },
@@ -190,14 +264,22 @@ describe('what is printed', () => {
 
 describe('the check.ignore plugin option', () => {
   it('defaults to nothing (frozen), rejects bad globs naming the option, and the build check honours it', async () => {
-    const dir = site({ 'index.html': PAGE('<script src="vendor/lib.js"></script>'), 'vendor/lib.js': 'not javascript (' })
+    const dir = site({
+      'index.html': PAGE('<script src="vendor/lib.js"></script>'),
+      'vendor/lib.js': 'not javascript (',
+    })
     expect(resolveOptions({}, { root: dir }).check.ignore).toEqual([])
     expect(Object.isFrozen(DEFAULTS.check.ignore)).toBe(true)
-    expect(() => resolveOptions({ check: { ignore: ['a/[b'] } }, { root: dir })).toThrow(/option "check.ignore": .*"a\/\[b"/)
+    expect(() => resolveOptions({ check: { ignore: ['a/[b'] } }, { root: dir })).toThrow(
+      /option "check.ignore": .*"a\/\[b"/,
+    )
     expect(() => resolveOptions({ check: { ignore: [''] } }, { root: dir })).toThrow(/option "check.ignore"/)
     const progress = new Progress({ logger: { info() {}, warn() {}, error() {} } })
     const run = (ignore?: string[]) =>
-      checkSiteNow({ options: resolveOptions({ check: { ignore }, runtimeCheck: { enabled: false } }, { root: dir }), progress }).full()
+      checkSiteNow({
+        options: resolveOptions({ check: { ignore }, runtimeCheck: { enabled: false } }, { root: dir }),
+        progress,
+      }).full()
     expect((await run()).map((f) => f.rule)).toEqual(['js-syntax'])
     expect(await run(['vendor/**'])).toEqual([])
   })

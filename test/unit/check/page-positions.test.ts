@@ -40,7 +40,8 @@ describe('page positions', () => {
       }
       for (const s of [...f.styles, ...f.styleAttrs, ...f.handlers]) at(s.offset, s.code)
       for (const l of f.links) at(l.offset, l.url)
-      for (const [id, offsets] of f.ids) for (const o of offsets) expect(source.slice(o, o + 4 + id.length)).toMatch(/^id=/)
+      for (const [id, offsets] of f.ids)
+        for (const o of offsets) expect(source.slice(o, o + 4 + id.length)).toMatch(/^id=/)
     }
     expect(checked).toBeGreaterThan(400)
     const tricky = analyzePage(TRICKY)

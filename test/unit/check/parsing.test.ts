@@ -32,11 +32,16 @@ describe('scope analysis', () => {
   })
 
   it('keeps block scopes apart and hoists var/function', () => {
-    expect(unresolved('{ let inner = 1 } inner; { var hoisted = 1 } hoisted; later(); function later() {}')).toEqual(['inner'])
+    expect(unresolved('{ let inner = 1 } inner; { var hoisted = 1 } hoisted; later(); function later() {}')).toEqual([
+      'inner',
+    ])
   })
 
   it('binds imports in modules and records writes to undeclared names separately', () => {
-    const program = parse("import d, { a as b } from './x.js'\nimport * as ns from './y.js'\nd(b, ns)\nimplicit = 1\n", { ecmaVersion: 'latest', sourceType: 'module' })
+    const program = parse(
+      "import d, { a as b } from './x.js'\nimport * as ns from './y.js'\nd(b, ns)\nimplicit = 1\n",
+      { ecmaVersion: 'latest', sourceType: 'module' },
+    )
     const r = analyzeScopes(program)
     expect(r.unresolvedReads).toEqual([])
     expect(r.unresolvedWrites.map((w) => w.name)).toEqual(['implicit'])
@@ -44,7 +49,11 @@ describe('scope analysis', () => {
   })
 
   it('notes typeof guards, top-level this and dynamic scope', () => {
-    const r = analyzeScopes(parse("if (typeof define === 'function') define(factory); (function (g) { g.x = 1 })(this)", { ecmaVersion: 'latest' }))
+    const r = analyzeScopes(
+      parse("if (typeof define === 'function') define(factory); (function (g) { g.x = 1 })(this)", {
+        ecmaVersion: 'latest',
+      }),
+    )
     expect(r.typeofNames.has('define')).toBe(true)
     expect(r.topLevelThis).toBe(true)
     expect(analyzeScopes(parse('function f() { return this }', { ecmaVersion: 'latest' })).topLevelThis).toBe(false)
@@ -54,7 +63,10 @@ describe('scope analysis', () => {
 
 describe('selectors', () => {
   it('extracts required ids and classes, skipping :not(), attributes, lists and escapes', () => {
-    expect(selectorNames('#app .card.is-open > a:hover', 'required')).toEqual({ ids: ['app'], classes: ['card', 'is-open'] })
+    expect(selectorNames('#app .card.is-open > a:hover', 'required')).toEqual({
+      ids: ['app'],
+      classes: ['card', 'is-open'],
+    })
     expect(selectorNames('.a:not(.b) [data-x=".c"]', 'required')).toEqual({ ids: [], classes: ['a'] })
     expect(selectorNames('.a, .b', 'required')).toEqual({ ids: [], classes: [] })
     expect(selectorNames('.sm\\:flex', 'required')).toEqual({ ids: [], classes: [] })
@@ -102,7 +114,12 @@ describe('small helpers', () => {
   })
 
   it('enumerates the strings an expression may produce', () => {
-    const expr = (code: string) => (parse(code, { ecmaVersion: 'latest' }).body[0] as unknown as { expression: Parameters<typeof valueTemplates>[0] }).expression
+    const expr = (code: string) =>
+      (
+        parse(code, { ecmaVersion: 'latest' }).body[0] as unknown as {
+          expression: Parameters<typeof valueTemplates>[0]
+        }
+      ).expression
     expect(valueTemplates(expr('`todo ${done ? "done" : ""}`'))).toEqual(['todo done', 'todo '])
     expect(valueTemplates(expr('"item-" + id'))).toEqual(['item-\u0000'])
     expect(matchesPattern('item-3', 'item-\u0000')).toBe(true)
@@ -110,6 +127,9 @@ describe('small helpers', () => {
   })
 
   it('finds var() without fallback, skipping fallbacks', () => {
-    expect(varUsesWithoutFallback('calc(var(--a) + var(--b, var(--c)) + var( --d ))').map((u) => u.name)).toEqual(['--a', '--d'])
+    expect(varUsesWithoutFallback('calc(var(--a) + var(--b, var(--c)) + var( --d ))').map((u) => u.name)).toEqual([
+      '--a',
+      '--d',
+    ])
   })
 })

@@ -9,21 +9,34 @@ import { checkFiles } from '../../../plugin/check/index.js'
  * site per cause (`test/fixtures/check/clean/…`).
  */
 function rules(files: Record<string, string>, otherPaths: string[] = []): string[] {
-  return checkFiles(new Map(Object.entries(files)), { otherPaths }).map((f) => `${f.rule} ${f.file}:${f.line} ${f.message}`)
+  return checkFiles(new Map(Object.entries(files)), { otherPaths }).map(
+    (f) => `${f.rule} ${f.file}:${f.line} ${f.message}`,
+  )
 }
 
 const page = (body: string, head = '') =>
   `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n${head}\n</head>\n<body>\n${body}\n</body>\n</html>\n`
 
 describe('CSS custom functions (@function)', () => {
-  const css = (body: string) => ({ 'index.html': page('<p class="x">x</p>', '<link rel="stylesheet" href="s.css">'), 's.css': body })
+  const css = (body: string) => ({
+    'index.html': page('<p class="x">x</p>', '<link rel="stylesheet" href="s.css">'),
+    's.css': body,
+  })
 
   it('accepts `result` and the parameters inside the function body, nested rules included', () => {
-    expect(rules(css('@function --f(--a <length>, --b: calc(1px + 2px)) returns <length> {\n  result: calc(var(--a) + var(--b));\n  @media (width < 30em) { result: var(--a); }\n}\n.x { width: --f(1px); }\n'))).toEqual([])
+    expect(
+      rules(
+        css(
+          '@function --f(--a <length>, --b: calc(1px + 2px)) returns <length> {\n  result: calc(var(--a) + var(--b));\n  @media (width < 30em) { result: var(--a); }\n}\n.x { width: --f(1px); }\n',
+        ),
+      ),
+    ).toEqual([])
   })
 
   it('still reports `result` outside a function and a var() that is not a parameter', () => {
-    expect(rules(css('@function --f(--a) {\n  result: var(--c);\n}\n.x {\n  result: 1px;\n  width: var(--a);\n}\n'))).toEqual([
+    expect(
+      rules(css('@function --f(--a) {\n  result: var(--c);\n}\n.x {\n  result: 1px;\n  width: var(--a);\n}\n')),
+    ).toEqual([
       'undefined-css-variable s.css:2 var(--c) has no fallback and --c is defined nowhere',
       'unknown-css-property s.css:5 "result" is not a CSS property (did you mean "rest"?)',
       'undefined-css-variable s.css:6 var(--a) has no fallback and --a is defined nowhere',
@@ -49,13 +62,18 @@ describe('worklet scripts', () => {
       'undefined-reference paint.js:2 "registerProcessor" is not defined',
     ])
     const { 'sound.js': _gone, ...withoutSound } = files
-    expect(rules(withoutSound)).toEqual(['broken-link app.js:2 worklet script "sound.js" points to sound.js, which does not exist'])
+    expect(rules(withoutSound)).toEqual([
+      'broken-link app.js:2 worklet script "sound.js" points to sound.js, which does not exist',
+    ])
   })
 })
 
 describe('scripts no page loads', () => {
   const files = {
-    'index.html': page('<p id="out"></p>', '<!--[if lt IE 9]><script src="shiv.js"></script><![endif]-->\n<script src="app.js"></script>'),
+    'index.html': page(
+      '<p id="out"></p>',
+      '<!--[if lt IE 9]><script src="shiv.js"></script><![endif]-->\n<script src="app.js"></script>',
+    ),
     'app.js': "document.getElementById('out').textContent = 'ok'\nnew Worker('worker.js')\n",
     'shiv.js': 'html5.elements.split(" ")\n',
     'server.js': 'Deno.serve(() => new Response("hi"))\n',
@@ -66,13 +84,21 @@ describe('scripts no page loads', () => {
 
   it('are parsed but not judged: server files, stale copies, IE-only scripts', () => {
     expect(rules(files)).toEqual([])
-    expect(rules({ ...files, 'server.js': 'Deno.serve(() => {\n' })).toEqual(['js-syntax server.js:2 script does not parse: Unexpected token'])
+    expect(rules({ ...files, 'server.js': 'Deno.serve(() => {\n' })).toEqual([
+      'js-syntax server.js:2 script does not parse: Unexpected token',
+    ])
   })
 
   it('still judges what a page, a worker or importScripts loads', () => {
-    expect(rules({ ...files, 'app.js': files['app.js'] + 'render()\n' })).toEqual(['undefined-reference app.js:3 "render" is not defined'])
-    expect(rules({ ...files, 'worker.js': files['worker.js'] + 'thrice(1)\n' })).toEqual(['undefined-reference worker.js:3 "thrice" is not defined'])
-    expect(rules({ ...files, 'lib.js': files['lib.js'] + 'nowhere()\n' })).toEqual(['undefined-reference lib.js:2 "nowhere" is not defined'])
+    expect(rules({ ...files, 'app.js': files['app.js'] + 'render()\n' })).toEqual([
+      'undefined-reference app.js:3 "render" is not defined',
+    ])
+    expect(rules({ ...files, 'worker.js': files['worker.js'] + 'thrice(1)\n' })).toEqual([
+      'undefined-reference worker.js:3 "thrice" is not defined',
+    ])
+    expect(rules({ ...files, 'lib.js': files['lib.js'] + 'nowhere()\n' })).toEqual([
+      'undefined-reference lib.js:2 "nowhere" is not defined',
+    ])
   })
 })
 
@@ -80,7 +106,13 @@ describe('vendor-prefixed browser globals', () => {
   const files = (code: string) => ({ 'index.html': page('<p>x</p>', '<script src="app.js"></script>'), 'app.js': code })
 
   it('accepts webkit*/moz*/ms*/WebKit*/MS* names as platform fallbacks', () => {
-    expect(rules(files('const R = window.SpeechRecognition || webkitSpeechRecognition\nconst raf = mozRequestAnimationFrame\nnew MSStream(); new WebKitCSSMatrix()\nR(raf)\n'))).toEqual([])
+    expect(
+      rules(
+        files(
+          'const R = window.SpeechRecognition || webkitSpeechRecognition\nconst raf = mozRequestAnimationFrame\nnew MSStream(); new WebKitCSSMatrix()\nR(raf)\n',
+        ),
+      ),
+    ).toEqual([])
   })
 
   it('still reports a misspelt unprefixed name and a prefix without a capital (a plain name)', () => {
@@ -92,14 +124,21 @@ describe('vendor-prefixed browser globals', () => {
 })
 
 describe('CSS properties newer (or older) than known-css-properties', () => {
-  const css = (body: string) => ({ 'index.html': page('<p class="x">x</p>', '<link rel="stylesheet" href="s.css">'), 's.css': body })
+  const css = (body: string) => ({
+    'index.html': page('<p class="x">x</p>', '<link rel="stylesheet" href="s.css">'),
+    's.css': body,
+  })
 
   it('accepts properties MDN lists: new, experimental and legacy', () => {
-    expect(rules(css('.x { corner-shape: squircle; interest-delay: 1s; masonry-auto-flow: next; box-align: center; }\n'))).toEqual([])
+    expect(
+      rules(css('.x { corner-shape: squircle; interest-delay: 1s; masonry-auto-flow: next; box-align: center; }\n')),
+    ).toEqual([])
   })
 
   it('still reports typos and names no list has', () => {
-    expect(rules(css('.x {\n  corner-shap: round;\n  text-colour: red;\n  transition-iteration-count: 2;\n}\n'))).toEqual([
+    expect(
+      rules(css('.x {\n  corner-shap: round;\n  text-colour: red;\n  transition-iteration-count: 2;\n}\n')),
+    ).toEqual([
       'unknown-css-property s.css:2 "corner-shap" is not a CSS property (did you mean "corner-shape"?)',
       'unknown-css-property s.css:3 "text-colour" is not a CSS property',
       'unknown-css-property s.css:4 "transition-iteration-count" is not a CSS property',
@@ -108,7 +147,10 @@ describe('CSS properties newer (or older) than known-css-properties', () => {
 })
 
 describe('HTML snippets (no doctype, <html>, <head> or <body>)', () => {
-  const files = { 'index.html': page('<h2 id="home">Home</h2>'), 'nav.html': '<nav><a href="#home">h</a> <a href="#elsewhere">e</a></nav>\n' }
+  const files = {
+    'index.html': page('<h2 id="home">Home</h2>'),
+    'nav.html': '<nav><a href="#home">h</a> <a href="#elsewhere">e</a></nav>\n',
+  }
 
   it('do not judge their own #links: the page they are pasted into holds the ids', () => {
     expect(rules(files)).toEqual([])
@@ -132,17 +174,24 @@ describe('UMD globals assigned through an expression that picks the global objec
   })
 
   it('accepts (typeof window !== "undefined" ? window : …).x =, and (window || self).x =', () => {
-    expect(rules(files("(typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : this).lib"))).toEqual([])
+    expect(
+      rules(files("(typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : this).lib")),
+    ).toEqual([])
     expect(rules(files('(window || self).lib'))).toEqual([])
   })
 
   it('still reports when no branch is the global object', () => {
-    expect(rules(files('(typeof exports !== "undefined" ? exports : {}).lib'))).toEqual(['undefined-reference app.js:1 "lib" is not defined'])
+    expect(rules(files('(typeof exports !== "undefined" ? exports : {}).lib'))).toEqual([
+      'undefined-reference app.js:1 "lib" is not defined',
+    ])
   })
 })
 
 describe('links a history.pushState router answers', () => {
-  const files = (script: string, links: string) => ({ 'index.html': page(links, '<script src="r.js"></script>'), 'r.js': script })
+  const files = (script: string, links: string) => ({
+    'index.html': page(links, '<script src="r.js"></script>'),
+    'r.js': script,
+  })
   const router = "document.body.onclick = (e) => { e.preventDefault(); history.pushState({}, '', e.target.href) }\n"
 
   it('accepts extensionless links on a page that routes with pushState', () => {
@@ -154,17 +203,24 @@ describe('links a history.pushState router answers', () => {
       'broken-link index.html:9 <a href> "eagle.html" points to eagle.html, which does not exist',
       'broken-link index.html:10 <img src> "eagle.png" points to eagle.png, which does not exist',
     ])
-    expect(rules(files('console.log(1)\n', '<a href="eagle">e</a>'))).toEqual(['broken-link index.html:9 <a href> "eagle" points to eagle, which does not exist'])
+    expect(rules(files('console.log(1)\n', '<a href="eagle">e</a>'))).toEqual([
+      'broken-link index.html:9 <a href> "eagle" points to eagle, which does not exist',
+    ])
   })
 })
 
 describe('root-relative URLs and where the site is served', () => {
-  const site = { 'index.html': page('<a href="/docs/about.html">a</a> <a href="/docs/gone.html">g</a> <a href="/blog/">b</a>'), 'about.html': page('<p>a</p>') }
+  const site = {
+    'index.html': page('<a href="/docs/about.html">a</a> <a href="/docs/gone.html">g</a> <a href="/blog/">b</a>'),
+    'about.html': page('<p>a</p>'),
+  }
   const check = (files: Record<string, string>, options: { base?: string; siteName?: string }) =>
     checkFiles(new Map(Object.entries(files)), options).map((f) => `${f.rule} ${f.file} ${f.message}`)
 
   it('with a base (Vite base): resolves URLs under it, leaves other sites on the origin alone', () => {
-    expect(check(site, { base: '/docs/' })).toEqual(['broken-link index.html <a href> "/docs/gone.html" points to gone.html, which does not exist'])
+    expect(check(site, { base: '/docs/' })).toEqual([
+      'broken-link index.html <a href> "/docs/gone.html" points to gone.html, which does not exist',
+    ])
   })
 
   it('without one: a folder named like the site is a sub-path deploy; a site with an index judges the rest', () => {

@@ -30,12 +30,20 @@ const page = (body: string, head = '') =>
 describe('broken-link', () => {
   it('reports missing local pages, images, stylesheet urls and imports, at the reference', () => {
     const f = check({
-      'index.html': page('<a href="contact.html">c</a>\n<img src="img/logo.png" alt="">', '<link rel="stylesheet" href="css/site.css">'),
+      'index.html': page(
+        '<a href="contact.html">c</a>\n<img src="img/logo.png" alt="">',
+        '<link rel="stylesheet" href="css/site.css">',
+      ),
       'css/site.css': 'body {\n  background: url("../img/bg.jpg");\n}\n',
       'js/app.js': "import { x } from './missing.js'\nexport const y = x\n",
       'module.html': page('<script type="module" src="js/app.js"></script>'),
     })
-    expect(only(f, 'broken-link')).toEqual(['css/site.css:2:15', 'index.html:9:10', 'index.html:10:11', 'js/app.js:1:19'])
+    expect(only(f, 'broken-link')).toEqual([
+      'css/site.css:2:15',
+      'index.html:9:10',
+      'index.html:10:11',
+      'js/app.js:1:19',
+    ])
     expect(f.find((x) => x.file === 'index.html')?.message).toContain('contact.html')
   })
 
@@ -82,7 +90,9 @@ describe('broken-link', () => {
       'sw.js': "self.addEventListener('fetch', () => {})\n",
     }
     expect(check(files)).toEqual([])
-    expect(only(check({ ...files, 'js/app.js': "new Worker('worker.js')\n" }), 'broken-link')).toEqual(['js/app.js:1:12'])
+    expect(only(check({ ...files, 'js/app.js': "new Worker('worker.js')\n" }), 'broken-link')).toEqual([
+      'js/app.js:1:12',
+    ])
   })
 })
 
@@ -112,10 +122,12 @@ describe('missing-anchor', () => {
       ),
       'toast.js': "const t = document.createElement('div')\nt.id = 'toast'\ndocument.body.append(t)\n",
       'app.html': page('<main id="view"></main>', '<script src="router.js"></script>'),
-      'router.js': "addEventListener('hashchange', () => { document.getElementById('view').dataset.route = location.hash })\n",
+      'router.js':
+        "addEventListener('hashchange', () => { document.getElementById('view').dataset.route = location.hash })\n",
       // Heading ids computed at runtime: any fragment may exist on docs.html.
       'docs.html': page('<h2>Getting started</h2>', '<script src="toc.js" defer></script>'),
-      'toc.js': "for (const h of document.querySelectorAll('h2')) h.id = h.textContent.toLowerCase().replaceAll(' ', '-')\n",
+      'toc.js':
+        "for (const h of document.querySelectorAll('h2')) h.id = h.textContent.toLowerCase().replaceAll(' ', '-')\n",
     }
     const f = check(files)
     expect(f).toEqual([])
@@ -131,7 +143,10 @@ describe('missing-anchor', () => {
 describe('unknown-handler', () => {
   it('reports handlers calling module-scoped or undefined functions, with the reason', () => {
     const f = check({
-      'index.html': page('<button onclick="save()">s</button>\n<button onclick="reset2(); return false">r</button>', '<script type="module" src="app.js"></script>'),
+      'index.html': page(
+        '<button onclick="save()">s</button>\n<button onclick="reset2(); return false">r</button>',
+        '<script type="module" src="app.js"></script>',
+      ),
       'app.js': 'function save() {}\nexport {}\n',
     })
     expect(only(f, 'unknown-handler')).toEqual(['index.html:9:18', 'index.html:10:18'])
@@ -164,7 +179,10 @@ describe('unknown-handler', () => {
 
   it('says nothing on a page that loads an external script (its globals are unknowable)', () => {
     const f = check({
-      'index.html': page('<button onclick="$(\'.x\').hide()">x</button><button onclick="Alpine.start()">a</button>', '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'),
+      'index.html': page(
+        '<button onclick="$(\'.x\').hide()">x</button><button onclick="Alpine.start()">a</button>',
+        '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>',
+      ),
     })
     expect(f).toEqual([])
   })
@@ -176,7 +194,8 @@ describe('missing-element', () => {
       'a.html': page('<div id="cart"></div>', '<script src="shared.js"></script>'),
       'b.html': page('<div id="menu"></div>', '<script src="shared.js"></script>'),
       'other.html': page('<div id="checkout"></div>'),
-      'shared.js': "document.getElementById('cart')\ndocument.getElementById('menu')\ndocument.querySelector('#checkout')\n",
+      'shared.js':
+        "document.getElementById('cart')\ndocument.getElementById('menu')\ndocument.querySelector('#checkout')\n",
     })
     expect(only(f, 'missing-element')).toEqual(['shared.js:3:24'])
     expect(f[0].message).toContain('checkout')
@@ -184,7 +203,10 @@ describe('missing-element', () => {
 
   it('accepts ids created by JS, in templates, in markup strings or patterns, and computed lookups', () => {
     const files: Record<string, string> = {
-      'index.html': page('<template id="row-tpl"><tr id="row-head"></tr></template><ul id="list"></ul>', '<script src="app.js"></script>'),
+      'index.html': page(
+        '<template id="row-tpl"><tr id="row-head"></tr></template><ul id="list"></ul>',
+        '<script src="app.js"></script>',
+      ),
       'app.js': [
         "const toast = document.createElement('div'); toast.id = 'toast'; document.body.append(toast)",
         "document.getElementById('toast').textContent = 'hi'",
@@ -210,7 +232,10 @@ describe('missing-element severity', () => {
       'index.html': page('', '<script src="app.js"></script>'),
       'app.js': "document.getElementById('gone')?.remove()\ndocument.getElementById('crash').remove()\n",
     })
-    expect(f.map((x) => `${x.rule} ${x.severity} ${x.line}`)).toEqual(['missing-element warning 1', 'missing-element error 2'])
+    expect(f.map((x) => `${x.rule} ${x.severity} ${x.line}`)).toEqual([
+      'missing-element warning 1',
+      'missing-element error 2',
+    ])
   })
 })
 
@@ -264,7 +289,10 @@ describe('duplicate-id', () => {
 describe('js-syntax', () => {
   it('reports classic scripts with import, broken inline scripts and handlers at file positions', () => {
     const f = check({
-      'index.html': page('<button onclick="go(">x</button>\n<script>\n  const a = [1, 2;\n</script>', '<script src="app.js"></script>'),
+      'index.html': page(
+        '<button onclick="go(">x</button>\n<script>\n  const a = [1, 2;\n</script>',
+        '<script src="app.js"></script>',
+      ),
       'app.js': "import { a } from './a.js'\n",
       'a.js': 'export const a = 1\n',
     })
@@ -290,7 +318,10 @@ describe('js-syntax', () => {
 describe('css-syntax', () => {
   it('reports stylesheets, <style> and style="" that do not parse', () => {
     const f = check({
-      'index.html': page('<p style="color: red; }">x</p>', '<link rel="stylesheet" href="a.css">\n<style>\n.x { color: red;\n</style>'),
+      'index.html': page(
+        '<p style="color: red; }">x</p>',
+        '<link rel="stylesheet" href="a.css">\n<style>\n.x { color: red;\n</style>',
+      ),
       'a.css': '.a { color: red }\n.b { color: blue\n',
     })
     expect(only(f, 'css-syntax')).toEqual(['a.css:2:1', 'index.html:8:1', 'index.html:12:23'])
@@ -317,7 +348,8 @@ describe('missing-export', () => {
   it('reports named and default imports the target does not export', () => {
     const f = check({
       'index.html': page('<script type="module" src="main.js"></script>'),
-      'main.js': "import fmt, { parse, render } from './lib.js'\nexport { missing } from './lib.js'\nrender(parse, fmt)\n",
+      'main.js':
+        "import fmt, { parse, render } from './lib.js'\nexport { missing } from './lib.js'\nrender(parse, fmt)\n",
       'lib.js': 'export function render() {}\nexport const parser = 1\n',
     })
     expect(only(f, 'missing-export')).toEqual(['main.js:1:8', 'main.js:1:15', 'main.js:2:10'])
@@ -334,7 +366,8 @@ describe('missing-export', () => {
         "import data from './data.json' with { type: 'json' }",
         'console.log(def, a, bee, c, ns, anything, other, data)',
       ].join('\n'),
-      'barrel.js': "export * from './a.js'\nexport { x as b } from './b.js'\nexport * as ns from './b.js'\nexport default 1\n",
+      'barrel.js':
+        "export * from './a.js'\nexport { x as b } from './b.js'\nexport * as ns from './b.js'\nexport default 1\n",
       'a.js': "export const a = 1\nexport * from './c.js'\n",
       'b.js': 'const x = 2\nexport { x }\n',
       'c.js': 'export function c() {}\n',
@@ -350,7 +383,10 @@ describe('missing-export', () => {
 describe('undefined-reference', () => {
   it('reports reads declared nowhere, and module names used outside their module', () => {
     const f = check({
-      'index.html': page('', '<script src="a.js"></script>\n<script type="module" src="m.js"></script>\n<script type="module">\nhelper()\n</script>'),
+      'index.html': page(
+        '',
+        '<script src="a.js"></script>\n<script type="module" src="m.js"></script>\n<script type="module">\nhelper()\n</script>',
+      ),
       'a.js': 'function init() { return cnt + 1 }\n',
       'm.js': 'function helper() {}\nexport { helper }\n',
     })
@@ -364,7 +400,8 @@ describe('undefined-reference', () => {
         '<div id="app"></div><form name="signup"></form>',
         '<script src="config.js"></script>\n<script src="app.js"></script>\n<script type="module" src="mod.js"></script>',
       ),
-      'config.js': "const API = '/api'\nlet counter = 0\nclass Store {}\nvar legacy = true\nimplicitGlobal = 42\nwindow.published = 1\n",
+      'config.js':
+        "const API = '/api'\nlet counter = 0\nclass Store {}\nvar legacy = true\nimplicitGlobal = 42\nwindow.published = 1\n",
       'app.js': [
         'function run(a, { b = a, ...rest } = {}, [c] = []) {',
         '  const f = function named() { return named && arguments.length }',
@@ -382,7 +419,8 @@ describe('undefined-reference', () => {
         'for (let i = 0, j = i; i < 1; i++) console.log(i, j)',
         'switch (1) { case 1: { const z = 1; console.log(z) } }',
       ].join('\n'),
-      'mod.js': 'const { a = API } = {}\nexport default class extends Store { m() { return a + counter + super.toString() } }\nimport.meta.url\n',
+      'mod.js':
+        'const { a = API } = {}\nexport default class extends Store { m() { return a + counter + super.toString() } }\nimport.meta.url\n',
     }
     const f = check(files)
     expect(f).toEqual([])
@@ -398,8 +436,16 @@ describe('undefined-reference', () => {
       'shared.js': 'onlyOnA()\n',
     }
     expect(check(files)).toEqual([])
-    expect(only(check({ ...files, 'defs.js': 'function renamed() {}\n' }), 'undefined-reference')).toEqual(['shared.js:1:1'])
-    expect(check({ ...files, 'b.html': page('', '<script src="https://cdn.example.com/x.js"></script><script src="shared.js"></script>'), 'defs.js': '' })).toEqual([])
+    expect(only(check({ ...files, 'defs.js': 'function renamed() {}\n' }), 'undefined-reference')).toEqual([
+      'shared.js:1:1',
+    ])
+    expect(
+      check({
+        ...files,
+        'b.html': page('', '<script src="https://cdn.example.com/x.js"></script><script src="shared.js"></script>'),
+        'defs.js': '',
+      }),
+    ).toEqual([])
   })
 
   it('does not report reads that only run where an environment probe succeeds (UMD, optional globals)', () => {
@@ -428,7 +474,8 @@ describe('undefined-reference', () => {
   it('leaves Node tooling next to the site alone (vite.config.js, CommonJS)', () => {
     const f = check({
       'index.html': page('<p>x</p>'),
-      'vite.config.js': "import { defineConfig } from 'vite'\nexport default defineConfig({ root: process.cwd(), base: __dirname })\n",
+      'vite.config.js':
+        "import { defineConfig } from 'vite'\nexport default defineConfig({ root: process.cwd(), base: __dirname })\n",
       'postcss.config.cjs': 'module.exports = { plugins: [require("autoprefixer")] }\n',
       'scripts/build.js': "const fs = require('fs')\nfs.writeFileSync(process.argv[2], '')\n",
     })
@@ -455,7 +502,10 @@ describe('undefined-css-variable', () => {
 
   it('accepts fallbacks, other files, @property, style attributes and JS setProperty', () => {
     const files: Record<string, string> = {
-      'index.html': page('<p style="--inline: 1px; margin: var(--inline)">x</p>', '<link rel="stylesheet" href="a.css"><script src="app.js"></script>'),
+      'index.html': page(
+        '<p style="--inline: 1px; margin: var(--inline)">x</p>',
+        '<link rel="stylesheet" href="a.css"><script src="app.js"></script>',
+      ),
       'a.css': [
         '.a { color: var(--undefined-with-fallback, red); }',
         '.b { color: var(--outer, var(--inner-unknown)); --outer: blue; }',
@@ -464,7 +514,8 @@ describe('undefined-css-variable', () => {
         '.d { translate: var(--from-js) var(--from-css-text); }',
       ].join('\n'),
       'b.css': ':root { --shared: 1 }\n',
-      'app.js': "document.documentElement.style.setProperty('--from-js', '2px')\ndocument.body.style.cssText = '--from-css-text: 3px'\n",
+      'app.js':
+        "document.documentElement.style.setProperty('--from-js', '2px')\ndocument.body.style.cssText = '--from-css-text: 3px'\n",
     }
     const f = check(files)
     expect(f).toEqual([])
@@ -474,7 +525,10 @@ describe('undefined-css-variable', () => {
 
 describe('stylesheets from other origins', () => {
   const files: Record<string, string> = {
-    'index.html': page('<p class="text-muted" style="color: var(--bs-secondary)">x</p>', '<link rel="stylesheet" href="https://cdn.example.com/bootstrap.min.css">\n<link rel="stylesheet" href="css/site.css">'),
+    'index.html': page(
+      '<p class="text-muted" style="color: var(--bs-secondary)">x</p>',
+      '<link rel="stylesheet" href="https://cdn.example.com/bootstrap.min.css">\n<link rel="stylesheet" href="css/site.css">',
+    ),
     'css/site.css': '@import "parts.css";\n.lead { color: var(--bs-primary) }\n',
     'css/parts.css': '.card { border-color: var(--bs-border-color) }\n',
     'other.html': page('<p>x</p>', '<link rel="stylesheet" href="css/own.css">'),
@@ -486,7 +540,10 @@ describe('stylesheets from other origins', () => {
   })
 
   it('an @import from another origin counts too', () => {
-    const f = check({ ...files, 'css/own.css': '@import url("https://fonts.example.com/vars.css");\n.own { color: var(--from-cdn) }\n' })
+    const f = check({
+      ...files,
+      'css/own.css': '@import url("https://fonts.example.com/vars.css");\n.own { color: var(--from-cdn) }\n',
+    })
     expect(only(f, 'undefined-css-variable')).toEqual([])
   })
 })
@@ -509,7 +566,10 @@ describe('unknown-css-property', () => {
   it('reports typos with a suggestion', () => {
     const f = check({ 'a.css': '.a {\n  colr: red;\n  backgrond-color: blue;\n}\n' })
     expect(only(f, 'unknown-css-property')).toEqual(['a.css:2:3', 'a.css:3:3'])
-    expect(f.map((x) => x.message)).toEqual([expect.stringContaining('"color"'), expect.stringContaining('"background-color"')])
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining('"color"'),
+      expect.stringContaining('"background-color"'),
+    ])
   })
 
   it('accepts custom, vendor-prefixed, hacks, descriptors and any case', () => {

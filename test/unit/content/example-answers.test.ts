@@ -49,9 +49,16 @@ describe('example answers: the plan', () => {
 
   it('creates the four pages, the stylesheet and the scripts, and serves every spec section', () => {
     expect(tasks.every((t) => t.action === 'create')).toBe(true)
-    expect(tasks.map((t) => t.path).sort()).toEqual(
-      ['about.html', 'css/style.css', 'index.html', 'js/main.js', 'js/menu.js', 'js/order.js', 'menu.html', 'order.html'],
-    )
+    expect(tasks.map((t) => t.path).sort()).toEqual([
+      'about.html',
+      'css/style.css',
+      'index.html',
+      'js/main.js',
+      'js/menu.js',
+      'js/order.js',
+      'menu.html',
+      'order.html',
+    ])
     const served = new Set(tasks.flatMap((t) => t.sections))
     expect(spec.sections.map((s) => s.id).filter((id) => !served.has(id))).toEqual([])
   })
@@ -97,7 +104,9 @@ describe('example answers: the files', () => {
   })
 
   it('calls a global function of a loaded classic script from an inline handler on every page', () => {
-    const globals = new Map([...files].filter(([p]) => p.endsWith('.js')).map(([p, c]) => [p, extractInterface(p, c).globals]))
+    const globals = new Map(
+      [...files].filter(([p]) => p.endsWith('.js')).map(([p, c]) => [p, extractInterface(p, c).globals]),
+    )
     for (const [path, content] of [...files].filter(([p]) => p.endsWith('.html'))) {
       const called = [...content.matchAll(/\son[a-z]+="\s*([A-Za-z_$][\w$]*)\(/g)].map((m) => m[1])
       expect(called.length, path).toBeGreaterThan(0)

@@ -17,7 +17,20 @@ const CASES = [
   { file: 'specs/medium.md', pages: ['home', 'services', 'prices', 'book', 'about', 'contact'] },
   {
     file: 'specs/large.md',
-    pages: ['home', 'about', 'teams', 'fixtures', 'results', 'news', 'join', 'contact', 'gallery', 'faq', 'sponsors', 'privacy'],
+    pages: [
+      'home',
+      'about',
+      'teams',
+      'fixtures',
+      'results',
+      'news',
+      'join',
+      'contact',
+      'gallery',
+      'faq',
+      'sponsors',
+      'privacy',
+    ],
   },
   { file: 'example-site/spec.md', pages: ['home', 'menu', 'order', 'about'] },
 ]
@@ -43,6 +56,7 @@ describe.each(CASES)('$file', ({ file, pages }) => {
 
   it('gives every section a body and a unique id', () => {
     expect(new Set(ids).size).toBe(ids.length)
-    for (const s of spec.sections) expect(s.text.split('\n').slice(1).join('\n').trim().length, s.id).toBeGreaterThan(80)
+    for (const s of spec.sections)
+      expect(s.text.split('\n').slice(1).join('\n').trim().length, s.id).toBeGreaterThan(80)
   })
 })

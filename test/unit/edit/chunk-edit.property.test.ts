@@ -7,7 +7,13 @@ import { parse } from 'parse5'
 import postcss from 'postcss'
 import { describe, expect, it } from 'vitest'
 
-import { applyChunkEdit, applyChunkEdits, listChunks, locateChunk, type ListedChunk } from '../../../plugin/edit/index.js'
+import {
+  applyChunkEdit,
+  applyChunkEdits,
+  listChunks,
+  locateChunk,
+  type ListedChunk,
+} from '../../../plugin/edit/index.js'
 import { cssReplacement, htmlReplacement, jsReplacement } from './generators.js'
 
 /**
@@ -54,9 +60,14 @@ function replacementFor(f: Fixture, source: string, chunk: ListedChunk, prefix: 
 function assertParses(f: Fixture, content: string): void {
   if (f.lang === 'html') {
     const errors: string[] = []
-    const doc = parse(content, { sourceCodeLocationInfo: true, onParseError: (e) => errors.push(`${e.code}@${e.startOffset}`) })
+    const doc = parse(content, {
+      sourceCodeLocationInfo: true,
+      onParseError: (e) => errors.push(`${e.code}@${e.startOffset}`),
+    })
     expect(errors).toEqual([])
-    const html = doc.childNodes.find((n) => n.nodeName === 'html') as { childNodes: Array<{ nodeName: string; sourceCodeLocation?: unknown }> }
+    const html = doc.childNodes.find((n) => n.nodeName === 'html') as {
+      childNodes: Array<{ nodeName: string; sourceCodeLocation?: unknown }>
+    }
     expect(html.childNodes.filter((n) => n.nodeName === 'head' && n.sourceCodeLocation)).toHaveLength(1)
     expect(html.childNodes.filter((n) => n.nodeName === 'body' && n.sourceCodeLocation)).toHaveLength(1)
     expect(content.match(/<head[\s>]/gi)).toHaveLength(1)
@@ -92,7 +103,9 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
   })
 
   it('keeps every byte outside the edited region and the result parses (random targets, random replacements)', () => {
-    const edit = fc.constantFrom(...chunks).chain((c) => replacementFor(f, source, c, 'fc').map((replacement) => ({ c, replacement })))
+    const edit = fc
+      .constantFrom(...chunks)
+      .chain((c) => replacementFor(f, source, c, 'fc').map((replacement) => ({ c, replacement })))
     fc.assert(
       fc.property(edit, ({ c, replacement }) => {
         const r = applyChunkEdit(f.file, source, c.target, replacement)
@@ -103,7 +116,9 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
         assertLineEndings(f, inserted)
         // What was spliced in is exactly one chunk of the edited file, at the same place.
         const after = listChunks(f.file, r.content)
-        expect(Array.isArray(after) && after.some((ch) => ch.start === c.start && ch.end === c.start + inserted.length)).toBe(true)
+        expect(
+          Array.isArray(after) && after.some((ch) => ch.start === c.start && ch.end === c.start + inserted.length),
+        ).toBe(true)
       }),
       { numRuns: 80 * SCALE },
     )
@@ -113,10 +128,16 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
     const disjoint = fc
       .shuffledSubarray(chunks, { minLength: 2, maxLength: 3 })
       .filter((cs) => cs.every((a, i) => cs.every((b, j) => i === j || a.end <= b.start || b.end <= a.start)))
-    const edits = disjoint.chain((cs) => fc.tuple(...cs.map((c, i) => replacementFor(f, source, c, `fc${i}`).map((replacement) => ({ c, replacement })))))
+    const edits = disjoint.chain((cs) =>
+      fc.tuple(...cs.map((c, i) => replacementFor(f, source, c, `fc${i}`).map((replacement) => ({ c, replacement })))),
+    )
     fc.assert(
       fc.property(edits, (list) => {
-        const batch = applyChunkEdits(f.file, source, list.map(({ c, replacement }) => ({ target: c.target, replacement })))
+        const batch = applyChunkEdits(
+          f.file,
+          source,
+          list.map(({ c, replacement }) => ({ target: c.target, replacement })),
+        )
         if (!batch.ok) throw new Error(batch.reason)
         let sequential = source
         for (const { c, replacement } of [...list].sort((a, b) => b.c.start - a.c.start)) {
@@ -138,7 +159,43 @@ describe.each(FIXTURES)('chunk edits on $file', (f) => {
     const noise = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 60 }),
       fc
-        .array(fc.constantFrom('<', '>', '</div>', '<nav>', '<body>', '<head>', '{', '}', ';', '(', ')', '"', "'", '`', '/*', '*/', '<!--', '-->', '\n', '\r\n', '  ', 'a', 'x: y', '...', 'function f', '=', ',', '.card', '@media', '<p>', '</p>', '</section>'), { maxLength: 25 })
+        .array(
+          fc.constantFrom(
+            '<',
+            '>',
+            '</div>',
+            '<nav>',
+            '<body>',
+            '<head>',
+            '{',
+            '}',
+            ';',
+            '(',
+            ')',
+            '"',
+            "'",
+            '`',
+            '/*',
+            '*/',
+            '<!--',
+            '-->',
+            '\n',
+            '\r\n',
+            '  ',
+            'a',
+            'x: y',
+            '...',
+            'function f',
+            '=',
+            ',',
+            '.card',
+            '@media',
+            '<p>',
+            '</p>',
+            '</section>',
+          ),
+          { maxLength: 25 },
+        )
         .map((parts) => parts.join('')),
     )
     fc.assert(

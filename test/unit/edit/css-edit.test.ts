@@ -45,7 +45,17 @@ describe('CSS targets', () => {
 
   it('lists rules and at-rules, nested ones as paths and repeated ones with #N, each naming one chunk', () => {
     const targets = listTargets(FILE, css)
-    expect(targets).toEqual(expect.arrayContaining(['@font-face #1', '@font-face #2', ':root', '.card', '@media (max-width: 720px)', '@media (max-width: 720px) { .card }', '@keyframes rise']))
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        '@font-face #1',
+        '@font-face #2',
+        ':root',
+        '.card',
+        '@media (max-width: 720px)',
+        '@media (max-width: 720px) { .card }',
+        '@keyframes rise',
+      ]),
+    )
     for (const t of targets) expect(locateChunk(FILE, css, t).ok, t).toBe(true)
   })
 })
@@ -60,14 +70,22 @@ describe('CSS edits', () => {
 
   it('takes bare declarations as the new body of a rule, keeping its selector', () => {
     const card = located('.btn-ghost')
-    const next = applied(applyChunkEdit(FILE, css, '.btn-ghost', 'border-color: var(--color-accent);\ncolor: var(--color-accent);'))
-    expect(regionOf(css, next, card.start, card.end)).toBe('.btn-ghost {\n  border-color: var(--color-accent);\n  color: var(--color-accent);\n}')
+    const next = applied(
+      applyChunkEdit(FILE, css, '.btn-ghost', 'border-color: var(--color-accent);\ncolor: var(--color-accent);'),
+    )
+    expect(regionOf(css, next, card.start, card.end)).toBe(
+      '.btn-ghost {\n  border-color: var(--color-accent);\n  color: var(--color-accent);\n}',
+    )
   })
 
   it('takes rules alone as the new content of an @media block', () => {
     const media = located('@media (max-width: 900px)')
-    const next = applied(applyChunkEdit(FILE, css, '@media (max-width: 900px)', '.footer-grid {\n  grid-template-columns: 1fr 1fr;\n}'))
-    expect(regionOf(css, next, media.start, media.end)).toBe('@media (max-width: 900px) {\n  .footer-grid {\n    grid-template-columns: 1fr 1fr;\n  }\n}')
+    const next = applied(
+      applyChunkEdit(FILE, css, '@media (max-width: 900px)', '.footer-grid {\n  grid-template-columns: 1fr 1fr;\n}'),
+    )
+    expect(regionOf(css, next, media.start, media.end)).toBe(
+      '@media (max-width: 900px) {\n  .footer-grid {\n    grid-template-columns: 1fr 1fr;\n  }\n}',
+    )
   })
 
   it('replaces one declaration, adding the semicolon the original had', () => {
@@ -78,17 +96,33 @@ describe('CSS edits', () => {
 
   it('edits a rule nested in @media and the second of two @font-face rules', () => {
     const nested = located('@media (max-width: 720px) { .card }')
-    const a = applied(applyChunkEdit(FILE, css, '@media (max-width: 720px) { .card }', '.card {\n  padding: var(--space-2);\n}'))
+    const a = applied(
+      applyChunkEdit(FILE, css, '@media (max-width: 720px) { .card }', '.card {\n  padding: var(--space-2);\n}'),
+    )
     expect(regionOf(css, a, nested.start, nested.end)).toBe('.card {\n    padding: var(--space-2);\n  }')
     const font = located('@font-face #2')
-    const b = applied(applyChunkEdit(FILE, css, '@font-face #2', '@font-face {\n  font-family: "Inter";\n  src: url("../fonts/inter.woff2") format("woff2");\n}'))
+    const b = applied(
+      applyChunkEdit(
+        FILE,
+        css,
+        '@font-face #2',
+        '@font-face {\n  font-family: "Inter";\n  src: url("../fonts/inter.woff2") format("woff2");\n}',
+      ),
+    )
     expect(regionOf(css, b, font.start, font.end)).toContain('inter.woff2')
   })
 
   it('lets a one-rule replacement fix its selector, and lets a rule bring a new sibling rule along', () => {
     const rename = applied(applyChunkEdit(FILE, css, '.btn-small', '.btn-sm {\n  padding: 0.45em 1em;\n}'))
     expect(rename).toContain('.btn-sm {')
-    const extra = applied(applyChunkEdit(FILE, css, '.btn-small', '.btn-small {\n  padding: 0.45em 1em;\n}\n\n.btn-small.is-round {\n  border-radius: 50%;\n}'))
+    const extra = applied(
+      applyChunkEdit(
+        FILE,
+        css,
+        '.btn-small',
+        '.btn-small {\n  padding: 0.45em 1em;\n}\n\n.btn-small.is-round {\n  border-radius: 50%;\n}',
+      ),
+    )
     expect(extra).toContain('.btn-small.is-round {')
   })
 
@@ -100,15 +134,21 @@ describe('CSS edits', () => {
 
 describe('CSS rejections', () => {
   it('missing: suggests near misses and the selector list a selector lives in', () => {
-    expect(rejected(applyChunkEdit(FILE, css, '.crad', '.crad{}'), 'target-missing')).toMatch(/Did you mean `\.card`[,?]/)
+    expect(rejected(applyChunkEdit(FILE, css, '.crad', '.crad{}'), 'target-missing')).toMatch(
+      /Did you mean `\.card`[,?]/,
+    )
     const reason = rejected(applyChunkEdit(FILE, css, '*::before', '*::before{}'), 'target-missing')
     expect(reason).toMatch(/only appears inside the selector list `\*, \*::before, \*::after`; target that whole rule/)
   })
 
   it('ambiguous: counts matches and names each one', () => {
     const reason = rejected(applyChunkEdit(FILE, css, '@font-face', '@font-face{}'), 'target-ambiguous')
-    expect(reason).toMatch(/matches 2 chunks \(lines \d+, \d+\); name one of them, e.g. `@font-face #1`, `@font-face #2`/)
-    expect(rejected(applyChunkEdit(FILE, css, '@media', '@media print{}'), 'target-ambiguous')).toMatch(/`@media \(max-width: 900px\)`/)
+    expect(reason).toMatch(
+      /matches 2 chunks \(lines \d+, \d+\); name one of them, e.g. `@font-face #1`, `@font-face #2`/,
+    )
+    expect(rejected(applyChunkEdit(FILE, css, '@media', '@media print{}'), 'target-ambiguous')).toMatch(
+      /`@media \(max-width: 900px\)`/,
+    )
   })
 
   it('unreadable targets', () => {
@@ -119,35 +159,69 @@ describe('CSS rejections', () => {
     const reason = rejected(applyChunkEdit(FILE, css, '.card', '.card {\n  display: grid;\n'), 'does-not-parse')
     expect(reason).toMatch(/^styles\.css:\d+:\d+: after the edit the stylesheet does not parse: Unclosed block/)
     expect(reason).toMatch(/\n> +\d+ \| \.card \{/)
-    expect(rejected(applyChunkEdit(FILE, css, '.card', '.card { color: red; } }'), 'does-not-parse')).toMatch(/Unexpected \}/)
+    expect(rejected(applyChunkEdit(FILE, css, '.card', '.card { color: red; } }'), 'does-not-parse')).toMatch(
+      /Unexpected \}/,
+    )
   })
 
   it('a declaration target answered with a rule, and a rule answered with an unrelated set of rules', () => {
-    expect(rejected(applyChunkEdit(FILE, css, '.btn-primary { background }', '.btn-primary { background: red; }'), 'wrong-kind')).toMatch(/declarations only/)
+    expect(
+      rejected(
+        applyChunkEdit(FILE, css, '.btn-primary { background }', '.btn-primary { background: red; }'),
+        'wrong-kind',
+      ),
+    ).toMatch(/declarations only/)
     const keyframes = located('@keyframes fade')
     const steps = applied(applyChunkEdit(FILE, css, '@keyframes fade', 'from { opacity: 0.2; }\nto { opacity: 1; }'))
-    expect(regionOf(css, steps, keyframes.start, keyframes.end)).toBe('@keyframes fade {\n  from { opacity: 0.2; }\n  to { opacity: 1; }\n}')
-    expect(rejected(applyChunkEdit(FILE, css, '.btn-small', '.a-new { color: red; }\n.b-new { color: blue; }'), 'wrong-kind')).toMatch(/none for `\.btn-small`/)
-    expect(rejected(applyChunkEdit(FILE, css, '@keyframes fade', '.fade { opacity: 1; }\n@media print { .x { y: z; } }'), 'wrong-kind')).toMatch(/must be an @keyframes rule/)
+    expect(regionOf(css, steps, keyframes.start, keyframes.end)).toBe(
+      '@keyframes fade {\n  from { opacity: 0.2; }\n  to { opacity: 1; }\n}',
+    )
+    expect(
+      rejected(
+        applyChunkEdit(FILE, css, '.btn-small', '.a-new { color: red; }\n.b-new { color: blue; }'),
+        'wrong-kind',
+      ),
+    ).toMatch(/none for `\.btn-small`/)
+    expect(
+      rejected(
+        applyChunkEdit(FILE, css, '@keyframes fade', '.fade { opacity: 1; }\n@media print { .x { y: z; } }'),
+        'wrong-kind',
+      ),
+    ).toMatch(/must be an @keyframes rule/)
   })
 
-  it('a declaration edit that also sets the rule\'s other properties', () => {
-    expect(rejected(applyChunkEdit(FILE, css, '.btn { cursor }', 'cursor: pointer;\nfont-weight: 700;'), 'overreach')).toMatch(/also sets `font-weight`.*edit the whole block/)
+  it("a declaration edit that also sets the rule's other properties", () => {
+    expect(
+      rejected(applyChunkEdit(FILE, css, '.btn { cursor }', 'cursor: pointer;\nfont-weight: 700;'), 'overreach'),
+    ).toMatch(/also sets `font-weight`.*edit the whole block/)
   })
 
   it('a rule replacement that contains the whole stylesheet', () => {
-    const reason = rejected(applyChunkEdit(FILE, css, '.card', css.replace('display: flex;\n  flex-direction: column;', 'display: grid;')), 'overreach')
+    const reason = rejected(
+      applyChunkEdit(FILE, css, '.card', css.replace('display: flex;\n  flex-direction: column;', 'display: grid;')),
+      'overreach',
+    )
     expect(reason).toMatch(/rewrites more than `\.card`|repeats/)
   })
 
   it('a rule replacement that repeats another existing rule', () => {
-    const reason = rejected(applyChunkEdit(FILE, css, '.card-title', '.card-title {\n  margin: 0;\n}\n\n.card-text {\n  color: red;\n}'), 'overreach')
+    const reason = rejected(
+      applyChunkEdit(FILE, css, '.card-title', '.card-title {\n  margin: 0;\n}\n\n.card-text {\n  color: red;\n}'),
+      'overreach',
+    )
     expect(reason).toMatch(/repeats `\.card-text`, which already exists at line \d+ outside the target/)
   })
 
   it('placeholders', () => {
-    expect(rejected(applyChunkEdit(FILE, css, '.card', '.card {\n  display: grid;\n  /* ... */\n}'), 'placeholder')).toMatch(/`\/\* \.\.\. \*\/`/)
-    expect(rejected(applyChunkEdit(FILE, css, '.card', '.card {\n  /* rest of the styles unchanged */\n  display: grid;\n}'), 'placeholder')).toMatch(/rest of the styles/)
+    expect(
+      rejected(applyChunkEdit(FILE, css, '.card', '.card {\n  display: grid;\n  /* ... */\n}'), 'placeholder'),
+    ).toMatch(/`\/\* \.\.\. \*\/`/)
+    expect(
+      rejected(
+        applyChunkEdit(FILE, css, '.card', '.card {\n  /* rest of the styles unchanged */\n  display: grid;\n}'),
+        'placeholder',
+      ),
+    ).toMatch(/rest of the styles/)
   })
 
   it('two edits in one call that both add the same new rule', () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 
-import { applyChunkEdit, applyChunkEdits, deleteChunk, editLanguage, findPlaceholder, listChunks, listTargets, locateChunk, stripFences } from '../../../plugin/edit/index.js'
+import {
+  applyChunkEdit,
+  applyChunkEdits,
+  deleteChunk,
+  editLanguage,
+  findPlaceholder,
+  listChunks,
+  listTargets,
+  locateChunk,
+  stripFences,
+} from '../../../plugin/edit/index.js'
 import { copiedChunks, repeatsRestOfFile } from '../../../plugin/edit/overreach.js'
 import { fitIndentation } from '../../../plugin/edit/reindent.js'
 import { applied, fixture, regionOf, rejected } from './assertions.js'
@@ -23,7 +33,12 @@ describe('markdown fences', () => {
   it('strips the fence before the edit is checked, and refuses fence lines left inside', () => {
     const next = applied(applyChunkEdit('styles.css', css, '.lead', '```css\n.lead {\n  font-size: 1.3rem;\n}\n```'))
     expect(next).toContain('.lead {\n  font-size: 1.3rem;\n}')
-    expect(rejected(applyChunkEdit('styles.css', css, '.lead', 'Here is the rule:\n```css\n.lead { color: red; }\n```'), 'markdown-fence')).toMatch(/line 2 of the replacement/)
+    expect(
+      rejected(
+        applyChunkEdit('styles.css', css, '.lead', 'Here is the rule:\n```css\n.lead { color: red; }\n```'),
+        'markdown-fence',
+      ),
+    ).toMatch(/line 2 of the replacement/)
   })
 })
 
@@ -66,7 +81,9 @@ describe('lazy placeholders', () => {
 describe('empty, unsupported and odd inputs', () => {
   it('rejects an empty or whitespace-only replacement (deletion is deleteChunk)', () => {
     for (const empty of ['', '   \n\t', '```\n\n```']) {
-      expect(rejected(applyChunkEdit(PAGE, page, '#main-nav', empty), 'empty-replacement')).toMatch(/is empty; send the complete new `#main-nav` chunk/)
+      expect(rejected(applyChunkEdit(PAGE, page, '#main-nav', empty), 'empty-replacement')).toMatch(
+        /is empty; send the complete new `#main-nav` chunk/,
+      )
     }
     expect(rejected(applyChunkEdits(PAGE, page, []), 'empty-replacement')).toMatch(/no edits/)
   })
@@ -74,7 +91,9 @@ describe('empty, unsupported and odd inputs', () => {
   it('refuses files that are not HTML, CSS or JS', () => {
     expect(editLanguage('notes.md')).toBeNull()
     expect(editLanguage('a/b/App.MJS')).toBe('js')
-    expect(rejected(applyChunkEdit('notes.md', '# hi', 'x', 'y'), 'unsupported-file')).toMatch(/^notes\.md: chunk edits apply to \.html, \.css and \.js files only/)
+    expect(rejected(applyChunkEdit('notes.md', '# hi', 'x', 'y'), 'unsupported-file')).toMatch(
+      /^notes\.md: chunk edits apply to \.html, \.css and \.js files only/,
+    )
     expect(listTargets('notes.md', '# hi')).toEqual([])
     expect(listChunks('broken.css', 'a {')).toMatchObject({ ok: false, code: 'unparsable-source' })
   })
@@ -86,7 +105,8 @@ describe('empty, unsupported and odd inputs', () => {
     if (r.ok) expect(bom.slice(r.start, r.end)).toBe(r.text)
     const next = applied(applyChunkEdit('bom.css', bom, '.b', '.b { color: green; }'))
     expect(next).toBe('\uFEFF.a {\n  color: red;\n}\n\n.b { color: green; }\n')
-    const html = '\uFEFF<!DOCTYPE html>\n<html>\n<head><title>x</title></head>\n<body>\n  <p id="p">Hi</p>\n</body>\n</html>\n'
+    const html =
+      '\uFEFF<!DOCTYPE html>\n<html>\n<head><title>x</title></head>\n<body>\n  <p id="p">Hi</p>\n</body>\n</html>\n'
     expect(applied(applyChunkEdit('bom.html', html, '#p', '<p id="p">Bye</p>'))).toBe(html.replace('Hi', 'Bye'))
   })
 })
@@ -95,28 +115,46 @@ describe('model habits that are undone, or named', () => {
   const js = fixture('app.js')
 
   it('accepts a target wrapped in backticks or quotes', () => {
-    expect(locateChunk(PAGE, page, '`#main-nav`')).toMatchObject({ ok: true, text: expect.stringMatching(/^<nav id="main-nav"/) })
-    expect(applied(applyChunkEdit('styles.css', css, '".lead"', '.lead { color: red; }'))).toContain('.lead { color: red; }')
+    expect(locateChunk(PAGE, page, '`#main-nav`')).toMatchObject({
+      ok: true,
+      text: expect.stringMatching(/^<nav id="main-nav"/),
+    })
+    expect(applied(applyChunkEdit('styles.css', css, '".lead"', '.lead { color: red; }'))).toContain(
+      '.lead { color: red; }',
+    )
   })
 
   it('drops a verbatim copy of the comment that sits right above the chunk, which stays in the file', () => {
     const theme = locateChunk('app.js', js, 'theme')
     if (!theme.ok) throw new Error(theme.reason)
-    const replacement = "/** Theme switching: remembers the choice, follows the OS until the user picks. */\nexport const theme = {\n  current() {\n    return 'light'\n  },\n}"
+    const replacement =
+      "/** Theme switching: remembers the choice, follows the OS until the user picks. */\nexport const theme = {\n  current() {\n    return 'light'\n  },\n}"
     const next = applied(applyChunkEdit('app.js', js, 'theme', replacement))
     expect(next.match(/Theme switching/g)).toHaveLength(1)
-    expect(regionOf(js, next, theme.start, theme.end)).toBe("export const theme = {\n  current() {\n    return 'light'\n  },\n}")
+    expect(regionOf(js, next, theme.start, theme.end)).toBe(
+      "export const theme = {\n  current() {\n    return 'light'\n  },\n}",
+    )
     // A different comment is the model's own and is kept.
-    expect(applied(applyChunkEdit('app.js', js, 'theme', replacement.replace('Theme switching', 'Theme handling')))).toContain('/** Theme handling')
+    expect(
+      applied(applyChunkEdit('app.js', js, 'theme', replacement.replace('Theme switching', 'Theme handling'))),
+    ).toContain('/** Theme handling')
   })
 
   it('names a one-line answer full of literal \\n sequences (a JSON envelope escaped twice)', () => {
-    const reason = rejected(applyChunkEdit(PAGE, page, '#main-nav', '<nav id="main-nav">\\n  <ul>\\n    <li>Menu</li>\\n  </ul>\\n</nav>'), 'wrong-kind')
+    const reason = rejected(
+      applyChunkEdit(PAGE, page, '#main-nav', '<nav id="main-nav">\\n  <ul>\\n    <li>Menu</li>\\n  </ul>\\n</nav>'),
+      'wrong-kind',
+    )
     expect(reason).toMatch(/escaped twice; send the chunk with real line breaks/)
   })
 
   it('says that a comment before an element is not part of it', () => {
-    expect(rejected(applyChunkEdit(PAGE, page, '#site-footer', '<!-- Footer -->\n<footer id="site-footer"></footer>'), 'wrong-kind')).toMatch(/a comment outside the element stays where it is/)
+    expect(
+      rejected(
+        applyChunkEdit(PAGE, page, '#site-footer', '<!-- Footer -->\n<footer id="site-footer"></footer>'),
+        'wrong-kind',
+      ),
+    ).toMatch(/a comment outside the element stays where it is/)
   })
 })
 
@@ -131,7 +169,9 @@ describe('indentation', () => {
     expect(fitIndentation('        .a {\n          color: red;\n        }', '  ')).toBe('.a {\n    color: red;\n  }')
   })
   it('never touches lines indented less than the chunk (template literal or <pre> content)', () => {
-    expect(fitIndentation('    const t = `\nline at column 0\n`\n    f(t)', '  ')).toBe('const t = `\nline at column 0\n`\n  f(t)')
+    expect(fitIndentation('    const t = `\nline at column 0\n`\n    f(t)', '  ')).toBe(
+      'const t = `\nline at column 0\n`\n  f(t)',
+    )
   })
   it('only trims the first line when text precedes the region on its line', () => {
     expect(fitIndentation('  <b>x\n</b>', null)).toBe('<b>x\n</b>')
@@ -152,7 +192,9 @@ describe('several edits in one call', () => {
     expect(next.slice(0, a.start)).toBe(page.slice(0, a.start))
     expect(next.endsWith(page.slice(b.end))).toBe(true)
     const between = page.slice(a.end, b.start)
-    expect(next).toContain(`<h1 id="hero-title">Coffee worth the trip</h1>${between}<h2 id="faq-title">Frequently asked</h2>`)
+    expect(next).toContain(
+      `<h1 id="hero-title">Coffee worth the trip</h1>${between}<h2 id="faq-title">Frequently asked</h2>`,
+    )
   })
 
   it('rejects overlapping edits, naming both', () => {
@@ -163,8 +205,18 @@ describe('several edits in one call', () => {
       ]),
       'overlap',
     )
-    expect(reason).toMatch(/edits 1 \(`#site-header`\) and 2 \(`#main-nav`\) overlap; `#main-nav` lies inside `#site-header`, so fold it into that edit/)
-    expect(rejected(applyChunkEdits(PAGE, page, [{ target: '#faq-title', replacement: '<h2 id="faq-title">a</h2>' }, { target: '#faq-title', replacement: '<h2 id="faq-title">b</h2>' }]), 'overlap')).toMatch(/edits 1 \(`#faq-title`\) and 2 \(`#faq-title`\) overlap; both replace the same chunk/)
+    expect(reason).toMatch(
+      /edits 1 \(`#site-header`\) and 2 \(`#main-nav`\) overlap; `#main-nav` lies inside `#site-header`, so fold it into that edit/,
+    )
+    expect(
+      rejected(
+        applyChunkEdits(PAGE, page, [
+          { target: '#faq-title', replacement: '<h2 id="faq-title">a</h2>' },
+          { target: '#faq-title', replacement: '<h2 id="faq-title">b</h2>' },
+        ]),
+        'overlap',
+      ),
+    ).toMatch(/edits 1 \(`#faq-title`\) and 2 \(`#faq-title`\) overlap; both replace the same chunk/)
   })
 
   it('is all or nothing: one bad edit rejects the call and says which', () => {
@@ -185,7 +237,12 @@ describe('rewrites more than the target', () => {
     if (!Array.isArray(listed)) throw new Error(listed.reason)
     const faq = listed.find((c) => c.target === '#faq')!
     const team = listed.find((c) => c.target === '#team')!
-    const copies = copiedChunks(`<section id="faq">x</section>\n${page.slice(team.start, team.end).replace(/\n\s*/g, ' ')}`, page, faq, listed)
+    const copies = copiedChunks(
+      `<section id="faq">x</section>\n${page.slice(team.start, team.end).replace(/\n\s*/g, ' ')}`,
+      page,
+      faq,
+      listed,
+    )
     expect(copies.map((c) => c.target)).toEqual(['#team'])
   })
 
@@ -202,7 +259,9 @@ describe('rewrites more than the target', () => {
     const body = locateChunk(PAGE, page, 'main')
     if (!body.ok) throw new Error(body.reason)
     const reason = rejected(applyChunkEdit(PAGE, page, '#hero-title', body.text), 'overreach')
-    expect(reason).toMatch(/the replacement for `#hero-title` is \d+× the size of its target and repeats \d+% of the rest of the file/)
+    expect(reason).toMatch(
+      /the replacement for `#hero-title` is \d+× the size of its target and repeats \d+% of the rest of the file/,
+    )
   })
 })
 

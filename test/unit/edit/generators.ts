@@ -13,7 +13,22 @@ import postcss from 'postcss'
 
 // ---------- shared text ----------
 
-const WORDS = ['coffee', 'roast', 'Pier 7', 'café', 'naïve', '☕', '😀', 'x', 'fresh & hot', 'a > b', "it's", '"quoted"', 'tab\there', '½ kg']
+const WORDS = [
+  'coffee',
+  'roast',
+  'Pier 7',
+  'café',
+  'naïve',
+  '☕',
+  '😀',
+  'x',
+  'fresh & hot',
+  'a > b',
+  "it's",
+  '"quoted"',
+  'tab\there',
+  '½ kg',
+]
 
 const word = fc.constantFrom(...WORDS)
 const words = fc.array(word, { minLength: 1, maxLength: 5 }).map((w) => w.join(' '))
@@ -42,7 +57,9 @@ const flow: fc.Arbitrary<string> = fc
     fc.oneof(
       phrasing.map((p) => `<p>${p}</p>`),
       phrasing.map((p) => `<div class="fc-box">\n  <p>${p}</p>\n</div>`),
-      fc.array(phrasing, { minLength: 1, maxLength: 3 }).map((items) => `<ul>\n${items.map((i) => `  <li>${i}</li>`).join('\n')}\n</ul>`),
+      fc
+        .array(phrasing, { minLength: 1, maxLength: 3 })
+        .map((items) => `<ul>\n${items.map((i) => `  <li>${i}</li>`).join('\n')}\n</ul>`),
       phrasing.map((p) => `<h3>${p}</h3>`),
       htmlText.map((t) => `<a href="#fc">${t}</a>`),
       fc.constant('<img src="img/fc.png" alt="">'),
@@ -52,22 +69,73 @@ const flow: fc.Arbitrary<string> = fc
   )
   .map((parts) => parts.join('\n'))
 
-const PHRASING_ONLY = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'span', 'a', 'button', 'label', 'output', 'strong', 'em', 'summary', 'legend', 'caption', 'th', 'td', 'dt', 'code', 'time', 'cite', 'small'])
+const PHRASING_ONLY = new Set([
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'span',
+  'a',
+  'button',
+  'label',
+  'output',
+  'strong',
+  'em',
+  'summary',
+  'legend',
+  'caption',
+  'th',
+  'td',
+  'dt',
+  'code',
+  'time',
+  'cite',
+  'small',
+])
 const TEXT_ONLY = new Set(['title', 'textarea', 'option', 'noscript'])
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'])
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+])
 
 function innerFor(tag: string, attrs: string): fc.Arbitrary<string> {
   if (PHRASING_ONLY.has(tag)) return phrasing
   if (TEXT_ONLY.has(tag)) return htmlText
-  if (tag === 'ul' || tag === 'ol') return fc.array(phrasing, { minLength: 1, maxLength: 4 }).map((xs) => xs.map((x) => `<li>${x}</li>`).join('\n'))
-  if (tag === 'select') return fc.array(htmlText, { minLength: 1, maxLength: 4 }).map((xs) => xs.map((x, i) => `<option value="${i}">${x}</option>`).join('\n'))
-  if (tag === 'dl') return fc.array(fc.tuple(phrasing, phrasing), { minLength: 1, maxLength: 3 }).map((xs) => xs.map(([t, d]) => `<dt>${t}</dt><dd>${d}</dd>`).join('\n'))
-  if (tag === 'table') return fc.array(phrasing, { minLength: 1, maxLength: 3 }).map((xs) => `<tbody>\n${xs.map((x) => `  <tr><td>${x}</td></tr>`).join('\n')}\n</tbody>`)
-  if (tag === 'head') return htmlText.map((t) => `<meta charset="utf-8">\n<title>${t}</title>\n<link rel="stylesheet" href="css/fc.css">`)
+  if (tag === 'ul' || tag === 'ol')
+    return fc.array(phrasing, { minLength: 1, maxLength: 4 }).map((xs) => xs.map((x) => `<li>${x}</li>`).join('\n'))
+  if (tag === 'select')
+    return fc
+      .array(htmlText, { minLength: 1, maxLength: 4 })
+      .map((xs) => xs.map((x, i) => `<option value="${i}">${x}</option>`).join('\n'))
+  if (tag === 'dl')
+    return fc
+      .array(fc.tuple(phrasing, phrasing), { minLength: 1, maxLength: 3 })
+      .map((xs) => xs.map(([t, d]) => `<dt>${t}</dt><dd>${d}</dd>`).join('\n'))
+  if (tag === 'table')
+    return fc
+      .array(phrasing, { minLength: 1, maxLength: 3 })
+      .map((xs) => `<tbody>\n${xs.map((x) => `  <tr><td>${x}</td></tr>`).join('\n')}\n</tbody>`)
+  if (tag === 'head')
+    return htmlText.map((t) => `<meta charset="utf-8">\n<title>${t}</title>\n<link rel="stylesheet" href="css/fc.css">`)
   if (tag === 'style') return cssRules('fcs')
   if (tag === 'script') {
     if (/src=/.test(attrs)) return fc.constant('')
-    if (/type="application\/ld\+json"/.test(attrs)) return words.map((w) => JSON.stringify({ '@type': 'Thing', name: w }))
+    if (/type="application\/ld\+json"/.test(attrs))
+      return words.map((w) => JSON.stringify({ '@type': 'Thing', name: w }))
     return jsStatements('')
   }
   return flow
@@ -78,12 +146,22 @@ export function htmlReplacement(text: string, kind: string): fc.Arbitrary<string
   const open = /^<([a-zA-Z][\w-]*)(?:[^>"']|"[^"]*"|'[^']*')*>/.exec(text)
   if (!open) throw new Error(`not an element: ${text.slice(0, 40)}`)
   const tag = open[1].toLowerCase()
-  if (VOID.has(tag)) return fc.nat(999).map((n) => open[0].replace(new RegExp(`^<${open[1]}`), `<${open[1]} data-fc="${n}"`))
+  if (VOID.has(tag))
+    return fc.nat(999).map((n) => open[0].replace(new RegExp(`^<${open[1]}`), `<${open[1]} data-fc="${n}"`))
   const inner = innerFor(tag, open[0])
   const close = `</${open[1]}>`
   return fc.tuple(inner, fc.boolean(), fc.constantFrom('', '  ', '\t')).map(([content, contentOnly, pad]) => {
     if (contentOnly && (kind === 'head' || kind === 'body')) return content
-    const body = content === '' ? '' : '\n' + content.split('\n').map((l) => pad + '  ' + l).join('\n') + '\n' + pad
+    const body =
+      content === ''
+        ? ''
+        : '\n' +
+          content
+            .split('\n')
+            .map((l) => pad + '  ' + l)
+            .join('\n') +
+          '\n' +
+          pad
     return `${open[0]}${body}${close}`
   })
 }
@@ -105,11 +183,15 @@ const DECLS: Array<[string, string]> = [
   ['border', '1px solid color-mix(in srgb, red 40%, transparent)'],
 ]
 
-const decls: fc.Arbitrary<string> = fc.uniqueArray(fc.constantFrom(...DECLS), { minLength: 1, maxLength: 5, selector: (d) => d[0] }).map((ds) => ds.map(([p, v]) => `${p}: ${v};`).join('\n'))
+const decls: fc.Arbitrary<string> = fc
+  .uniqueArray(fc.constantFrom(...DECLS), { minLength: 1, maxLength: 5, selector: (d) => d[0] })
+  .map((ds) => ds.map(([p, v]) => `${p}: ${v};`).join('\n'))
 
 /** Rules with selectors unique to this replacement (`.prefix-i`), so no other chunk is repeated. */
 export function cssRules(prefix: string): fc.Arbitrary<string> {
-  return fc.array(decls, { minLength: 1, maxLength: 3 }).map((bodies) => bodies.map((b, i) => `.${prefix}-${i} {\n${indent(b, '  ')}\n}`).join('\n\n'))
+  return fc
+    .array(decls, { minLength: 1, maxLength: 3 })
+    .map((bodies) => bodies.map((b, i) => `.${prefix}-${i} {\n${indent(b, '  ')}\n}`).join('\n\n'))
 }
 
 function indent(text: string, pad: string): string {
@@ -128,10 +210,14 @@ export function cssReplacement(text: string, kind: string, prefix = 'fc'): fc.Ar
     if (brace === -1) return fc.constant(node.name === 'import' ? `@import url("${prefix}.css");` : text)
     const head = text.slice(0, brace).trimEnd()
     if (/keyframes$/i.test(node.name)) {
-      return fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 4 }).map((ps) => `${head} {\n${ps.map((p) => `  ${p}% { opacity: ${p / 100}; }`).join('\n')}\n}`)
+      return fc
+        .uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 4 })
+        .map((ps) => `${head} {\n${ps.map((p) => `  ${p}% { opacity: ${p / 100}; }`).join('\n')}\n}`)
     }
     if (node.name === 'font-face') return decls.map((d) => `${head} {\n${indent(d, '  ')}\n}`)
-    return fc.tuple(cssRules(prefix), fc.boolean()).map(([rules, contentOnly]) => (contentOnly ? rules : `${head} {\n${indent(rules, '  ')}\n}`))
+    return fc
+      .tuple(cssRules(prefix), fc.boolean())
+      .map(([rules, contentOnly]) => (contentOnly ? rules : `${head} {\n${indent(rules, '  ')}\n}`))
   }
   const head = text.slice(0, brace).trimEnd()
   return fc.tuple(decls, fc.boolean()).map(([d, contentOnly]) => (contentOnly ? d : `${head} {\n${indent(d, '  ')}\n}`))
@@ -170,7 +256,9 @@ export function jsStatements(prefix: string): fc.Arbitrary<string> {
  * names it uses are declared in the stand-in class, unless the member is that field.
  */
 function parseMember(text: string, inClass: boolean): { program: acorn.Program; offset: number } {
-  const privates = [...new Set(text.match(/#[A-Za-z_$][\w$]*/g) ?? [])].filter((p) => !text.startsWith(p) && !text.startsWith('static ' + p))
+  const privates = [...new Set(text.match(/#[A-Za-z_$][\w$]*/g) ?? [])].filter(
+    (p) => !text.startsWith(p) && !text.startsWith('static ' + p),
+  )
   const head = inClass ? `(class {\n${privates.map((p) => p + ';').join('')}` : '({\n'
   const wrapped = `${head}${text}\n})`
   return { program: acorn.parse(wrapped, { ecmaVersion: 'latest', sourceType: 'module' }), offset: head.length }
@@ -194,7 +282,12 @@ export function jsReplacement(text: string, kind: string, mode: 'module' | 'scri
     }
     ;({ program, offset } = parsed)
   } else {
-    const options = { ecmaVersion: 'latest', sourceType: mode, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true } as const
+    const options = {
+      ecmaVersion: 'latest',
+      sourceType: mode,
+      allowReturnOutsideFunction: true,
+      allowAwaitOutsideFunction: true,
+    } as const
     try {
       program = acorn.parse(text, options)
     } catch {
@@ -210,15 +303,25 @@ export function jsReplacement(text: string, kind: string, mode: 'module' | 'scri
   const values: Span[] = []
   let classBody: Span | undefined
   walk.full(program, (node) => {
-    if (node.type === 'ClassBody' && (!classBody || node.start < classBody.start)) classBody = { start: node.start + 1, end: node.end - 1, kind: 'class' }
-    if (node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration' || node.type === 'ArrowFunctionExpression') {
-      if (node.body.type === 'BlockStatement') blocks.push({ start: node.body.start + 1, end: node.body.end - 1, kind: 'block' })
+    if (node.type === 'ClassBody' && (!classBody || node.start < classBody.start))
+      classBody = { start: node.start + 1, end: node.end - 1, kind: 'class' }
+    if (
+      node.type === 'FunctionExpression' ||
+      node.type === 'FunctionDeclaration' ||
+      node.type === 'ArrowFunctionExpression'
+    ) {
+      if (node.body.type === 'BlockStatement')
+        blocks.push({ start: node.body.start + 1, end: node.body.end - 1, kind: 'block' })
       else arrowBodies.push({ start: node.body.start, end: node.body.end, kind: 'expr' })
     }
-    if (node.type === 'VariableDeclarator' && node.init) values.push({ start: node.init.start, end: node.init.end, kind: 'expr' })
-    if (node.type === 'PropertyDefinition' && node.value) values.push({ start: node.value.start, end: node.value.end, kind: 'expr' })
-    if (node.type === 'AssignmentExpression') values.push({ start: node.right.start, end: node.right.end, kind: 'expr' })
-    if (node.type === 'Property' && !node.shorthand) values.push({ start: node.value.start, end: node.value.end, kind: 'expr' })
+    if (node.type === 'VariableDeclarator' && node.init)
+      values.push({ start: node.init.start, end: node.init.end, kind: 'expr' })
+    if (node.type === 'PropertyDefinition' && node.value)
+      values.push({ start: node.value.start, end: node.value.end, kind: 'expr' })
+    if (node.type === 'AssignmentExpression')
+      values.push({ start: node.right.start, end: node.right.end, kind: 'expr' })
+    if (node.type === 'Property' && !node.shorthand)
+      values.push({ start: node.value.start, end: node.value.end, kind: 'expr' })
   })
   const target = kind === 'class' ? classBody : (outermost(blocks) ?? outermost(arrowBodies) ?? outermost(values))
   if (!target) return fc.constant(text)
@@ -226,6 +329,7 @@ export function jsReplacement(text: string, kind: string, mode: 'module' | 'scri
   const before = text.slice(0, start)
   const after = text.slice(end)
   if (target.kind === 'expr') return jsExpr.map((e) => before + e + after)
-  if (target.kind === 'class') return jsStatements('m').map((body) => `${before}\n  method0() {\n${indent(body, '    ')}\n  }\n${after}`)
+  if (target.kind === 'class')
+    return jsStatements('m').map((body) => `${before}\n  method0() {\n${indent(body, '    ')}\n  }\n${after}`)
   return jsStatements('fc_').map((body) => `${before}\n${indent(body, '  ')}\n${after}`)
 }

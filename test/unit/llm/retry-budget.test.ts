@@ -3,10 +3,22 @@ import { waitUntil } from '../../helpers/wait.js'
 
 import { formatUsage, UsageMeter } from '../../../plugin/llm/budget.js'
 import { classifyError, connectionProblem } from '../../../plugin/llm/classify-error.js'
-import { BudgetExceededError, ModelAbortedError, ModelFormatError, ModelHttpError, ModelTimeoutError } from '../../../plugin/llm/errors.js'
+import {
+  BudgetExceededError,
+  ModelAbortedError,
+  ModelFormatError,
+  ModelHttpError,
+  ModelTimeoutError,
+} from '../../../plugin/llm/errors.js'
 import { contextWindow, formatSchema, normalizeOllamaHost } from '../../../plugin/llm/ollama-provider.js'
 import { isOfficialOpenAI, withJsonMention } from '../../../plugin/llm/openai-provider.js'
-import { backoffDelay, isRetryableStatus, parseRetryAfter, withRetry, type RetryPolicy } from '../../../plugin/llm/retry.js'
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  withRetry,
+  type RetryPolicy,
+} from '../../../plugin/llm/retry.js'
 import { z } from 'zod'
 
 const policy = (p: Partial<RetryPolicy> = {}): RetryPolicy => ({ maxRetries: 3, baseMs: 100, maxDelayMs: 10_000, ...p })
@@ -82,7 +94,11 @@ describe('withRetry', () => {
   })
 
   it('does not retry non-retryable model errors or plain bugs', async () => {
-    for (const error of [new ModelHttpError('HTTP 400', ctx, { status: 400, retryable: false }), new ModelFormatError('bad', 'bad', ctx), new TypeError('bug')]) {
+    for (const error of [
+      new ModelHttpError('HTTP 400', ctx, { status: 400, retryable: false }),
+      new ModelFormatError('bad', 'bad', ctx),
+      new TypeError('bug'),
+    ]) {
       let calls = 0
       await withRetry(
         async () => {
@@ -129,15 +145,25 @@ describe('withRetry', () => {
 
 describe('classifyError', () => {
   it('maps an openai-style status error with headers', () => {
-    const e = Object.assign(new Error('429 Rate limit'), { status: 429, headers: new Headers({ 'retry-after': '3' }), error: { message: 'Rate limit reached' } })
+    const e = Object.assign(new Error('429 Rate limit'), {
+      status: 429,
+      headers: new Headers({ 'retry-after': '3' }),
+      error: { message: 'Rate limit reached' },
+    })
     const m = classifyError(e, ctx) as ModelHttpError
     expect(m).toBeInstanceOf(ModelHttpError)
     expect(m).toMatchObject({ code: 'E_MODEL_HTTP', status: 429, retryable: true, retryAfterMs: 3_000 })
-    expect(m.message).toBe('generate:home: HTTP 429: Rate limit reached (openai:m at http://127.0.0.1:1/v1/chat/completions)')
+    expect(m.message).toBe(
+      'generate:home: HTTP 429: Rate limit reached (openai:m at http://127.0.0.1:1/v1/chat/completions)',
+    )
   })
 
   it('maps an ollama ResponseError and adds a hint for 404', () => {
-    const e = Object.assign(new Error("model 'qwen' not found"), { name: 'ResponseError', status_code: 404, error: "model 'qwen' not found" })
+    const e = Object.assign(new Error("model 'qwen' not found"), {
+      name: 'ResponseError',
+      status_code: 404,
+      error: "model 'qwen' not found",
+    })
     const m = classifyError(e, ctx) as ModelHttpError
     expect(m.retryable).toBe(false)
     expect(m.message).toContain("HTTP 404: model 'qwen' not found — unknown model")
@@ -145,7 +171,9 @@ describe('classifyError', () => {
   })
 
   it('recognises dropped connections through the cause chain', () => {
-    const e = new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })
+    const e = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    })
     expect(connectionProblem(e)).toContain('ECONNRESET')
     const m = classifyError(e, ctx) as ModelHttpError
     expect(m.retryable).toBe(true)
@@ -153,7 +181,9 @@ describe('classifyError', () => {
   })
 
   it('calls a refused connection by its name', () => {
-    const e = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:11434'), { code: 'ECONNREFUSED' }) })
+    const e = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:11434'), { code: 'ECONNREFUSED' }),
+    })
     expect(classifyError(e, ctx).message).toContain('connection refused — is the server running?')
   })
 
@@ -211,7 +241,9 @@ describe('UsageMeter', () => {
     m.beginCall('generate')
     m.addUsage('generate', { promptTokens: 9_000, completionTokens: 245 })
     const line = formatUsage(m)
-    expect(line).toBe('model usage: 2 calls, 12,345 tokens (12,000 prompt + 345 completion) — generate 1/9,245, plan 1/3,100 · budget 200 calls, 2,000,000 tokens')
+    expect(line).toBe(
+      'model usage: 2 calls, 12,345 tokens (12,000 prompt + 345 completion) — generate 1/9,245, plan 1/3,100 · budget 200 calls, 2,000,000 tokens',
+    )
     expect(line).not.toContain('\n')
   })
 
@@ -238,7 +270,12 @@ describe('contextWindow', () => {
 describe('provider helpers', () => {
   it('derives an Ollama format schema from zod (input side: defaults are optional)', () => {
     const schema = z.object({ content: z.string(), tags: z.array(z.string()).default([]) })
-    const js = formatSchema(schema) as { type: string; required: string[]; properties: Record<string, unknown>; $schema?: string }
+    const js = formatSchema(schema) as {
+      type: string
+      required: string[]
+      properties: Record<string, unknown>
+      $schema?: string
+    }
     expect(js.type).toBe('object')
     expect(js.required).toEqual(['content'])
     expect(Object.keys(js.properties)).toEqual(['content', 'tags'])

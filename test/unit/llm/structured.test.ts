@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { z } from 'zod'
 
-import { describeIssues, extractJson, parseStructured, repairMessages, stripFences } from '../../../plugin/llm/structured.js'
+import {
+  describeIssues,
+  extractJson,
+  parseStructured,
+  repairMessages,
+  stripFences,
+} from '../../../plugin/llm/structured.js'
 
 const Envelope = z.object({ content: z.string().min(1), summary: z.string() })
 
@@ -12,13 +18,18 @@ describe('extractJson', () => {
   })
 
   it('finds a fenced ```json block after prose', () => {
-    const text = 'Sure! Here is the file:\n\n```json\n{"content": "<p>hi</p>", "summary": "x"}\n```\nLet me know if you need more.'
+    const text =
+      'Sure! Here is the file:\n\n```json\n{"content": "<p>hi</p>", "summary": "x"}\n```\nLet me know if you need more.'
     expect(extractJson(text)).toMatchObject({ ok: true, value: { content: '<p>hi</p>', summary: 'x' } })
   })
 
   it('finds an object embedded in prose, braces inside strings included', () => {
-    const text = 'The answer is {"content": "function f() { return \\"}\\" }", "summary": "s"} — hope it helps {not json}'
-    expect(extractJson(text)).toMatchObject({ ok: true, value: { content: 'function f() { return "}" }', summary: 's' } })
+    const text =
+      'The answer is {"content": "function f() { return \\"}\\" }", "summary": "s"} — hope it helps {not json}'
+    expect(extractJson(text)).toMatchObject({
+      ok: true,
+      value: { content: 'function f() { return "}" }', summary: 's' },
+    })
   })
 
   it('keeps a content string that itself contains a markdown fence intact', () => {
@@ -57,7 +68,9 @@ describe('extractJson', () => {
 
   it('reports an object cut off after a comma at its position instead of repairing it', () => {
     const r = extractJson('{"a": 1, "b": ')
-    expect(!r.ok && r.problem).toMatch(/^not valid JSON: .* at line 1 column \d+ \(the answer stops mid-value: cut off\)$/)
+    expect(!r.ok && r.problem).toMatch(
+      /^not valid JSON: .* at line 1 column \d+ \(the answer stops mid-value: cut off\)$/,
+    )
   })
 
   it('rejects top-level arrays and scalars as not an object', () => {
@@ -76,7 +89,11 @@ describe('extractJson', () => {
   })
 
   it('recovers any object wrapped in prose and fences (property)', () => {
-    const obj = fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean()), { maxKeys: 5 })
+    const obj = fc.dictionary(
+      fc.string({ maxLength: 8 }),
+      fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean()),
+      { maxKeys: 5 },
+    )
     const prose = fc.string({ maxLength: 40 }).filter((s) => !s.includes('{') && !s.includes('`'))
     fc.assert(
       fc.property(obj, prose, prose, fc.boolean(), (o, before, after, fenced) => {
@@ -109,7 +126,10 @@ describe('stripFences', () => {
 
 describe('parseStructured', () => {
   it('returns the typed value', () => {
-    expect(parseStructured('{"content":"x","summary":"y"}', Envelope)).toEqual({ ok: true, value: { content: 'x', summary: 'y' } })
+    expect(parseStructured('{"content":"x","summary":"y"}', Envelope)).toEqual({
+      ok: true,
+      value: { content: 'x', summary: 'y' },
+    })
   })
 
   it('describes schema problems by path', () => {
@@ -139,7 +159,9 @@ describe('describeIssues', () => {
   })
 
   it('names the root when the path is empty', () => {
-    expect(describeIssues([{ path: [], message: 'Invalid input: expected object, received array' }])).toContain('(root): Invalid input')
+    expect(describeIssues([{ path: [], message: 'Invalid input: expected object, received array' }])).toContain(
+      '(root): Invalid input',
+    )
   })
 })
 

@@ -2,12 +2,32 @@ import { describe, expect, it } from 'vitest'
 import { mergePlan } from '../../../plugin/plan/merge-plan.js'
 import type { Task } from '../../../plugin/store/artifact-schemas.js'
 
-const t = (id: string, path: string, sections: string[], extra: Partial<Task> = {}): Task => ({ id, action: 'create', path, instructions: 'x', dependsOn: [], sections, ...extra })
-const previous = [t('style', 'css/style.css', ['look']), t('home', 'index.html', ['home'], { dependsOn: ['style'] }), t('faq', 'faq.html', ['faq'], { dependsOn: ['style'] })]
+const t = (id: string, path: string, sections: string[], extra: Partial<Task> = {}): Task => ({
+  id,
+  action: 'create',
+  path,
+  instructions: 'x',
+  dependsOn: [],
+  sections,
+  ...extra,
+})
+const previous = [
+  t('style', 'css/style.css', ['look']),
+  t('home', 'index.html', ['home'], { dependsOn: ['style'] }),
+  t('faq', 'faq.html', ['faq'], { dependsOn: ['style'] }),
+]
 
 describe('mergePlan', () => {
   it('replaces the task of a path, adds new ones, deletes on request', () => {
-    const m = mergePlan(previous, [t('home', 'index.html', ['home'], { action: 'update', target: '#hero' }), t('contact', 'contact.html', ['contact']), t('faq', 'faq.html', [], { action: 'delete' })], new Set())
+    const m = mergePlan(
+      previous,
+      [
+        t('home', 'index.html', ['home'], { action: 'update', target: '#hero' }),
+        t('contact', 'contact.html', ['contact']),
+        t('faq', 'faq.html', [], { action: 'delete' }),
+      ],
+      new Set(),
+    )
     expect(m.tasks.map((x) => `${x.id}:${x.action}`)).toEqual(['style:create', 'home:update', 'contact:create'])
     expect(m.deletes.map((x) => x.path)).toEqual(['faq.html'])
   })
@@ -27,7 +47,10 @@ describe('mergePlan', () => {
     // Removing a shared section only strips it.
     const n = mergePlan(prev, [], new Set(['footer']))
     expect(n.deletes).toEqual([])
-    expect(n.tasks.map((x) => x.sections)).toEqual([['home', 'nav'], ['faq', 'nav']])
+    expect(n.tasks.map((x) => x.sections)).toEqual([
+      ['home', 'nav'],
+      ['faq', 'nav'],
+    ])
   })
 
   it('drops dependencies on deleted tasks', () => {

@@ -25,7 +25,15 @@ const t = (id: string, path: string, extra: Partial<Task> = {}): Task => ({
 
 describe('validatePlan', () => {
   it('accepts a sound plan', () => {
-    expect(validatePlan([t('style', 'css/style.css', { sections: ['style'] }), t('home', 'index.html', { dependsOn: ['style'], sections: ['home'] })], ctx)).toEqual([])
+    expect(
+      validatePlan(
+        [
+          t('style', 'css/style.css', { sections: ['style'] }),
+          t('home', 'index.html', { dependsOn: ['style'], sections: ['home'] }),
+        ],
+        ctx,
+      ),
+    ).toEqual([])
   })
 
   it.each([
@@ -33,7 +41,11 @@ describe('validatePlan', () => {
     [[t('a', '/etc/passwd.html')], 'path', 'absolute'],
     [[t('a', '.env')], 'path', 'environment file'],
     [[t('a', 'a.html', { dependsOn: ['ghost'] })], 'dependsOn', 'unknown task id "ghost"'],
-    [[t('a', 'a.html', { dependsOn: ['b'] }), t('b', 'b.html', { dependsOn: ['a'] })], 'dependsOn', 'cycle: a -> b -> a'],
+    [
+      [t('a', 'a.html', { dependsOn: ['b'] }), t('b', 'b.html', { dependsOn: ['a'] })],
+      'dependsOn',
+      'cycle: a -> b -> a',
+    ],
     [[t('a', 'a.html'), t('b', 'a.html')], 'path', 'also written by task "a"'],
     [[t('a', 'a.html'), t('a', 'b.html')], 'id', 'more than one task'],
     [[t('a', 'spec.md')], 'path', 'extension'],
@@ -43,15 +55,24 @@ describe('validatePlan', () => {
     [[t('a', 'a.html', { sections: ['nope'] })], 'sections', 'unknown spec section "nope"'],
   ] as const)('rejects %j (%s)', (tasks, field, text) => {
     const problems = validatePlan([...tasks], ctx)
-    expect(problems.some((p) => p.field === field && p.message.includes(text)), JSON.stringify(problems)).toBe(true)
+    expect(
+      problems.some((p) => p.field === field && p.message.includes(text)),
+      JSON.stringify(problems),
+    ).toBe(true)
   })
 
   it('an update of a page a person wrote says so, rather than "does not exist"', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sitesmith-plan-'))
     try {
       writeFileSync(join(dir, 'mine.html'), '<p>mine</p>')
-      const problems = validatePlan([t('a', 'mine.html', { action: 'update', target: 'body' })], { ...ctx, siteDir: dir, protectedPaths: [] })
-      expect(problems.map((p) => p.message)).toEqual(['updates "mine.html", which a person wrote; sitesmith only updates files it generated'])
+      const problems = validatePlan([t('a', 'mine.html', { action: 'update', target: 'body' })], {
+        ...ctx,
+        siteDir: dir,
+        protectedPaths: [],
+      })
+      expect(problems.map((p) => p.message)).toEqual([
+        'updates "mine.html", which a person wrote; sitesmith only updates files it generated',
+      ])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -49,7 +49,12 @@ interface SarifLog {
       ruleIndex: number
       level: string
       message: { text: string }
-      locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number; startColumn?: number } } }>
+      locations: Array<{
+        physicalLocation: {
+          artifactLocation: { uri: string; uriBaseId?: string }
+          region?: { startLine: number; startColumn?: number }
+        }
+      }>
     }>
   }>
 }
@@ -89,21 +94,45 @@ describe('--format sarif', () => {
 
   it('unknown locations, files outside the cwd and odd names stay valid', () => {
     const findings: Finding[] = [
-      { rule: 'runtime-error', severity: 'error', file: 'index.html', line: 0, column: 0, message: 'uncaught Error: boom', page: 'index.html' },
+      {
+        rule: 'runtime-error',
+        severity: 'error',
+        file: 'index.html',
+        line: 0,
+        column: 0,
+        message: 'uncaught Error: boom',
+        page: 'index.html',
+      },
       { rule: 'broken-link', severity: 'warning', file: 'a b/é#1.html', line: 3, column: 0, message: 'x' },
     ]
-    const inside = JSON.parse(formatFindingsSarif(findings, { root: '/srv/site', cwd: '/srv', toolVersion: '1.0.0' })) as SarifLog
+    const inside = JSON.parse(
+      formatFindingsSarif(findings, { root: '/srv/site', cwd: '/srv', toolVersion: '1.0.0' }),
+    ) as SarifLog
     expectValid(inside)
-    expect(inside.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'site/index.html', uriBaseId: '%SRCROOT%' } })
-    expect(inside.runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri).toBe('site/a%20b/%C3%A9%231.html')
+    expect(inside.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'site/index.html', uriBaseId: '%SRCROOT%' },
+    })
+    expect(inside.runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'site/a%20b/%C3%A9%231.html',
+    )
     expect(inside.runs[0].results[1].locations[0].physicalLocation.region).toEqual({ startLine: 3 })
-    const outside = JSON.parse(formatFindingsSarif(findings, { root: '/srv/site', cwd: '/home/me', toolVersion: '1.0.0' })) as SarifLog
+    const outside = JSON.parse(
+      formatFindingsSarif(findings, { root: '/srv/site', cwd: '/home/me', toolVersion: '1.0.0' }),
+    ) as SarifLog
     expectValid(outside)
-    expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'file:///srv/site/index.html' })
+    expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'file:///srv/site/index.html',
+    })
   })
 
   it('the validator does reject what is not SARIF (so the checks above can fail)', () => {
-    const log = JSON.parse(formatFindingsSarif([{ rule: 'x', severity: 'error', file: 'a.html', line: 1, column: 1, message: 'm' }], { root: '/a', cwd: '/a', toolVersion: '1' })) as SarifLog
+    const log = JSON.parse(
+      formatFindingsSarif([{ rule: 'x', severity: 'error', file: 'a.html', line: 1, column: 1, message: 'm' }], {
+        root: '/a',
+        cwd: '/a',
+        toolVersion: '1',
+      }),
+    ) as SarifLog
     expectValid(log)
     log.runs[0].results[0].level = 'fatal'
     expect(validate(log)).toBe(false)

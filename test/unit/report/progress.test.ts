@@ -16,7 +16,14 @@ function fakeStream(isTTY: boolean) {
 
 function logger() {
   const lines: string[] = []
-  return { lines, logger: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`W ${m}`), error: (m: string) => lines.push(`E ${m}`) } }
+  return {
+    lines,
+    logger: {
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(`W ${m}`),
+      error: (m: string) => lines.push(`E ${m}`),
+    },
+  }
 }
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')

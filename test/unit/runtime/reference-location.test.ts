@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest'
 import { locateReference } from '../../../plugin/check/runtime/reference-location.js'
 
 describe('locateReference', () => {
-  const page = ['<!doctype html>', '<head>', '  <link rel="stylesheet" href="css/missing.css">', '  <script src="/js/app.js?v=2"></script>', '</head>'].join('\n')
+  const page = [
+    '<!doctype html>',
+    '<head>',
+    '  <link rel="stylesheet" href="css/missing.css">',
+    '  <script src="/js/app.js?v=2"></script>',
+    '</head>',
+  ].join('\n')
 
   it('finds a path relative to the referring page', () => {
     expect(locateReference(page, 'index.html', 'css/missing.css')).toEqual({ line: 3, column: 32 })
@@ -24,7 +30,13 @@ describe('locateReference', () => {
   })
 
   it('does not match the path inside a longer name', () => {
-    expect(locateReference('<link href="print-css/missing.css"><link href="css/missing.css.map">', 'index.html', 'css/missing.css')).toBeUndefined()
+    expect(
+      locateReference(
+        '<link href="print-css/missing.css"><link href="css/missing.css.map">',
+        'index.html',
+        'css/missing.css',
+      ),
+    ).toBeUndefined()
   })
 
   it('is undefined when the reference is built at runtime', () => {

@@ -50,9 +50,12 @@ describe('normalizePagePath', () => {
     expect(normalizePagePath(page)).toBe(normal)
   })
 
-  it.each(['/etc/passwd', '../outside.html', 'a/../../outside.html', 'C:\\site\\index.html', '..'])('refuses %s, naming it', (page) => {
-    expect(() => normalizePagePath(page)).toThrow(`page "${page}" must be a path relative to the site directory`)
-  })
+  it.each(['/etc/passwd', '../outside.html', 'a/../../outside.html', 'C:\\site\\index.html', '..'])(
+    'refuses %s, naming it',
+    (page) => {
+      expect(() => normalizePagePath(page)).toThrow(`page "${page}" must be a path relative to the site directory`)
+    },
+  )
 
   it('refuses the site directory itself', () => {
     expect(() => normalizePagePath('.')).toThrow('names the site directory')

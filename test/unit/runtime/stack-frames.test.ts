@@ -30,13 +30,15 @@ describe('parseStack', () => {
 
   it('reads anonymous top-level frames and async frames', () => {
     expect(parseStack(TOP_LEVEL)).toEqual([{ url: `${origin}/w.html`, line: 9, column: 17 }])
-    expect(parseStack(`Error: x\n    at async load (${origin}/m.js:2:3)`)).toEqual([{ fn: 'load', url: `${origin}/m.js`, line: 2, column: 3 }])
+    expect(parseStack(`Error: x\n    at async load (${origin}/m.js:2:3)`)).toEqual([
+      { fn: 'load', url: `${origin}/m.js`, line: 2, column: 3 },
+    ])
   })
 
   it('skips frames without a position and message lines that look like frames', () => {
-    expect(parseStack('TypeError: at 1:2 is odd\n    at Array.forEach (<anonymous>)\n    at new Thing (http://h/x.js:1:2)')).toEqual([
-      { fn: 'new Thing', url: 'http://h/x.js', line: 1, column: 2 },
-    ])
+    expect(
+      parseStack('TypeError: at 1:2 is odd\n    at Array.forEach (<anonymous>)\n    at new Thing (http://h/x.js:1:2)'),
+    ).toEqual([{ fn: 'new Thing', url: 'http://h/x.js', line: 1, column: 2 }])
   })
 
   it('returns no frames for empty or missing stacks', () => {
@@ -47,20 +49,39 @@ describe('parseStack', () => {
 
 describe('locateInSite', () => {
   it('uses the innermost frame on the site: the script that raised the error', () => {
-    expect(locateInSite(FROM_SCRIPT, origin, 'index.html')).toEqual({ file: 'js/app.js', line: 15, column: 23, fn: 'boom' })
+    expect(locateInSite(FROM_SCRIPT, origin, 'index.html')).toEqual({
+      file: 'js/app.js',
+      line: 15,
+      column: 23,
+      fn: 'boom',
+    })
   })
 
   it('keeps the handler name of an inline handler frame so it can be refined', () => {
-    expect(locateInSite(INLINE_HANDLER, origin, 'index.html')).toEqual({ file: 'index.html', line: 11, column: 37, fn: 'HTMLButtonElement.onclick' })
+    expect(locateInSite(INLINE_HANDLER, origin, 'index.html')).toEqual({
+      file: 'index.html',
+      line: 11,
+      column: 37,
+      fn: 'HTMLButtonElement.onclick',
+    })
   })
 
   it('passes over external and evaluation frames', () => {
     const stack = `TypeError: x\n    at f (https://cdn.example.com/lib.js:1:100)\n    at g (${origin}/blog/post.html:4:2)`
-    expect(locateInSite(stack, origin, 'blog/post.html')).toEqual({ file: 'blog/post.html', line: 4, column: 2, fn: 'g' })
+    expect(locateInSite(stack, origin, 'blog/post.html')).toEqual({
+      file: 'blog/post.html',
+      line: 4,
+      column: 2,
+      fn: 'g',
+    })
   })
 
   it('falls back to the page, line 0, without a site frame', () => {
     expect(locateInSite('', origin, 'about.html')).toEqual({ file: 'about.html', line: 0, column: 0 })
-    expect(locateInSite('Error: x\n    at https://cdn.example.com/a.js:1:1', origin, 'about.html')).toEqual({ file: 'about.html', line: 0, column: 0 })
+    expect(locateInSite('Error: x\n    at https://cdn.example.com/a.js:1:1', origin, 'about.html')).toEqual({
+      file: 'about.html',
+      line: 0,
+      column: 0,
+    })
   })
 })

@@ -7,7 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { contentTypeFor, startStaticServer, type StaticServer } from '../../../plugin/check/runtime/static-server.js'
 
 /** Raw HTTP request: fetch() would normalise `..` and encoded slashes away before sending. */
-function get(server: StaticServer, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  server: StaticServer,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((done, fail) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, method, agent: false }, (res) => {
       let body = ''
@@ -150,7 +154,9 @@ describe('static server lifecycle', () => {
   })
 
   it('names the directory when it does not exist', async () => {
-    await expect(startStaticServer(join(root, 'missing'))).rejects.toThrow(`cannot serve ${join(root, 'missing')}: no such directory`)
+    await expect(startStaticServer(join(root, 'missing'))).rejects.toThrow(
+      `cannot serve ${join(root, 'missing')}: no such directory`,
+    )
   })
 
   it('refuses a file as the directory to serve', async () => {

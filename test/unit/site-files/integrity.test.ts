@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checkEditedFile, checkFile, MAX_FILE_BYTES } from '../../../plugin/site-files/integrity.js'
 
-const PAGE = '<!doctype html>\n<html lang="en">\n<head><title>x</title></head>\n<body>\n  <main><p>Hello</p></main>\n</body>\n</html>\n'
+const PAGE =
+  '<!doctype html>\n<html lang="en">\n<head><title>x</title></head>\n<body>\n  <main><p>Hello</p></main>\n</body>\n</html>\n'
 
 describe('checkFile (whole files a model wrote)', () => {
   it('accepts a whole page and unwraps one enclosing fence', () => {
@@ -35,11 +36,16 @@ describe('checkFile (whole files a model wrote)', () => {
   })
 
   it('takes the one fenced file out of a few sentences of explanation (Aider-AI/aider#1223)', () => {
-    expect(checkFile('index.html', 'Here you go:\n```html\n' + PAGE + '```\nEnjoy!')).toEqual({ ok: true, content: PAGE })
+    expect(checkFile('index.html', 'Here you go:\n```html\n' + PAGE + '```\nEnjoy!')).toEqual({
+      ok: true,
+      content: PAGE,
+    })
   })
 
   it('does not mistake prose about "the rest" for a placeholder', () => {
-    expect(checkFile('about.html', PAGE.replace('Hello', 'The rest of the team bakes the same bread as before.')).ok).toBe(true)
+    expect(
+      checkFile('about.html', PAGE.replace('Hello', 'The rest of the team bakes the same bread as before.')).ok,
+    ).toBe(true)
   })
 })
 

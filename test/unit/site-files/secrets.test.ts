@@ -51,7 +51,9 @@ describe('encoded echoes of a secret are caught', () => {
   const secrets: KnownSecret[] = [{ name: 'GITHUB_PAT', value: PAT, from: '.env' }]
   const entities = [...PAT].map((c) => `&#${c.charCodeAt(0)};`).join('')
   const hexEntities = [...PAT].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join('')
-  const jsonEscaped = JSON.stringify(PAT).slice(1, -1).replace(/[a-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+  const jsonEscaped = JSON.stringify(PAT)
+    .slice(1, -1)
+    .replace(/[a-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
   const jsHex = [...PAT].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('')
   it.each([
     ['raw', `<p>${PAT}</p>`],

@@ -14,7 +14,12 @@ function writer(): { dir: string; w: SiteWriter } {
   const dir = mkdtempSync(join(tmpdir(), 'sitesmith-writer-'))
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
   mkdirSync(join(dir, '.sitesmith'))
-  const w = new SiteWriter({ siteDir: dir, tracker: { files: {} }, overwriteHandEdits: false, stateDir: join(dir, '.sitesmith') })
+  const w = new SiteWriter({
+    siteDir: dir,
+    tracker: { files: {} },
+    overwriteHandEdits: false,
+    stateDir: join(dir, '.sitesmith'),
+  })
   return { dir, w }
 }
 

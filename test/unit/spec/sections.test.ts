@@ -69,7 +69,12 @@ describe('section ids of repeated and emoji-only headings follow their text (#12
     expect(before.sections.map((s) => s.id)).toEqual(['home-page', 'opening-hours', 'opening-hours-2'])
     const after = parseSpec(HOURS.replace(town, ''), sectionHashes(before.sections))
     expect(after.sections.map((s) => s.id)).toEqual(['home-page', 'opening-hours-2'])
-    expect(diffSections(sectionHashes(before.sections), after.sections)).toEqual({ added: [], changed: [], removed: ['opening-hours'], unchanged: ['home-page', 'opening-hours-2'] })
+    expect(diffSections(sectionHashes(before.sections), after.sections)).toEqual({
+      added: [],
+      changed: [],
+      removed: ['opening-hours'],
+      unchanged: ['home-page', 'opening-hours-2'],
+    })
   })
 
   it('reordering them changes no id; editing one changes only its own', () => {
@@ -82,11 +87,18 @@ describe('section ids of repeated and emoji-only headings follow their text (#12
 
   it('a new repeat is an added section; an id never goes to two sections', () => {
     const first = parseSpec(HOURS.replace(town, ''), sectionHashes(parseSpec(HOURS).sections))
-    const third = parseSpec(`## Opening hours\nA third shop.\n\n` + HOURS.replace(town, ''), sectionHashes(first.sections))
+    const third = parseSpec(
+      `## Opening hours\nA third shop.\n\n` + HOURS.replace(town, ''),
+      sectionHashes(first.sections),
+    )
     expect(third.sections.map((s) => s.id)).toEqual(['opening-hours', 'home-page', 'opening-hours-2'])
     expect(diffSections(sectionHashes(first.sections), third.sections).added).toEqual(['opening-hours'])
     // A heading whose own slug is "opening-hours-2" keeps it; the repeat goes elsewhere.
-    expect(ids(`## Opening hours\na\n## Opening hours 2\nb\n## Opening hours\nc\n`)).toEqual(['opening-hours', 'opening-hours-2', 'opening-hours-3'])
+    expect(ids(`## Opening hours\na\n## Opening hours 2\nb\n## Opening hours\nc\n`)).toEqual([
+      'opening-hours',
+      'opening-hours-2',
+      'opening-hours-3',
+    ])
   })
 
   it('emoji-only headings: deleting the first keeps the second its id', () => {

@@ -30,7 +30,14 @@ const tasks: TasksFile = {
   specHash: 'abc',
   sectionHashes: { 'spec/pricing': 'h2', 'spec/home': 'h1' },
   tasks: [
-    { id: 'index', action: 'create', path: 'index.html', instructions: 'Home page', dependsOn: ['styles'], sections: ['spec/home'] },
+    {
+      id: 'index',
+      action: 'create',
+      path: 'index.html',
+      instructions: 'Home page',
+      dependsOn: ['styles'],
+      sections: ['spec/home'],
+    },
     { id: 'styles', action: 'create', path: 'styles.css', instructions: 'Shared styles', dependsOn: [], sections: [] },
   ],
 }
@@ -68,7 +75,15 @@ describe('artifacts', () => {
     const shuffled = JSON.parse(JSON.stringify({ files: { 'a.html': tracked('1'), 'b.html': tracked('2') } }))
     // Reverse every object's keys.
     const reverse = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reverse) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)])) : v
+      Array.isArray(v)
+        ? v.map(reverse)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverse(x)]),
+            )
+          : v
     expect(serializeArtifact('tracker', reverse(shuffled) as FileTracker)).toBe(serializeArtifact('tracker', a))
     const text = serializeArtifact('tracker', a)
     expect(text.indexOf('"a.html"')).toBeLessThan(text.indexOf('"b.html"'))
@@ -107,7 +122,9 @@ describe('artifacts', () => {
     expect(e.code).toBe('E_ARTIFACT')
     expect(e.file).toBe(artifactPath(site, 'tasks'))
     const line = text.split('\n').findIndex((l) => l.includes('"rewrite"')) + 1
-    expect(e.message).toMatch(new RegExp(`^\\.sitesmith/tasks\\.json:${line}:\\d+: tasks\\[2\\]\\.action: Invalid option`))
+    expect(e.message).toMatch(
+      new RegExp(`^\\.sitesmith/tasks\\.json:${line}:\\d+: tasks\\[2\\]\\.action: Invalid option`),
+    )
     expect(e.location?.line).toBe(line)
     expect(text.split('\n')[line - 1].slice(e.location!.column - 1)).toMatch(/^"rewrite"/)
     expect(e.frame).toContain('"rewrite"')
@@ -117,8 +134,13 @@ describe('artifacts', () => {
 
   it('a missing required field points at the object that lacks it', async () => {
     await mkdir(join(site, '.sitesmith'), { recursive: true })
-    await writeFile(artifactPath(site, 'tracker'), '{\n  "files": {\n    "a.html": {\n      "summary": "s"\n    }\n  }\n}\n')
-    await expect(readTracker(site)).rejects.toThrow(/^\.sitesmith\/file_tracker\.json:3:15: files\["a\.html"\]\.hash: Invalid input/)
+    await writeFile(
+      artifactPath(site, 'tracker'),
+      '{\n  "files": {\n    "a.html": {\n      "summary": "s"\n    }\n  }\n}\n',
+    )
+    await expect(readTracker(site)).rejects.toThrow(
+      /^\.sitesmith\/file_tracker\.json:3:15: files\["a\.html"\]\.hash: Invalid input/,
+    )
   })
 
   it('truncated JSON is reported with the position where it stops', async () => {
@@ -134,7 +156,9 @@ describe('artifacts', () => {
     await writeTasks(site, tasks)
     const before = await readFile(artifactPath(site, 'tasks'), 'utf8')
     const bad = { ...tasks, tasks: [{ ...tasks.tasks[0], id: '../evil' }] }
-    await expect(writeArtifact(site, 'tasks', bad)).rejects.toThrow(/tasks\.json: refusing to write an invalid value: tasks\[0\]\.id/)
+    await expect(writeArtifact(site, 'tasks', bad)).rejects.toThrow(
+      /tasks\.json: refusing to write an invalid value: tasks\[0\]\.id/,
+    )
     expect(await readFile(artifactPath(site, 'tasks'), 'utf8')).toBe(before)
   })
 })

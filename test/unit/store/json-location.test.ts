@@ -51,6 +51,8 @@ describe('JSON parse error positions', () => {
       error = e
     }
     expect(jsonParseErrorLocation(text, error)).toMatchObject({ line: 2, column: 10 })
-    expect(jsonParseErrorLocation('{"a":', new SyntaxError('Unexpected end of JSON input'))).toEqual(locationOf('{"a":', 5))
+    expect(jsonParseErrorLocation('{"a":', new SyntaxError('Unexpected end of JSON input'))).toEqual(
+      locationOf('{"a":', 5),
+    )
   })
 })

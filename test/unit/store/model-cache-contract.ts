@@ -27,7 +27,10 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
     for (const k of keyvs) await k.disconnect().catch(() => {})
   })
 
-  const cacheWith = async (mode: CacheMode, logger = memoryLogger()) => ({ cache: new ModelCache({ store: await shared(), mode, logger }), logger })
+  const cacheWith = async (mode: CacheMode, logger = memoryLogger()) => ({
+    cache: new ModelCache({ store: await shared(), mode, logger }),
+    logger,
+  })
   const call = (inputs: unknown) => ({
     stage: 'generate',
     promptVersion: 'g1',
@@ -36,7 +39,8 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
     taskId: 'index',
     path: 'index.html',
   })
-  const client = () => new FakeChatClient('ollama:test', (_label, n) => ({ path: 'index.html', content: `<h1>v${n}</h1>` }))
+  const client = () =>
+    new FakeChatClient('ollama:test', (_label, n) => ({ path: 'index.html', content: `<h1>v${n}</h1>` }))
 
   it('miss calls the model and stores the entry; the same inputs then hit without a call', async () => {
     const { cache } = await cacheWith('auto')
@@ -45,13 +49,34 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
     expect(first).toMatchObject({ hit: false, calls: 1, usage: { promptTokens: 100, completionTokens: 20 } })
     // Key order of the inputs does not matter.
     const second = await cachedChat({ cache, client: c }, call({ sections: ['a'], instructions: 'home' }))
-    expect(second).toEqual({ value: first.value, hit: true, calls: 0, usage: { promptTokens: 0, completionTokens: 0 }, key: first.key, by: first.by })
+    expect(second).toEqual({
+      value: first.value,
+      hit: true,
+      calls: 0,
+      usage: { promptTokens: 0, completionTokens: 0 },
+      key: first.key,
+      by: first.by,
+    })
     expect(first.by).toBe('ollama:test')
     expect(c.calls).toBe(1)
     const entry = (await cache.peek(first.key)) as CacheEntry
-    expect(entry).toMatchObject({ key: first.key, stage: 'generate', model: 'ollama:test', promptVersion: 'g1', label: 'generate:index', source: { kind: 'model' } })
+    expect(entry).toMatchObject({
+      key: first.key,
+      stage: 'generate',
+      model: 'ollama:test',
+      promptVersion: 'g1',
+      label: 'generate:index',
+      source: { kind: 'model' },
+    })
     expect(entry.value).toEqual(first.value)
-    expect(first.key).toBe(cacheKey({ stage: 'generate', model: 'ollama:test', promptVersion: 'g1', inputs: { instructions: 'home', sections: ['a'] } }))
+    expect(first.key).toBe(
+      cacheKey({
+        stage: 'generate',
+        model: 'ollama:test',
+        promptVersion: 'g1',
+        inputs: { instructions: 'home', sections: ['a'] },
+      }),
+    )
   })
 
   it('changed inputs miss', async () => {
@@ -68,7 +93,9 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
     const frozen = (await cacheWith('frozen')).cache
     const c = client()
     expect((await cachedChat({ cache: frozen, client: c }, call({ instructions: 'home' }))).hit).toBe(true)
-    const error = await cachedChat({ cache: frozen, client: c }, call({ instructions: 'about' })).catch((e: unknown) => e)
+    const error = await cachedChat({ cache: frozen, client: c }, call({ instructions: 'about' })).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(CacheMissError)
     expect((error as CacheMissError).code).toBe('E_CACHE_MISS')
     expect((error as Error).message).toMatch(/stage "generate", task "index", file "index\.html"/)
@@ -93,7 +120,9 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
   it('concurrent identical misses make one model call', async () => {
     const { cache } = await cacheWith('auto')
     const c = new FakeChatClient('ollama:test', () => ({ path: 'index.html', content: 'x' }), 30)
-    const results = await Promise.all(Array.from({ length: 8 }, () => cachedChat({ cache, client: c }, call({ instructions: 'same' }))))
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => cachedChat({ cache, client: c }, call({ instructions: 'same' }))),
+    )
     expect(c.calls).toBe(1)
     expect(results.filter((r) => !r.hit)).toHaveLength(1)
     expect(new Set(results.map((r) => JSON.stringify(r.value))).size).toBe(1)
@@ -101,7 +130,12 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
 
   it('an entry that is not a valid cache entry is a miss with a warning, then replaced', async () => {
     const { cache, logger } = await cacheWith('auto')
-    const key = cacheKey({ stage: 'generate', model: 'ollama:test', promptVersion: 'g1', inputs: { instructions: 'home' } })
+    const key = cacheKey({
+      stage: 'generate',
+      model: 'ollama:test',
+      promptVersion: 'g1',
+      inputs: { instructions: 'home' },
+    })
     await cache.keyv.set(key, { key, stage: 'generate', value: 'no usage, no source' })
     const c = client()
     const result = await cachedChat({ cache, client: c }, call({ instructions: 'home' }))
@@ -124,7 +158,9 @@ export function modelCacheContract(makeKeyv: () => Promise<Keyv>): void {
 
   it('a failed model call is not cached and is retried next time', async () => {
     const { cache } = await cacheWith('auto')
-    const c = new FakeChatClient('ollama:test', (_l, n) => (n === 1 ? new Error('HTTP 500') : { path: 'index.html', content: 'ok' }))
+    const c = new FakeChatClient('ollama:test', (_l, n) =>
+      n === 1 ? new Error('HTTP 500') : { path: 'index.html', content: 'ok' },
+    )
     await expect(cachedChat({ cache, client: c }, call({ instructions: 'home' }))).rejects.toThrow('HTTP 500')
     const ok = await cachedChat({ cache, client: c }, call({ instructions: 'home' }))
     expect(ok).toMatchObject({ hit: false, value: { content: 'ok' } })

@@ -24,7 +24,9 @@ async function tempDir(): Promise<string> {
 
 describe('stableStringify', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(stableStringify({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 2 }], c: 'é' } })).toBe('{"a":{"c":"é","d":[3,{"x":2,"z":1}]},"b":1}')
+    expect(stableStringify({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 2 }], c: 'é' } })).toBe(
+      '{"a":{"c":"é","d":[3,{"x":2,"z":1}]},"b":1}',
+    )
     expect(stableStringify([undefined, null])).toBe('[null,null]')
     expect(stableStringify({ at: new Date(0) })).toBe('{"at":"1970-01-01T00:00:00.000Z"}')
   })
@@ -45,7 +47,15 @@ describe('stableStringify', () => {
   it('is insensitive to key order and round-trips through JSON (property)', () => {
     const json = fc.jsonValue({ maxDepth: 4 })
     const reverseKeys = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reverseKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v
+      Array.isArray(v)
+        ? v.map(reverseKeys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
+          : v
     fc.assert(
       fc.property(json, (v) => {
         const s = stableStringify(v)
@@ -85,7 +95,15 @@ describe('ModelCache over the file store', () => {
     const dir = await tempDir()
     const cache = new ModelCache({ store: dir, logger: memoryLogger() })
     const client = new FakeChatClient('ollama:m', () => ({ n: 1 }))
-    const r = await cachedChat({ cache, client }, { stage: 'plan', promptVersion: 'p1', inputs: {}, request: { messages: [], schema: z.object({ n: z.number() }), label: 'plan' } })
+    const r = await cachedChat(
+      { cache, client },
+      {
+        stage: 'plan',
+        promptVersion: 'p1',
+        inputs: {},
+        request: { messages: [], schema: z.object({ n: z.number() }), label: 'plan' },
+      },
+    )
     const text = await readFile(join(dir, r.key.slice(0, 2), `${r.key}.json`), 'utf8')
     expect(text).toMatch(/^\{\n {2}"value": \{\n {4}"key": "[0-9a-f]{64}",\n/)
     expect(text.endsWith('}\n')).toBe(true)
@@ -103,7 +121,14 @@ describe('cachedChat run log', () => {
     const log = { write: (e: RunEvent) => void events.push(e) }
     const cache = new ModelCache({ store: new Keyv(), logger: memoryLogger() })
     const client = new FakeChatClient('ollama:m', () => ({ n: 1 }))
-    const call = { stage: 'review', promptVersion: 'r1', inputs: { f: 'a' }, taskId: 't1', path: 'a.html', request: { messages: [], schema: z.object({ n: z.number() }), label: 'review:a' } }
+    const call = {
+      stage: 'review',
+      promptVersion: 'r1',
+      inputs: { f: 'a' },
+      taskId: 't1',
+      path: 'a.html',
+      request: { messages: [], schema: z.object({ n: z.number() }), label: 'review:a' },
+    }
     await cachedChat({ cache, client, log }, call)
     await cachedChat({ cache, client, log }, call)
     const frozen = new ModelCache({ store: new Keyv(), mode: 'frozen', logger: memoryLogger() })
@@ -122,8 +147,14 @@ describe('cachedChat run log', () => {
     const logger = memoryLogger()
     const cache = new ModelCache({ store: new Keyv(), logger })
     const schema = z.object({ n: z.string().transform((s) => Number(s)) })
-    const client = { id: 'x:y', chat: async () => ({ value: { n: 5 }, usage: { promptTokens: 1, completionTokens: 1 }, calls: 1, model: 'y' }) }
-    const r = await cachedChat({ cache, client: client as never }, { stage: 's', promptVersion: '1', inputs: 1, request: { messages: [], schema, label: 'l' } })
+    const client = {
+      id: 'x:y',
+      chat: async () => ({ value: { n: 5 }, usage: { promptTokens: 1, completionTokens: 1 }, calls: 1, model: 'y' }),
+    }
+    const r = await cachedChat(
+      { cache, client: client as never },
+      { stage: 's', promptVersion: '1', inputs: 1, request: { messages: [], schema, label: 'l' } },
+    )
     expect(r.value).toEqual({ n: 5 })
     expect(await cache.get(r.key)).toBeUndefined()
     expect(logger.warnings[0]).toMatch(/answer for l is not cacheable/)
@@ -141,7 +172,9 @@ describe('ModelCache and a long-lived keyv', () => {
     // A reconnecting client reports every attempt; one warning per run says it (#12).
     keyv.emit('error', new Error('ECONNREFUSED 127.0.0.1:6379'))
     expect(loggers.at(-1)!.warnings).toHaveLength(1)
-    expect(loggers.at(-1)!.warnings[0]).toMatch(/^sitesmith cache: store error: ECONNREFUSED 127\.0\.0\.1:6379; the rest of this run treats the cache as misses/)
+    expect(loggers.at(-1)!.warnings[0]).toMatch(
+      /^sitesmith cache: store error: ECONNREFUSED 127\.0\.0\.1:6379; the rest of this run treats the cache as misses/,
+    )
     expect(loggers[0].warnings).toEqual([])
   })
 })

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { RunLog, createScrubber, readRunLog, secretsFromDotEnv, trimRunLog, type RunLogLine } from '../../../plugin/store/run-log.js'
+import {
+  RunLog,
+  createScrubber,
+  readRunLog,
+  secretsFromDotEnv,
+  trimRunLog,
+  type RunLogLine,
+} from '../../../plugin/store/run-log.js'
 
 let site: string
 beforeEach(async () => {
@@ -18,12 +25,33 @@ const logFile = () => join(site, '.sitesmith', 'run.jsonl')
 describe('RunLog', () => {
   it('appends one JSON object per event with time and run id', async () => {
     const log = await RunLog.open(site, { run: 'r1', env: {} })
-    log.write({ stage: 'generate', event: 'model-call', taskId: 'index', path: 'index.html', cache: 'miss', tokens: { prompt: 10, completion: 2 }, durationMs: 12 })
-    log.write({ stage: 'write', event: 'error', path: 'a.html', error: Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }) })
+    log.write({
+      stage: 'generate',
+      event: 'model-call',
+      taskId: 'index',
+      path: 'index.html',
+      cache: 'miss',
+      tokens: { prompt: 10, completion: 2 },
+      durationMs: 12,
+    })
+    log.write({
+      stage: 'write',
+      event: 'error',
+      path: 'a.html',
+      error: Object.assign(new Error('EACCES: denied'), { code: 'EACCES' }),
+    })
     const lines = readFileSync(logFile(), 'utf8').trimEnd().split('\n')
     expect(lines).toHaveLength(2)
     const [a, b] = lines.map((l) => JSON.parse(l) as RunLogLine)
-    expect(a).toMatchObject({ run: 'r1', stage: 'generate', event: 'model-call', taskId: 'index', cache: 'miss', tokens: { prompt: 10, completion: 2 }, durationMs: 12 })
+    expect(a).toMatchObject({
+      run: 'r1',
+      stage: 'generate',
+      event: 'model-call',
+      taskId: 'index',
+      cache: 'miss',
+      tokens: { prompt: 10, completion: 2 },
+      durationMs: 12,
+    })
     expect(new Date(a.t).toISOString()).toBe(a.t)
     expect(b.error).toEqual({ name: 'Error', message: 'EACCES: denied', code: 'EACCES' })
     expect(a).not.toHaveProperty('error')
@@ -35,16 +63,34 @@ describe('RunLog', () => {
   })
 
   it('never writes a secret: env values named *KEY*/*TOKEN*/*SECRET*/*PASSWORD*, sk-… keys, extra secrets', async () => {
-    const env = { OPENAI_API_KEY: 'opensesame-123456', GITHUB_TOKEN: 'ghp_abcdefghijkl', DB_PASSWORD: 'hunter22', PATH: '/usr/bin', SHORT_KEY: 'true' }
+    const env = {
+      OPENAI_API_KEY: 'opensesame-123456',
+      GITHUB_TOKEN: 'ghp_abcdefghijkl',
+      DB_PASSWORD: 'hunter22',
+      PATH: '/usr/bin',
+      SHORT_KEY: 'true',
+    }
     const log = await RunLog.open(site, { run: 'r', env, secrets: ['dotenv-value-999'] })
     log.write({
       stage: 'plan',
       event: 'error',
       error: new Error('401 for key opensesame-123456 at /usr/bin'),
-      detail: { header: 'Authorization: Bearer abcdefghijklmnop', note: 'sk-proj-AbCdEf0123456789xyz', flag: 'cache=true', nested: [{ ['ghp_abcdefghijkl']: 'dotenv-value-999 and hunter22' }] },
+      detail: {
+        header: 'Authorization: Bearer abcdefghijklmnop',
+        note: 'sk-proj-AbCdEf0123456789xyz',
+        flag: 'cache=true',
+        nested: [{ ['ghp_abcdefghijkl']: 'dotenv-value-999 and hunter22' }],
+      },
     })
     const text = readFileSync(logFile(), 'utf8')
-    for (const secret of ['opensesame-123456', 'ghp_abcdefghijkl', 'hunter22', 'abcdefghijklmnop', 'sk-proj-AbCdEf0123456789xyz', 'dotenv-value-999']) {
+    for (const secret of [
+      'opensesame-123456',
+      'ghp_abcdefghijkl',
+      'hunter22',
+      'abcdefghijklmnop',
+      'sk-proj-AbCdEf0123456789xyz',
+      'dotenv-value-999',
+    ]) {
       expect(text).not.toContain(secret)
     }
     expect(text).toContain('/usr/bin') // not a secret
@@ -76,7 +122,11 @@ describe('trimRunLog', () => {
   const fill = (runs: number, linesPerRun: number) => {
     mkdirSync(join(site, '.sitesmith'), { recursive: true })
     for (let r = 0; r < runs; r++) {
-      for (let i = 0; i < linesPerRun; i++) appendFileSync(logFile(), `${JSON.stringify({ t: 't', run: `run${r}`, stage: 's', event: 'e', detail: { pad: 'x'.repeat(100) } })}\n`)
+      for (let i = 0; i < linesPerRun; i++)
+        appendFileSync(
+          logFile(),
+          `${JSON.stringify({ t: 't', run: `run${r}`, stage: 's', event: 'e', detail: { pad: 'x'.repeat(100) } })}\n`,
+        )
     }
   }
 
@@ -107,7 +157,9 @@ describe('trimRunLog', () => {
 
 describe('secrets helpers', () => {
   it('reads secret-named values from .env text', () => {
-    expect(secretsFromDotEnv('# c\nOPENAI_API_KEY="sk-abc"\nexport HF_TOKEN=hf_x\nPORT=3000\nEMPTY_SECRET=\n')).toEqual(['sk-abc', 'hf_x'])
+    expect(secretsFromDotEnv('# c\nOPENAI_API_KEY="sk-abc"\nexport HF_TOKEN=hf_x\nPORT=3000\nEMPTY_SECRET=\n')).toEqual(
+      ['sk-abc', 'hf_x'],
+    )
   })
   it('removes a longer secret whole even when it contains a shorter one', () => {
     const scrub = createScrubber({ env: { A_KEY: 'abcdef', B_KEY: 'abcdefghij' } })

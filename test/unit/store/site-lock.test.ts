@@ -5,7 +5,12 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { SiteLockedError, acquireSiteLock, readSiteLockOwner, type ReleaseSiteLock } from '../../../plugin/store/site-lock.js'
+import {
+  SiteLockedError,
+  acquireSiteLock,
+  readSiteLockOwner,
+  type ReleaseSiteLock,
+} from '../../../plugin/store/site-lock.js'
 import { memoryLogger } from './fake-chat-client.js'
 import { waitUntil } from '../../helpers/wait.js'
 
@@ -28,7 +33,10 @@ const lockDir = () => join(site, '.sitesmith', 'lock')
 /** A lock directory as a run that is gone (or elsewhere) would have left it. */
 function fakeLock(owner: { pid: number; hostname: string }, ageMs = 0) {
   mkdirSync(lockDir(), { recursive: true })
-  writeFileSync(join(lockDir(), 'owner.json'), JSON.stringify({ ...owner, startedAt: '2024-01-01T00:00:00.000Z', token: 'feedface' }))
+  writeFileSync(
+    join(lockDir(), 'owner.json'),
+    JSON.stringify({ ...owner, startedAt: '2024-01-01T00:00:00.000Z', token: 'feedface' }),
+  )
   const t = (Date.now() - ageMs) / 1000
   utimesSync(lockDir(), t, t)
 }
@@ -62,11 +70,15 @@ describe('acquireSiteLock', () => {
     // Each heartbeat sets the lock directory's mtime: wait for three of them, not for a time.
     let beats = 0
     let mtime = statSync(lockDir()).mtimeMs
-    await waitUntil('three heartbeats', () => {
-      const now = statSync(lockDir()).mtimeMs
-      if (now !== mtime) [beats, mtime] = [beats + 1, now]
-      return beats >= 3
-    }, { timeout: 10_000, interval: 50 })
+    await waitUntil(
+      'three heartbeats',
+      () => {
+        const now = statSync(lockDir()).mtimeMs
+        if (now !== mtime) [beats, mtime] = [beats + 1, now]
+        return beats >= 3
+      },
+      { timeout: 10_000, interval: 50 },
+    )
     expect(logger.warnings).toEqual([])
     expect(readSiteLockOwner(site)?.pid).toBe(process.pid)
     await release()
@@ -90,7 +102,12 @@ describe('acquireSiteLock', () => {
   it('waiting stops on abort', async () => {
     await hold()
     const controller = new AbortController()
-    const waiting = acquireSiteLock(site, { wait: 10_000, pollMs: 20, signal: controller.signal, onWait: () => controller.abort(new Error('Ctrl-C')) })
+    const waiting = acquireSiteLock(site, {
+      wait: 10_000,
+      pollMs: 20,
+      signal: controller.signal,
+      onWait: () => controller.abort(new Error('Ctrl-C')),
+    })
     await expect(waiting).rejects.toThrow('Ctrl-C')
   })
 

@@ -29,13 +29,19 @@ describe('StoreGuard', () => {
     let called = false
     expect(await guard.run('reading j', async () => ((called = true), 1))).toBe(STORE_DOWN)
     expect(called).toBe(false)
-    expect(warnings).toEqual(['sitesmith cache: reading k got no answer within 20 ms; the rest of this run treats the cache as misses (answers are asked for again and not stored)'])
+    expect(warnings).toEqual([
+      'sitesmith cache: reading k got no answer within 20 ms; the rest of this run treats the cache as misses (answers are asked for again and not stored)',
+    ])
   })
 
   it('a store that throws is a miss, not an error', async () => {
     const warnings: string[] = []
     const guard = new StoreGuard({ timeoutMs: 1000, warn: (m) => warnings.push(m) })
-    expect(await guard.run('storing k', () => Promise.reject(new Error('READONLY You can\'t write against a read only replica')))).toBe(STORE_DOWN)
+    expect(
+      await guard.run('storing k', () =>
+        Promise.reject(new Error("READONLY You can't write against a read only replica")),
+      ),
+    ).toBe(STORE_DOWN)
     expect(warnings[0]).toMatch(/storing k failed: READONLY/)
   })
 

@@ -15,9 +15,15 @@ function classicByParse5(html: string): string[] {
     if ('tagName' in n && n.tagName === 'script') {
       const a = new Map(n.attrs.map((x) => [x.name, x.value]))
       const src = a.get('src')
-      if (src && !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) && !a.has('vite-ignore') && scriptKindOfType(a.get('type')) === 'classic') out.push(src)
+      if (
+        src &&
+        !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src) &&
+        !a.has('vite-ignore') &&
+        scriptKindOfType(a.get('type')) === 'classic'
+      )
+        out.push(src)
     }
-    for (const c of ('childNodes' in n ? (n.childNodes as Node[]) : [])) walk(c)
+    for (const c of 'childNodes' in n ? (n.childNodes as Node[]) : []) walk(c)
     if ('content' in n && n.content) walk(n.content)
   }
   walk(parse(html))
@@ -31,7 +37,10 @@ function htmlFiles(dir: string): string[] {
   })
 }
 
-const pages = [...htmlFiles(join(REPO, 'test', 'fixtures')), ...htmlFiles(join(REPO, 'scripts', 'example-answers', 'files'))]
+const pages = [
+  ...htmlFiles(join(REPO, 'test', 'fixtures')),
+  ...htmlFiles(join(REPO, 'scripts', 'example-answers', 'files')),
+]
 
 describe('markClassicScripts', () => {
   it(`agrees with parse5 on every fixture page (${pages.length} pages)`, () => {
@@ -39,7 +48,10 @@ describe('markClassicScripts', () => {
     for (const p of pages) {
       const html = readFileSync(p, 'utf8')
       const { html: out, scripts } = markClassicScripts(html)
-      expect(scripts.map((s) => s.src), p).toEqual(classicByParse5(html))
+      expect(
+        scripts.map((s) => s.src),
+        p,
+      ).toEqual(classicByParse5(html))
       // After marking, parse5 sees every one of them as ignored, and only ` vite-ignore` was added.
       expect(classicByParse5(out), p).toEqual([])
       expect(out.replaceAll(' vite-ignore', ''), p).toBe(html)

@@ -35,6 +35,7 @@ export default { logLevel: 'info', plugins: [sitesmith({
   planner: { provider: 'openai', model: 'gpt-4o-mini', baseURL: ${JSON.stringify(site.server.openaiBaseURL)} },
   coder: { provider: 'ollama', model: 'qwen2.5-coder:7b', baseURL: ${JSON.stringify(site.server.url)} },
   cache: ${JSON.stringify(site.cacheDir)},
+  cacheMode: 'auto', // CI freezes the cache by default; this project records its answers
   editUserFiles: ${JSON.stringify(editUserFiles)},
   runtimeCheck: { enabled: true },
 })] }

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import {
   createLogger,
   mergeConfig,
@@ -25,7 +25,7 @@ import { extraAssets, siteTexts } from './vite/emit-assets.js'
 import { markClassicScripts, resolveFromPage } from './vite/classic-scripts.js'
 import { listHtmlPages } from './check/html-pages.js'
 import { escapeControl } from './site-files/site-file-policy.js'
-import { validateDist } from './vite/validate-dist.js'
+import { distFindingsNotInRun, validateDist } from './vite/validate-dist.js'
 import { closeCacheStore } from './store/model-cache.js'
 
 export type { SitesmithOptions } from './options.js'
@@ -175,11 +175,17 @@ export default function sitesmith(userOptions: SitesmithOptions = {}): Plugin<Si
       // The browser check is the slow part of a build by design; say its cost once, ourselves (#14).
       if (!dist.reused) logger.info(`sitesmith: dist/ checked in ${((performance.now() - started) / 1000).toFixed(1)}s`)
       if (dist.runtimeSkipped) logger.warn(`sitesmith: dist/ browser check skipped: ${dist.runtimeSkipped}`)
-      const failing = failingFindings([...(lastRun?.findings ?? []), ...dist.findings], resolved.failOn)
+      const runFindings = lastRun?.findings ?? []
+      const distNews = distFindingsNotInRun(
+        dist.findings,
+        runFindings,
+        basename(resolve(config.root, config.build.outDir)),
+      )
+      const failing = failingFindings([...runFindings, ...distNews], resolved.failOn)
       if (!failing.length) return
       // The run's findings first: loc and frame point at the source a person edits, not its dist/ copy.
       // dist/ findings are relative to the folder holding dist/, the run's to the site folder.
-      const fromDist = new Set(dist.findings)
+      const fromDist = new Set(distNews)
       const distBase = dirname(resolve(config.root, config.build.outDir))
       const files = siteSources(resolved.siteDir, (d) =>
         fromDist.has(d) ? join(distBase, d.file) : join(resolved.siteDir, d.file),

@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path'
 import { z } from 'zod'
 import type { ResolvedOptions } from '../options.js'
 import { FindingSchema } from '../store/artifact-schemas.js'
-import type { Finding } from '../diagnostics/diagnostic.js'
+import { findingKey, type Finding } from '../diagnostics/diagnostic.js'
 import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { checkSiteNow } from '../pipeline/site-checks.js'
@@ -66,4 +66,20 @@ function hashTree(dir: string): string {
   }
   walk(dir)
   return sha256(parts.join('\n'))
+}
+
+/**
+ * The dist/ findings that say something the run's own findings do not. A defect the run
+ * already reported for `x.html` is found again in its built copy `dist/x.html` (same rule,
+ * same message, lines shifted by Vite's injected tags); `vite build` says it once, at the
+ * source a person edits (#14, "say each thing once"). A built copy whose message differs
+ * (hashed asset names, a script Vite moved) is kept: it is news about dist/.
+ */
+export function distFindingsNotInRun(distFindings: Finding[], runFindings: Finding[], outName: string): Finding[] {
+  const prefix = `${outName}/`
+  const inRun = new Set(runFindings.map(findingKey))
+  return distFindings.filter((d) => {
+    if (!d.file.startsWith(prefix)) return true
+    return !inRun.has(findingKey({ ...d, file: d.file.slice(prefix.length) }))
+  })
 }

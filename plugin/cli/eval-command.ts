@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import type { ModelOptions } from '../llm/types.js'
+import { missingCredentials } from '../llm/create-client.js'
 import { resolveOptions, type SitesmithOptions } from '../options.js'
 import { defaultChromiumPath, launchChromium } from '../check/runtime/chromium.js'
 import { closeCacheStore } from '../store/model-cache.js'
@@ -111,6 +112,14 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     coders = v.coder?.length ? v.coder.map((s) => roleFlag(s, project.coder)) : [project.coder]
   } catch (error) {
     return usage((error as Error).message)
+  }
+
+  // Said once, before any run: otherwise every spec of the suite fails on the same missing key.
+  const missing = [...new Set([...planners, ...coders].map((o) => missingCredentials(o, io.env)).filter(Boolean))]
+  if (missing.length) {
+    for (const m of missing) io.stderr.write(`sitesmith eval: ${m}\n`)
+    io.stderr.write('sitesmith eval: nothing was run (`sitesmith doctor` checks each role)\n')
+    return 1
   }
 
   const executable = project.runtimeCheck.executablePath || defaultChromiumPath(io.env)

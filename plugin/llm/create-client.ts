@@ -114,13 +114,8 @@ export function createChatClient(opts: ModelOptions, deps: ChatClientDeps = {}):
       return provider
     }
     const baseURL = o.baseURL ?? nonEmpty(env.OPENAI_BASE_URL)
-    if (!apiKey && (!baseURL || isOfficialOpenAI(baseURL))) {
-      throw new MissingCredentialsError(
-        `no credentials for openai model ${o.model}: set OPENAI_API_KEY, or OPENAI_BASE_URL (or this role's baseURL option) to an OpenAI-compatible server that needs no key`,
-        ['OPENAI_API_KEY', 'OPENAI_BASE_URL'],
-        { label, model: id },
-      )
-    }
+    const missing = missingCredentials(o, env)
+    if (missing) throw new MissingCredentialsError(missing, ['OPENAI_API_KEY', 'OPENAI_BASE_URL'], { label, model: id })
     // The client's own header timeout is a safety net behind ours, which covers the body too.
     provider = createOpenAIProvider({
       model: o.model,
@@ -306,6 +301,21 @@ function rewrite(obj: Record<string, unknown>, key: string, f: (v: unknown) => u
   } catch {
     // A read-only property cannot hold a secret we put there; the server text lives elsewhere.
   }
+}
+
+/**
+ * Why a role cannot be asked at all, before anything is sent: an OpenAI role with no key
+ * that would go to api.openai.com. Ollama needs none. One rule for the client and for
+ * commands that should say it once before starting many runs (`sitesmith eval`).
+ */
+export function missingCredentials(
+  o: Pick<ModelOptions, 'provider' | 'model' | 'baseURL'>,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (o.provider !== 'openai' || nonEmpty(env.OPENAI_API_KEY)) return undefined
+  const baseURL = o.baseURL ?? nonEmpty(env.OPENAI_BASE_URL)
+  if (baseURL && !isOfficialOpenAI(baseURL)) return undefined
+  return `no credentials for openai model ${o.model}: set OPENAI_API_KEY, or OPENAI_BASE_URL (or this role's baseURL option) to an OpenAI-compatible server that needs no key`
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

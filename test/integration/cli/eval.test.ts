@@ -33,15 +33,17 @@ function evalCli(
   server: LoopbackServer,
   args: string[],
   cwd: string,
+  without: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       OPENAI_API_KEY: 'sk-loopback-eval-0000',
       OPENAI_BASE_URL: server.openaiBaseURL,
       OLLAMA_HOST: server.url,
       SITESMITH_RETRY_BASE_MS: '2',
     }
+    for (const name of without) delete env[name]
     const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), 'eval', ...args], { cwd, env })
     let stdout = ''
     let stderr = ''
@@ -53,6 +55,15 @@ function evalCli(
 }
 
 describe('sitesmith eval', () => {
+  it('without credentials for the planner says so once and runs nothing', async () => {
+    const server = await serve(referenceProfile(loadReferences(['todo', 'pricing'])))
+    const run = await evalCli(server, [], tempDir(), ['OPENAI_API_KEY', 'OPENAI_BASE_URL'])
+    expect(run.code).toBe(1)
+    expect(run.stderr.match(/no credentials for openai model gpt-4o-mini/g)).toHaveLength(1)
+    expect(run.stderr).toContain('nothing was run')
+    expect(server.requests).toEqual([])
+  })
+
   it(
     'scores the scripted profile on two specs: every figure matches what the model server saw',
     { timeout: 240_000 },

@@ -107,7 +107,8 @@ try {
       problems.push(`${t.path} after the fix round differs from scripts/example-answers/files/${t.path}`)
   if (!result.review || result.review.resolved.length !== defects.length || result.review.unresolved.length) {
     problems.push(
-      `expected the review round to resolve ${defects.length} finding(s) and leave none; got ${JSON.stringify(result.review && { resolved: result.review.resolved, unresolved: result.review.unresolved })}`,
+      `expected the review round to resolve ${defects.length} finding(s) and leave none; got ` +
+        JSON.stringify(result.review && { resolved: result.review.resolved, unresolved: result.review.unresolved }),
     )
   }
   if (result.runtimeSkipped)

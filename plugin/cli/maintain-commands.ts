@@ -44,7 +44,9 @@ export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
     const out: string[] = []
     const by = (k: string) => result.adopted.filter((a) => a.by === k).length
     out.push(
-      `adopted ${result.adopted.length} file(s) as yours (nothing in them was changed): ${by('model')} summarised by the model, ${by('cache')} from the cache, ${by('static')} static, ${by('unchanged')} already adopted`,
+      `adopted ${result.adopted.length} file(s) as yours (nothing in them was changed): ` +
+        `${by('model')} summarised by the model, ${by('cache')} from the cache, ` +
+        `${by('static')} static, ${by('unchanged')} already adopted`,
     )
     for (const a of result.adopted) out.push(`  ${a.path}: ${a.summary}`)
     if (result.generated.length)

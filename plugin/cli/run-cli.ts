@@ -182,9 +182,12 @@ async function formatPlan(result: RunResult, siteDir: string): Promise<string> {
   const lines = [`plan: ${p.kind}${p.kind === 'unchanged' ? ' (the spec has not changed since the last plan)' : ''}`]
   const s = p.sections
   if (s.added.length || s.changed.length || s.removed.length) {
-    lines.push(
-      `sections: ${[s.added.length && `new ${s.added.join(', ')}`, s.changed.length && `changed ${s.changed.join(', ')}`, s.removed.length && `removed ${s.removed.join(', ')}`].filter(Boolean).join('; ')}`,
-    )
+    const parts = [
+      s.added.length && `new ${s.added.join(', ')}`,
+      s.changed.length && `changed ${s.changed.join(', ')}`,
+      s.removed.length && `removed ${s.removed.join(', ')}`,
+    ]
+    lines.push(`sections: ${parts.filter(Boolean).join('; ')}`)
   }
   for (const t of p.tasks) {
     const old = before.get(t.path)

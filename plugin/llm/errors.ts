@@ -207,8 +207,11 @@ export class SecretInModelTrafficError extends ModelError {
     super(
       'E_SECRET',
       direction === 'request'
-        ? `the request would contain the value of ${variable} (from ${from}); sitesmith never sends a secret to a model, so nothing was sent. Remove the value from the spec (or the file that holds it)`
-        : `the model's answer contains the value of ${variable} (from ${from}); it was discarded: not written, not cached, not logged`,
+        ? `the request would contain the value of ${variable} (from ${from}); ` +
+            'sitesmith never sends a secret to a model, so nothing was sent. ' +
+            'Remove the value from the spec (or the file that holds it)'
+        : `the model's answer contains the value of ${variable} (from ${from}); ` +
+            'it was discarded: not written, not cached, not logged',
       ctx,
     )
     this.variable = variable

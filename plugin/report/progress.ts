@@ -97,7 +97,10 @@ export class Progress {
   private draw(): void {
     const s = this.snapshot()
     const count = s.total ? ` ${s.done}/${s.total}` : ''
-    const text = `${pc.cyan(`[${this.name}]`)} ${s.stage}${count} · cache ${s.hits} hit${s.hits === 1 ? '' : 's'}, ${s.misses} call${s.misses === 1 ? '' : 's'} · ${s.tokens} tokens · ${(s.elapsedMs / 1000).toFixed(1)}s`
+    const cache = `cache ${s.hits} hit${s.hits === 1 ? '' : 's'}, ${s.misses} call${s.misses === 1 ? '' : 's'}`
+    const text =
+      `${pc.cyan(`[${this.name}]`)} ${s.stage}${count} · ${cache} · ` +
+      `${s.tokens} tokens · ${(s.elapsedMs / 1000).toFixed(1)}s`
     this.opts.stream!.write(`\r\x1b[2K${text}`)
     this.drawn = true
   }

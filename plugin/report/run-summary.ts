@@ -56,7 +56,9 @@ export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, '
   }
   const back = restored.length ? `, ${restored.length} restored` : ''
   lines.push(
-    `${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${back}${r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : ''}${r.runtimeSkipped ? ', runtime check skipped' : ''}`,
+    `${pc.cyan('[sitesmith]')} ${r.changed.length} file(s) changed${back}` +
+      (r.review ? `, review: ${r.review.rounds} round(s), ${r.review.resolved.length} resolved` : '') +
+      (r.runtimeSkipped ? ', runtime check skipped' : ''),
   )
   for (const e of r.errors) lines.push(`  ${pc.red('✗')} ${e}`)
   for (const p of restored)
@@ -66,7 +68,9 @@ export function formatRunSummary(r: RunOutcome, options: Pick<ResolvedOptions, '
   // A person's files are changed only with editUserFiles (issue 17); what was held back is listed.
   for (const w of would)
     lines.push(
-      `  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — yours; allow with editUserFiles: 'chunks' (--edit-user-files)`,
+      `  ${pc.yellow('!')} would change ${w.path} [${w.target}] (${w.taskId}): ` +
+        `${escapeControl(w.instructions.split('\n')[0].slice(0, 160))} — ` +
+        "yours; allow with editUserFiles: 'chunks' (--edit-user-files)",
     )
   for (const f of r.findings)
     lines.push(

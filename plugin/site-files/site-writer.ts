@@ -311,7 +311,9 @@ export class UserFileEditOffError extends WriteRefusedError {
   ) {
     super(
       path,
-      `${path} is the person's file and editUserFiles is off: sitesmith would have changed ${targets.map((t) => `"${t}"`).join(', ')} in it; set editUserFiles: 'chunks' (or --edit-user-files) to let it`,
+      `${path} is the person's file and editUserFiles is off: ` +
+        `sitesmith would have changed ${targets.map((t) => `"${t}"`).join(', ')} in it; ` +
+        "set editUserFiles: 'chunks' (or --edit-user-files) to let it",
     )
     this.name = 'UserFileEditOffError'
   }

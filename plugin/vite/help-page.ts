@@ -40,7 +40,8 @@ export function helpPage(input: {
 <ul>
 ${role('Planner', planner)}
 ${role('Coder', coder)}
-<li>Or replay a committed cache with no model at all: <code>SITESMITH_CACHE_MODE=frozen</code> (the cache is <code>${esc(input.options.cacheMode)}</code> now; a missing answer is then an error naming the task).</li>
+<li>Or replay a committed cache with no model at all: <code>SITESMITH_CACHE_MODE=frozen</code> \
+(the cache is <code>${esc(input.options.cacheMode)}</code> now; a missing answer is then an error naming the task).</li>
 </ul>
 <p>Environment variables are read when the server starts: set them, then run <code>npm run dev</code> again. The terminal shows the same message.</p>
 </main>

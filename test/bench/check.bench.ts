@@ -61,7 +61,9 @@ export function writeSyntheticSite(root: string, sections = 10): string[] {
 
   write(
     'js/common.js',
-    `/* classic: page globals */\nconst SITE = { name: 'Synthetic' };\nfunction toggleMenu(button) {\n  document.getElementById('menu').classList.toggle('is-open');\n  button.setAttribute('aria-expanded', 'true');\n}\nfunction track(name) { console.log(SITE.name, name); }\n`,
+    `/* classic: page globals */\nconst SITE = { name: 'Synthetic' };\n` +
+      `function toggleMenu(button) {\n  document.getElementById('menu').classList.toggle('is-open');\n` +
+      `  button.setAttribute('aria-expanded', 'true');\n}\nfunction track(name) { console.log(SITE.name, name); }\n`,
   )
   for (let k = 0; k < UTIL_MODULES; k++) {
     const dep = k > 0 ? `import { util${k - 1}a } from './util-${k - 1}.js';\n` : ''
@@ -107,7 +109,8 @@ export function writeSyntheticSite(root: string, sections = 10): string[] {
           `<title>Page ${s}.${i}</title>\n<link rel="stylesheet" href="../../css/base.css">\n<link rel="stylesheet" href="../../css/section-${s}.css">\n` +
           `<link rel="stylesheet" href="../../css/components/c${(s + i) % COMPONENT_SHEETS}.css">\n` +
           `<script src="../../js/common.js" defer></script>\n<script type="module" src="../../js/section-${s}.js"></script>\n</head>\n` +
-          `<body>\n<header><button type="button" aria-expanded="false" onclick="toggleMenu(this)">Menu</button>\n<nav id="menu" class="nav">\n${links.join('\n')}\n<a href="../../index.html">Home</a>\n</nav>\n</header>\n` +
+          `<body>\n<header><button type="button" aria-expanded="false" onclick="toggleMenu(this)">Menu</button>\n` +
+          `<nav id="menu" class="nav">\n${links.join('\n')}\n<a href="../../index.html">Home</a>\n</nav>\n</header>\n` +
           `<main id="main">\n${body}</main>\n<footer><a href="#main">Top</a></footer>\n</body>\n</html>\n`,
       )
     }
@@ -118,7 +121,9 @@ export function writeSyntheticSite(root: string, sections = 10): string[] {
   ).join('\n')
   write(
     'index.html',
-    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Synthetic site</title>\n<link rel="stylesheet" href="css/base.css">\n</head>\n<body>\n<main id="main">\n<ul class="nav">\n${index}\n</ul>\n</main>\n</body>\n</html>\n`,
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Synthetic site</title>\n` +
+      `<link rel="stylesheet" href="css/base.css">\n</head>\n` +
+      `<body>\n<main id="main">\n<ul class="nav">\n${index}\n</ul>\n</main>\n</body>\n</html>\n`,
   )
   return pages.sort()
 }

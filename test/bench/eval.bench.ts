@@ -79,13 +79,21 @@ export async function run(): Promise<BenchResult> {
       value: scripted.behaviourPassed / scripted.behaviourTotal,
       unit: 'ratio',
       target: '1.0',
-      note: `scripted profile, ${scripted.specs} specs: ${scripted.behaviourPassed} of ${scripted.behaviourTotal} behaviour checks; ${Math.round(scripted.endedClean * scripted.specs)} of ${scripted.specs} runs ended clean; ${Math.round(scripted.wallMs / 1000)} s of pipeline time at load ${load}`,
+      note:
+        `scripted profile, ${scripted.specs} specs: ` +
+        `${scripted.behaviourPassed} of ${scripted.behaviourTotal} behaviour checks; ` +
+        `${Math.round(scripted.endedClean * scripted.specs)} of ${scripted.specs} runs ended clean; ` +
+        `${Math.round(scripted.wallMs / 1000)} s of pipeline time at load ${load}`,
     },
     realistic_small_model_success_ratio: {
       value: clean / specs.length,
       unit: 'ratio',
       target: '>= 0.9',
-      note: `${clean} of ${specs.length} runs ended clean (${refs.length} specs x seeds ${SEEDS.join(', ')}); ${faults} faults in ${answers} coder file answers (${shapes}${never.length ? `; never drawn: ${never.join(', ')}` : ''}); rates: test/helpers/realistic-small-model.ts, all but fenced-json assumed`,
+      note:
+        `${clean} of ${specs.length} runs ended clean (${refs.length} specs x seeds ${SEEDS.join(', ')}); ` +
+        `${faults} faults in ${answers} coder file answers ` +
+        `(${shapes}${never.length ? `; never drawn: ${never.join(', ')}` : ''}); ` +
+        'rates: test/helpers/realistic-small-model.ts, all but fenced-json assumed',
     },
     realistic_small_model_files_first_try_ratio: {
       value: specs.reduce((n, s) => n + s.filesFirstTry, 0) / files,

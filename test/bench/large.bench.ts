@@ -63,7 +63,10 @@ async function planAndEdit(site: TempSite): Promise<BenchResult> {
       value: maxPrompt,
       unit: 'tokens',
       target: '<= 123904 (128000 - 4096)',
-      note: `largest of ${plans.length} plan calls (${plans.filter((r) => stageOf(r) === 'plan-site').length} site-plan parts, ${plans.filter((r) => stageOf(r) === 'plan-group').length} groups); largest prompt of any of the ${fullCalls} calls: ${maxAny}`,
+      note:
+        `largest of ${plans.length} plan calls (${plans.filter((r) => stageOf(r) === 'plan-site').length} site-plan parts, ` +
+        `${plans.filter((r) => stageOf(r) === 'plan-group').length} groups); ` +
+        `largest prompt of any of the ${fullCalls} calls: ${maxAny}`,
     },
     large_plan_max_answer_tokens: {
       value: maxAnswer,

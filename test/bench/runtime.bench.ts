@@ -66,7 +66,9 @@ function writeSite(dir: string): string[] {
   mkdirSync(join(dir, 'js'))
   writeFileSync(
     join(dir, 'css', 'site.css'),
-    ':root { --accent: #235; }\nbody { font-family: system-ui; margin: 0; }\nnav a { display: inline-block; padding: 0.75rem 0.5rem; color: var(--accent); }\nbutton { padding: 0.5rem 1rem; }\n.open { display: block; }\n',
+    ':root { --accent: #235; }\nbody { font-family: system-ui; margin: 0; }\n' +
+      'nav a { display: inline-block; padding: 0.75rem 0.5rem; color: var(--accent); }\n' +
+      'button { padding: 0.5rem 1rem; }\n.open { display: block; }\n',
   )
   writeFileSync(
     join(dir, 'js', 'site.js'),

@@ -195,7 +195,9 @@ export const REALISTIC_FAULTS: readonly RealisticFault[] = [
     layer: 'envelope',
     reply: () => ({
       content:
-        'Reply with one JSON object and nothing else: {"content": "<the complete file>", "summary": "<one sentence: what the file is and what it offers other files>"}.\nThe content is the entire file, complete and working.',
+        'Reply with one JSON object and nothing else: {"content": "<the complete file>", ' +
+        '"summary": "<one sentence: what the file is and what it offers other files>"}.\n' +
+        'The content is the entire file, complete and working.',
     }),
     outcome: { error: /the instructions echoed back/ },
   },

@@ -160,7 +160,10 @@ describe('sitesmith eval', () => {
       expect(spec.behaviour.passed).toBe(2)
       expect(spec.behaviour.failures).toHaveLength(2)
       expect(spec.behaviour.failures[0]).toMatch(
-        /^adding a todo shows it and clears the input: step 5 \{"expect":"#count","text":"1 item left"\}: expected #count with text "1 item left"; 1 element\(s\) match; the first has text "1 items left"/,
+        new RegExp(
+          '^adding a todo shows it and clears the input: step 5 \\{"expect":"#count","text":"1 item left"\\}: ' +
+            'expected #count with text "1 item left"; 1 element\\(s\\) match; the first has text "1 items left"',
+        ),
       )
       expect(spec.behaviour.failures[1]).toMatch(/^ticking a todo marks it done and updates the counter: step 8 /)
       expect(emptied).toBe(true)

@@ -38,6 +38,14 @@ export const SECRETS: Readonly<Record<string, string>> = Object.freeze({
   'DATABASE_URL password (.env)': 'pg-pass-faults-4471',
 })
 
+/** The project's package.json in a fault site (written as JSON, two-space indent). */
+const PACKAGE_JSON = {
+  name: 'my-bakery-site',
+  private: true,
+  type: 'module',
+  scripts: { dev: 'vite', build: 'vite build' },
+}
+
 /**
  * Files a person owns, written into a site before sitesmith ever runs: the `.env` with fake
  * secrets, the project's package.json and Vite config, a hand-written page and a note in a
@@ -48,9 +56,11 @@ export const USER_FILES: Readonly<Record<string, string>> = Object.freeze({
     `# local secrets, never committed\nSECRET_TOKEN=${DOTENV_SECRETS.SECRET_TOKEN}\nOPENAI_API_KEY="${DOTENV_SECRETS.OPENAI_API_KEY}"\n` +
     `STRIPE_SECRET_KEY=${DOTENV_SECRETS.STRIPE_SECRET_KEY} # live key, keep out of git\nGITHUB_PAT=${DOTENV_SECRETS.GITHUB_PAT}\n` +
     `export DB_PASS='${DOTENV_SECRETS.DB_PASS}'\nDATABASE_URL="${DOTENV_SECRETS.DATABASE_URL}"\nNODE_ENV=development\n`,
-  'package.json': `${JSON.stringify({ name: 'my-bakery-site', private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' } }, null, 2)}\n`,
+  'package.json': `${JSON.stringify(PACKAGE_JSON, null, 2)}\n`,
   'vite.config.ts': `import { defineConfig } from 'vite'\n\nexport default defineConfig({})\n`,
-  'about-us.html': `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>About us</title></head>\n<body>\n  <h1>About us</h1>\n  <p>Written by hand. sitesmith must never touch this page.</p>\n</body>\n</html>\n`,
+  'about-us.html':
+    `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>About us</title></head>\n` +
+    `<body>\n  <h1>About us</h1>\n  <p>Written by hand. sitesmith must never touch this page.</p>\n</body>\n</html>\n`,
   'notes/todo.txt': 'call the printer about the menus\n',
 })
 

@@ -133,7 +133,8 @@ describe('prompts that cannot fit are refused before sending', () => {
       expect(err.code).toBe('E_CONTEXT')
       expect(err.message).toMatch(
         new RegExp(
-          `^generate:home: the prompt is \\d+ tokens \\(${provider === 'openai' ? 'o200k_base' : 'estimate \\(3 bytes a token\\)'}\\) and the answer may take 1024: more than this role's contextWindow of 2048, so nothing was sent`,
+          `^generate:home: the prompt is \\d+ tokens \\(${provider === 'openai' ? 'o200k_base' : 'estimate \\(3 bytes a token\\)'}\\) ` +
+            "and the answer may take 1024: more than this role's contextWindow of 2048, so nothing was sent",
         ),
       )
       expect(server.requests).toHaveLength(0)

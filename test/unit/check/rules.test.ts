@@ -552,7 +552,9 @@ describe('markup outside HTML elements', () => {
   it('reads ids and classes from JSX blocks and client templates; skips Vite %ENV% URLs', () => {
     const files: Record<string, string> = {
       'index.html': page(
-        '<div id="root"></div>\n<script type="text/babel">\nfunction App() { return <main id="app-main" className="shell wide">hi</main> }\n</script>\n<a href="#app-main">skip</a>\n<link rel="icon" href="%BASE_URL%favicon.svg">',
+        '<div id="root"></div>\n<script type="text/babel">\n' +
+          'function App() { return <main id="app-main" className="shell wide">hi</main> }\n</script>\n' +
+          '<a href="#app-main">skip</a>\n<link rel="icon" href="%BASE_URL%favicon.svg">',
         '<script src="app.js" defer></script>',
       ),
       'app.js': "document.getElementById('app-main'); document.querySelector('.shell.wide')\n",

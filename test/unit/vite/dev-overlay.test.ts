@@ -77,7 +77,8 @@ describe('the dev overlay state (#14)', () => {
     )
     const s = overlayState({ ...base, findings: [], runError: error })
     expect(s.all?.message).toBe(
-      'sitesmith: your last edit to spec.md was not applied, so you see the previous version of the site.\nre-planning the sections you changed: no credentials for openai model gpt-4o-mini: set OPENAI_API_KEY (openai:gpt-4o-mini)',
+      'sitesmith: your last edit to spec.md was not applied, so you see the previous version of the site.\n' +
+        're-planning the sections you changed: no credentials for openai model gpt-4o-mini: set OPENAI_API_KEY (openai:gpt-4o-mini)',
     )
     expect(overlayState({ ...base, findings: [], runError: error, hasSite: false }).all?.message).toMatch(
       /^sitesmith: there is no site yet\./,

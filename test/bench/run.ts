@@ -4,13 +4,15 @@
  * and prints a table. `npm run bench -- check` runs only benches whose file name contains
  * "check". Ratios are measured side by side inside one bench, never against stored times.
  */
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 import type { BenchResult } from './types.js'
 
 const dir = import.meta.dirname
+// Benches make temp folders under test/.tmp (mkdtempSync needs the parent; a fresh clone has none).
+mkdirSync(join(dir, '..', '.tmp'), { recursive: true })
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, statSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -9,6 +9,9 @@ import { join } from 'node:path'
  */
 export default function setup(): void {
   const root = join(import.meta.dirname, '..', '..')
+  // Tests make their temp folders under test/.tmp with mkdtempSync, which needs the parent:
+  // in a fresh clone it exists only once some test has made it, so make it before any runs.
+  mkdirSync(join(root, 'test', '.tmp'), { recursive: true })
   const out = join(root, 'dist', 'index.js')
   if (existsSync(out) && newestMtime(join(root, 'plugin')) <= statSync(out).mtimeMs) return
   const r = spawnSync(

@@ -79,6 +79,8 @@ export interface PageCheckResult {
   uncertain: UncertainFinding[]
   /** Absolute path of the screenshot written, if any. */
   screenshot?: string
+  /** The page ran out of its budget (a script stuck in a loop): later passes skip it. */
+  stuck?: true
 }
 
 type Phase =
@@ -178,6 +180,7 @@ class PageRun {
   private readonly failed = new Map<string, FailedRequest>()
   private readonly scriptsLoaded = new Set<string>()
   private readonly findings: Finding[] = []
+  private stuck = false
   private readonly uncertain: UncertainFinding[] = []
   private screenshot?: string
   private tab?: Page
@@ -233,6 +236,7 @@ class PageRun {
 
   /** Called when the page budget ran out: say where it got stuck. */
   timedOut(): void {
+    this.stuck = true
     const where =
       this.phase.kind === 'trigger'
         ? `${TRIGGER_VERB[this.phase.candidate.type]} ${this.phase.candidate.label} did not return`
@@ -269,6 +273,7 @@ class PageRun {
       findings: this.findings,
       uncertain: this.uncertain,
       ...(this.screenshot ? { screenshot: this.screenshot } : {}),
+      ...(this.stuck ? { stuck: true as const } : {}),
     }
   }
 

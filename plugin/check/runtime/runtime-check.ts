@@ -135,10 +135,7 @@ export async function runRuntimeCheck(opts: RuntimeCheckOptions): Promise<Runtim
         const checkedPage = await checkPage(settings, page)
         if (audit) {
           // A page stuck in a loop was reported by the page check; do not wait on it again.
-          const stuck = checkedPage.findings.some(
-            (f) => f.rule === 'runtime-error' && f.line === 0 && / within \d+ ms /.test(f.message),
-          )
-          if (!stuck) {
+          if (!checkedPage.stuck) {
             const url = server.url(page)
             const audited = await auditPage({
               browser,

@@ -237,6 +237,22 @@ describe('runtime check on a page that hangs', () => {
     ])
     expect(liveChromiumChildren()).toEqual([])
   })
+
+  it('with the audit on, a stuck page is reported once and not audited again', async () => {
+    const result = await runRuntimeCheck({
+      dir: join(FIXTURES, 'hang'),
+      pages: ['index.html', 'stuck.html', 'next.html'],
+      timeoutMs: 4000,
+      audit: { a11y: false, layout: true },
+      auditTimeoutMs: 4000,
+    })
+    expect(result.skipped).toBeUndefined()
+    const stuck = result.findings.filter((f) => f.message.includes('a script may be stuck in an endless loop'))
+    expect(stuck.map((f) => f.file)).toEqual(['index.html', 'stuck.html'])
+    // Auditing them would hang again and end as "incomplete"; the page check's flag skips them.
+    expect(result.auditIncomplete).toEqual([])
+    expect(liveChromiumChildren()).toEqual([])
+  })
 })
 
 describe('runtime check when the browser dies', () => {

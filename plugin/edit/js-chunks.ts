@@ -102,39 +102,25 @@ function isFunctionLike(node: AnyNode | null | undefined): boolean {
 function memberChunks(owner: string, type: 'class' | 'object', members: AnyNode[]): JsChunk[] {
   const out: JsChunk[] = []
   for (const m of members) {
-    if (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition') {
-      const name = m.computed ? null : keyName(m.key)
-      if (name === null) continue
-      out.push({
-        keys: [`${owner}.${name}`],
-        kind: m.type === 'MethodDefinition' ? 'method' : 'property',
-        start: m.start,
-        end: m.end,
-        names: [name],
-        exported: false,
-        declKind: null,
-        level: 'member',
-        declarator: false,
-        owner: { name: owner, type, members },
-        node: m,
-      })
-    } else if (m.type === 'Property' && !m.computed) {
-      const name = keyName(m.key)
-      if (name === null || !(m.method || isFunctionLike(m.value))) continue
-      out.push({
-        keys: [`${owner}.${name}`],
-        kind: 'property',
-        start: m.start,
-        end: m.end,
-        names: [name],
-        exported: false,
-        declKind: null,
-        level: 'member',
-        declarator: false,
-        owner: { name: owner, type, members },
-        node: m,
-      })
-    }
+    const classMember = m.type === 'MethodDefinition' || m.type === 'PropertyDefinition'
+    // Object literal members are chunks only when they hold a function (a method or a function value).
+    const objectFunction = m.type === 'Property' && !m.computed && (m.method || isFunctionLike(m.value))
+    if (!classMember && !objectFunction) continue
+    const name = m.computed ? null : keyName(m.key)
+    if (name === null) continue
+    out.push({
+      keys: [`${owner}.${name}`],
+      kind: m.type === 'MethodDefinition' ? 'method' : 'property',
+      start: m.start,
+      end: m.end,
+      names: [name],
+      exported: false,
+      declKind: null,
+      level: 'member',
+      declarator: false,
+      owner: { name: owner, type, members },
+      node: m,
+    })
   }
   return out
 }

@@ -21,16 +21,11 @@ import { promisify } from 'node:util'
 
 import { writeSyntheticSite } from './check.bench.js'
 import type { BenchResult } from './types.js'
+import { median } from './timing.js'
 
 const thisFile = fileURLToPath(import.meta.url)
 const repo = join(dirname(thisFile), '..', '..')
 const START_RUNS = 9
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
-}
 
 function wallOf(args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {

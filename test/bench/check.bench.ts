@@ -18,6 +18,7 @@ import { FileSystemConfigLoader, HtmlValidate } from 'html-validate'
 
 import { checkSite } from '../../plugin/check/index.js'
 import type { BenchResult } from './types.js'
+import { median } from './timing.js'
 
 const PAGES_PER_SECTION = 30
 const RUNS = 7
@@ -126,12 +127,6 @@ export function writeSyntheticSite(root: string, sections = 10): string[] {
       `<body>\n<main id="main">\n<ul class="nav">\n${index}\n</ul>\n</main>\n</body>\n</html>\n`,
   )
   return pages.sort()
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

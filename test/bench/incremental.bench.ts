@@ -17,8 +17,7 @@ import { createTempSite, REPO, type TempSite } from '../helpers/temp-site.js'
 import { jsonReply } from '../loopback/server.js'
 import { scriptedSite } from '../helpers/scripted-site.js'
 import type { BenchResult } from './types.js'
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+import { alternating, median } from './timing.js'
 
 export async function run(): Promise<BenchResult> {
   return { ...(await incremental()), ...(await noopBuild()), ...(await parallel()) }
@@ -110,16 +109,7 @@ async function noopBuild(): Promise<BenchResult> {
       })
     await plain()
     site.server.reset()
-    const a: number[] = []
-    const b: number[] = []
-    for (let i = 0; i < 11; i++) {
-      let t = performance.now()
-      await withSitesmith()
-      a.push(performance.now() - t)
-      t = performance.now()
-      await plain()
-      b.push(performance.now() - t)
-    }
+    const { a, b } = await alternating(11, withSitesmith, plain)
     if (site.server.requests.length) throw new Error(`a no-op build made ${site.server.requests.length} model calls`)
     return {
       noop_rebuild_overhead_ratio: {

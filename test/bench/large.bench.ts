@@ -20,8 +20,8 @@ import { listHtmlPages } from '../../plugin/check/html-pages.js'
 import { createTempSite, REPO, type TempSite } from '../helpers/temp-site.js'
 import { scriptedSite, stageOf } from '../helpers/scripted-site.js'
 import type { BenchResult } from './types.js'
+import { alternating, median } from './timing.js'
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const BUILD_RUNS = 5
 
 export async function run(): Promise<BenchResult> {
@@ -147,16 +147,7 @@ async function noopBuild(site: TempSite): Promise<BenchResult> {
       })
     await plain()
     site.server.reset()
-    const a: number[] = []
-    const b: number[] = []
-    for (let i = 0; i < BUILD_RUNS; i++) {
-      let t = performance.now()
-      await withSitesmith()
-      a.push(performance.now() - t)
-      t = performance.now()
-      await plain()
-      b.push(performance.now() - t)
-    }
+    const { a, b } = await alternating(BUILD_RUNS, withSitesmith, plain)
     if (site.server.requests.length) throw new Error(`a no-op build made ${site.server.requests.length} model calls`)
     return {
       large_noop_rebuild_overhead_ratio: {

@@ -14,6 +14,7 @@ import { join } from 'node:path'
 
 import { runRuntimeCheck } from '../../plugin/check/runtime/index.js'
 import type { BenchResult } from './types.js'
+import { median } from './timing.js'
 
 const PAGES = 10
 const RUNS = 3
@@ -37,7 +38,6 @@ export async function run(): Promise<BenchResult> {
         times.push(result.durationMs / result.pagesChecked)
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     return {
       runtime_check_ms_per_page: {
         value: median(plain),

@@ -76,7 +76,7 @@ export async function adoptSite(input: AdoptInput): Promise<AdoptResult> {
     const adopted: AdoptResult['adopted'] = []
     const generated: string[] = []
     let failures = 0
-    let modelUnavailable: string | undefined = input.noModel ? undefined : undefined
+    let modelUnavailable: string | undefined
     const limit = pLimit(options.concurrency)
 
     await Promise.all(

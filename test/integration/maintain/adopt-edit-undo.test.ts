@@ -80,7 +80,10 @@ describe('sitesmith adopt → a new section → chunk edit of the person’s pag
       logger: silentLogger,
       env: site.env,
     })
-    expect(result.modelUnavailable).toBeTruthy()
+    // Says which model could not be reached, and where.
+    expect(result.modelUnavailable).toMatch(
+      /^summary:\S+: connection failed .*\(ollama:qwen2\.5-coder:7b at http:\/\/127\.0\.0\.1:9\/api\/chat\)$/,
+    )
     expect(result.adopted.map((a) => a.by)).not.toContain('model')
     const tracker = await readTracker(site.dir)
     expect(Object.keys(tracker.files).sort()).toEqual(SITE_FILES)

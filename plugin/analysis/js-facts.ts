@@ -1,97 +1,23 @@
-import type { AnyNode, Program, Node } from 'acorn'
+import type { AnyNode, Program } from 'acorn'
 import { simple } from 'acorn-walk'
 
-import { patternNames } from './js-declarations.js'
 import { selectorNames } from './selectors.js'
 import { staticString, valueTemplates } from './js-static-values.js'
 import { DYNAMIC, addNames, cssVarDefsInString, htmlStringNames } from './html-strings.js'
 import type { CreatedNames } from './html-strings.js'
+import { collectModuleSyntax } from './js-module-syntax.js'
+import {
+  isGlobalObject,
+  isHistory,
+  isLocation,
+  keyName,
+  moduleRelativeUrl,
+  propertyName,
+  workletOf,
+} from './js-browser-refs.js'
+import type { JsFacts } from './js-facts-types.js'
 
-/**
- * What one script says about the rest of the site: the DOM it looks up, the ids, classes
- * and CSS variables it creates, the globals it publishes on `window`, its imports and
- * exports. Only literal strings count — a computed id is unknowable and never reported.
- */
-export interface JsFacts {
-  idLookups: Lookup[]
-  classLookups: Lookup[]
-  /** Ids/classes JS gives elements (`el.id = 'x'`, `classList.add`, markup in strings). */
-  createdIds: Set<string>
-  createdClasses: Set<string>
-  /** Ids/classes built from literal text plus interpolation (`todo-${id}`), `\u0000` for the unknown part. */
-  idPatterns: Set<string>
-  classPatterns: Set<string>
-  /** Some element gets an entirely computed id (`heading.id = slugify(text)`): any id may exist. */
-  dynamicIds: boolean
-  /**
-   * Every identifier-like word in the script's strings except lookup arguments. A class
-   * kept in a constant (`const OPEN = 'is-open'`) may be added later; precision wins.
-   */
-  stringTokens: Set<string>
-  /** `--x` set via `style.setProperty('--x', …)` or written in a style string. */
-  cssVarDefs: Set<string>
-  /** Names published as globals: `window.x = …`, `Object.assign(window, { x })`. */
-  windowGlobals: Set<string>
-  /**
-   * Names read as properties of the global object (`globalThis.Buffer ? Buffer.from(…)`,
-   * `'x' in window`): the author treats them as optional globals, so a bare read of them
-   * is not reported.
-   */
-  probedGlobals: Set<string>
-  /** The script may define globals we cannot see (`window[name] =`, `document.write`, `new Function`). */
-  opaque: boolean
-  /** Reads `location.hash` or listens for `hashchange`: fragments may be routes, not ids. */
-  readsHash: boolean
-  /** Calls `history.pushState`/`replaceState`: the page may route its own links (#13). */
-  pushesHistory: boolean
-  /** Parses or fetches other documents (`DOMParser`, `fetch`, iframes): lookups may target them. */
-  readsOtherDocuments: boolean
-  imports: ImportRef[]
-  /** Names this module exports (`default` included). */
-  exports: Set<string>
-  /** `export * from '…'` specifiers: their exports are ours too. */
-  exportAllFrom: { specifier: string; start: number }[]
-  /** Start offsets of identifiers that are the root of a call (`foo()`, `app.save()`). */
-  callRoots: Set<number>
-}
-
-export interface Lookup {
-  name: string
-  /** Offset of the string argument. */
-  start: number
-  method: string
-  /** Offset of the lookup call itself. */
-  callStart: number
-  /**
-   * `getElementById`/`querySelector` return one element: null when missing, a likely
-   * crash — unless the result is used with `?.`, which says the author expects absence.
-   */
-  single: boolean
-}
-
-export interface ImportRef {
-  specifier: string
-  /** Offset of the specifier string. */
-  start: number
-  /** `static`/`dynamic`/`reexport` are module imports (resolved against the script's own URL). */
-  kind: 'static' | 'dynamic' | 'reexport' | 'worker' | 'worker-module-url' | 'worklet'
-  /** For `worklet`: which worklet (`CSS.paintWorklet.addModule(url)` → `paint`). */
-  worklet?: WorkletKind
-  /** Named imports (`default` for default imports); empty for side-effect and namespace imports. */
-  names: { name: string; start: number }[]
-}
-
-export type WorkletKind = 'paint' | 'audio' | 'animation' | 'layout'
-
-const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'self'])
-
-/** `CSS.paintWorklet`, `audioContext.audioWorklet`…: `addModule(url)` loads a worklet script. */
-const WORKLETS: ReadonlyMap<string, WorkletKind> = new Map([
-  ['paintWorklet', 'paint'],
-  ['audioWorklet', 'audio'],
-  ['animationWorklet', 'animation'],
-  ['layoutWorklet', 'layout'],
-])
+export type { ImportRef, JsFacts, Lookup, WorkletKind } from './js-facts-types.js'
 
 export function collectFacts(program: Program): JsFacts {
   const f: JsFacts = {
@@ -331,102 +257,6 @@ export function collectFacts(program: Program): JsFacts {
   return f
 }
 
-function collectModuleSyntax(program: Program, f: JsFacts): void {
-  for (const s of program.body) {
-    switch (s.type) {
-      case 'ImportDeclaration': {
-        const names: ImportRef['names'] = []
-        for (const sp of s.specifiers) {
-          if (sp.type === 'ImportDefaultSpecifier') names.push({ name: 'default', start: sp.start })
-          else if (sp.type === 'ImportSpecifier')
-            names.push({ name: moduleName(sp.imported), start: sp.imported.start })
-        }
-        f.imports.push({ specifier: String(s.source.value), start: s.source.start, kind: 'static', names })
-        break
-      }
-      case 'ExportNamedDeclaration': {
-        const d = s.declaration
-        if (d?.type === 'VariableDeclaration') {
-          for (const decl of d.declarations) for (const n of patternNames(decl.id)) f.exports.add(n)
-        } else if (d && d.id) f.exports.add(d.id.name)
-        for (const sp of s.specifiers) f.exports.add(moduleName(sp.exported))
-        if (s.source) {
-          f.imports.push({
-            specifier: String(s.source.value),
-            start: s.source.start,
-            kind: 'reexport',
-            names: s.specifiers.map((sp) => ({ name: moduleName(sp.local), start: sp.local.start })),
-          })
-        }
-        break
-      }
-      case 'ExportDefaultDeclaration':
-        f.exports.add('default')
-        break
-      case 'ExportAllDeclaration':
-        if (s.exported) f.exports.add(moduleName(s.exported))
-        else f.exportAllFrom.push({ specifier: String(s.source.value), start: s.source.start })
-        f.imports.push({ specifier: String(s.source.value), start: s.source.start, kind: 'reexport', names: [] })
-        break
-      default:
-        break
-    }
-  }
-}
-
-function moduleName(n: AnyNode): string {
-  return n.type === 'Identifier' ? n.name : n.type === 'Literal' ? String(n.value) : ''
-}
-
-function propertyName(m: Extract<AnyNode, { type: 'MemberExpression' }>): string | undefined {
-  return keyName(m.property, m.computed)
-}
-
-function keyName(key: AnyNode, computed: boolean): string | undefined {
-  if (!computed && key.type === 'Identifier') return key.name
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number'))
-    return String(key.value)
-  if (computed && key.type === 'TemplateLiteral' && key.expressions.length === 0)
-    return key.quasis[0]?.value.cooked ?? undefined
-  return undefined
-}
-
-/** `history` or `window.history`. */
-function isHistory(n: AnyNode): boolean {
-  return n.type === 'Identifier' ? n.name === 'history' : n.type === 'MemberExpression' && propertyName(n) === 'history'
-}
-
-/** `CSS.paintWorklet` or a bare `paintWorklet` → `paint`. */
-function workletOf(n: AnyNode): WorkletKind | undefined {
-  const name = n.type === 'Identifier' ? n.name : n.type === 'MemberExpression' ? propertyName(n) : undefined
-  return name === undefined ? undefined : WORKLETS.get(name)
-}
-
-/**
- * `window`, `self`, `globalThis` — or an expression that picks one of them, as UMD bundles
- * do: `(typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : self).x = …`
- * (#13). Any branch naming the global object counts: in a page that branch is the one taken.
- */
-function isGlobalObject(n: AnyNode): boolean {
-  switch (n.type) {
-    case 'Identifier':
-      return GLOBAL_OBJECTS.has(n.name)
-    case 'ConditionalExpression':
-      return isGlobalObject(n.consequent) || isGlobalObject(n.alternate)
-    case 'LogicalExpression':
-      return isGlobalObject(n.left) || isGlobalObject(n.right)
-    case 'SequenceExpression':
-      return n.expressions.length > 0 && isGlobalObject(n.expressions[n.expressions.length - 1])
-    default:
-      return false
-  }
-}
-
-function isLocation(n: AnyNode): boolean {
-  if (n.type === 'Identifier') return n.name === 'location'
-  return n.type === 'MemberExpression' && propertyName(n) === 'location'
-}
-
 function recordCallRoot(callee: AnyNode, f: JsFacts): void {
   let n: AnyNode = callee
   for (;;) {
@@ -435,15 +265,4 @@ function recordCallRoot(callee: AnyNode, f: JsFacts): void {
     else break
   }
   if (n.type === 'Identifier') f.callRoots.add(n.start)
-}
-
-/** `new URL('./worker.js', import.meta.url)`: resolved against the module, not the page. */
-function moduleRelativeUrl(
-  n: Extract<AnyNode, { type: 'NewExpression' }>,
-): { specifier: string; start: number } | undefined {
-  if (n.callee.type !== 'Identifier' || n.callee.name !== 'URL') return undefined
-  const [a, b] = n.arguments
-  if (!a || !b || b.type !== 'MemberExpression' || b.object.type !== 'MetaProperty') return undefined
-  const spec = staticString(a)
-  return spec === undefined ? undefined : { specifier: spec, start: (a as Node).start }
 }

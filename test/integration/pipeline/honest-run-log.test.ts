@@ -6,7 +6,7 @@ import { runCli } from '../../../plugin/cli/run-cli.js'
 import type { SitesmithOptions } from '../../../plugin/options.js'
 import { createTempSite, REPO, type TempSite } from '../../helpers/temp-site.js'
 import { scriptedSite } from '../../helpers/scripted-site.js'
-import { HAND_WRITTEN } from '../../../plugin/store/model-cache.js'
+import { HAND_WRITTEN } from '../../../plugin/store/cached-chat.js'
 
 /**
  * #12 case 8, "small lies": what a run records and prints is what happened. Each test runs

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 
 import { isAtomicTempFile } from '../../../plugin/store/atomic-write.js'
-import { CacheEntrySchema, ModelCache, cachedChat } from '../../../plugin/store/model-cache.js'
+import { cachedChat } from '../../../plugin/store/cached-chat.js'
+import { CacheEntrySchema, ModelCache } from '../../../plugin/store/model-cache.js'
 import { FakeChatClient, memoryLogger } from '../../unit/store/fake-chat-client.js'
 import { runFixture, stop, type Child } from './child.js'
 

@@ -15,7 +15,7 @@ import { TaskFailedError } from '../../../plugin/generate/generate-files.js'
 import { PlanError } from '../../../plugin/plan/planner.js'
 import { SpecError } from '../../../plugin/spec/read-spec.js'
 import { ArtifactError } from '../../../plugin/store/artifacts.js'
-import { CacheMissError } from '../../../plugin/store/model-cache.js'
+import { CacheMissError } from '../../../plugin/store/cached-chat.js'
 import { WriteRefusedError } from '../../../plugin/site-files/site-writer.js'
 import { ModelError } from '../../../plugin/llm/errors.js'
 

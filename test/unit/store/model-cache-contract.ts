@@ -3,7 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { z } from 'zod'
 
 import type { CacheMode } from '../../../plugin/options.js'
-import { CacheMissError, ModelCache, cachedChat, cacheKey, type CacheEntry } from '../../../plugin/store/model-cache.js'
+import { CacheMissError, cachedChat } from '../../../plugin/store/cached-chat.js'
+import { ModelCache, cacheKey, type CacheEntry } from '../../../plugin/store/model-cache.js'
 import { FakeChatClient, memoryLogger } from './fake-chat-client.js'
 
 const PageSchema = z.object({ path: z.string(), content: z.string() })

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
-import type { ResolvedOptions } from '../options.js'
 import { diagnosticsOf, type Diagnostic, type Finding } from '../diagnostics/diagnostic.js'
-import type { Logger } from '../report/logger.js'
 import { Progress } from '../report/progress.js'
 import { parseSpec, sectionHashes, type SpecSection } from '../spec/sections.js'
 import { readSpec } from '../spec/read-spec.js'
@@ -20,17 +18,17 @@ import {
 import { removeAtomicTempFiles } from '../store/atomic-write.js'
 import { realSiteFolder } from '../site-files/paths.js'
 import { acquireSiteLock, isLockOwnerDead, readSiteLockOwner } from '../store/site-lock.js'
-import type { CodeReview, FileTracker, Task } from '../store/artifact-schemas.js'
-import { plan, type PlanOutcome } from '../plan/planner.js'
+import type { CodeReview, Task } from '../store/artifact-schemas.js'
+import { plan } from '../plan/planner.js'
 import { singleCallSections } from '../plan/shard-size.js'
-import { generateFiles, type TaskReport } from '../generate/generate-files.js'
+import { generateFiles } from '../generate/generate-files.js'
 import { SiteWriter } from '../site-files/site-writer.js'
 import { reviewLoop } from '../review/review-loop.js'
 import { BudgetExceededError } from '../llm/errors.js'
 import { roleLimits } from '../llm/context-budget.js'
 import { createModelSession, type ModelSession } from './model-session.js'
 import { checkSiteNow, visualShots, type SiteChecker } from './site-checks.js'
-import { fingerprint, readLastRun, writeLastRun, type LastRun } from './last-run.js'
+import { fingerprint, readLastRun, writeLastRun } from './last-run.js'
 import { loadTracker } from './tracker-recovery.js'
 import { readKeptNotices, recordKeptNotices } from './kept-notices.js'
 import { ensureStateGitignore } from './state-gitignore.js'
@@ -41,6 +39,13 @@ import {
   reviewedAfter,
   unreviewedFiles,
 } from './verdicts.js'
+import { existingPaths, generatedPaths, protectedPaths, userPaths } from './run-paths.js'
+import { planSummary } from './plan-summary.js'
+import { upToDate } from './up-to-date.js'
+import { RunCancelledError, type RunInput, type RunResult } from './run-result.js'
+
+export { RunCancelledError, type RunInput, type RunResult } from './run-result.js'
+export { SpecError, SpecNotFoundError } from '../spec/read-spec.js'
 
 /**
  * One run of the whole pipeline (docs/ARCHITECTURE.md, "Data flow"):
@@ -48,80 +53,6 @@ import {
  * inputs; only the site writer touches the user's files; every model call goes through the
  * cache. The Vite plugin and the CLI both call this.
  */
-export interface RunInput {
-  options: ResolvedOptions
-  logger: Logger
-  /** Where the live progress line is drawn (a TTY), if anywhere. */
-  stream?: NodeJS.WriteStream
-  env?: NodeJS.ProcessEnv
-  signal?: AbortSignal
-  /** `plan` stops after planning (nothing generated, nothing written but nothing else either). */
-  until?: 'plan' | 'generate' | 'review'
-  /**
-   * Another run on the same site (another terminal, a CI job): wait for it (true, up to two
-   * minutes, or ms) or fail at once with a message naming its pid. @default true
-   */
-  waitForLock?: boolean | number
-}
-
-export interface RunResult {
-  runId: string
-  plan: PlanOutcome
-  tasks: TaskReport[]
-  /** Files written or deleted by generation and fixes in this run (site-relative). */
-  changed: string[]
-  /** Unresolved findings after the run (static + runtime). */
-  findings: Finding[]
-  review?: CodeReview
-  /** Task failures and refusals: each names the task and the path. */
-  errors: string[]
-  /** The same, as diagnostics (#11): task, file, source, and line and frame when the gate knew them. */
-  problems: Diagnostic[]
-  /** Hand-edited files kept as they are. */
-  kept: string[]
-  /**
-   * Of `kept`, those this machine was already told about for the same bytes and task (#12):
-   * the notice is given once, when it first becomes true, not on every run.
-   */
-  keptSaidBefore?: string[]
-  /** Files that were missing and were written back from the cache, byte for byte as recorded (#12). */
-  restored?: string[]
-  /**
-   * Chunks of a person's files this run would have changed had `editUserFiles` allowed it
-   * (issue 17); nothing was written to them.
-   */
-  wouldChange?: { path: string; taskId: string; target: string; instructions: string }[]
-  /** The file tracker after the run (what sitesmith generated, by path). */
-  tracker: FileTracker
-  usage: { calls: number; hits: number; tokens: number; summary: string }
-  runtimeSkipped?: string
-  durationMs: number
-}
-
-export { SpecError, SpecNotFoundError } from '../spec/read-spec.js'
-
-/** The run's AbortSignal fired (Ctrl-C, the dev server closing) after generation started. */
-export class RunCancelledError extends Error {
-  readonly code = 'E_ABORTED'
-  constructor(
-    readonly stage: string,
-    /** Files finished before the cancel: written whole and recorded in the tracker. */
-    readonly finished: string[],
-    /** Tasks that did not finish; the next run does them (and only them). */
-    readonly unfinished: number,
-    cause?: unknown,
-  ) {
-    const shown =
-      finished.length > 8 ? `${finished.slice(0, 8).join(', ')} and ${finished.length - 8} more` : finished.join(', ')
-    super(
-      `run cancelled during ${stage}: ${finished.length ? `${finished.length} finished file(s) kept, whole and recorded (${shown})` : 'no file was finished'}` +
-        `${unfinished ? `; ${unfinished} task(s) did not finish — the next run does only those` : ''}`,
-      { cause },
-    )
-    this.name = 'RunCancelledError'
-  }
-}
-
 export async function runPipeline(input: RunInput): Promise<RunResult> {
   const { options, logger } = input
   const env = input.env ?? process.env
@@ -456,77 +387,5 @@ export async function runPipeline(input: RunInput): Promise<RunResult> {
       durationMs: result.durationMs,
     })
     return result
-  }
-}
-
-function protectedPaths(options: ResolvedOptions): string[] {
-  const paths = [options.specPath, sitesmithDir(options.siteDir)]
-  if (typeof options.cache === 'string') paths.push(options.cache)
-  return paths
-}
-
-/** Files sitesmith wrote (not a person's adopted files: those are never deleted). */
-function generatedPaths(writer: SiteWriter): Set<string> {
-  return new Set(
-    Object.entries(writer.tracker.files)
-      .filter(([, f]) => f.owner !== 'user')
-      .map(([p]) => p),
-  )
-}
-
-function userPaths(writer: SiteWriter): Set<string> {
-  return new Set(
-    Object.entries(writer.tracker.files)
-      .filter(([, f]) => f.owner === 'user')
-      .map(([p]) => p),
-  )
-}
-
-function existingPaths(siteDir: string, writer: SiteWriter): Set<string> {
-  const out = new Set<string>()
-  for (const p of Object.keys(writer.tracker.files)) if (existsSync(join(siteDir, p))) out.add(p)
-  return out
-}
-
-function planSummary(p: PlanOutcome): string {
-  const what = p.kind === 'full' ? 'planned' : p.kind === 'delta' ? 're-planned' : 'sections removed;'
-  const s = p.sections
-  const changes = [
-    s.added.length && `${s.added.length} new`,
-    s.changed.length && `${s.changed.length} changed`,
-    s.removed.length && `${s.removed.length} removed`,
-  ]
-    .filter(Boolean)
-    .join(', ')
-  const shards = p.groups ? ` in shards (a site plan, then ${p.groups} group(s) of pages)` : ''
-  const deletions = p.deletes.length ? `, ${p.deletes.length} deletion(s)` : ''
-  return `${what} ${p.tasks.length} task(s)${shards}${deletions}${changes && p.kind !== 'full' ? ` (sections: ${changes})` : ''}`
-}
-
-/** The result of a run that found its inputs exactly as the last complete run left them. */
-function upToDate(last: LastRun, started: number, tracker: FileTracker): RunResult {
-  return {
-    runId: 'up-to-date',
-    plan: {
-      kind: 'unchanged',
-      tasks: [],
-      deletes: [],
-      replanned: [],
-      sections: { added: [], changed: [], removed: [] },
-    },
-    tasks: Object.keys(tracker.files).map((path) => ({
-      taskId: tracker.files[path].generatedBy.taskId,
-      path,
-      status: 'unchanged' as const,
-    })),
-    changed: [],
-    findings: last.findings,
-    errors: [],
-    problems: [],
-    kept: [],
-    tracker,
-    usage: { calls: 0, hits: 0, tokens: 0, summary: 'model usage: 0 calls (inputs unchanged since the last run)' },
-    ...(last.runtimeSkipped ? { runtimeSkipped: last.runtimeSkipped } : {}),
-    durationMs: Date.now() - started,
   }
 }
